@@ -1,0 +1,1 @@
+"""newsflow's stages: one package each, holding its pure logic and its composition root."""

@@ -1,0 +1,1 @@
+"""The normalize stage: scraped body in, clean story text out."""

@@ -1,0 +1,18 @@
+"""Composition root of the normalize stage."""
+from __future__ import annotations
+
+from functools import partial
+
+from services.normalize.logic import normalize_article
+from shared.events import ArticlePublished
+from shared.settings import Settings
+from shared.stage import Stage, per_item
+
+
+def build_stage(settings: Settings) -> Stage:
+    """The normalize stage configured by `settings`."""
+    return Stage(
+        name="normalize",
+        reads=ArticlePublished,
+        process=per_item(partial(normalize_article, max_body_chars=settings.max_body_chars)),
+    )

@@ -1,0 +1,202 @@
+"""Turning what a scraper delivered into story text, keeping what was removed.
+
+Every function here is pure and linear in its input (no regex with nested unbounded
+repetition), so a hostile body cannot stall a worker.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_BLOCK_TAGS = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|figure|figcaption|aside)\b[^>]{0,2000}>",
+    re.IGNORECASE,
+)
+_DROP_ELEMENTS = re.compile(
+    r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>.*?<\s*/\s*\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
+_HTML_HINT = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|li|h[1-6]|script|style|html|body)\b", re.IGNORECASE)
+
+# Mojibake: UTF-8 bytes read as cp1252/latin-1 ("â€™" for "’", "Ã©" for "é").
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Widget lines a scraper picks up around a story: tickers, prices, share buttons.
+_TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
+_NUMBER = re.compile(r"^[+\-\u2212]?[$€£¥]?\d[\d,]*(?:\.\d+)?%?$")
+_SHARE_WORDS = {
+    "share", "share this", "share this article", "share this story", "share on facebook", "share on twitter",
+    "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "email", "e-mail", "print", "copy link",
+    "pinterest", "reddit", "messenger", "telegram", "comments", "comment", "save", "follow", "subscribe",
+    "advertisement", "advert", "sponsored", "read more", "related", "related stories", "related articles",
+    "skip to content", "skip advertisement", "listen", "listen to this article", "play", "close", "menu",
+    "image source", "image caption", "media caption", "getty images", "reuters", "afp", "ap",
+}
+_SHARE_PREFIX = re.compile(
+    r"^(?:share (?:this|on|via)|click here|sign up|subscribe to|follow us|read more:|related:|advertisement\b)",
+    re.IGNORECASE,
+)
+_TIMESTAMP_LINE = re.compile(
+    r"^(?:updated|published|posted|last updated)\b.{0,80}$|^\d{1,2}:\d{2}\s*(?:am|pm|gmt|utc|bst|et)?$",
+    re.IGNORECASE,
+)
+
+# Wire signatures after a story: "B.Chan--ThChM", "abc/def/xyz", "(Reporting by X; Editing by Y)".
+_SIGNATURE_PATTERNS = (
+    re.compile(r"^[A-Za-z][\w.\-']{0,40}--[\w.\-/]{1,40}$"),
+    re.compile(r"^[a-z]{2,6}(?:[/-][a-z]{2,6}){1,5}$"),
+    re.compile(r"^\((?:reporting|writing|editing|additional reporting)\b[^()\n]{0,300}\)$", re.IGNORECASE),
+    re.compile(r"^(?:©|\(c\)|copyright)\s*\d{4}\b.{0,120}$", re.IGNORECASE),
+    re.compile(r"^--\s*[\w .]{1,60}$"),
+)
+_DATELINE = re.compile(
+    r"^((?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"            # LONDON / NEW YORK / KYIV
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"            # , April 26
+    r"\s*(?:\((?:[A-Z][\w ]{1,20})\))?"                             # (Reuters)
+    r"\s*[\-\u2013\u2014]{1,2}\s+)"
+)
+
+_SENTENCE_END = tuple(".!?:;\"'\u201d\u2019)]\u2026")
+
+
+@dataclass
+class Cleaned:
+    """The result of cleaning one body: story text and what was moved out of it."""
+
+    text: str
+    signature: str | None = None
+    dateline: str | None = None
+    removed: list[str] = field(default_factory=list)
+
+
+def looks_like_html(body: str) -> bool:
+    """Whether a body carries HTML markup (tags, not just a stray '<')."""
+    return _HTML_HINT.search(body) is not None
+
+
+def html_to_text(body: str) -> str:
+    """Plain text of an HTML fragment: block elements become line breaks, entities are decoded."""
+    body = _COMMENT.sub(" ", body)
+    body = _DROP_ELEMENTS.sub(" ", body)
+    body = _BLOCK_TAGS.sub("\n", body)
+    body = _TAG.sub("", body)
+    return body
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as cp1252 ("donâ€™t" -> "don’t"), when that is what happened."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        return fixed
+    return text
+
+
+def normalize_characters(text: str) -> str:
+    """NFC, no control or zero-width characters, one kind of space, Unix line ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = unicodedata.normalize("NFC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    return text
+
+
+def is_widget_line(line: str) -> bool:
+    """A line that is page furniture rather than story: ticker, price, share button, timestamp."""
+    s = line.strip()
+    if not s:
+        return False
+    if len(s) <= 12 and (_TICKER.match(s) or _NUMBER.match(s)):
+        return True
+    low = s.lower().rstrip(":|•·")
+    if low in _SHARE_WORDS:
+        return True
+    if len(s) <= 80 and (_SHARE_PREFIX.match(s) or _TIMESTAMP_LINE.match(s)):
+        return True
+    return False
+
+
+def is_signature_line(line: str) -> bool:
+    """A wire signature or credit line after the story."""
+    s = line.strip()
+    return bool(s) and len(s) <= 320 and any(p.match(s) for p in _SIGNATURE_PATTERNS)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs of text: blank lines separate them; hard-wrapped lines inside one are joined."""
+    blocks = [b for b in re.split(r"\n[ ]*\n+", text)]
+    out: list[str] = []
+    for block in blocks:
+        lines = [ln.strip() for ln in block.split("\n")]
+        lines = [ln for ln in lines if ln]
+        if not lines:
+            continue
+        current = lines[0]
+        for line in lines[1:]:
+            if _is_wrapped_continuation(current, line):
+                current = current + " " + line
+            else:
+                out.append(current)
+                current = line
+        out.append(current)
+    return out
+
+
+def _is_wrapped_continuation(previous: str, line: str) -> bool:
+    """Whether `line` continues `previous` that a re-wrap broke mid-sentence."""
+    if previous.endswith(_SENTENCE_END):
+        return False
+    first = line[0]
+    return first.islower() or (len(previous) >= 40 and not previous.endswith(("-", "\u2013", "\u2014")) and
+                               not first.isupper() and first not in "\"'\u201c\u2018")
+
+
+def clean_body(body: str) -> Cleaned:
+    """Story text of a scraped body, with widget lines, signature and dateline moved to fields."""
+    text = body
+    if looks_like_html(text):
+        text = html_to_text(text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = repair_mojibake(text)
+    text = normalize_characters(text)
+
+    paragraphs = _paragraphs(text)
+    removed: list[str] = []
+    while paragraphs and is_widget_line(paragraphs[0]):
+        removed.append(paragraphs.pop(0))
+    signature = None
+    trailing: list[str] = []
+    while paragraphs and (is_widget_line(paragraphs[-1]) or (signature is None and is_signature_line(paragraphs[-1]))):
+        line = paragraphs.pop()
+        if signature is None and is_signature_line(line):
+            signature = line
+        else:
+            trailing.append(line)
+    kept = []
+    for p in paragraphs:  # share buttons in the middle of a story
+        if is_widget_line(p) and not _NUMBER.match(p):
+            removed.append(p)
+        else:
+            kept.append(p)
+    removed.extend(reversed(trailing))
+    dateline = None
+    if kept:
+        m = _DATELINE.match(kept[0])
+        if m and len(m.group(1)) < len(kept[0]):
+            dateline = m.group(1).strip().rstrip("-\u2013\u2014 ").strip()
+            kept[0] = kept[0][m.end():]
+    return Cleaned(text="\n\n".join(kept), signature=signature, dateline=dateline, removed=removed)

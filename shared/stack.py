@@ -1,0 +1,372 @@
+"""A local, real stack without Docker: Apache Kafka (KRaft) from Maven Central jars, and Redis.
+
+`newsflow stack up` fetches the broker's jars with Maven on first use (cached), formats
+a single-node KRaft log directory, starts the broker and a redis-server on loopback
+ports, and prints the settings to export. Tests use `LocalStack` with free ports.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+KAFKA_VERSION = "4.1.1"
+# Kafka 4.x logs through slf4j 1.7 to log4j2; the binding is not in its POM.
+LOG4J_VERSION = "2.24.3"
+
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>newsflow</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>{kafka}</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-slf4j-impl</artifactId>
+      <version>{log4j}</version>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+_LOG4J2 = """Configuration:
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        Pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Logger:
+      - name: kafka
+        level: WARN
+      - name: org.apache.kafka
+        level: WARN
+      - name: kafka.server.KafkaRaftServer
+        level: INFO
+    Root:
+      level: WARN
+      AppenderRef:
+        - ref: STDOUT
+"""
+
+
+class StackError(RuntimeError):
+    """The local stack could not be set up or started; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Where the stack keeps its files and which loopback ports it listens on."""
+
+    run_dir: Path
+    cache_dir: Path
+    kafka_port: int = 9092
+    controller_port: int = 9093
+    redis_port: int = 6379
+    host: str = "127.0.0.1"
+    kafka_heap: str = "512m"
+
+    @classmethod
+    def from_env(cls, environ=None) -> "StackConfig":
+        """NEWSFLOW_STACK_DIR, NEWSFLOW_CACHE_DIR, NEWSFLOW_STACK_KAFKA_PORT, NEWSFLOW_STACK_REDIS_PORT."""
+        env = os.environ if environ is None else environ
+        cache = Path(env.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
+        kafka_port = int(env.get("NEWSFLOW_STACK_KAFKA_PORT", "9092"))
+        return cls(
+            run_dir=Path(env.get("NEWSFLOW_STACK_DIR", cache / "stack")),
+            cache_dir=cache,
+            kafka_port=kafka_port,
+            controller_port=int(env.get("NEWSFLOW_STACK_CONTROLLER_PORT", str(kafka_port + 1))),
+            redis_port=int(env.get("NEWSFLOW_STACK_REDIS_PORT", "6379")),
+        )
+
+    @property
+    def bootstrap(self) -> str:
+        """The Kafka bootstrap address."""
+        return f"{self.host}:{self.kafka_port}"
+
+    @property
+    def redis_url(self) -> str:
+        """The Redis URL."""
+        return f"redis://{self.host}:{self.redis_port}/0"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(host: str, port: int) -> bool:
+    """Whether something accepts connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_port(host: str, port: int, timeout_s: float, proc: subprocess.Popen | None = None,
+                  log: Path | None = None) -> None:
+    """Block until host:port accepts connections; fail early if `proc` exits."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if port_open(host, port):
+            return
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise StackError(f"process exited with {proc.returncode} before opening port {port}:\n{tail}")
+        time.sleep(0.1)
+    raise StackError(f"nothing listened on {host}:{port} after {timeout_s}s")
+
+
+def kafka_jars(cache_dir: Path) -> Path:
+    """The folder of the broker's jars, fetched from Maven Central on first use."""
+    lib = cache_dir / f"kafka-{KAFKA_VERSION}" / "lib"
+    done = lib / ".complete"
+    if done.exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise StackError("Maven (mvn) is needed once to fetch the Kafka jars; install it (Debian: apt-get install maven)")
+    work = cache_dir / f"kafka-{KAFKA_VERSION}"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "pom.xml").write_text(_POM.format(kafka=KAFKA_VERSION, log4j=LOG4J_VERSION))
+    proc = subprocess.run(
+        [mvn, "-q", "-B", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
+         "-DincludeScope=runtime", f"-DoutputDirectory={lib}"],
+        capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise StackError(f"fetching Kafka {KAFKA_VERSION} jars failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    done.write_text(KAFKA_VERSION)
+    return lib
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise StackError("Java 17+ is needed to run the Kafka broker; install it (Debian: apt-get install openjdk-17-jre-headless)")
+    return java
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        pid = int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return pid
+
+
+def _stop_pid(pid_file: Path, timeout_s: float = 30.0) -> bool:
+    pid = _read_pid(pid_file)
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        try:  # reap it if it is our child
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    return True
+
+
+class LocalStack:
+    """A Kafka broker and a Redis server started from this machine's Java, Maven and redis-server."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.kafka_dir = config.run_dir / "kafka"
+        self.redis_dir = config.run_dir / "redis"
+        self.kafka_pid = config.run_dir / "kafka.pid"
+        self.redis_pid = config.run_dir / "redis.pid"
+        self.kafka_start_s: float | None = None
+
+    # Kafka ------------------------------------------------------------------
+    def _server_properties(self) -> Path:
+        c = self.config
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "listeners": f"PLAINTEXT://{c.host}:{c.kafka_port},CONTROLLER://{c.host}:{c.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://{c.host}:{c.kafka_port}",
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "controller.quorum.bootstrap.servers": f"{c.host}:{c.controller_port}",
+            "log.dirs": str(self.kafka_dir / "data"),
+            "num.partitions": "6",
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "6",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "auto.create.topics.enable": "true",
+            "message.max.bytes": str(64 * 1024 * 1024),
+            "log.retention.hours": "168",
+        }
+        path = self.kafka_dir / "server.properties"
+        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        (self.kafka_dir / "log4j2.yaml").write_text(_LOG4J2)
+        return path
+
+    def _kafka_cmd(self, lib: Path, main: str, *args: str) -> list[str]:
+        return [_java(), f"-Xmx{self.config.kafka_heap}", f"-Xms{self.config.kafka_heap}",
+                "-XX:+UseG1GC", "-Djava.awt.headless=true",
+                f"-Dlog4j2.configurationFile={self.kafka_dir / 'log4j2.yaml'}",
+                "-cp", f"{lib}/*", main, *args]
+
+    def start_kafka(self, timeout_s: float = 120.0) -> float:
+        """Start the broker (formatting its storage the first time); returns seconds until its port opened."""
+        if _read_pid(self.kafka_pid) is not None:
+            return 0.0
+        if port_open(self.config.host, self.config.kafka_port):
+            raise StackError(f"port {self.config.kafka_port} is taken by another process; "
+                             "set NEWSFLOW_STACK_KAFKA_PORT to a free one")
+        lib = kafka_jars(self.config.cache_dir)
+        self.kafka_dir.mkdir(parents=True, exist_ok=True)
+        props = self._server_properties()
+        if not (self.kafka_dir / "data" / "meta.properties").exists():
+            fmt = subprocess.run(self._kafka_cmd(lib, "kafka.tools.StorageTool", "format", "--standalone",
+                                                 "-t", kafka_cluster_id(), "-c", str(props)),
+                                 capture_output=True, text=True)
+            if fmt.returncode != 0:
+                raise StackError(f"formatting Kafka storage failed:\n{fmt.stdout[-2000:]}\n{fmt.stderr[-2000:]}")
+        log = self.kafka_dir / "broker.log"
+        t0 = time.monotonic()
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(self._kafka_cmd(lib, "kafka.Kafka", str(props)), stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.kafka_pid.write_text(str(proc.pid))
+        wait_for_port(self.config.host, self.config.kafka_port, timeout_s, proc, log)
+        self.kafka_start_s = time.monotonic() - t0
+        return self.kafka_start_s
+
+    def stop_kafka(self) -> bool:
+        """Stop the broker (SIGTERM, then SIGKILL after 30 s)."""
+        return _stop_pid(self.kafka_pid)
+
+    def kill_kafka(self) -> None:
+        """SIGKILL the broker, as a crash would."""
+        pid = _read_pid(self.kafka_pid)
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
+        self.kafka_pid.unlink(missing_ok=True)
+
+    # Redis ------------------------------------------------------------------
+    def start_redis(self, timeout_s: float = 30.0) -> None:
+        """Start redis-server with append-only persistence, so dedup state survives a restart."""
+        if _read_pid(self.redis_pid) is not None:
+            return
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise StackError("redis-server not found; install it (Debian: apt-get install redis-server)")
+        if port_open(self.config.host, self.config.redis_port):
+            raise StackError(f"port {self.config.redis_port} is taken by another process; "
+                             "set NEWSFLOW_STACK_REDIS_PORT to a free one")
+        self.redis_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.redis_dir / "redis.conf"
+        conf.write_text("\n".join([
+            f"port {self.config.redis_port}",
+            f"bind {self.config.host}",
+            "protected-mode yes",
+            f"dir {self.redis_dir}",
+            "appendonly yes",
+            "appendfsync everysec",
+            "save 60 1000",
+            "daemonize no",
+            f"logfile {self.redis_dir / 'redis.log'}",
+            "",
+        ]))
+        proc = subprocess.Popen([binary, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        self.redis_pid.write_text(str(proc.pid))
+        wait_for_port(self.config.host, self.config.redis_port, timeout_s, proc, self.redis_dir / "redis.log")
+
+    def stop_redis(self) -> bool:
+        """Stop Redis (SIGTERM: it writes its append-only file and exits)."""
+        return _stop_pid(self.redis_pid)
+
+    def kill_redis(self) -> None:
+        """SIGKILL Redis, as a crash would."""
+        pid = _read_pid(self.redis_pid)
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
+        self.redis_pid.unlink(missing_ok=True)
+
+    # Both -------------------------------------------------------------------
+    def up(self) -> dict[str, str]:
+        """Start both servers; returns the environment settings that point newsflow at them."""
+        self.config.run_dir.mkdir(parents=True, exist_ok=True)
+        self.start_redis()
+        self.start_kafka()
+        return self.exports()
+
+    def down(self) -> None:
+        """Stop both servers (their data stays in run_dir)."""
+        self.stop_kafka()
+        self.stop_redis()
+
+    def status(self) -> dict[str, bool]:
+        """Whether each server's process is alive and its port open."""
+        c = self.config
+        return {
+            "kafka": _read_pid(self.kafka_pid) is not None and port_open(c.host, c.kafka_port),
+            "redis": _read_pid(self.redis_pid) is not None and port_open(c.host, c.redis_port),
+        }
+
+    def exports(self) -> dict[str, str]:
+        """NEWSFLOW_* variables for clients and workers of this stack."""
+        return {"NEWSFLOW_KAFKA_BOOTSTRAP": self.config.bootstrap, "NEWSFLOW_REDIS_URL": self.config.redis_url}
+
+
+def _wait_gone(pid: int, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+def kafka_cluster_id() -> str:
+    """A new KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as `random-uuid` prints)."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")

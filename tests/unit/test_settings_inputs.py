@@ -1,0 +1,44 @@
+import io
+
+import orjson
+import pytest
+
+from shared.bootstrap import parse_stages
+from shared.inputs import read_inputs
+from shared.settings import Settings
+
+
+def test_settings_read_from_a_given_environment():
+    s = Settings.from_env({"NEWSFLOW_KAFKA_BOOTSTRAP": "h:1", "NEWSFLOW_PARTITIONS": "12",
+                           "NEWSFLOW_TOPIC_RAW": "in", "NEWSFLOW_BATCH_TIMEOUT_S": "0.5"})
+    assert s.kafka_bootstrap == "h:1" and s.partitions == 12 and s.topics.raw == "in"
+    assert s.batch_timeout_s == 0.5 and s.topics.enriched == "articles.enriched"
+    assert s.group_id("dedup") == "newsflow-dedup"
+
+
+def test_bad_setting_value_names_the_variable():
+    with pytest.raises(ValueError, match="NEWSFLOW_PARTITIONS"):
+        Settings.from_env({"NEWSFLOW_PARTITIONS": "six"})
+
+
+def test_secrets_are_not_in_repr():
+    assert "hunter2" not in repr(Settings(kafka_sasl_password="hunter2"))
+
+
+def test_inputs_jsonl_json_txt_and_stdin(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "body": "x"}\n\n{"id": "2", "body": "y"}\n')
+    (tmp_path / "b.json").write_text('[{"id": "3", "body": "z"}]')
+    (tmp_path / "c.txt").write_text("Plain body.")
+    items = list(read_inputs([str(tmp_path)]))
+    assert [orjson.loads(i.data).get("id") for i in items] == ["1", "2", "3", None]
+    assert orjson.loads(items[3].data)["body"] == "Plain body."
+    assert items[0].origin.endswith("a.jsonl:1")
+    stdin = list(read_inputs(["-"], stdin=io.BytesIO(b'{"body": "a"}\n{"body": "b"}\n')))
+    assert len(stdin) == 2
+
+
+def test_stage_subsets_always_start_with_normalize():
+    assert parse_stages("dedup") == ["normalize", "dedup"]
+    assert parse_stages("quotes,normalize") == ["normalize", "quotes"]
+    with pytest.raises(ValueError, match="unknown"):
+        parse_stages("nope")

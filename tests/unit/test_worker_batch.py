@@ -1,0 +1,27 @@
+"""The runner's batch logic, without Kafka: decode, process, dead-letter."""
+from services.normalize.app import build_stage
+from shared.settings import Settings
+from shared.worker import DLQ_HEADERS, InMessage, run_batch
+
+
+def msg(value: bytes, offset: int = 0) -> InMessage:
+    return InMessage("articles.raw", 3, offset, b"k", value)
+
+
+def test_good_and_bad_messages_are_split_and_bad_ones_keep_their_bytes():
+    stage = build_stage(Settings())
+    bad = b"\xff not json"
+    result = run_batch(stage, [msg(b'{"id": "a", "body": "Hello."}', 1), msg(bad, 2), msg(b'{"x": 1}', 3)],
+                       max_bytes=10_000)
+    assert [k for k, _ in result.outputs] == [b"a"]
+    assert [d.message.value for d in result.dead] == [bad, b'{"x": 1}']
+    assert "not JSON" in result.dead[0].reason and "no 'body'" in result.dead[1].reason
+    headers = dict(result.dead[1].headers("normalize"))
+    assert set(headers) == set(DLQ_HEADERS)
+    assert headers["newsflow.source.offset"] == b"3" and headers["newsflow.source.partition"] == b"3"
+
+
+def test_a_stage_rejection_becomes_a_dead_letter():
+    stage = build_stage(Settings(max_body_chars=5))
+    result = run_batch(stage, [msg(b'{"body": "far too long"}')], max_bytes=10_000)
+    assert not result.outputs and "exceeds the limit" in result.dead[0].reason
