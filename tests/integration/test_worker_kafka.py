@@ -1,0 +1,87 @@
+"""A stage worker on the real broker: dead letters, and two workers sharing one group."""
+import time
+
+import pytest
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
+
+from conftest import collect, decode_values, isolated_settings
+from shared.kafka_client import Publisher, ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+def test_invalid_events_go_to_the_dlq_with_reason_and_the_next_article_flows(stack, tmp_path, workers):
+    settings = isolated_settings(stack, tmp_path)
+    ensure_topics(settings)
+    worker = workers("normalize", settings)
+    with Publisher(settings) as pub:
+        pub.publish(b"this is not JSON {", key=b"bad-1").get(timeout=30)
+        pub.publish({"id": "bad-2", "title": "no body here"}).get(timeout=30)
+        pub.publish({"id": "good-1", "body": "CMSD\nA real story follows.\nB.Chan--ThChM"}).get(timeout=30)
+    dead = collect(settings, settings.topics.dlq, 2, watch=[worker])
+    clean = collect(settings, settings.topics.clean, 1, watch=[worker])
+    assert len(dead) == 2
+    by_key = {r.key: r for r in dead}
+    assert by_key[b"bad-1"].value == b"this is not JSON {"
+    assert "not JSON" in by_key[b"bad-1"].header("newsflow.error")
+    assert "no 'body'" in by_key[b"bad-2"].header("newsflow.error")
+    for r in dead:
+        assert r.header("newsflow.stage") == "normalize"
+        assert r.header("newsflow.source.topic") == settings.topics.raw
+        assert int(r.header("newsflow.source.offset")) >= 0
+    (good,) = decode_values(clean)
+    assert good["id"] == "good-1" and good["text"] == "A real story follows."
+    assert good["signature"] == "B.Chan--ThChM"
+
+
+def _assignments(settings, group: str, topic: str) -> tuple[str, list[set[int]]]:
+    """The group's state and each member's partitions of `topic`."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    try:
+        desc = admin.describe_groups([group])[group]
+    finally:
+        admin.close()
+    out = []
+    for member in desc["members"]:
+        assignment = member["member_assignment"] or {}
+        parts = set()
+        for tp in assignment.get("assigned_partitions", []) if isinstance(assignment, dict) else []:
+            if tp["topic"] == topic:
+                parts.update(tp["partitions"])
+        out.append(parts)
+    return desc["group_state"], out
+
+
+def wait_for_members(settings, group: str, topic: str, n: int, watch, timeout_s: float = 90.0) -> list[set[int]]:
+    """Poll until the group is Stable with `n` members that all have partitions."""
+    deadline = time.monotonic() + timeout_s
+    state, parts = "", []
+    while time.monotonic() < deadline:
+        try:
+            state, parts = _assignments(settings, group, topic)
+        except KafkaError:  # the coordinator is not elected yet on a fresh broker
+            state, parts = "no coordinator", []
+        if state == "Stable" and len(parts) == n and all(parts):
+            return parts
+        for w in watch:
+            assert w.alive(), w.log()[-4000:]
+        time.sleep(0.5)
+    raise AssertionError(f"group {group} not stable with {n} members: {state} {parts}")
+
+
+def test_two_workers_in_one_group_split_partitions_and_lose_nothing(stack, tmp_path, workers):
+    settings = isolated_settings(stack, tmp_path)
+    ensure_topics(settings)
+    pair = [workers("normalize", settings, name="a"), workers("normalize", settings, name="b")]
+    a, b = wait_for_members(settings, settings.group_id("normalize"), settings.topics.raw, 2, pair)
+    assert not (a & b) and a | b == set(range(settings.partitions))
+    ids = [f"scale-{i}" for i in range(300)]
+    with Publisher(settings) as pub:
+        records = [pub.publish({"id": i, "body": f"Story number {i}."}) for i in ids]
+        pub.flush()
+        partitions = {r.get(timeout=30).partition for r in records}
+    assert partitions & a and partitions & b  # both workers had articles to process
+    out = decode_values(collect(settings, settings.topics.clean, len(ids), watch=pair))
+    got = [o["id"] for o in out]
+    assert sorted(got) == sorted(ids)
