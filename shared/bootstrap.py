@@ -19,8 +19,8 @@ def build_stage(name: str, settings: Settings, *, embedded: bool = False, nlp=No
         raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}")
     module = importlib.import_module(f"services.{name}.app")
     if name == "dedup" and embedded:
-        from services.dedup.memory_index import InMemoryDedupIndex
-        return module.build_stage(settings, index=InMemoryDedupIndex(settings.dedup_threshold))
+        from services.dedup.memory_index import MemoryDedupIndex
+        return module.build_stage(settings, index=MemoryDedupIndex(module.index_params(settings)))
     if name == "entities":
         return module.build_stage(settings, nlp=nlp)
     return module.build_stage(settings)

@@ -61,7 +61,7 @@ class Settings:
     kafka_sasl_username: str | None = None
     kafka_sasl_password: str | None = field(default=None, repr=False)
     kafka_ssl_cafile: str | None = None
-    log_level: str = "INFO"
+    log_level: str = "WARNING"
 
     def group_id(self, stage: str) -> str:
         """The consumer group of a stage: one group per stage, so workers of it share partitions."""
