@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,12 +120,23 @@ def faust_credentials(settings: Settings):
     return faust.SSLCredentials(ssl_context)
 
 
+class WorkerObserver:
+    """Hooks the runner calls after each batch; metrics and dashboards subclass it. Does nothing."""
+
+    def batch_done(self, stage: str, messages: Sequence[InMessage], result: BatchResult, seconds: float) -> None:
+        """A batch was processed and its outputs acknowledged by the broker."""
+
+    def batch_failed(self, stage: str, step: str, messages: Sequence[InMessage], error: Exception) -> None:
+        """A step of a batch failed and will be retried."""
+
+
 class StageWorker:
     """One stage wired to its topics in a faust app; `app` is what `faust.Worker` runs."""
 
-    def __init__(self, settings: Settings, stage: Stage) -> None:
+    def __init__(self, settings: Settings, stage: Stage, observer: "WorkerObserver | None" = None) -> None:
         self.settings = settings
         self.stage = stage
+        self.observer = observer or WorkerObserver()
         self.input_topic, self.output_topic = settings.topics.of_stage(stage.name)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"newsflow-{stage.name}")
         self.processed = 0
@@ -163,42 +175,64 @@ class StageWorker:
         dlq = app.topic(s.topics.dlq, key_serializer="raw", value_serializer="raw")
 
         async def consume(stream):
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout_s):
+            # noack_take, not take_events: take_events acknowledges a batch in a `finally`,
+            # even when processing was cancelled or failed; here offsets are acknowledged
+            # only after the batch's outputs are on the broker.
+            async for events in stream.noack_take(s.batch_size, within=s.batch_timeout_s):
                 messages = [InMessage(e.message.topic, e.message.partition, e.message.offset,
                                       e.message.key, e.message.value) for e in events]
                 await self.handle(messages, sink, dlq)
+                for event in events:
+                    await stream.ack(event)
 
         app.agent(source, name=f"newsflow.{self.stage.name}")(consume)
         return app
 
     async def handle(self, messages: list[InMessage], sink, dlq) -> None:
-        """Process one batch and wait until the broker has every output, retrying on infrastructure errors."""
+        """Process one batch and wait until the broker has every output.
+
+        Error policy: an exception from the stage (Redis down) or from producing (broker
+        down) is logged with topic, partition and offset and the step is retried with
+        backoff until it succeeds or the worker stops; the batch's offsets are acknowledged
+        only after that, so nothing is lost and nothing is skipped. Invalid events are not
+        errors: they become dead letters.
+        """
         loop = asyncio.get_running_loop()
-        delay = 0.5
-        while True:
-            try:
-                result = await loop.run_in_executor(self._executor, run_batch, self.stage, messages,
-                                                    self.settings.max_message_bytes)
-                break
-            except Exception as err:  # noqa: BLE001 - retried, never swallowed: the batch is not acked
-                first = messages[0]
-                log.error("stage %s batch failed at %s[%d]@%d (%d messages): %s: %s; retrying in %.1fs",
-                          self.stage.name, first.topic, first.partition, first.offset, len(messages),
-                          type(err).__name__, err, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        pending = []
-        for key, value in result.outputs:
-            pending.append(await _send_no_wait(sink, key, value))
+        started = time.perf_counter()
+        result = await self._retrying("process", messages, lambda: loop.run_in_executor(
+            self._executor, run_batch, self.stage, messages, self.settings.max_message_bytes))
         for letter in result.dead:
             m = letter.message
-            log.warning("dead letter from %s[%d]@%d key=%r: %s", m.topic, m.partition, m.offset,
-                        (m.key or b"")[:80], letter.reason)
+            log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",
+                        self.stage.name, m.topic, m.partition, m.offset, (m.key or b"")[:80], letter.reason)
+        await self._retrying("produce", messages, lambda: self._produce(result, sink, dlq))
+        self.processed += len(result.outputs)
+        self.dead_lettered += len(result.dead)
+        self.observer.batch_done(self.stage.name, messages, result, time.perf_counter() - started)
+
+    async def _produce(self, result: BatchResult, sink, dlq) -> None:
+        pending = [await _send_no_wait(sink, key, value) for key, value in result.outputs]
+        for letter in result.dead:
+            m = letter.message
             pending.append(await _send_no_wait(dlq, m.key, m.value, letter.headers(self.stage.name)))
         if pending:
             await asyncio.gather(*pending)
-        self.processed += len(result.outputs)
-        self.dead_lettered += len(result.dead)
+
+    async def _retrying(self, step: str, messages: list[InMessage], attempt):
+        delay = 0.5
+        while True:
+            try:
+                return await attempt()
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # noqa: BLE001 - logged and retried; the batch stays unacknowledged
+                first = messages[0]
+                log.error("stage=%s step=%s failed for batch topic=%s partition=%d offset=%d size=%d: %s: %s; "
+                          "retrying in %.1fs", self.stage.name, step, first.topic, first.partition, first.offset,
+                          len(messages), type(err).__name__, err, delay)
+                self.observer.batch_failed(self.stage.name, step, messages, err)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def close(self) -> None:
         """Release the stage's resources and the executor."""

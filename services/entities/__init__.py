@@ -1,0 +1,1 @@
+"""The entities stage: spaCy NER, corrected for news, merged into canonical entities."""

@@ -1,0 +1,148 @@
+"""Merging entity mentions into canonical entities named by the fullest name the article uses."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from services.entities.lexicon import COUNTRIES, COURTESY, ORG_HEADS, PLACE_HEADS
+from shared.events import Entity, Mention
+
+_PLACE = ("GPE", "LOC", "FAC")
+
+
+@dataclass(frozen=True)
+class RawMention:
+    """One entity span as the model (after fixes) produced it."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+
+
+def name_key(text: str) -> str:
+    """The comparable form of a name: lower case, no courtesy title, no possessive, single spaces."""
+    words = _from_courtesy(text.replace("\u2019", "'").split())
+    if len(words) > 1 and words[0].lower() in COURTESY and words[1].lower() != "justice":
+        words = words[1:]
+    if words and words[-1].lower().endswith("'s"):
+        words[-1] = words[-1][:-2]
+    return " ".join(w.lower() for w in words if w)
+
+
+def display_name(text: str) -> str:
+    """A mention's text as a canonical name: courtesy title dropped ('Mrs Camilla Parker Bowles')."""
+    words = _from_courtesy(text.split())
+    if len(words) > 1 and words[0].lower() in COURTESY and words[1].lower() != "justice":
+        words = words[1:]
+    return " ".join(words)
+
+
+def _from_courtesy(words: list[str]) -> list[str]:
+    """Words from a courtesy title on: 'GDC Mr Allard' (the model ran a name into its neighbour) -> 'Mr Allard'."""
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in COURTESY and words[i + 1][:1].isupper():
+            return words[i:]
+    return words
+
+
+def _has_head_word(words: list[str]) -> bool:
+    return any(w in ORG_HEADS or w in PLACE_HEADS for w in words)
+
+
+def _initials(key: str) -> str:
+    return "".join(w[0] for w in key.replace("-", " ").split() if w not in ("of", "for", "and", "the", "&"))
+
+
+def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
+    """Group mentions of one thing ('Gerasimov', 'Valery Gerasimov') under its fullest name and majority label."""
+    groups: dict[str, list[RawMention]] = defaultdict(list)
+    for m in mentions:
+        key = name_key(m.text)
+        if key:
+            groups[key].append(m)
+
+    labels = {k: _vote([m.label for m in ms]) for k, ms in groups.items()}
+    parent = {k: k for k in groups}
+
+    for key in groups:
+        words = key.split()
+        # a full name the model labelled ORG ("Helmut Panke") whose surname it calls a PERSON
+        if labels[key] != "PERSON" and len(words) >= 2 and not _has_head_word(words) \
+                and any(labels.get(" ".join(words[i:])) == "PERSON" and
+                        len(groups[" ".join(words[i:])]) >= len(groups[key]) for i in range(1, len(words))):
+            labels[key] = "PERSON"
+    persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2]
+    for key in groups:
+        words = key.split()
+        label = labels[key]
+        target = None
+        if label == "PERSON" and len(words) <= 2:
+            # a shorter form of a person's name: "Howard", "Parker Bowles", "Clint"
+            cands = [p for p in persons if len(p.split()) > len(words) and
+                     (p.split()[-len(words):] == words or (len(words) == 1 and p.split()[0] == words[0]))]
+        elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
+            # a surname the model labelled ORG or GPE ("Clarke said") joins the person
+            cands = [p for p in persons if p.split()[-1] == words[0]]
+
+        else:
+            cands = []
+        if cands:
+            target = max(cands, key=lambda p: (len(groups[p]), len(p)))
+        if target is None and labels[key] == "ORG" and 2 <= len(key) <= 6 and " " not in key:
+            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key]
+            if len(cands) == 1:
+                target = cands[0]
+        if target is not None:
+            parent[key] = target
+
+    def root(k: str) -> str:
+        seen = set()
+        while parent[k] != k and k not in seen:
+            seen.add(k)
+            k = parent[k]
+        return k
+
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in groups:
+        clusters[root(key)].append(key)
+
+    out: list[Entity] = []
+    for head, keys in clusters.items():
+        ms = sorted((m for k in keys for m in groups[k]), key=lambda m: m.start)
+        label = labels[head]
+        parts = [(label, ms)]
+        if head in COUNTRIES:
+            # a national team (ORG) and the country (GPE) are two things in a sports report
+            org = [m for m in ms if m.label == "ORG"]
+            place = [m for m in ms if m.label in _PLACE]
+            if org and place:
+                parts = [("ORG", org), (_vote([m.label for m in place]), place)]
+        for lab, group in parts:
+            out.append(Entity(
+                name=_fullest(group, head),
+                label=lab,
+                count=len(group),
+                mentions=tuple(Mention(m.text, m.start, m.end) for m in group),
+            ))
+    out.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
+    return out
+
+
+def _vote(labels: list[str]) -> str:
+    counts = Counter(labels)
+    best = max(counts.values())
+    for lab in labels:  # ties go to the first label seen
+        if counts[lab] == best:
+            return lab
+    return labels[0]
+
+
+def _fullest(ms: list[RawMention], head: str) -> str:
+    """The fullest surface name among mentions whose key is the cluster head, else the longest."""
+    heads = [m for m in ms if name_key(m.text) == head] or ms
+    best = max(heads, key=lambda m: (len(display_name(m.text).split()), len(m.text), -m.start))
+    name = display_name(best.text)
+    if name.endswith(("'s", "\u2019s")):
+        name = name[:-2]
+    return name

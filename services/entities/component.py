@@ -1,0 +1,185 @@
+"""The spaCy component `newsflow_entity_fixes`: trims, drops and relabels the model's entity spans.
+
+It runs after `ner` and only looks at tokens and `doc.ents`, so it works on
+`spacy.blank("en")` with hand-set entities as well as on a trained pipeline.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from services.entities.lexicon import (
+    COUNTRIES, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
+)
+from services.entities.names import FEMALE, MALE
+
+COMPONENT_NAME = "newsflow_entity_fixes"
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+_LEADING_DROP = frozenset({"the", "a", "an"})
+_TRAILING_DROP = frozenset({"'s", "\u2019s", "'", "\u2019", ",", ".", "-", ":", ";"})
+_LOCATIVE = frozenset({"in", "at", "across", "around", "throughout", "inside", "near"})
+_NOISE = re.compile(r"^[\W\d_]*$|\d+(?:\.\d+)?(?:bn|m|k|%)$|^[$£€¥]")
+_INNER_SPLIT = frozenset({"in", "at", "to"})
+_PLURAL_PARTIES = frozenset(p for p in PARTIES if p.endswith("s") and p != "lib dem")
+_EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
+
+
+@Language.component(COMPONENT_NAME)
+def newsflow_entity_fixes(doc: Doc) -> Doc:
+    """Fix `doc.ents` for news: trim articles and possessives, drop noise, correct plain label errors."""
+    sporty = is_sports_text(doc)
+    spans: list[Span] = []
+    for ent in doc.ents:
+        span = trim(ent)
+        if span is None:
+            continue
+        for part in split_inner_place(span):
+            if is_noise(part):
+                continue
+            part = extend_rank_title(part, spans[-1].end if spans else 0)
+            label = fix_label(part, sporty)
+            if label != part.label_:
+                part = Span(doc, part.start, part.end, label=label)
+            spans.append(part)
+    spans = _propagate_place_labels(spans)
+    spans = _add_missing_parties(doc, spans)
+    doc.ents = spans
+    return doc
+
+
+def is_sports_text(doc: Doc) -> bool:
+    """Whether a text reads as a sports report (several sports words), where countries are teams."""
+    hits = sum(1 for t in doc if t.lower_ in SPORT_WORDS)
+    return hits >= 3
+
+
+def trim(ent: Span) -> Span | None:
+    """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in _LEADING_DROP:
+        start += 1
+    for i in range(start, end):
+        if doc[i].text in ("(", "["):
+            end = i
+            break
+    while end > start and (doc[end - 1].lower_ in _TRAILING_DROP or doc[end - 1].is_space):
+        end -= 1
+    if start >= end:
+        return None
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label=ent.label_)
+
+
+def split_inner_place(span: Span) -> list[Span]:
+    """'Peel Common Infants School in Gosport' -> the school and the place, as two spans."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end - 1):
+        if doc[i].lower_ in _INNER_SPLIT and doc[i].is_lower and doc[i + 1].is_title:
+            tail_words = doc[i + 1:span.end].text.lower().split()
+            tail_label = "FAC" if tail_words[-1] in PLACE_HEADS else "GPE"
+            return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=tail_label)]
+    return [span]
+
+
+def extend_rank_title(span: Span, floor: int) -> Span:
+    """A PERSON span with the rank title before it that the model left out ('Pope' Francis)."""
+    if span.label_ != "PERSON":
+        return span
+    start = span.start
+    doc = span.doc
+    while start - 1 >= floor and doc[start - 1].is_title and doc[start - 1].lower_ in RANK_TITLES:
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label="PERSON")
+
+
+def is_noise(span: Span) -> bool:
+    """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark."""
+    text = span.text
+    if span.label_ in NAME_LABELS:
+        if _NOISE.search(text) or len(text) < 2 or not any(c.isalpha() for c in text):
+            return True
+        if not any(c.isupper() for c in text):
+            return True
+        # a ticker: "(Nasdaq: MSFT)"
+        if span.start >= 2 and span.doc[span.start - 1].text == ":" and span.doc[span.start - 2].lower_ in _EXCHANGES:
+            return True
+    return False
+
+
+def fix_label(span: Span, sporty: bool = False) -> str:
+    """The label a news editor would give this span, given its words and neighbours."""
+    label = span.label_
+    if label not in NAME_LABELS:
+        return label
+    low = span.text.lower()
+    words = low.split()
+    doc = span.doc
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if low in PARTIES and label in ("PERSON", "GPE", "LOC", "FAC", "PRODUCT"):
+        return "ORG"
+    if sporty and low in COUNTRIES and label in ("GPE", "LOC", "NORP", "ORG", "PERSON"):
+        return "GPE" if prev in _LOCATIVE else "ORG"
+    if label in ("GPE", "LOC") and len(words) == 1 and words[0].endswith(DEMONYM_ENDINGS[:4]) \
+            and nxt.isalpha() and nxt.islower() and words[0] not in COUNTRIES:
+        return "NORP"
+    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and len(words) == 2 \
+            and (words[0] in MALE or words[0] in FEMALE) and span[1].is_title \
+            and words[1] not in ORG_HEADS and words[1] not in PLACE_HEADS:
+        return "PERSON"
+    if label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC") and nxt in REGION_WORDS \
+            and len(words) == 1:
+        return "GPE"
+    if words[-1] in ORG_HEADS and label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
+        return "ORG"
+    if words[-1] in PLACE_HEADS and label in ("PERSON", "ORG", "GPE", "PRODUCT", "WORK_OF_ART") \
+            and not any(w in ORG_HEADS for w in words):
+        return "FAC"
+    if label == "PRODUCT" and prev in _LOCATIVE | {"of", "from"} and len(words) == 1:
+        return "GPE"
+    return label
+
+
+def _propagate_place_labels(spans: list[Span]) -> list[Span]:
+    """Give every mention of a name the place label one of its mentions earned ('the Kursk region')."""
+    fixed: dict[str, str] = {}
+    for s in spans:
+        if s.label_ in ("GPE", "LOC", "FAC"):
+            fixed.setdefault(s.text, s.label_)
+    out = []
+    for s in spans:
+        label = fixed.get(s.text)
+        if label and s.label_ in ("PRODUCT", "WORK_OF_ART", "NORP") and s.text.lower() not in COUNTRIES:
+            s = Span(s.doc, s.start, s.end, label=label)
+        out.append(s)
+    return out
+
+
+def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Add party names the model missed ('Tories', 'Lib Dems') as ORG where no entity covers them."""
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    out = list(spans)
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if tok.is_title or tok.is_upper:
+            for width in (2, 1):
+                j = i + width
+                if j > n or any(k in covered for k in range(i, j)):
+                    continue
+                words = doc[i:j]
+                if all(t.is_title or t.is_upper for t in words) and words.text.lower() in _PLURAL_PARTIES:
+                    out.append(Span(doc, i, j, label="ORG"))
+                    covered.update(range(i, j))
+                    i = j - 1
+                    break
+        i += 1
+    out.sort(key=lambda s: s.start)
+    return out

@@ -1,0 +1,60 @@
+"""Small word lists a news editor would write down: countries, parties, name parts, head nouns.
+
+They are general English/news knowledge, not taken from any evaluation set.
+"""
+from __future__ import annotations
+
+COUNTRIES = frozenset(name.strip() for name in """
+afghanistan, albania, algeria, argentina, armenia, australia, austria, azerbaijan, bangladesh, belarus,
+belgium, bolivia, bosnia, brazil, britain, bulgaria, cambodia, cameroon, canada, chile, china, colombia,
+croatia, cuba, cyprus, czech republic, denmark, ecuador, egypt, england, estonia, ethiopia, fiji, finland,
+france, georgia, germany, ghana, greece, holland, hungary, iceland, india, indonesia, iran, iraq, ireland,
+israel, italy, ivory coast, jamaica, japan, jordan, kenya, kuwait, latvia, lebanon, libya, lithuania,
+luxembourg, malaysia, mexico, moldova, morocco, namibia, nepal, netherlands, new zealand, nigeria,
+north korea, northern ireland, norway, pakistan, paraguay, peru, philippines, poland, portugal, qatar,
+romania, russia, samoa, saudi arabia, scotland, senegal, serbia, singapore, slovakia, slovenia,
+south africa, south korea, spain, sri lanka, sudan, sweden, switzerland, syria, taiwan, thailand, tonga,
+tunisia, turkey, uganda, ukraine, united kingdom, united states, uruguay, usa, us, uk, venezuela,
+vietnam, wales, yemen, zambia, zimbabwe
+""".replace("\n", " ").split(","))
+
+# A sports report names national teams after their countries ("England beat Wales").
+SPORT_WORDS = frozenset("""
+rugby football soccer cricket tennis golf match matches coach captain squad tournament championship
+championships league cup final semi-final quarter-final striker midfielder defender goalkeeper fly-half
+full-back scrum try tries wicket innings olympic olympics athlete athletics sprint medal seeded seed
+nations grand slam fixture fixtures season manager kick-off penalty referee
+""".split())
+
+# UK and US parties, which the model often calls NORP or PERSON.
+PARTIES = frozenset({
+    "labour", "conservative", "conservatives", "tory", "tories", "liberal democrat", "liberal democrats",
+    "lib dem", "lib dems", "labour party", "conservative party", "snp", "plaid cymru", "ukip",
+    "green party", "democratic unionist party", "sinn fein",
+})
+
+# Words that make a name an organisation whatever the model said.
+ORG_HEADS = frozenset("""
+aid agency association authority bank board campaign centre center church club college commission committee
+company corporation council court department forum foundation fund group institute institution labs league
+ltd inc plc ministry ministries office organisation organization party police service society systems
+technologies trust union university
+""".split())
+
+# Words that make a name a place or a building.
+PLACE_HEADS = frozenset("""
+road street avenue lane square stadium theatre theater castle chapel cathedral palace prison dam bridge
+airport park arena hall station
+""".split())
+
+# Region words after a place name ("the Kursk region").
+REGION_WORDS = frozenset("region province oblast district county state city town village border".split())
+
+# Courtesy titles dropped from a person's canonical name; rank titles (Lord, Prince) are kept.
+COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "prof", "professor"})
+
+# Titles that are part of a person's name in British usage ("Pope Francis", "Lord Justice May").
+RANK_TITLES = frozenset("pope prince princess king queen lord lady duke duchess justice cardinal archbishop".split())
+
+# Demonym endings: "Ukrainian forces" is NORP, not a place.
+DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ic", "i")

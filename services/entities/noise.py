@@ -1,0 +1,31 @@
+"""Entities that are not part of the story: the article's own publisher credit."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from services.entities.canonical import RawMention
+
+# The publisher of the corpus this pipeline is tuned on; an article's `source`/`url` adds its own.
+DEFAULT_PUBLISHERS = ("BBC",)
+_CREDIT_SUFFIXES = ("", " news", " news website", " news online", " online", " sport", " sport website", " website")
+
+
+def publisher_names(source: str | None, url: str | None, defaults: tuple[str, ...] = DEFAULT_PUBLISHERS) -> set[str]:
+    """Lower-case names under which the article's publisher credits itself ('BBC', 'BBC News website')."""
+    bases = {d.lower() for d in defaults}
+    if source:
+        bases.add(source.strip().lower())
+    if url:
+        host = (urlparse(url).hostname or "").lower()
+        parts = [p for p in host.split(".") if p not in ("www", "news", "co", "com", "org", "net", "uk")]
+        if parts:
+            bases.add(parts[0])
+    return {b + s for b in bases if b for s in _CREDIT_SUFFIXES}
+
+
+def is_publisher_credit(mention: RawMention, publishers: set[str]) -> bool:
+    """Whether a mention is the publisher naming itself ('told the BBC'); its channels ('BBC Radio 4') are kept."""
+    text = re.sub(r"^the\s+", "", mention.text.strip(), flags=re.IGNORECASE).lower()
+    text = re.sub(r"['\u2019]s$", "", text)
+    return text in publishers

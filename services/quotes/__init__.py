@@ -1,0 +1,1 @@
+"""The quotes stage: quotation marks paired, speech told from titles and scare quotes, speakers resolved."""

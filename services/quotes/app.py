@@ -1,0 +1,19 @@
+"""Composition root of the quotes stage: rules over `text` and the entities, no second model run."""
+from __future__ import annotations
+
+from services.quotes.extract import extract_quotes
+from shared.events import ArticleEnriched, EntitiesExtracted, promote, with_trace
+from shared.settings import Settings
+from shared.stage import Stage, Stopwatch, per_item
+
+
+def enrich(event: EntitiesExtracted) -> ArticleEnriched:
+    """The article with its quotes and speakers."""
+    clock = Stopwatch()
+    quotes = tuple(extract_quotes(event.text, event.entities))
+    return promote(event, ArticleEnriched, quotes=quotes, trace=with_trace(event.trace, "quotes", clock.ms()))
+
+
+def build_stage(settings: Settings) -> Stage:
+    """The quotes stage configured by `settings` (it needs no setting yet)."""
+    return Stage(name="quotes", reads=EntitiesExtracted, process=per_item(enrich))

@@ -1,0 +1,257 @@
+"""Where a quote's speaker is named: speech verbs and the patterns around the marks.
+
+Each function looks at a bounded window of text next to a quote (one sentence), with
+plain word scans and anchored regexes, so the work is linear in the text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CUES = frozenset("""
+said says say saying told tells tell added adds insisted insists explained explains warned warns argued argues
+claimed claims stated states commented comments continued continues admitted admits acknowledged acknowledges
+declared declares noted notes remarked remarks replied replies responded responds asked asks wrote writes
+suggested suggests urged urges predicted predicts conceded concedes stressed stresses announced announces
+joked jokes recalled recalls confirmed confirms described describes called calls hailed hails reckoned reckons
+agreed agrees believes believed thinks thought feels felt maintained maintains revealed reveals pointed
+promised promises vowed vows accused accuses labelled labeled dubbed branded criticised criticized
+praised praises condemned condemns denied denies insist urged cautioned echoed added, observed observes
+quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
+""".split())
+# Verbs that attribute a partial quote inside the writer's sentence but need a closer look.
+WEAK_CUES = frozenset({"called", "calls", "described", "describes", "labelled", "labeled", "dubbed", "branded",
+                       "hailed", "hails", "praised", "condemned", "criticised", "criticized", "accused"})
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "we": "p", "i": None}
+_CLAUSE_OPENERS = frozenset({"and", "but", "however", "meanwhile", "yet", "so", "also", "while", "although",
+                             "though", "because", "as", "then", "now", "later", "earlier", "instead", "indeed"})
+_WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
+_SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A speaker phrase found next to a quote: where it is, and the verb that attributes it."""
+
+    start: int
+    end: int
+    cue: str | None
+    where: str  # after | before | dash | according | subject
+
+
+def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """(word, start, end) of the words of text[lo:hi]."""
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
+
+
+def sentence_end(text: str, pos: int, limit: int) -> int:
+    """The end of the sentence running at `pos`, not past `limit`."""
+    m = _SENT_END.search(text, pos, limit)
+    return m.end() if m else limit
+
+
+def sentence_start(text: str, pos: int, floor: int) -> int:
+    """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
+    lo = max(floor, pos - 400)
+    best = lo
+    for m in _SENT_END.finditer(text, lo, pos):
+        best = m.end()
+    return best
+
+
+def _is_cue(w: str) -> bool:
+    return w.lower() in CUES
+
+
+def _strip_clause_openers(ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    while ws and ws[0][0].lower() in _CLAUSE_OPENERS:
+        ws = ws[1:]
+    return ws
+
+
+def q_end_punct(text: str, close: int) -> bool:
+    """Whether the quoted text ends with punctuation (a full quoted sentence or clause)."""
+    return close > 0 and text[close - 1] in ",.!?;:\u2026"
+
+
+def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attribution | None:
+    """'"...," X said' / '"...," said X, the ...' / '"..." -X': the speaker right after the closing mark."""
+    pos = close + 1
+    tail_end = min(limit, pos + 240)
+    rest = text[pos:tail_end]
+    stripped = rest.lstrip(" ,")
+    if stripped[:1] in ("-", "\u2013", "\u2014") and not ends_sentence or stripped[:2] in ("- ", "\u2013 ", "\u2014 "):
+        lo = pos + len(rest) - len(stripped) + 1
+        hi = sentence_end(text, lo, tail_end)
+        ws = words(text, lo, hi)
+        if ws and ws[0][0][:1].isupper():
+            return Attribution(ws[0][1], _phrase_end(text, ws, 0), None, "dash")
+    hi = sentence_end(text, pos, tail_end)
+    for nxt in ('"', "\u201c"):
+        k = text.find(nxt, pos, hi)
+        if k != -1:
+            hi = k
+    ws = words(text, pos, hi)
+    if not ws:
+        return None
+    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:3])):
+        return None
+    partial = not q_end_punct(text, close)
+    max_before = 3 if ends_sentence else (4 if partial else 14)
+    for idx, (w, s, e) in enumerate(ws[: max_before + 1]):
+        if not _is_cue(w):
+            continue
+        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 or text[ws[-1][2]:hi].strip()[:1] == ":"):
+            return None  # a new sentence of the writer's (or one introducing the next quote), not an attribution
+        if idx == 0:
+            # '"...," said X, the ...' : the speaker follows the verb
+            if len(ws) > 1:
+                return Attribution(ws[1][1], _phrase_end(text, ws, 1), w.lower(), "after")
+            return None
+        start, end = ws[0][1], ws[idx - 1][2]
+        comma = text.find(",", ws[0][2], end)
+        if comma != -1:
+            if "," in text[close - 1:ws[0][1]]:
+                end = comma  # '"...," Kurt Barnard, president of ..., said'
+            else:
+                start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Mennear added'
+        return Attribution(start, end, w.lower(), "after")
+    return None
+
+
+_STOP_AFTER = frozenset({"in", "on", "at", "during", "when", "after", "before", "while", "who", "which",
+                         "adding", "as", "to", "from", "speaking", "told", "that", "but", "and"})
+
+
+def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
+    """The end of a speaker phrase starting at word i: up to a comma, a full stop or a clause word."""
+    end = ws[i][2]
+    for w, s, e in ws[i:]:
+        if w.lower() in _STOP_AFTER and s > ws[i][1]:
+            break
+        between = text[end:s]
+        if s > ws[i][1] and any(c in between for c in ",;:()"):
+            break
+        end = e
+        if text[e:e + 1] == "." and len(w) > 1:
+            break
+    return end
+
+
+def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
+    """'X said: "..."' / 'X told the BBC: "..."' / 'according to X, "..."': the speaker before the mark."""
+    lo = sentence_start(text, open_mark, floor)
+    head = text[lo:open_mark].rstrip()
+    if not head:
+        return None
+    m = None
+    for m in _ACCORDING.finditer(text, lo, open_mark):
+        pass
+    if m is not None:
+        ws = words(text, m.end(), open_mark)
+        if ws:
+            return Attribution(ws[0][1], _phrase_end(text, ws, 0), "according to", "according")
+    if not head.endswith((":", ",")):
+        return None if head else _previous_sentence_speaker(text, lo, floor)
+    ws = words(text, lo, lo + len(head))
+    # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
+    for k in range(len(ws) - 1, max(-1, len(ws) - 8), -1):
+        if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
+            subj = _subject_before(text, ws, k, lo)
+            if subj is not None:
+                return Attribution(subj[0], subj[1], ws[k][0].lower(), "before")
+            return None
+    return None
+
+
+_SKIP_BACK = frozenset("""
+also has have had later previously recently then yesterday today again further once repeatedly would will
+could has is was were are been had earlier now just already still too subsequently similarly separately
+""".split())
+_PARTICIPLES = frozenset({"saying", "adding", "insisting", "arguing", "warning", "claiming", "explaining",
+                          "accusing", "describing", "calling", "telling", "stating", "noting", "stressing"})
+_INTRO = frozenset({"in", "on", "at", "after", "before", "ahead", "speaking", "earlier", "later", "despite",
+                    "following", "with", "as", "when", "while", "although", "during", "asked", "interviewed"})
+_NP_STOP = frozenset({"and", "but", "with", "by", "that", "as", "to", "for", "in", "on", "at", "from",
+                      "after", "before", "when", "while", "because", "if", "said", "says", "told", "than"})
+
+
+def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
+    """A quote opening a sentence after 'Kirwan says his side will ...': the speaker the previous sentence named."""
+    if lo <= floor:
+        return None
+    plo = sentence_start(text, lo - 1, floor)
+    if any(c in text[plo:lo] for c in "\"\u201c\u201d"):
+        return None
+    ws = words(text, plo, lo)
+    for k, (w, _, _) in enumerate(ws[:12]):
+        if w.lower() in ("says", "said", "insists", "insisted", "believes", "admits", "admitted", "told", "added",
+                         "warned", "explained", "argued", "claimed"):
+            subj = _subject_before(text, ws, k, plo) if k > 0 else None
+            if subj is not None:
+                return Attribution(subj[0], subj[1], w.lower(), "previous")
+            return None
+    return None
+
+
+def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
+    """The noun phrase right before verb k ('Chief Treasury Secretary Paul Boateng said'): the speaker phrase."""
+    j = k
+    while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
+        j -= 1
+    if ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2]:ws[k][1]]):
+        # '..., saying': the subject of the main clause, at the sentence start
+        first = _strip_clause_openers(ws[:k])
+        if first and first[0][0].lower() in _INTRO:
+            for i in range(1, min(len(first), 10)):
+                if "," in text[first[i - 1][2]:first[i][1]]:
+                    first = _strip_clause_openers(first[i:])
+                    break
+        if not first:
+            return None
+        end = first[0][2]
+        for w, s, e in first[1:]:
+            if "," in text[end:s] or (w[0].islower() and w.lower() not in ("of", "for", "the", "de")):
+                break
+            end = e
+        return first[0][1], end
+    if j > 0 and "," in text[ws[j - 1][2]:ws[j][1]]:
+        # an appositive or relative clause ', whose ... ,' between subject and verb: skip back over it
+        m = j - 1
+        while m > 0 and "," not in text[ws[m - 1][2]:ws[m][1]] and j - m < 20:
+            m -= 1
+        skipped = m > 0 and (ws[m][0].lower() in ("who", "whose", "which") or ws[m][0][:1].islower())
+        if skipped:
+            j = m
+    else:
+        skipped = False
+    end_idx = j
+    start = j
+    while start > 0 and end_idx - start < 8:
+        w, s, e = ws[start - 1]
+        between = text[e:ws[start][1]]
+        if start == end_idx and skipped:
+            between = between.replace(",", "")
+        if any(c in between for c in ",;:\"\u201c\u201d()") or w.lower() in _NP_STOP:
+            break
+        start -= 1
+    phrase = _strip_clause_openers(ws[start:end_idx])
+    if not phrase:
+        return None
+    return phrase[0][1], phrase[-1][2]
+
+
+def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
+    """The writer's sentence around a partial quote: the phrase before its verb ('Gerasimov hailed the "heroism"')."""
+    lo = sentence_start(text, open_mark, floor)
+    ws = words(text, lo, open_mark)
+    ws = _strip_clause_openers(ws)
+    if not ws:
+        return None
+    cue_idx = next((i for i, (w, _, _) in enumerate(ws) if _is_cue(w) or w.lower() in _PARTICIPLES), None)
+    if cue_idx is not None and cue_idx > 0:
+        subj = _subject_before(text, ws, cue_idx, lo)
+        if subj is not None:
+            return Attribution(subj[0], subj[1], ws[cue_idx][0].lower(), "subject")
+    return Attribution(ws[0][1], ws[min(len(ws), 8) - 1][2], None, "subject")

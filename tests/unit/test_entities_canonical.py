@@ -1,0 +1,41 @@
+"""Merging mentions into canonical entities."""
+from services.entities.canonical import RawMention, merge_mentions
+from services.entities.noise import is_publisher_credit, publisher_names
+
+
+def m(text, start, label):
+    return RawMention(text, start, start + len(text), label)
+
+
+def test_surname_joins_full_name():
+    ents = merge_mentions([m("Valery Gerasimov", 0, "PERSON"), m("Gerasimov", 40, "PERSON"),
+                           m("Gerasimov", 80, "ORG")])
+    assert [(e.name, e.label, e.count) for e in ents] == [("Valery Gerasimov", "PERSON", 3)]
+
+
+def test_courtesy_title_dropped_and_rank_kept():
+    ents = merge_mentions([m("Mr Blair", 0, "PERSON"), m("Lord Justice May", 20, "PERSON")])
+    assert {e.name for e in ents} == {"Blair", "Lord Justice May"}
+
+
+def test_acronym_joins_organisation():
+    ents = merge_mentions([m("World Trade Organisation", 0, "ORG"), m("WTO", 50, "ORG")])
+    assert [(e.name, e.count) for e in ents] == [("World Trade Organisation", 2)]
+
+
+def test_full_name_mislabelled_org_becomes_person():
+    ents = merge_mentions([m("Helmut Panke", 0, "ORG"), m("Panke", 30, "PERSON"), m("Panke", 60, "PERSON")])
+    assert [(e.name, e.label) for e in ents] == [("Helmut Panke", "PERSON")]
+
+
+def test_mention_offsets_are_kept():
+    ents = merge_mentions([m("Kursk", 5, "GPE")])
+    assert ents[0].mentions[0].start == 5 and ents[0].mentions[0].end == 10
+
+
+def test_publisher_credit_but_not_its_channels():
+    pubs = publisher_names(None, None)
+    assert is_publisher_credit(m("the BBC", 0, "ORG"), pubs)
+    assert is_publisher_credit(m("BBC News website", 0, "ORG"), pubs)
+    assert not is_publisher_credit(m("BBC Radio 4", 0, "ORG"), pubs)
+    assert "reuters" in publisher_names(None, "https://www.reuters.com/x")
