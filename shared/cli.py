@@ -67,7 +67,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Run the pipeline on INPUT and print score.py's figures against GOLD."""
     from shared.evaluate import evaluate, format_report
 
-    result = evaluate(args.gold, args.input, _settings(args))
+    result = evaluate(args.gold, args.input, _settings(args), scorer_path=args.scorer)
     if args.json:
         sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
@@ -191,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("gold")
     e.add_argument("input")
     e.add_argument("--model", default=None)
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true", help="the whole result, with a sample of errors")
+    e.add_argument("--scorer", default=None, help="a score.py to use instead of the bundled copy")
     e.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("stack", help="local Kafka (KRaft) and Redis without Docker")
