@@ -1,0 +1,1 @@
+"""dedup: flags exact and near duplicates of earlier articles (MinHash/LSH index in Redis or in memory)."""
