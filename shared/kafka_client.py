@@ -85,6 +85,43 @@ def wait_for_broker(settings: Settings, timeout_s: float = 60.0) -> None:
     raise TimeoutError(f"no Kafka broker answered at {settings.kafka_bootstrap} within {timeout_s}s: {last}")
 
 
+def group_assignments(settings: Settings, group: str, topic: str) -> tuple[str, list[set[int]]]:
+    """A consumer group's state and each member's partitions of `topic`."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                             **security_config(settings))
+    try:
+        desc = admin.describe_groups([group])[group]
+    finally:
+        admin.close()
+    members = []
+    for member in desc["members"]:
+        assignment = member["member_assignment"]
+        parts: set[int] = set()
+        for tp in assignment.get("assigned_partitions", []) if isinstance(assignment, dict) else []:
+            if tp["topic"] == topic:
+                parts.update(tp["partitions"])
+        members.append(parts)
+    return desc["group_state"], members
+
+
+def wait_for_group(settings: Settings, group: str, topic: str, members: int, timeout_s: float = 120.0,
+                   alive=lambda: True) -> list[set[int]]:
+    """Block until `group` is Stable with `members` members that all hold partitions of `topic`."""
+    deadline = time.monotonic() + timeout_s
+    state, parts = "", []
+    while time.monotonic() < deadline:
+        try:
+            state, parts = group_assignments(settings, group, topic)
+        except KafkaError:  # no coordinator elected yet on a fresh broker
+            state, parts = "no coordinator", []
+        if state == "Stable" and len(parts) == members and all(parts):
+            return parts
+        if not alive():
+            raise RuntimeError(f"a member of {group} exited while waiting for the group")
+        time.sleep(0.3)
+    raise TimeoutError(f"group {group} not Stable with {members} member(s) on {topic}: {state} {parts}")
+
+
 def article_key(article: Mapping[str, Any] | bytes) -> bytes | None:
     """The message key of a raw article: its id when it has one (Kafka key = article id)."""
     if isinstance(article, Mapping) and article.get("id") is not None:

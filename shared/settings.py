@@ -62,10 +62,29 @@ class Settings:
     kafka_sasl_password: str | None = field(default=None, repr=False)
     kafka_ssl_cafile: str | None = None
     log_level: str = "WARNING"
+    log_format: str = "json"  # workers and the dashboard: "json" (one object a line) or "text"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0  # 0: no /metrics, /healthz, /readyz server in the worker
+    metrics_lag_interval_s: float = 5.0
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 8080
+    dashboard_poll_s: float = 2.0
+    dashboard_max_articles: int = 200
 
     def group_id(self, stage: str) -> str:
         """The consumer group of a stage: one group per stage, so workers of it share partitions."""
         return f"{self.group_prefix}-{stage}"
+
+    def to_env(self) -> dict[str, str]:
+        """The NEWSFLOW_* variables that make `from_env` (in a worker subprocess, say) return these settings."""
+        env: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "topics":
+                env.update({f"NEWSFLOW_TOPIC_{t.name.upper()}": getattr(value, t.name) for t in fields(Topics)})
+            elif value is not None:
+                env[f"NEWSFLOW_{f.name.upper()}"] = str(value)
+        return env
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -84,13 +84,7 @@ def isolated_settings(stack: StackInfo, tmp_path: Path, **overrides) -> Settings
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a `newsflow` subprocess use `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    for f in dataclasses.fields(Settings):
-        value = getattr(settings, f.name)
-        if f.name == "topics":
-            for tf in dataclasses.fields(Topics):
-                env[f"NEWSFLOW_TOPIC_{tf.name.upper()}"] = getattr(value, tf.name)
-        elif value is not None:
-            env[f"NEWSFLOW_{f.name.upper()}"] = str(value)
+    env.update(settings.to_env())
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

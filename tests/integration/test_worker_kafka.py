@@ -1,12 +1,8 @@
 """A stage worker on the real broker: dead letters, and two workers sharing one group."""
-import time
-
 import pytest
-from kafka import KafkaAdminClient
-from kafka.errors import KafkaError
 
 from conftest import collect, decode_values, isolated_settings
-from shared.kafka_client import Publisher, ensure_topics
+from shared.kafka_client import Publisher, ensure_topics, wait_for_group
 
 pytestmark = pytest.mark.integration
 
@@ -35,46 +31,12 @@ def test_invalid_events_go_to_the_dlq_with_reason_and_the_next_article_flows(sta
     assert good["signature"] == "B.Chan--ThChM"
 
 
-def _assignments(settings, group: str, topic: str) -> tuple[str, list[set[int]]]:
-    """The group's state and each member's partitions of `topic`."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    try:
-        desc = admin.describe_groups([group])[group]
-    finally:
-        admin.close()
-    out = []
-    for member in desc["members"]:
-        assignment = member["member_assignment"] or {}
-        parts = set()
-        for tp in assignment.get("assigned_partitions", []) if isinstance(assignment, dict) else []:
-            if tp["topic"] == topic:
-                parts.update(tp["partitions"])
-        out.append(parts)
-    return desc["group_state"], out
-
-
-def wait_for_members(settings, group: str, topic: str, n: int, watch, timeout_s: float = 90.0) -> list[set[int]]:
-    """Poll until the group is Stable with `n` members that all have partitions."""
-    deadline = time.monotonic() + timeout_s
-    state, parts = "", []
-    while time.monotonic() < deadline:
-        try:
-            state, parts = _assignments(settings, group, topic)
-        except KafkaError:  # the coordinator is not elected yet on a fresh broker
-            state, parts = "no coordinator", []
-        if state == "Stable" and len(parts) == n and all(parts):
-            return parts
-        for w in watch:
-            assert w.alive(), w.log()[-4000:]
-        time.sleep(0.5)
-    raise AssertionError(f"group {group} not stable with {n} members: {state} {parts}")
-
-
 def test_two_workers_in_one_group_split_partitions_and_lose_nothing(stack, tmp_path, workers):
     settings = isolated_settings(stack, tmp_path)
     ensure_topics(settings)
     pair = [workers("normalize", settings, name="a"), workers("normalize", settings, name="b")]
-    a, b = wait_for_members(settings, settings.group_id("normalize"), settings.topics.raw, 2, pair)
+    a, b = wait_for_group(settings, settings.group_id("normalize"), settings.topics.raw, 2,
+                          alive=lambda: all(w.alive() for w in pair))
     assert not (a & b) and a | b == set(range(settings.partitions))
     ids = [f"scale-{i}" for i in range(300)]
     with Publisher(settings) as pub:

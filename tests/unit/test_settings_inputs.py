@@ -42,3 +42,8 @@ def test_stage_subsets_always_start_with_normalize():
     assert parse_stages("quotes,normalize") == ["normalize", "quotes"]
     with pytest.raises(ValueError, match="unknown"):
         parse_stages("nope")
+
+
+def test_to_env_round_trips_through_from_env():
+    s = Settings(kafka_bootstrap="h:2", partitions=3, batch_timeout_s=0.25, kafka_sasl_username="u")
+    assert Settings.from_env(s.to_env()) == s
