@@ -1,4 +1,4 @@
-"""The `newsflow` command: run, eval, stack, worker, publish, tail, topics."""
+"""The `newsflow` command: run, eval, stack, worker, dashboard, publish, tail, topics."""
 from __future__ import annotations
 
 import argparse
@@ -118,6 +118,27 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Serve the web page that follows articles.enriched live, with per-stage throughput and lag."""
+    from dataclasses import replace
+
+    from shared.dashboard.server import run_dashboard
+
+    settings = _settings(args)
+    overrides = {k: v for k, v in (("dashboard_host", args.host), ("dashboard_port", args.port)) if v is not None}
+    if overrides:
+        settings = replace(settings, **overrides)
+    if settings.log_format.lower() == "json":
+        import logging.config
+
+        from shared.observability.logjson import logging_config
+        logging.config.dictConfig(logging_config(settings.log_level, {"component": "dashboard"}))
+    sys.stderr.write(f"newsflow dashboard: http://{settings.dashboard_host}:{settings.dashboard_port}/ "
+                     f"following {settings.topics.enriched}\n")
+    run_dashboard(settings)
+    return 0
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish articles from files/stdin to the raw topic (or --topic)."""
     from shared.inputs import read_inputs
@@ -175,6 +196,26 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure the pipeline against bare spaCy NER (ratios within one run) and print the figures."""
+    from pathlib import Path
+
+    from shared.benchmark import DEFAULT_CORPUS, format_table, run_bench
+
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS
+    if not corpus.exists():
+        sys.stderr.write(f"newsflow bench: corpus {corpus} not found (pass --corpus)\n")
+        return 2
+    results = run_bench(parts, args.articles, args.repeat, _settings(args), corpus=corpus,
+                        latency_articles=args.latency_articles, report=lambda line: sys.stderr.write(line + "\n"))
+    if args.json:
+        sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(format_table(results))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `newsflow`."""
     p = argparse.ArgumentParser(prog="newsflow", description="News-article enrichment pipeline.")
@@ -205,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--loglevel", default="info")
     w.set_defaults(func=cmd_worker)
 
+    d = sub.add_parser("dashboard", help="web page following articles.enriched live, with stage throughput and lag")
+    d.add_argument("--host", default=None, help="address to listen on (NEWSFLOW_DASHBOARD_HOST)")
+    d.add_argument("--port", type=int, default=None, help="port to listen on (NEWSFLOW_DASHBOARD_PORT)")
+    d.set_defaults(func=cmd_dashboard)
+
     pub = sub.add_parser("publish", help="publish articles to Kafka (articles.raw)")
     pub.add_argument("files", nargs="*")
     pub.add_argument("--topic", default=None)
@@ -217,6 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--timeout", type=float, default=10.0, help="stop after this many seconds of silence")
     t.add_argument("--meta", action="store_true", help="wrap each message with topic/partition/offset/headers")
     t.set_defaults(func=cmd_tail)
+
+    b = sub.add_parser("bench", help="speed of the pipeline against bare spaCy NER, as ratios in one run")
+    b.add_argument("--parts", default="stages,embedded,kafka,scaling",
+                   help="comma-separated: stages, embedded, kafka (with latency), scaling")
+    b.add_argument("--articles", type=int, default=600)
+    b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")
+    b.add_argument("--latency-articles", type=int, default=300)
+    b.add_argument("--corpus", default=None, help="JSON Lines articles (default ../shared/corpora/bbc.jsonl)")
+    b.add_argument("--model", default=None)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_bench)
 
     tp = sub.add_parser("topics", help="create the flow's topics")
     tp.set_defaults(func=cmd_topics)

@@ -52,7 +52,7 @@ class Settings:
     batch_timeout_s: float = 0.2
     max_message_bytes: int = 4_000_000
     max_body_chars: int = 1_000_000
-    dedup_threshold: float = 0.5
+    dedup_threshold: float = 0.55
     dedup_retention_days: float = 30.0
     dedup_namespace: str = "newsflow:dedup"
     state_dir: str = field(default_factory=lambda: str(Path.home() / ".cache" / "newsflow"))

@@ -36,16 +36,17 @@ FORMAT = f"v1k{SHINGLE_WORDS}p{NUM_PERM}r{BAND_ROWS}b{BANDS}"
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc\u0060\u00b4]")
 _WORD = re.compile(r"\w+")
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def _family(seed: int, n: int) -> np.ndarray:
-    rng = np.random.Generator(np.random.PCG64(seed))
-    return rng.integers(0, 2**64, size=n, dtype=np.uint64, endpoint=False)
+    # From blake2b, not a numpy RNG: the constants must not change with a library version,
+    # or workers on different versions would compute incomparable signatures.
+    return np.array([int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).digest(), "little")
+                     for i in range(n)], dtype=np.uint64)
 
 
-# Multiply-add-shift hashing of 64-bit shingle hashes to 32 bits: h_i(x) = (a_i*x + b_i) >> 32
-# mod 2**64, a_i odd; a 2-universal family that numpy computes with wrapping uint64 arithmetic.
+# Multiply-add-shift hashing of 64-bit shingle hashes to 32 bits: h_i(x) = ((a_i*x + b_i) mod 2**64) >> 32,
+# a_i odd; a 2-universal family that numpy computes with wrapping uint64 arithmetic.
 _PERM_A = (_family(SEED, NUM_PERM) | np.uint64(1)).reshape(-1, 1)
 _PERM_B = _family(SEED + 1, NUM_PERM).reshape(-1, 1)
 # Odd multipliers that combine the words of a shingle in order, and the rows of a band.

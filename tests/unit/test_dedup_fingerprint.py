@@ -113,3 +113,12 @@ def test_fingerprint_is_total_and_deterministic(text):
 def test_surface_changes_keep_the_exact_key(words, change):
     text = " ".join(words)
     assert fingerprint(change(text)).exact == fingerprint(text).exact
+
+
+def test_signature_is_pinned():
+    """Signatures stored in Redis must stay comparable: a change here needs a new FORMAT."""
+    fp = fingerprint("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn")
+    assert fpm.FORMAT == "v1k3p256r3b42"
+    assert fp.exact.hex() == "8102a0f301e5c02701f55b946cee9e2d"
+    assert fp.signature[:8].hex() == "33f59cf1ef6f12d9"
+    assert fp.bands[0].hex() == "2c58a001cef264c3"

@@ -1,0 +1,353 @@
+"""`newsflow bench`: the pipeline's cost measured against the NER model's own, as ratios in one run.
+
+Every figure compares two things measured side by side on this machine, in the same
+run, on the same BBC texts with the same model, so a noisy shared machine moves both:
+
+- embedded: `newsflow run` (all stages) against bare spaCy `nlp.pipe` NER, each a whole
+  process with its model load, alternated `repeat` times; ratio = bare / pipeline.
+- kafka: the real stack, one worker per stage, N articles published, time until the last
+  enriched event; against bare NER of the same texts in a process (load excluded, as the
+  workers loaded their model before the clock started).
+- scaling: one entities worker against two, each draining N events, throughput from the
+  output records' timestamps (first to last).
+- latency: publish-to-enriched p50/p99 with articles published at half the measured
+  Kafka-path capacity.
+- stages: mean milliseconds per article of each stage, from the events' `trace`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterable
+
+import orjson
+
+from shared.settings import STAGES, Settings, Topics
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "bbc.jsonl"
+# Single-threaded math in every process, so that two workers on two cores measure scaling, not BLAS threads.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def load_articles(corpus: Path, n: int) -> list[dict]:
+    """`n` raw articles from a JSON Lines corpus, cycled with fresh ids if it holds fewer."""
+    base = [orjson.loads(line) for line in corpus.read_bytes().splitlines() if line.strip()]
+    if not base:
+        raise ValueError(f"{corpus} holds no articles")
+    out = []
+    for i in range(n):
+        a = dict(base[i % len(base)])
+        a["id"] = f"{a.get('id', 'a')}-{i // len(base)}" if i >= len(base) else str(a.get("id", i))
+        out.append({k: a[k] for k in ("id", "title", "body") if k in a})
+    return out
+
+
+def words_of(articles: Iterable[dict]) -> int:
+    """Whitespace-separated words in the bodies."""
+    return sum(len(a["body"].split()) for a in articles)
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.decode(errors='replace')[-3000:]}")
+    return elapsed
+
+
+def bare_ner(texts: list[str], model: str, batch_size: int = 64) -> int:
+    """What bare spaCy does for NER: `nlp.pipe` with only what `ner` needs; returns the entity count."""
+    import spacy
+    from services.entities.app import NOT_NEEDED_FOR_NER
+
+    nlp = spacy.load(model, exclude=list(NOT_NEEDED_FOR_NER))
+    return sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
+
+
+def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdir: Path) -> dict:
+    """`newsflow run` against bare NER, whole processes, model load included, alternated."""
+    path = workdir / "articles.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
+    env = {**os.environ, **settings.to_env(), **ONE_THREAD}
+    pipeline_cmd = [sys.executable, "-m", "shared.cli", "run", str(path)]
+    bare_cmd = [sys.executable, "-m", "shared.benchmark", "bare", str(path), settings.model]
+    bare, pipe = [], []
+    for _ in range(repeat):
+        bare.append(_timed(bare_cmd, env))
+        pipe.append(_timed(pipeline_cmd, env))
+    b, p = statistics.median(bare), statistics.median(pipe)
+    return {"articles": len(articles), "bare_s": [round(x, 2) for x in bare], "pipeline_s": [round(x, 2) for x in pipe],
+            "ratio": round(b / p, 3), "words_per_s_bare": round(words_of(articles) / b),
+            "words_per_s_pipeline": round(words_of(articles) / p)}
+
+
+def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
+    """Mean ms per article of each stage in the embedded pipeline (from `trace`), and bare NER's, in-process."""
+    from shared.bootstrap import build_pipeline
+    from shared.inputs import InputItem
+    from shared.pipeline import Failure
+
+    items = [InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles)]
+    pipeline = build_pipeline(settings)
+    list(pipeline.run(items[: min(64, len(items))]))  # warm-up
+    pipeline = build_pipeline(settings)  # a fresh dedup index: the warm-up articles must not count as seen
+    t0 = time.perf_counter()
+    events = [e for e in pipeline.run(items) if not isinstance(e, Failure)]
+    total = time.perf_counter() - t0
+    texts = [e.text for e in events]
+    import spacy
+    from services.entities.app import NOT_NEEDED_FOR_NER
+    nlp = spacy.load(settings.model, exclude=list(NOT_NEEDED_FOR_NER))
+    list(nlp.pipe(texts[:64]))
+    t1 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+        pass
+    bare = time.perf_counter() - t1
+    per_stage = {s: round(statistics.fmean(e.trace[s]["ms"] for e in events), 3) for s in STAGES}
+    return {"articles": len(events), "ms_per_article": per_stage,
+            "pipeline_ms_per_article": round(total * 1000 / len(events), 3),
+            "bare_ner_ms_per_article": round(bare * 1000 / len(events), 3),
+            "ratio_in_process": round(bare / total, 3)}
+
+
+# --- the Kafka path ---------------------------------------------------------------------------
+
+def _isolated(settings: Settings, tag: str, **changes) -> Settings:
+    topics = Topics(**{f.name: f"bench{tag}.{getattr(Topics(), f.name)}" for f in dataclasses.fields(Topics)})
+    return dataclasses.replace(settings, topics=topics, group_prefix=f"bench{tag}",
+                               dedup_namespace=f"bench{tag}:dedup", **changes)
+
+
+class _Workers:
+    """Worker subprocesses of one benchmark, stopped together."""
+
+    def __init__(self, logdir: Path) -> None:
+        self.logdir = logdir
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, stage: str, settings: Settings) -> subprocess.Popen:
+        env = {**os.environ, **settings.to_env(), **ONE_THREAD, "PYTHONUNBUFFERED": "1"}
+        log = open(self.logdir / f"{stage}-{len(self.procs)}.log", "wb")
+        proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "worker", stage, "--loglevel", "warning"],
+                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.procs)
+
+    def stop(self) -> None:
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.procs.clear()
+
+
+def _drain(settings: Settings, topic: str, expected: int, timeout_s: float, alive: Callable[[], bool]) -> list:
+    from shared.kafka_client import tail
+
+    got = []
+    deadline = time.monotonic() + timeout_s
+    for record in tail(settings, topic, from_beginning=True, timeout_s=timeout_s):
+        got.append(record)
+        if len(got) >= expected or time.monotonic() > deadline:
+            break
+        if len(got) % 200 == 0 and not alive():
+            raise RuntimeError("a worker exited during the benchmark")
+    if len(got) < expected:
+        raise RuntimeError(f"only {len(got)} of {expected} events arrived on {topic} within {timeout_s}s")
+    return got
+
+
+def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency_articles: int) -> dict:
+    """The stack path: publish N, time to the last enriched event; then latency at half that capacity."""
+    from shared.kafka_client import Publisher, ensure_topics, wait_for_group
+
+    s = _isolated(settings, uuid.uuid4().hex[:8])
+    ensure_topics(s)
+    workers = _Workers(workdir)
+    try:
+        for stage in STAGES:
+            workers.start(stage, s)
+        for stage in STAGES:
+            wait_for_group(s, s.group_id(stage), s.topics.of_stage(stage)[0], 1, alive=workers.alive)
+        with Publisher(s) as pub:
+            t0 = time.perf_counter()
+            pub.publish_many(articles)
+            out = _drain(s, s.topics.enriched, len(articles), 1800, workers.alive)
+            elapsed = time.perf_counter() - t0
+        events = [orjson.loads(r.value) for r in out]
+        capacity = len(articles) / elapsed
+        latency = _latency(s, pub_settings=s, capacity=capacity, n=latency_articles, alive=workers.alive)
+    finally:
+        workers.stop()
+    texts = [e["text"] for e in events]
+    import spacy
+    from services.entities.app import NOT_NEEDED_FOR_NER
+    nlp = spacy.load(settings.model, exclude=list(NOT_NEEDED_FOR_NER))
+    list(nlp.pipe(texts[:64]))
+    t1 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+        pass
+    bare = time.perf_counter() - t1
+    per_stage = {st: round(statistics.fmean(e["trace"][st]["ms"] for e in events), 3) for st in STAGES}
+    return {"articles": len(articles), "kafka_s": round(elapsed, 2), "bare_ner_s": round(bare, 2),
+            "ratio": round(bare / elapsed, 3), "capacity_articles_per_s": round(capacity, 1),
+            "ms_per_article_by_stage": per_stage, "latency": latency}
+
+
+def _latency(settings: Settings, pub_settings: Settings, capacity: float, n: int, alive) -> dict:
+    """Publish `n` fresh articles at half of `capacity`; publish-to-enriched latency percentiles."""
+    from shared.kafka_client import Publisher, tail
+
+    rate = capacity / 2
+    corpus = load_articles(DEFAULT_CORPUS, n)
+    sent: dict[str, float] = {}
+    with Publisher(pub_settings) as pub:
+        start = time.time()
+        for i, a in enumerate(corpus):
+            a = dict(a, id=f"lat-{uuid.uuid4().hex[:6]}-{i}")
+            due = start + i / rate
+            pause = due - time.time()
+            if pause > 0:
+                time.sleep(pause)  # pacing the load generator, not a timing assertion
+            sent[a["id"]] = time.time() * 1000
+            pub.publish(a)
+        pub.flush()
+    latencies = []
+    for record in tail(settings, settings.topics.enriched, from_beginning=True, timeout_s=120):
+        key = record.key.decode() if record.key else None
+        if key in sent:
+            latencies.append(record.timestamp_ms - sent.pop(key))
+            if not sent:
+                break
+    if not latencies:
+        raise RuntimeError("no latency sample arrived")
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return {"articles": len(latencies), "rate_per_s": round(rate, 1), "p50_ms": round(pick(0.50), 1),
+            "p99_ms": round(pick(0.99), 1), "max_ms": round(latencies[-1], 1)}
+
+
+def bench_scaling(articles: list[dict], settings: Settings, workdir: Path) -> dict:
+    """Throughput of one entities worker against two, each draining the same N deduplicated events."""
+    from shared.bootstrap import build_pipeline
+    from shared.codec import encode
+    from shared.inputs import InputItem
+    from shared.kafka_client import Publisher, ensure_topics, wait_for_group
+    from shared.pipeline import Failure
+
+    pipeline = build_pipeline(settings, ["normalize", "dedup"])
+    events = [e for e in pipeline.run(InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles))
+              if not isinstance(e, Failure)]
+    payload = [(e.id.encode(), encode(e)) for e in events]
+    result = {}
+    for n_workers in (1, 2):
+        s = _isolated(settings, uuid.uuid4().hex[:8])
+        ensure_topics(s)
+        workers = _Workers(workdir)
+        try:
+            for _ in range(n_workers):
+                workers.start("entities", s)
+            wait_for_group(s, s.group_id("entities"), s.topics.deduped, n_workers, alive=workers.alive)
+            with Publisher(s, topic=s.topics.deduped) as pub:
+                futures = [pub.publish(v, key=k) for k, v in payload]
+                pub.flush()
+                for f in futures:
+                    f.get(timeout=60)
+            out = _drain(s, s.topics.entities, len(payload), 1800, workers.alive)
+        finally:
+            workers.stop()
+        stamps = sorted(r.timestamp_ms for r in out)
+        span_s = max(1e-3, (stamps[-1] - stamps[0]) / 1000)
+        result[f"workers_{n_workers}_articles_per_s"] = round((len(stamps) - 1) / span_s, 1)
+    result["speedup"] = round(result["workers_2_articles_per_s"] / result["workers_1_articles_per_s"], 3)
+    result["articles"] = len(payload)
+    return result
+
+
+def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus: Path = DEFAULT_CORPUS,
+              latency_articles: int = 300, report: Callable[[str], None] = print) -> dict:
+    """Run the chosen parts; report each figure as it is measured; return them all."""
+    articles = load_articles(corpus, n)
+    results: dict = {"articles": n, "model": settings.model, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as tmp:
+        work = Path(tmp)
+        stack = None
+        if any(p in parts for p in ("kafka", "scaling")) and not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):
+            from shared.kafka_client import wait_for_broker
+            from shared.stack import LocalStack, StackConfig, free_port
+            config = StackConfig(run_dir=work / "stack", cache_dir=StackConfig.from_env().cache_dir,
+                                 kafka_port=free_port(), controller_port=free_port(), redis_port=free_port())
+            stack = LocalStack(config)
+            stack.up()
+            settings = dataclasses.replace(settings, kafka_bootstrap=config.bootstrap, redis_url=config.redis_url)
+            wait_for_broker(settings)
+            report(f"stack: Kafka broker port open {stack.kafka_start_s:.1f}s after start")
+        try:
+            if "stages" in parts:
+                results["stages"] = bench_stage_times(articles, settings)
+                report(f"stages: {orjson.dumps(results['stages']).decode()}")
+            if "embedded" in parts:
+                results["embedded"] = bench_embedded(articles, settings, repeat, work)
+                report(f"embedded: {orjson.dumps(results['embedded']).decode()}")
+            if "kafka" in parts:
+                results["kafka"] = bench_kafka(articles, settings, work, latency_articles)
+                report(f"kafka: {orjson.dumps(results['kafka']).decode()}")
+            if "scaling" in parts:
+                results["scaling"] = bench_scaling(articles, settings, work)
+                report(f"scaling: {orjson.dumps(results['scaling']).decode()}")
+        finally:
+            if stack is not None:
+                stack.down()
+    return results
+
+
+def format_table(results: dict) -> str:
+    """The headline figures as a small table."""
+    rows = [("figure", "value", "target")]
+    if "embedded" in results:
+        rows.append(("embedded pipeline / bare NER (speed ratio, model load included)",
+                     f"{results['embedded']['ratio']:.3f}", ">= 0.85"))
+    if "stages" in results:
+        for stage, ms in results["stages"]["ms_per_article"].items():
+            rows.append((f"{stage} ms/article (embedded)", f"{ms:.3f}", ""))
+        rows.append(("bare NER ms/article (in-process)", f"{results['stages']['bare_ner_ms_per_article']:.3f}", ""))
+    if "kafka" in results:
+        k = results["kafka"]
+        rows.append(("Kafka path / bare NER (speed ratio)", f"{k['ratio']:.3f}", ">= 0.80"))
+        rows.append(("Kafka path capacity (articles/s)", f"{k['capacity_articles_per_s']}", ""))
+        rows.append((f"latency p50 / p99 at {k['latency']['rate_per_s']}/s (ms)",
+                     f"{k['latency']['p50_ms']} / {k['latency']['p99_ms']}", ""))
+        for stage, ms in k["ms_per_article_by_stage"].items():
+            rows.append((f"{stage} ms/article (Kafka workers)", f"{ms:.3f}", ""))
+    if "scaling" in results:
+        rows.append(("2 entities workers / 1 (throughput)", f"{results['scaling']['speedup']:.3f}", ">= 1.7"))
+    width = max(len(r[0]) for r in rows)
+    return "".join(f"{a:<{width}}  {b:>14}  {c}\n" for a, b, c in rows)
+
+
+def _main(argv: list[str]) -> int:
+    if argv[:1] == ["bare"]:  # python -m shared.benchmark bare FILE MODEL: the bare-spaCy process
+        articles = [orjson.loads(line) for line in Path(argv[1]).read_bytes().splitlines() if line.strip()]
+        bare_ner([a["body"] for a in articles], argv[2])
+        return 0
+    raise SystemExit("usage: python -m shared.benchmark bare FILE MODEL  (or: newsflow bench)")
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
