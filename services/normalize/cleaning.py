@@ -114,19 +114,25 @@ def normalize_characters(text: str) -> str:
     return text
 
 
-def is_widget_line(line: str) -> bool:
-    """A line that is page furniture rather than story: ticker, price, share button, timestamp."""
+def is_market_widget(line: str) -> bool:
+    """A ticker symbol or a price/percentage change standing alone on a line."""
+    s = line.strip()
+    return bool(s) and len(s) <= 12 and bool(_TICKER.match(s) or _NUMBER.match(s))
+
+
+def is_page_furniture(line: str) -> bool:
+    """Share buttons, ad labels, "read more", timestamps: page furniture, wherever it stands."""
     s = line.strip()
     if not s:
         return False
-    if len(s) <= 12 and (_TICKER.match(s) or _NUMBER.match(s)):
+    if s.lower().rstrip(":|•·") in _SHARE_WORDS:
         return True
-    low = s.lower().rstrip(":|•·")
-    if low in _SHARE_WORDS:
-        return True
-    if len(s) <= 80 and (_SHARE_PREFIX.match(s) or _TIMESTAMP_LINE.match(s)):
-        return True
-    return False
+    return len(s) <= 80 and bool(_SHARE_PREFIX.match(s) or _TIMESTAMP_LINE.match(s))
+
+
+def is_widget_line(line: str) -> bool:
+    """A line that is page furniture or a market widget rather than story."""
+    return is_market_widget(line) or is_page_furniture(line)
 
 
 def is_signature_line(line: str) -> bool:
@@ -187,8 +193,8 @@ def clean_body(body: str) -> Cleaned:
         else:
             trailing.append(line)
     kept = []
-    for p in paragraphs:  # share buttons in the middle of a story
-        if is_widget_line(p) and not _NUMBER.match(p):
+    for p in paragraphs:  # share buttons in the middle of a story; a short all-caps line there is a heading
+        if is_page_furniture(p):
             removed.append(p)
         else:
             kept.append(p)

@@ -83,3 +83,8 @@ def test_body_over_the_limit_is_rejected_with_reason():
 def test_curly_and_straight_quotes_are_kept_as_written():
     out = clean_body("He said \u201cyes\u201d and \"no\".")
     assert out.text == "He said \u201cyes\u201d and \"no\"."
+
+
+def test_a_capitalised_heading_inside_the_story_is_kept():
+    out = clean_body('Intro text.\n\nHe said it went well." KEY MATCH\nSTATS\n\n- BLACKBURN: Friedel, Neill.')
+    assert "STATS" in out.text and out.removed == []
