@@ -26,6 +26,8 @@ from shared.codec import dumps
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+# kafka-python warns for every faust group member: faust's subscription metadata is not the standard one.
+logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 
 def security_config(settings: Settings) -> dict[str, Any]:
@@ -97,9 +99,12 @@ def group_assignments(settings: Settings, group: str, topic: str) -> tuple[str, 
     for member in desc["members"]:
         assignment = member["member_assignment"]
         parts: set[int] = set()
-        for tp in assignment.get("assigned_partitions", []) if isinstance(assignment, dict) else []:
-            if tp["topic"] == topic:
-                parts.update(tp["partitions"])
+        assigned = (assignment.get("assigned_partitions", []) if isinstance(assignment, dict)
+                    else getattr(assignment, "assigned_partitions", None) or [])
+        for tp in assigned:
+            tp_topic = tp["topic"] if isinstance(tp, dict) else tp.topic
+            if tp_topic == topic:
+                parts.update(tp["partitions"] if isinstance(tp, dict) else tp.partitions)
         members.append(parts)
     return desc["group_state"], members
 
