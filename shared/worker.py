@@ -18,6 +18,7 @@ import faust
 
 from shared.codec import decode_raw, encode, loads
 from shared.events import ArticlePublished, InvalidEvent, from_dict
+from shared.observability.logjson import message_fields
 from shared.settings import Settings
 from shared.stage import Rejected, Stage
 
@@ -50,6 +51,25 @@ class DeadLetter:
         m = self.message
         values = (stage, self.reason[:4000], m.topic, str(m.partition), str(m.offset))
         return [(k, v.encode("utf-8", "replace")) for k, v in zip(DLQ_HEADERS, values)]
+
+    def payload(self, max_bytes: int) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
+        """Key, value and extra headers of the letter: the original bytes, or their head when over `max_bytes`.
+
+        A message larger than the producer may send (a 50 MB one, say) would otherwise
+        fail to reach the DLQ forever and stall its partition; its first `max_bytes` go
+        instead, with its size and SHA-256 in headers.
+        """
+        key, value = self.message.key, self.message.value
+        extra: list[tuple[str, bytes]] = []
+        if value is not None and len(value) > max_bytes:
+            import hashlib
+            extra += [("newsflow.truncated", b"true"), ("newsflow.original.bytes", str(len(value)).encode()),
+                      ("newsflow.original.sha256", hashlib.sha256(value).hexdigest().encode())]
+            value = value[:max_bytes]
+        if key is not None and len(key) > 65_536:
+            extra.append(("newsflow.original.key.bytes", str(len(key)).encode()))
+            key = key[:65_536]
+        return key, value, extra
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,8 @@ def run_batch(stage: Stage, messages: Sequence[InMessage], max_bytes: int) -> Ba
             sources.append(m)
         except InvalidEvent as err:
             dead.append(DeadLetter(m, f"invalid event: {err}"))
+        except Exception as err:  # noqa: BLE001 - decoding is pure: a retry could never succeed
+            dead.append(DeadLetter(m, f"invalid event: {type(err).__name__}: {err}"))
     results = stage.process(events) if events else []
     if len(results) != len(events):
         raise RuntimeError(f"stage {stage.name} returned {len(results)} results for {len(events)} events")
@@ -92,7 +114,11 @@ def run_batch(stage: Stage, messages: Sequence[InMessage], max_bytes: int) -> Ba
         if isinstance(result, Rejected):
             dead.append(DeadLetter(m, f"{stage.name} failed: {result.reason}"))
             continue
-        value = encode(result)
+        try:
+            value = encode(result)
+        except (TypeError, ValueError) as err:  # orjson: nesting too deep, unserialisable value
+            dead.append(DeadLetter(m, f"{stage.name} output cannot be encoded: {type(err).__name__}: {err}"))
+            continue
         if len(value) > max_bytes:
             dead.append(DeadLetter(m, f"{stage.name} output of {len(value)} bytes exceeds the limit of {max_bytes}"))
             continue
@@ -204,17 +230,24 @@ class StageWorker:
         for letter in result.dead:
             m = letter.message
             log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",
-                        self.stage.name, m.topic, m.partition, m.offset, (m.key or b"")[:80], letter.reason)
+                        self.stage.name, m.topic, m.partition, m.offset, (m.key or b"")[:80], letter.reason,
+                        extra={"stage": self.stage.name, "reason": letter.reason[:500],
+                               **message_fields(m.topic, m.partition, m.offset, m.key)})
         await self._retrying("produce", messages, lambda: self._produce(result, sink, dlq))
         self.processed += len(result.outputs)
         self.dead_lettered += len(result.dead)
         self.observer.batch_done(self.stage.name, messages, result, time.perf_counter() - started)
+        if log.isEnabledFor(logging.DEBUG):
+            for m in messages:
+                log.debug("processed", extra={"stage": self.stage.name,
+                                              **message_fields(m.topic, m.partition, m.offset, m.key)})
 
     async def _produce(self, result: BatchResult, sink, dlq) -> None:
         pending = [await _send_no_wait(sink, key, value) for key, value in result.outputs]
         for letter in result.dead:
             m = letter.message
-            pending.append(await _send_no_wait(dlq, m.key, m.value, letter.headers(self.stage.name)))
+            key, value, extra = letter.payload(self.settings.max_message_bytes)
+            pending.append(await _send_no_wait(dlq, key, value, letter.headers(self.stage.name) + extra))
         if pending:
             await asyncio.gather(*pending)
 
@@ -229,7 +262,10 @@ class StageWorker:
                 first = messages[0]
                 log.error("stage=%s step=%s failed for batch topic=%s partition=%d offset=%d size=%d: %s: %s; "
                           "retrying in %.1fs", self.stage.name, step, first.topic, first.partition, first.offset,
-                          len(messages), type(err).__name__, err, delay)
+                          len(messages), type(err).__name__, err, delay,
+                          extra={"stage": self.stage.name, "step": step, "size": len(messages),
+                                 "error": f"{type(err).__name__}: {err}"[:500],
+                                 **message_fields(first.topic, first.partition, first.offset, first.key)})
                 self.observer.batch_failed(self.stage.name, step, messages, err)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
@@ -249,11 +285,19 @@ async def _send_no_wait(topic, key, value, headers=None):
 def run_worker(settings: Settings, stage: Stage, loglevel: str = "info") -> None:
     """Run one worker of `stage` until SIGTERM/SIGINT; topics are created first if missing."""
     from shared.kafka_client import ensure_topics, wait_for_broker
+    from shared.observability.runtime import WorkerObservability
 
-    wait_for_broker(settings)
-    ensure_topics(settings)
-    worker = StageWorker(settings, stage)
+    obs = WorkerObservability(settings, stage.name, settings.topics.of_stage(stage.name)[0])
+    obs.start()  # /metrics, /healthz, /readyz when metrics_port is set
     try:
-        faust.Worker(worker.app, loglevel=loglevel, quiet=True, redirect_stdouts=False).execute_from_commandline()
+        wait_for_broker(settings)
+        ensure_topics(settings)
+        worker = StageWorker(settings, stage, observer=obs.observer)
+        obs.attach(worker.app)
+        try:
+            faust.Worker(worker.app, loglevel=loglevel, quiet=True, redirect_stdouts=False,
+                         logging_config=obs.logging_config(loglevel)).execute_from_commandline()
+        finally:
+            worker.close()
     finally:
-        worker.close()
+        obs.close()
