@@ -73,6 +73,19 @@ def bare_ner(texts: list[str], model: str, batch_size: int = 64) -> int:
     return sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=batch_size))
 
 
+def bare_ner_seconds(texts: list[str], settings: Settings) -> float:
+    """Seconds bare `nlp.pipe` NER takes over `texts` in this process, after loading and a warm-up."""
+    import spacy
+    from services.entities.app import NOT_NEEDED_FOR_NER
+
+    nlp = spacy.load(settings.model, exclude=list(NOT_NEEDED_FOR_NER))
+    list(nlp.pipe(texts[:64]))
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
+        pass
+    return time.perf_counter() - t0
+
+
 def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdir: Path) -> dict:
     """`newsflow run` against bare NER, whole processes, model load included, alternated."""
     path = workdir / "articles.jsonl"
@@ -103,15 +116,7 @@ def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
     t0 = time.perf_counter()
     events = [e for e in pipeline.run(items) if not isinstance(e, Failure)]
     total = time.perf_counter() - t0
-    texts = [e.text for e in events]
-    import spacy
-    from services.entities.app import NOT_NEEDED_FOR_NER
-    nlp = spacy.load(settings.model, exclude=list(NOT_NEEDED_FOR_NER))
-    list(nlp.pipe(texts[:64]))
-    t1 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
-        pass
-    bare = time.perf_counter() - t1
+    bare = bare_ner_seconds([e.text for e in events], settings)
     per_stage = {s: round(statistics.fmean(e.trace[s]["ms"] for e in events), 3) for s in STAGES}
     return {"articles": len(events), "ms_per_article": per_stage,
             "pipeline_ms_per_article": round(total * 1000 / len(events), 3),
@@ -195,15 +200,7 @@ def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency
         latency = _latency(s, pub_settings=s, capacity=capacity, n=latency_articles, alive=workers.alive)
     finally:
         workers.stop()
-    texts = [e["text"] for e in events]
-    import spacy
-    from services.entities.app import NOT_NEEDED_FOR_NER
-    nlp = spacy.load(settings.model, exclude=list(NOT_NEEDED_FOR_NER))
-    list(nlp.pipe(texts[:64]))
-    t1 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=settings.batch_size):
-        pass
-    bare = time.perf_counter() - t1
+    bare = bare_ner_seconds([e["text"] for e in events], settings)
     per_stage = {st: round(statistics.fmean(e["trace"][st]["ms"] for e in events), 3) for st in STAGES}
     return {"articles": len(articles), "kafka_s": round(elapsed, 2), "bare_ner_s": round(bare, 2),
             "ratio": round(bare / elapsed, 3), "capacity_articles_per_s": round(capacity, 1),

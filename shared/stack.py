@@ -279,11 +279,7 @@ class LocalStack:
 
     def kill_kafka(self) -> None:
         """SIGKILL the broker, as a crash would."""
-        pid = _read_pid(self.kafka_pid)
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid)
-        self.kafka_pid.unlink(missing_ok=True)
+        _kill_pid(self.kafka_pid)
 
     # Redis ------------------------------------------------------------------
     def start_redis(self, timeout_s: float = 30.0) -> None:
@@ -321,11 +317,7 @@ class LocalStack:
 
     def kill_redis(self) -> None:
         """SIGKILL Redis, as a crash would."""
-        pid = _read_pid(self.redis_pid)
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid)
-        self.redis_pid.unlink(missing_ok=True)
+        _kill_pid(self.redis_pid)
 
     # Both -------------------------------------------------------------------
     def up(self) -> dict[str, str]:
@@ -351,6 +343,14 @@ class LocalStack:
     def exports(self) -> dict[str, str]:
         """NEWSFLOW_* variables for clients and workers of this stack."""
         return {"NEWSFLOW_KAFKA_BOOTSTRAP": self.config.bootstrap, "NEWSFLOW_REDIS_URL": self.config.redis_url}
+
+
+def _kill_pid(pid_file: Path) -> None:
+    pid = _read_pid(pid_file)
+    if pid is not None:
+        os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid)
+    pid_file.unlink(missing_ok=True)
 
 
 def _wait_gone(pid: int, timeout_s: float = 10.0) -> None:
