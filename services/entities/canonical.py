@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from services.entities.lexicon import COUNTRIES, COURTESY, ORG_HEADS, PLACE_HEADS
+from services.entities.lexicon import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
 from shared.events import Entity, Mention
 
 _PLACE = ("GPE", "LOC", "FAC")
@@ -54,6 +54,23 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.replace("-", " ").split() if w not in ("of", "for", "and", "the", "&"))
 
 
+def is_acronym(short: str, key: str) -> bool:
+    """Whether `short` abbreviates `key` from its words' beginnings: 'wto', 'apacs' (Association for
+    Payment Clearing Services), 'defra'. Every content word gives one or more leading letters, in order."""
+    words = [w for w in key.replace("-", " ").split() if w not in ("of", "for", "and", "the", "&")]
+    if len(words) < 2 or len(short) < len(words):
+        return False
+    if "".join(w[0] for w in words) == short:
+        return True
+    # each word contributes a prefix of 1-3 letters; small search, names are short
+    def fit(i: int, j: int) -> bool:
+        if j == len(words):
+            return i == len(short)
+        w = words[j]
+        return any(short[i:i + n] == w[:n] and fit(i + n, j + 1) for n in range(1, min(3, len(w)) + 1))
+    return fit(0, 0)
+
+
 def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     """Group mentions of one thing ('Gerasimov', 'Valery Gerasimov') under its fullest name and majority label."""
     groups: dict[str, list[RawMention]] = defaultdict(list)
@@ -90,11 +107,22 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
         if cands:
             target = max(cands, key=lambda p: (len(groups[p]), len(p)))
         if target is None and labels[key] == "ORG" and 2 <= len(key) <= 6 and " " not in key:
-            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key]
+            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key] or \
+                [o for o in groups if o != key and labels[o] == "ORG" and is_acronym(key, o)]
             if len(cands) == 1:
                 target = cands[0]
         if target is not None:
             parent[key] = target
+
+    # the names of one party ("Tories", "Conservative", "Conservatives") are one entity
+    party_head: dict[int, str] = {}
+    for key in sorted(groups, key=lambda k: PARTY_RANK.get(k, (0, 0))[1]):
+        if key in PARTY_RANK and labels[key] == "ORG" and parent[key] == key:
+            party = PARTY_RANK[key][0]
+            if party in party_head:
+                parent[key] = party_head[party]
+            else:
+                party_head[party] = key
 
     def root(k: str) -> str:
         seen = set()

@@ -9,9 +9,10 @@ import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from services.entities.lexicon import (
-    COUNTRIES, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
+    COMPANY_NOUNS, COUNTRIES, COURTESY, ORG_AFTER, ORG_POSSESSED, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
 )
 from services.entities.names import FEMALE, MALE
 
@@ -22,7 +23,6 @@ _TRAILING_DROP = frozenset({"'s", "\u2019s", "'", "\u2019", ",", ".", "-", ":", 
 _LOCATIVE = frozenset({"in", "at", "across", "around", "throughout", "inside", "near"})
 _NOISE = re.compile(r"^[\W\d_]*$|\d+(?:\.\d+)?(?:bn|m|k|%)$|^[$£€¥]")
 _INNER_SPLIT = frozenset({"in", "at", "to"})
-_PLURAL_PARTIES = frozenset(p for p in PARTIES if p.endswith("s") and p != "lib dem")
 _EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
 
 
@@ -35,17 +35,22 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
         span = trim(ent)
         if span is None:
             continue
-        for part in split_inner_place(span):
+        for part in (p for piece in split_inner_place(span) for p in split_coordination(piece)):
             if is_noise(part):
                 continue
+            part = extend_coordinated_list(part)
+            part = extend_title_of_place(part)
+            part = extend_armed_force(part)
             part = extend_rank_title(part, spans[-1].end if spans else 0)
+            part = extend_party(part, spans[-1].end if spans else 0)
             label = fix_label(part, sporty)
             if label != part.label_:
                 part = Span(doc, part.start, part.end, label=label)
             spans.append(part)
     spans = _propagate_place_labels(spans)
+    spans = _relabel_by_context(spans)
     spans = _add_missing_parties(doc, spans)
-    doc.ents = spans
+    doc.ents = filter_spans(spans)  # a span extended over its neighbour wins
     return doc
 
 
@@ -74,6 +79,65 @@ def trim(ent: Span) -> Span | None:
     return Span(doc, start, end, label=ent.label_)
 
 
+_NAME_PREPS = frozenset({"of", "for", "&"})
+_TITLED_OF = frozenset({"duke", "duchess", "prince", "princess", "earl", "countess", "archbishop", "bishop",
+                        "marquess", "viscount", "baroness", "baron"})
+
+
+def split_coordination(span: Span) -> list[Span]:
+    """'Amnesty International and Liberty' -> two names. A name with a preposition before the 'and'
+    ('Department of Trade and Industry') or one word on the left ('Marks and Spencer') stays whole."""
+    doc = span.doc
+    if span.label_ not in ("ORG", "GPE", "LOC", "FAC", "NORP"):
+        return [span]
+    for i in range(span.start + 2, span.end - 1):
+        if doc[i].lower_ == "and" and doc[i + 1].is_title \
+                and not any(t.lower_ in _NAME_PREPS for t in doc[span.start:i]) \
+                and all(t.is_title or t.is_upper or t.like_num for t in doc[span.start:i]):
+            return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=span.label_)]
+    return [span]
+
+
+def extend_coordinated_list(span: Span) -> Span:
+    """'Department for Culture Media' + 'and Sport': a name listing several fields after 'for'/'of'
+    that the model cut at the 'and'."""
+    doc = span.doc
+    if span.label_ != "ORG" or span.end + 1 >= len(doc):
+        return span
+    preps = [i for i in range(span.start + 1, span.end) if doc[i].lower_ in ("of", "for")]
+    if not preps or span.end - preps[-1] - 1 < 2 or not all(t.is_title for t in doc[preps[-1] + 1:span.end]):
+        return span
+    if doc[span.end].lower_ in ("and", "&") and doc[span.end + 1].is_title:
+        return Span(doc, span.start, span.end + 2, label="ORG")
+    return span
+
+
+def extend_title_of_place(span: Span) -> Span:
+    """'Duke' + 'of Edinburgh': a title of nobility or of the church is the person's name with its place."""
+    doc = span.doc
+    if len(span) != 1 or span[0].lower_ not in _TITLED_OF or not span[0].is_title or span.end + 1 >= len(doc):
+        return span
+    if doc[span.end].lower_ == "of" and doc[span.end + 1].is_title:
+        return Span(doc, span.start, span.end + 2, label="PERSON")
+    return span
+
+
+_FORCES = frozenset({"army", "navy"})
+
+
+def extend_armed_force(span: Span) -> Span:
+    """'Russian' + 'army': a nation's army or navy is an organisation ('the Ukrainian army denied it')."""
+    doc = span.doc
+    if span.label_ not in ("NORP", "GPE") or len(span) != 1 or span.end >= len(doc):
+        return span
+    nxt = doc[span.end]
+    if nxt.lower_ in _FORCES and nxt.is_lower:
+        return Span(doc, span.start, span.end + 1, label="ORG")
+    if nxt.lower_ == "air" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "force":
+        return Span(doc, span.start, span.end + 2, label="ORG")
+    return span
+
+
 def split_inner_place(span: Span) -> list[Span]:
     """'Peel Common Infants School in Gosport' -> the school and the place, as two spans."""
     doc = span.doc
@@ -94,6 +158,21 @@ def extend_rank_title(span: Span, floor: int) -> Span:
     while start - 1 >= floor and doc[start - 1].is_title and doc[start - 1].lower_ in RANK_TITLES:
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label="PERSON")
+
+
+def extend_party(span: Span, floor: int = 0) -> Span:
+    """A party name the model cut short ('Liberal' or 'Democrat' of 'Liberal Democrat leader') as the whole name."""
+    doc = span.doc
+    for left in (1, 0):
+        start = span.start - left
+        if start < floor or not all(t.is_title for t in doc[start:span.start]):
+            continue
+        for right in (2, 1, 0):
+            end = span.end + right
+            if (left or right) and end <= len(doc) and all(t.is_title for t in doc[span.end:end]) \
+                    and doc[start:end].text.lower() in PARTIES:
+                return Span(doc, start, end, label="ORG")
+    return span
 
 
 def is_noise(span: Span) -> bool:
@@ -120,8 +199,8 @@ def fix_label(span: Span, sporty: bool = False) -> str:
     doc = span.doc
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
     prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-    if low in PARTIES and label in ("PERSON", "GPE", "LOC", "FAC", "PRODUCT"):
-        return "ORG"
+    if low in PARTIES and label in ("PERSON", "GPE", "LOC", "FAC", "PRODUCT", "NORP"):
+        return "ORG"  # a party is an organisation, also as a modifier ("a Tory MP")
     if sporty and low in COUNTRIES and label in ("GPE", "LOC", "NORP", "ORG", "PERSON"):
         return "GPE" if prev in _LOCATIVE else "ORG"
     if label in ("GPE", "LOC") and len(words) == 1 and words[0].endswith(DEMONYM_ENDINGS[:4]) \
@@ -159,8 +238,62 @@ def _propagate_place_labels(spans: list[Span]) -> list[Span]:
     return out
 
 
+_CONTEXT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "ORG"})
+
+
+def context_label(span: Span) -> str | None:
+    """'PERSON' or 'ORG' when the words around a span say so, whatever the model said; else None.
+
+    A courtesy title before it makes a person ('Mr Pande'); a company noun before it
+    ('software firm Sendmail'), a spokesman after it ('an Apacs spokeswoman'), a company's
+    possession ("Sandvine's shares") or ', which' make an organisation, unless the span starts
+    with a given name.
+    """
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if span[0].lower_.rstrip(".") in COURTESY and len(span) > 1 or \
+            prev is not None and prev.lower_.rstrip(".") in COURTESY and prev.is_title:
+        return "PERSON"
+    if span[0].lower_ in MALE or span[0].lower_ in FEMALE or span.text.lower() in COUNTRIES \
+            or span.label_ == "NORP":  # "a European consortium": an adjective, not a name
+        return None
+    nxt = [t for t in doc[span.end:span.end + 3]]
+    if prev is not None and prev.is_lower and prev.lower_ in COMPANY_NOUNS:
+        return "ORG"
+    if nxt and nxt[0].is_lower and nxt[0].lower_ in ORG_AFTER:
+        return "ORG"
+    if len(nxt) >= 2 and nxt[0].lower_ in ("'s", "\u2019s") and nxt[1].lower_ in ORG_POSSESSED:
+        return "ORG"
+    if len(nxt) >= 2 and nxt[0].text == "," and nxt[1].lower_ == "which" and span.label_ == "PERSON":
+        return "ORG"
+    return None
+
+
+def _relabel_by_context(spans: list[Span]) -> list[Span]:
+    """Relabel every mention of a name one of whose mentions has person or company context."""
+    evidence: dict[str, str] = {}
+    for s in spans:
+        if s.label_ in _CONTEXT_LABELS:
+            label = context_label(s)
+            if label is not None:
+                key = s.text if label == "ORG" or s[0].lower_.rstrip(".") not in COURTESY else s[1:].text
+                if evidence.get(key, label) != label:
+                    evidence[key] = "?"  # contradictory evidence: leave the model's labels alone
+                else:
+                    evidence[key] = label
+    out = []
+    for s in spans:
+        label = evidence.get(s.text)
+        if label in ("PERSON", "ORG") and s.label_ in _CONTEXT_LABELS and s.label_ != label:
+            s = Span(s.doc, s.start, s.end, label=label)
+        elif s.label_ != "PERSON" and s[0].lower_.rstrip(".") in COURTESY and len(s) > 1:
+            s = Span(s.doc, s.start, s.end, label="PERSON")
+        out.append(s)
+    return out
+
+
 def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Add party names the model missed ('Tories', 'Lib Dems') as ORG where no entity covers them."""
+    """Add party names the model missed ('Tories', 'Lib Dems', 'Conservative leader') as ORG where no entity covers them."""
     covered = set()
     for s in spans:
         covered.update(range(s.start, s.end))
@@ -170,12 +303,12 @@ def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
     while i < n:
         tok = doc[i]
         if tok.is_title or tok.is_upper:
-            for width in (2, 1):
+            for width in (3, 2, 1):
                 j = i + width
                 if j > n or any(k in covered for k in range(i, j)):
                     continue
                 words = doc[i:j]
-                if all(t.is_title or t.is_upper for t in words) and words.text.lower() in _PLURAL_PARTIES:
+                if all(t.is_title or t.is_upper for t in words) and words.text.lower() in PARTIES:
                     out.append(Span(doc, i, j, label="ORG"))
                     covered.update(range(i, j))
                     i = j - 1

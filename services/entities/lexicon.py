@@ -30,8 +30,22 @@ nations grand slam fixture fixtures season manager kick-off penalty referee
 PARTIES = frozenset({
     "labour", "conservative", "conservatives", "tory", "tories", "liberal democrat", "liberal democrats",
     "lib dem", "lib dems", "labour party", "conservative party", "snp", "plaid cymru", "ukip",
-    "green party", "democratic unionist party", "sinn fein",
+    "green party", "democratic unionist party", "sinn fein", "lib dem", "liberal democrat",
+    "liberal democrat party", "democratic party", "republican party", "greens",
 })
+
+# One party, several names: each tuple lists a party's names from the one an editor would
+# put in an index ("Conservative Party") to the adjectival nickname ("Tory"). The noun forms
+# (a party named as an actor) come before the adjectives (a party used as a modifier).
+PARTY_ALIASES = (
+    ("conservative party", "conservatives", "tories", "conservative", "tory"),
+    ("labour party", "labour"),
+    ("liberal democrat party", "liberal democrats", "lib dems", "liberal democrat", "lib dem"),
+    ("democratic party", "democrats", "democrat"),
+    ("republican party", "republicans", "republican"),
+    ("green party", "greens"),
+)
+PARTY_RANK = {name: (i, rank) for i, names in enumerate(PARTY_ALIASES) for rank, name in enumerate(names)}
 
 # Words that make a name an organisation whatever the model said.
 ORG_HEADS = frozenset("""
@@ -58,3 +72,19 @@ RANK_TITLES = frozenset("pope prince princess king queen lord lady duke duchess 
 
 # Demonym endings: "Ukrainian forces" is NORP, not a place.
 DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ic", "i")
+
+# Common nouns a reporter puts before a company's name ("software firm Sendmail",
+# "electronics chain Best Buy"): the name that follows is an organisation.
+COMPANY_NOUNS = frozenset("""
+company companies firm firms group consortium partner agency department maker retailer chain store supermarket
+giant operator carrier bank charity insurer developer publisher manufacturer start-up startup rival subsidiary
+provider watchdog regulator organisation organization outfit label studio brand network website specialist
+conglomerate airline broadcaster newspaper magazine club team
+""".split())
+
+# Words after a name that only an organisation takes ("Apacs spokeswoman", "Respond's shares").
+ORG_AFTER = frozenset("spokesman spokeswoman spokesperson spokespeople consortium".split())
+ORG_POSSESSED = frozenset("""
+shares profits profit customers subscribers shareholders products website workforce
+chief executive chairman founder co-founder headquarters revenue revenues sales
+""".split())

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from services.entities.names import gender_of_first_name
+from services.quotes.speakers import CUES, sentence_start
 from shared.events import Entity
 
 _MALE_TITLES = frozenset({"mr", "sir", "lord", "prince", "king", "duke", "father", "brother"})
@@ -24,6 +25,20 @@ observers critics others broker brokers insider insiders aide aides statement re
 campaigners economists diplomats people fans
 """.split())
 _CAP_NAME = re.compile(r"[A-Z][\w'\u2019\-]*(?:\s+(?:[A-Z][\w'\u2019\-]*|de|van|von|da|bin|al))*")
+_FUNCTION_WORDS = frozenset("""
+and but or nor so yet the a an it this that these those which who whom what there here then as of to in on at
+""".split())
+_AUXILIARIES = frozenset("""
+is was were are has had have will would could can may might must should also did does do then later
+""".split())
+_INTRO_WORDS = frozenset({"in", "on", "at", "after", "before", "following", "despite", "with", "as", "when",
+                          "while", "although", "during", "unlike", "like", "meeting", "speaking", "asked"})
+# A sentence whose subject is an unnamed person: 'A Labour spokesman denied ...'
+_DESCRIBED_SUBJECT = re.compile(
+    r"(?:(?<=[.!?]\s)|(?<=\n)|^)(?:A|An|The|One)\s+(?P<desc>(?:[A-Z][\w'\u2019&-]*\s+){0,4}(?:[a-z-]+\s+)?"
+    r"(?P<head>spokesman|spokeswoman|spokesperson|official|aide|source|insider|adviser|advisor))\b"
+    r"(?=\s+(?:\w+\s+)?(?:said|says|denied|denies|added|insisted|told|stressed|explained|argued|claimed|"
+    r"confirmed|rejected|dismissed|defended|responded|replied|warned))")
 _PRONOUN_AFTER = re.compile(r"\b(he|she|his|her|him)\b", re.IGNORECASE)
 
 
@@ -100,6 +115,101 @@ class Resolver:
             i -= 1
         return fallback
 
+    def salient(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> EntityMention | None:
+        """The antecedent of a pronoun at `pos`: in the latest sentence naming a fitting referent, the
+        first fitting mention of that sentence (its subject, as a rule), not merely the last one.
+
+        'Davis warned of cases like the Guildford Four - for which Tony Blair apologised. "...," he
+        said': he is Davis. Mentions in an introductory phrase ('After meeting X, Y said') or
+        followed by a possessive ('X's lawyer') are not subjects.
+        """
+        m = self.recent(pos, labels, gender)
+        if m is None:
+            return None
+        lo = sentence_start(self.text, m.end, 0)  # (from m.end: the sentence may start at m.start)
+        gm = self.gender.get(m.name)
+        i = bisect.bisect_left(self.starts, m.start)
+        best = m
+        for j in range(i - 1, -1, -1):
+            c = self.outside[j]
+            if c.start < lo:
+                break
+            if c.label not in labels or c.name == m.name:
+                continue
+            g = self.gender.get(c.name)
+            if gender is not None and not (g == gender or (g is None and gm is None)):
+                continue
+            if self.text[c.end:c.end + 2] in ("'s", "\u2019s") or self.text[max(0, c.start - 4):c.start] == "the ":
+                continue  # 'X's lawyer', 'the Oscar voting panel': not the subject
+            head = self.text[lo:c.start].split()
+            if head and head[0].lower().strip(",") in _INTRO_WORDS and "," in self.text[c.end:m.start]:
+                continue
+            best = c
+        if best is not m:
+            # the later mention keeps the pronoun when it is the subject of a clause of its own
+            # ('X met officials, and Y said ...'): a verb follows it
+            nxt = [w.lower() for w in re.findall(r"[\w']+", self.text[m.end:m.end + 40])[:2]]
+            if nxt and (nxt[0] in CUES or nxt[0] in _AUXILIARIES or
+                        len(nxt) > 1 and nxt[0].endswith("ly") and (nxt[1] in CUES or nxt[1] in _AUXILIARIES)):
+                return m
+        return best
+
+    def description_antecedent(self, pos: int, since: int, gender: str | None) -> str | None:
+        """An unnamed speaker introduced after `since` ('A Labour spokesman denied it. "...," he said')."""
+        found = None
+        for m in _DESCRIBED_SUBJECT.finditer(self.text, since, pos):
+            if self._in_quote(m.start()):
+                continue
+            head = m.group("head").lower()
+            if gender == "m" and head.endswith("woman") or gender == "f" and head.endswith("man") \
+                    and not head.endswith("woman"):
+                continue
+            found = m.group("desc")
+        return found
+
+    def _coordinated(self, start: int, end: int, toks: list[str]) -> tuple[str, str | None] | None:
+        """'the Tories and Lib Dems' / 'The Queen and Duke of Edinburgh': one joint speaker, each side
+        named by its canonical name where an entity covers it."""
+        low = [t.lower() for t in toks]
+        if "and" not in low:
+            return None
+        k = low.index("and")
+        left = [t for t in toks[:k] if t.lower() not in DETERMINERS]
+        right = [t for t in toks[k + 1:] if t.lower() not in DETERMINERS]
+        if not left or not right or len(left) > 4 or len(right) > 4 or not left[0][:1].isupper() \
+                or not right[0][:1].isupper() or not all(t[:1].isupper() or t.lower() in ("of", "for", "de")
+                                                         for t in left + right):
+            return None
+        k_char = self.text.find(" and ", start, end)
+        names, labels = [], []
+        for lo, hi, side in ((start, k_char, left), (k_char + 5, end, right)):
+            inside = [m for m in self.mentions if lo <= m.start and m.end <= hi and m.label in ("PERSON", "ORG", "GPE")]
+            if len(inside) == 1 and _same_words(" ".join(side), self.text[inside[0].start:inside[0].end]):
+                names.append(inside[0].name)
+                labels.append(inside[0].label)
+            else:
+                names.append(" ".join(side))
+                labels.append(None)
+        label = labels[0] if labels[0] == labels[1] else None
+        return f"{names[0]} and {names[1]}", label
+
+    def _sentence_after(self, start: int, desc: str, pos: int) -> bool:
+        """Whether the description's sentence comes after the one naming the person at `start`."""
+        k = self.text.rfind(desc, start, pos)
+        return k != -1 and sentence_start(self.text, k + 1, 0) > start
+
+    def plural_org(self, pos: int) -> EntityMention | None:
+        """For 'they': the latest organisation named in the plural ('the Tories') in the last ~3 sentences."""
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0 and pos - self.outside[i].start < 500:
+            m = self.outside[i]
+            last = self.text[m.start:m.end].split()[-1]
+            if m.label == "ORG" and last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s")) \
+                    and not last.isupper():
+                return m
+            i -= 1
+        return None
+
     def by_surname(self, surname: str) -> str | None:
         """The canonical person whose name ends with `surname` ('Howard' -> 'Michael Howard')."""
         s = surname.lower()
@@ -121,14 +231,26 @@ class Resolver:
                                                                  "also", "while", "although", "though"):
             toks = toks[1:]
         first = toks[0].lower()
+        pos = min(pos, start)  # a pronoun refers back from where it stands ('He said: "..."')
         if first in ("he", "she") and len(toks) <= 2:
-            m = self.recent(pos, ("PERSON",), "m" if first == "he" else "f")
+            gender = "m" if first == "he" else "f"
+            m = self.salient(pos, ("PERSON",), gender)
+            desc = self.description_antecedent(pos, sentence_start(self.text, m.end, 0) if m else max(0, pos - 600),
+                                               gender)
+            if desc is not None and (m is None or self._sentence_after(m.start, desc, pos)):
+                return desc, None
             return (m.name, "PERSON") if m else (None, None)
-        if first in ("they", "it") and len(toks) <= 2:
-            m = self.recent(pos, ("ORG",))
+        if first == "they" and len(toks) <= 2:
+            m = self.plural_org(pos) or self.salient(pos, ("ORG",))
+            return (m.name, "ORG") if m else (None, None)
+        if first == "it" and len(toks) <= 2:
+            m = self.salient(pos, ("ORG",))
             return (m.name, "ORG") if m else (None, None)
         if first in ("i", "we", "you"):
             return None, None
+        joint = self._coordinated(start, end, toks)
+        if joint is not None:
+            return joint
         inside = [m for m in self.mentions if start <= m.start and m.end <= end]
         if prefer_last:
             inside = inside[::-1]
@@ -162,6 +284,8 @@ class Resolver:
         if not core:
             return None, None
         desc = _description(core)
+        if not any(w[:1].isalpha() and w.lower() not in _FUNCTION_WORDS for w in desc.split()):
+            return None, None  # a fragment ('and'), not a speaker
         if toks[0].lower() == "the" and not _is_unnamed(desc):
             person = self.described_person(desc, pos)
             if person:
@@ -177,14 +301,14 @@ class Resolver:
         for m in self.outside:
             if m.label != "PERSON" or m.start >= pos:
                 continue
-            window = self.text[max(0, m.start - 60):m.end + 60].lower()
+            window = self.text[max(0, m.start - 60):min(m.end + 60, pos)].lower()  # not the description itself
             score = sum(1 for k in keys if k in window)
             score += 0.5 if m.name in self.speakers else 0.0
             if score >= best_score and score >= 1:
                 best, best_score = m, score
         if best is not None:
             return best.name
-        m = self.recent(pos, ("PERSON",))
+        m = self.salient(pos, ("PERSON",))
         return m.name if m else None
 
 

@@ -18,6 +18,8 @@ agreed agrees believes believed thinks thought feels felt maintained maintains r
 promised promises vowed vows accused accuses labelled labeled dubbed branded criticised criticized
 praised praises condemned condemns denied denies insist urged cautioned echoed added, observed observes
 quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
+smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
+warn claim argue explain admit
 """.split())
 # Verbs that attribute a partial quote inside the writer's sentence but need a closer look.
 WEAK_CUES = frozenset({"called", "calls", "described", "describes", "labelled", "labeled", "dubbed", "branded",
@@ -55,8 +57,10 @@ def sentence_start(text: str, pos: int, floor: int) -> int:
     """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
     lo = max(floor, pos - 400)
     best = lo
-    for m in _SENT_END.finditer(text, lo, pos):
-        best = m.end()
+    # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
+    for m in _SENT_END.finditer(text, lo, min(len(text), pos + 2)):
+        if m.end() <= pos:
+            best = m.end()
     return best
 
 
@@ -144,7 +148,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     lo = sentence_start(text, open_mark, floor)
     head = text[lo:open_mark].rstrip()
     if not head:
-        return None
+        return _previous_sentence_speaker(text, lo, floor)
     m = None
     for m in _ACCORDING.finditer(text, lo, open_mark):
         pass
@@ -153,7 +157,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         if ws:
             return Attribution(ws[0][1], _phrase_end(text, ws, 0), "according to", "according")
     if not head.endswith((":", ",")):
-        return None if head else _previous_sentence_speaker(text, lo, floor)
+        return None
     ws = words(text, lo, lo + len(head))
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
     for k in range(len(ws) - 1, max(-1, len(ws) - 8), -1):
@@ -195,12 +199,21 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
     return None
 
 
+def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether word i is an 'and' between two capitalised names ('the Tories and Lib Dems', 'the Queen
+    and Duke of Edinburgh'): a coordinated subject, one speaker phrase."""
+    return ws[i][0].lower() == "and" and 0 < i < len(ws) - 1 and ws[i - 1][0][:1].isupper() \
+        and ws[i + 1][0][:1].isupper()
+
+
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase right before verb k ('Chief Treasury Secretary Paul Boateng said'): the speaker phrase."""
     j = k
     while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
         j -= 1
-    if ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2]:ws[k][1]]):
+    second_verb = j > 1 and ws[j - 1][0].lower() == "and" and ws[j - 2][0][:1].islower()
+    if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2]:ws[k][1]]):
+        # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
         first = _strip_clause_openers(ws[:k])
         if first and first[0][0].lower() in _INTRO:
@@ -211,8 +224,9 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         if not first:
             return None
         end = first[0][2]
-        for w, s, e in first[1:]:
-            if "," in text[end:s] or (w[0].islower() and w.lower() not in ("of", "for", "the", "de")):
+        for n, (w, s, e) in enumerate(first[1:], 1):
+            if "," in text[end:s] or (w[0].islower() and w.lower() not in ("of", "for", "the", "de")
+                                      and not _joins_names(first, n)):
                 break
             end = e
         return first[0][1], end
@@ -233,7 +247,8 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         between = text[e:ws[start][1]]
         if start == end_idx and skipped:
             between = between.replace(",", "")
-        if any(c in between for c in ",;:\"\u201c\u201d()") or w.lower() in _NP_STOP:
+        if any(c in between for c in ",;:\"\u201c\u201d()") or \
+                w.lower() in _NP_STOP and not _joins_names(ws, start - 1):
             break
         start -= 1
     phrase = _strip_clause_openers(ws[start:end_idx])

@@ -39,3 +39,17 @@ def test_publisher_credit_but_not_its_channels():
     assert is_publisher_credit(m("BBC News website", 0, "ORG"), pubs)
     assert not is_publisher_credit(m("BBC Radio 4", 0, "ORG"), pubs)
     assert "reuters" in publisher_names(None, "https://www.reuters.com/x")
+
+
+def test_party_names_are_one_entity_named_by_the_noun_form():
+    ents = merge_mentions([m("Tory", 0, "ORG"), m("Tories", 20, "ORG"), m("Conservatives", 40, "ORG"),
+                           m("Lib Dems", 60, "ORG"), m("Liberal Democrat", 80, "ORG")])
+    assert sorted((e.name, e.count) for e in ents) == [("Conservatives", 3), ("Lib Dems", 2)]
+
+
+def test_acronym_from_word_beginnings():
+    from services.entities.canonical import is_acronym
+    assert is_acronym("apacs", "association for payment clearing services")
+    assert not is_acronym("xyz", "association for payment clearing services")
+    ents = merge_mentions([m("Association for Payment Clearing Services", 0, "ORG"), m("Apacs", 60, "ORG")])
+    assert [(e.name, e.count) for e in ents] == [("Association for Payment Clearing Services", 2)]

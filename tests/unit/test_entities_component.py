@@ -51,3 +51,43 @@ def test_place_after_in_is_split_off():
     doc = _doc(_nlp(), "Pupils at Peel Common Infants School in Gosport",
                [("Peel Common Infants School in Gosport", "ORG")])
     assert [(e.text, e.label_) for e in doc.ents] == [("Peel Common Infants School", "ORG"), ("Gosport", "GPE")]
+
+
+def test_party_adjective_and_cut_name_are_orgs():
+    doc = _doc(_nlp(), "A Tory MP and a Liberal Democrat peer met.", [("Tory", "NORP"), ("Democrat", "NORP")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Tory", "ORG"), ("Liberal Democrat", "ORG")]
+
+
+def test_company_context_makes_a_lone_name_an_org_everywhere():
+    t = "Traffic rose, said Quorbix. Network firm Quorbix warned. A Quorbix spokeswoman agreed."
+    nlp = _nlp()
+    doc = nlp.make_doc(t)
+    starts = [i for i in range(len(t)) if t.startswith("Quorbix", i)]
+    doc.ents = [doc.char_span(i, i + 7, label="PERSON") for i in starts]
+    doc = nlp.get_pipe(COMPONENT_NAME)(doc)
+    assert [e.label_ for e in doc.ents] == ["ORG", "ORG", "ORG"]
+    alone = _doc(_nlp(), "Traffic rose, said Quorbix.", [("Quorbix", "PERSON")])
+    assert alone.ents[0].label_ == "PERSON"  # no company context: the model's label stands
+
+
+def test_given_name_blocks_company_context_and_courtesy_title_makes_a_person():
+    doc = _doc(_nlp(), "Her partner John Smith and Mr Tandel spoke.", [("John Smith", "ORG"), ("Tandel", "ORG")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("John Smith", "PERSON"), ("Tandel", "PERSON")]
+
+
+def test_coordinated_orgs_split_but_listed_fields_extend():
+    t = "Backed by Amnesty International and Liberty, the Department for Culture Media and Sport agreed."
+    doc = _doc(_nlp(), t, [("Amnesty International and Liberty", "ORG"), ("Department for Culture Media", "ORG")])
+    assert [e.text for e in doc.ents] == ["Amnesty International", "Liberty",
+                                          "Department for Culture Media and Sport"]
+
+
+def test_marks_and_spencer_stays_whole():
+    doc = _doc(_nlp(), "Shares in Marks and Spencer fell.", [("Marks and Spencer", "ORG")])
+    assert [e.text for e in doc.ents] == ["Marks and Spencer"]
+
+
+def test_title_of_place_and_national_army():
+    doc = _doc(_nlp(), "The Duke of Kent said the Ruritanian army had left.",
+               [("Duke", "PERSON"), ("Kent", "GPE"), ("Ruritanian", "NORP")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Duke of Kent", "PERSON"), ("Ruritanian army", "ORG")]

@@ -83,3 +83,56 @@ def test_fuzz_unbalanced_quotes_linear():
     t0 = time.perf_counter()
     extract_quotes(t, ())
     assert time.perf_counter() - t0 < 5.0
+
+
+def test_he_is_the_sentence_subject_not_a_name_in_an_aside():
+    t = ('Opposition leader Peter Grant attacked the plan - which John Mills once backed - in a speech. '
+         '"It will fail," he said.')
+    es = [ent(t, "Peter Grant", "PERSON", "Peter Grant"), ent(t, "John Mills", "PERSON", "John Mills")]
+    assert speakers(t, es) == [("It will fail,", "Peter Grant")]
+
+
+def test_he_after_an_unnamed_spokesman_stays_with_the_spokesman():
+    t = ('Mr Ward criticised the scheme. A council spokesman denied it was unfair. '
+         '"We consulted everyone," he said.')
+    es = [ent(t, "Ward", "PERSON", "Ward")]
+    assert speakers(t, es) == [("We consulted everyone,", "council spokesman")]
+
+
+def test_they_prefers_an_organisation_named_in_the_plural():
+    t = ('The Greens want a new tax, collected by the Revenue Office which would gain. '
+         'They say the old tax puts a "ceiling" on fairness.')
+    es = [ent(t, "Greens", "ORG", "Greens"), ent(t, "Revenue Office", "ORG", "Revenue Office")]
+    assert speakers(t, es) == [("ceiling", "Greens")]
+
+
+def test_coordinated_speakers_are_one_joint_speaker():
+    t = 'The Greens and Lib Dems tabled a motion, saying the plans are "excessive".'
+    es = [ent(t, "Greens", "ORG", "Greens"), ent(t, "Lib Dems", "ORG", "Lib Dems")]
+    assert speakers(t, es) == [("excessive", "Greens and Lib Dems")]
+
+
+def test_second_verb_of_the_subject_and_unusual_speech_verb():
+    t = ('Mrs Hale said the date was set and added: "I am thrilled." '
+         '"You can call it luck," smiles one trader.')
+    es = [ent(t, "Ann Hale", "PERSON", "Hale")]
+    assert speakers(t, es) == [("I am thrilled.", "Ann Hale"), ("You can call it luck,", "trader")]
+
+
+def test_quote_after_a_sentence_naming_the_speaker():
+    t = 'Mr Ward spoke first. One senior trader said the cause was political. "Money will leave."'
+    es = [ent(t, "Ward", "PERSON", "Ward")]
+    assert speakers(t, es) == [("Money will leave.", "senior trader")]
+
+
+def test_described_speaker_falls_back_to_the_sentence_subject():
+    t = ('Tom Hale also said he understood why the league side wanted Sam Cole. '
+         '"It would be a loss," said the Rovers boss.')
+    es = [ent(t, "Tom Hale", "PERSON", "Tom Hale"), ent(t, "Sam Cole", "PERSON", "Sam Cole")]
+    assert speakers(t, es) == [("It would be a loss,", "Tom Hale")]
+
+
+def test_a_function_word_is_never_a_speaker():
+    from services.quotes.resolve import Resolver
+    t = 'and described it as "fine".'
+    assert Resolver(t, (), []).resolve(0, 3, 20) == (None, None)
