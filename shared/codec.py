@@ -7,6 +7,10 @@ import orjson
 
 from shared.events import ArticleCleaned, ArticlePublished, InvalidEvent, to_dict
 
+# orjson parses up to 1024 levels but serialises only up to 254: an event nested deeper
+# than this could be read but never written back, so it is refused when read.
+MAX_DEPTH = 64
+
 
 def loads(data: bytes | str, max_bytes: int | None = None) -> Any:
     """Parse one JSON document; raise InvalidEvent saying why it is not one."""
@@ -15,9 +19,27 @@ def loads(data: bytes | str, max_bytes: int | None = None) -> Any:
     if not data:
         raise InvalidEvent("empty message")
     try:
-        return orjson.loads(data)
+        value = orjson.loads(data)
     except orjson.JSONDecodeError as err:
         raise InvalidEvent(f"not JSON: {err}") from None
+    _check_depth(value)
+    return value
+
+
+def _check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
+    """InvalidEvent if containers nest deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, dict):
+            children = v.values()
+        elif isinstance(v, list):
+            children = v
+        else:
+            continue
+        if depth > limit:
+            raise InvalidEvent(f"JSON nested deeper than {limit} levels")
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
 
 
 def decode_raw(data: bytes | str, max_bytes: int | None = None) -> ArticlePublished:

@@ -33,6 +33,8 @@ logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 def security_config(settings: Settings) -> dict[str, Any]:
     """kafka-python keyword arguments for the configured SASL/SSL settings (secrets never logged)."""
     cfg: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_sasl_password:
+        _quiet_kafka_python_debug()
     if settings.kafka_sasl_mechanism:
         cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism
         cfg["sasl_plain_username"] = settings.kafka_sasl_username
@@ -40,6 +42,14 @@ def security_config(settings: Settings) -> dict[str, Any]:
     if settings.kafka_ssl_cafile:
         cfg["ssl_cafile"] = settings.kafka_ssl_cafile
     return cfg
+
+
+def _quiet_kafka_python_debug() -> None:
+    """kafka-python logs its configuration and the SASL handshake bytes, password included, at DEBUG:
+    with a password configured its loggers stay at INFO or above, whatever the root level."""
+    logger = logging.getLogger("kafka")
+    if logger.getEffectiveLevel() < logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeout_s: float = 30.0) -> list[str]:

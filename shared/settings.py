@@ -42,7 +42,7 @@ class Settings:
     """Every setting of newsflow; the environment variable of each is in the README."""
 
     kafka_bootstrap: str = "127.0.0.1:9092"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: str = field(default="redis://127.0.0.1:6379/0", repr=False)  # may carry a password
     topics: Topics = field(default_factory=Topics)
     partitions: int = 6
     replication_factor: int = 1

@@ -277,13 +277,21 @@ class LocalStack:
         """Stop the broker (SIGTERM, then SIGKILL after 30 s)."""
         return _stop_pid(self.kafka_pid)
 
+    def restart_kafka(self, kill: bool = False) -> float:
+        """Stop (or SIGKILL, as a crash would) and start the broker on the same port and data; seconds until it listens."""
+        if kill:
+            self.kill_kafka()
+        else:
+            self.stop_kafka()
+        return self.start_kafka()
+
     def kill_kafka(self) -> None:
         """SIGKILL the broker, as a crash would."""
         _kill_pid(self.kafka_pid)
 
     # Redis ------------------------------------------------------------------
     def start_redis(self, timeout_s: float = 30.0) -> None:
-        """Start redis-server with append-only persistence, so dedup state survives a restart."""
+        """Start redis-server with append-only persistence (fsync always), so dedup state survives a crash."""
         if _read_pid(self.redis_pid) is not None:
             return
         binary = shutil.which("redis-server")
@@ -300,7 +308,9 @@ class LocalStack:
             "protected-mode yes",
             f"dir {self.redis_dir}",
             "appendonly yes",
-            "appendfsync everysec",
+            # fsync before replying: a verdict the dedup index returned is on disk, so a crash
+            # (even of the machine) never forgets an article whose verdict went downstream
+            "appendfsync always",
             "save 60 1000",
             "daemonize no",
             f"logfile {self.redis_dir / 'redis.log'}",
@@ -314,6 +324,14 @@ class LocalStack:
     def stop_redis(self) -> bool:
         """Stop Redis (SIGTERM: it writes its append-only file and exits)."""
         return _stop_pid(self.redis_pid)
+
+    def restart_redis(self, kill: bool = False) -> None:
+        """Stop (or SIGKILL) and start Redis on the same port and data directory."""
+        if kill:
+            self.kill_redis()
+        else:
+            self.stop_redis()
+        self.start_redis()
 
     def kill_redis(self) -> None:
         """SIGKILL Redis, as a crash would."""
@@ -368,5 +386,11 @@ def _wait_gone(pid: int, timeout_s: float = 10.0) -> None:
 
 
 def kafka_cluster_id() -> str:
-    """A new KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as `random-uuid` prints)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A new KRaft cluster id: 16 random bytes, URL-safe base64 without padding (as `random-uuid` prints).
+
+    Never one starting with "-": the storage tool would read it as an option (1 run in 64 failed).
+    """
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cid.startswith("-"):
+            return cid

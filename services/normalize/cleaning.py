@@ -14,11 +14,14 @@ _BLOCK_TAGS = re.compile(
     r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|figure|figcaption|aside)\b[^>]{0,2000}>",
     re.IGNORECASE,
 )
-_DROP_ELEMENTS = re.compile(
-    r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>.*?<\s*/\s*\1\s*>",
-    re.IGNORECASE | re.DOTALL,
-)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Elements dropped with their content. Openers and closers are found separately (see
+# `_drop_spans`): one regex `<script>.*?</script>` rescans to the end of the text from every
+# opener that has no closer, which is quadratic on "<script>" x 10,000.
+_DROP_OPEN = re.compile(r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>", re.IGNORECASE)
+_DROP_CLOSE = {name: re.compile(r"<\s*/\s*" + name + r"\s*>", re.IGNORECASE)
+               for name in ("script", "style", "noscript", "template", "svg", "iframe")}
+_COMMENT_OPEN = re.compile(r"<!--")
+_COMMENT_CLOSE = re.compile(r"-->")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _HTML_HINT = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|li|h[1-6]|script|style|html|body)\b", re.IGNORECASE)
 
@@ -82,10 +85,38 @@ def looks_like_html(body: str) -> bool:
     return _HTML_HINT.search(body) is not None
 
 
+def _drop_spans(text: str, opener: re.Pattern, closer_of) -> str:
+    """`text` with each span from an opener to its closer replaced by a space, in linear time.
+
+    An opener without a closer is kept (as the old regex did); once a closer is missing
+    after some position, later openers of that kind are not searched again.
+    """
+    out: list[str] = []
+    pos = i = 0
+    no_closer_after: dict[str, int] = {}
+    while True:
+        m = opener.search(text, i)
+        if m is None:
+            break
+        i = m.start() + 1  # the next opener may start inside this one, as with the one-regex form
+        kind = m.group(1).lower() if m.groups() else ""
+        if kind in no_closer_after and m.end() >= no_closer_after[kind]:
+            continue
+        close = closer_of(kind).search(text, m.end())
+        if close is None:
+            no_closer_after[kind] = m.end()
+            continue
+        out.append(text[pos:m.start()])
+        out.append(" ")
+        pos = i = close.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def html_to_text(body: str) -> str:
     """Plain text of an HTML fragment: block elements become line breaks, entities are decoded."""
-    body = _COMMENT.sub(" ", body)
-    body = _DROP_ELEMENTS.sub(" ", body)
+    body = _drop_spans(body, _COMMENT_OPEN, lambda _: _COMMENT_CLOSE)
+    body = _drop_spans(body, _DROP_OPEN, _DROP_CLOSE.__getitem__)
     body = _BLOCK_TAGS.sub("\n", body)
     body = _TAG.sub("", body)
     return body
@@ -150,23 +181,25 @@ def _paragraphs(text: str) -> list[str]:
         lines = [ln for ln in lines if ln]
         if not lines:
             continue
-        current = lines[0]
+        current = [lines[0]]  # pieces of one paragraph, joined once (repeated `+` is quadratic)
+        length = len(lines[0])
         for line in lines[1:]:
-            if _is_wrapped_continuation(current, line):
-                current = current + " " + line
+            if _is_wrapped_continuation(current[-1], line, length):
+                current.append(line)
+                length += 1 + len(line)
             else:
-                out.append(current)
-                current = line
-        out.append(current)
+                out.append(" ".join(current))
+                current, length = [line], len(line)
+        out.append(" ".join(current))
     return out
 
 
-def _is_wrapped_continuation(previous: str, line: str) -> bool:
-    """Whether `line` continues `previous` that a re-wrap broke mid-sentence."""
+def _is_wrapped_continuation(previous: str, line: str, previous_len: int | None = None) -> bool:
+    """Whether `line` continues `previous` (the paragraph so far, of `previous_len` characters) that a re-wrap broke."""
     if previous.endswith(_SENTENCE_END):
         return False
     first = line[0]
-    return first.islower() or (len(previous) >= 40 and not previous.endswith(("-", "\u2013", "\u2014")) and
+    return first.islower() or ((len(previous) if previous_len is None else previous_len) >= 40 and not previous.endswith(("-", "\u2013", "\u2014")) and
                                not first.isupper() and first not in "\"'\u201c\u2018")
 
 

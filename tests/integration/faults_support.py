@@ -1,0 +1,180 @@
+"""Helpers of the fault-injection tests (tests/integration/test_faults_*.py): corpus, watchers, checks.
+
+Not a test module. `TopicWatcher` reads topics incrementally from the beginning with
+kafka-python (no group, no commits), so a test can wait for progress without re-reading.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+import orjson
+import pytest
+from kafka import KafkaConsumer
+from kafka.structs import TopicPartition
+
+from conftest import SHARED_DIR
+from shared.kafka_client import Publisher, security_config
+from shared.settings import Settings
+
+BBC = SHARED_DIR / "corpora" / "bbc.jsonl"
+
+
+def bbc_articles(n: int, tag: str) -> list[dict]:
+    """`n` BBC articles (cycled if needed) with ids unique to this test; skip when the corpus is absent."""
+    if not BBC.exists():
+        pytest.skip(f"BBC corpus not found at {BBC} (expected beside the repo in ../shared/corpora)")
+    rows = [orjson.loads(line) for line in BBC.read_bytes().splitlines() if line.strip()]
+    out = []
+    for i in range(n):
+        row = dict(rows[i % len(rows)])
+        row["id"] = f"{tag}-{i:05d}-{row.get('id', 'x')}"
+        out.append(row)
+    return out
+
+
+class TopicWatcher:
+    """Reads topics from the beginning, incrementally; keeps every record's (key, value, headers)."""
+
+    def __init__(self, settings: Settings, topics: Iterable[str]) -> None:
+        self.topics = list(topics)
+        self.records: dict[str, list] = defaultdict(list)
+        self._consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
+                                       enable_auto_commit=False, auto_offset_reset="earliest",
+                                       fetch_max_bytes=max(52_428_800, settings.max_message_bytes * 2),
+                                       max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes + 65_536),
+                                       **security_config(settings))
+        parts = []
+        deadline = time.monotonic() + 30
+        for t in self.topics:
+            while not self._consumer.partitions_for_topic(t):
+                assert time.monotonic() < deadline, f"topic {t} does not exist"
+                self._consumer.poll(timeout_ms=200)  # refresh metadata
+                time.sleep(0.1)
+            parts += [TopicPartition(t, p) for p in sorted(self._consumer.partitions_for_topic(t))]
+        self._consumer.assign(parts)
+        self._consumer.seek_to_beginning(*parts)
+
+    def poll(self, timeout_ms: int = 500) -> None:
+        """Fetch what arrived since the last poll."""
+        for tp, msgs in self._consumer.poll(timeout_ms=timeout_ms, max_records=5000).items():
+            self.records[tp.topic].extend(msgs)
+
+    def count(self, topic: str) -> int:
+        return len(self.records[topic])
+
+    def ids(self, topic: str) -> Counter:
+        """How many times each key (article id) arrived on `topic`."""
+        return Counter(r.key.decode("utf-8", "surrogatepass") for r in self.records[topic] if r.key is not None)
+
+    def values(self, topic: str) -> list[dict]:
+        return [orjson.loads(r.value) for r in self.records[topic]]
+
+    def wait(self, predicate, what: str, timeout_s: float, watch=(), on_tick=None) -> None:
+        """Poll until `predicate(self)` holds; fail with `what` and the counts after `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while not predicate(self):
+            if time.monotonic() > deadline:
+                counts = {t: self.count(t) for t in self.topics}
+                raise AssertionError(f"timed out after {timeout_s}s waiting for {what}; counts {counts}")
+            for w in watch:
+                if not w.alive():
+                    raise AssertionError(f"worker {w.stage} died:\n{w.log()[-4000:]}")
+            if on_tick:
+                on_tick()
+            self.poll()
+
+    def close(self) -> None:
+        self._consumer.close()
+
+
+class PacedPublisher(threading.Thread):
+    """Publishes articles at a steady rate in the background, so faults hit a flow in progress."""
+
+    def __init__(self, settings: Settings, articles: list[dict], per_second: float) -> None:
+        super().__init__(daemon=True, name="paced-publisher")
+        self.settings, self.articles, self.per_second = settings, articles, per_second
+        self.sent = 0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with Publisher(self.settings) as pub:
+                t0 = time.monotonic()
+                futures = []
+                for i, a in enumerate(self.articles):
+                    futures.append(pub.publish(a))
+                    self.sent = i + 1
+                    ahead = t0 + (i + 1) / self.per_second - time.monotonic()
+                    if ahead > 0:
+                        time.sleep(ahead)  # pacing only, not a timing assertion
+                pub.flush()
+                for f in futures:
+                    f.get(timeout=120)
+        except BaseException as err:  # noqa: BLE001 - reported by join_ok
+            self.error = err
+
+    def join_ok(self, timeout_s: float = 300) -> None:
+        self.join(timeout_s)
+        assert not self.is_alive(), "publisher did not finish"
+        assert self.error is None, f"publisher failed: {self.error!r}"
+
+
+def without_trace(event: dict) -> dict:
+    """An event without its timings: what must be identical when an article is delivered twice."""
+    return {k: v for k, v in event.items() if k != "trace"}
+
+
+def assert_redeliveries_identical(watcher: TopicWatcher, topic: str) -> int:
+    """Every id that arrived more than once on `topic` carries identical content; returns the repeat count."""
+    by_id: dict[str, list[dict]] = defaultdict(list)
+    for r in watcher.records[topic]:
+        by_id[r.key.decode()].append(without_trace(orjson.loads(r.value)))
+    repeats = 0
+    for aid, copies in by_id.items():
+        repeats += len(copies) - 1
+        for c in copies[1:]:
+            diff = sorted(k for k in set(c) | set(copies[0]) if c.get(k) != copies[0].get(k))
+            assert c == copies[0], f"{topic}: re-delivered {aid} differs in {diff}"
+    return repeats
+
+
+def wait_group_stable(settings: Settings, stage: str, members: int, timeout_s: float = 120.0, watch=()) -> None:
+    """Until the stage's consumer group is Stable with `members` members."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    group = settings.group_id(stage)
+    deadline = time.monotonic() + timeout_s
+    state, n = "?", -1
+    while time.monotonic() < deadline:
+        try:
+            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security_config(settings))
+            try:
+                desc = admin.describe_groups([group])[group]
+            finally:
+                admin.close()
+            state, n = desc["group_state"], len(desc["members"])
+        except KafkaError:
+            state, n = "no coordinator", -1
+        if state == "Stable" and n == members:
+            return
+        for w in watch:
+            assert w.alive(), w.log()[-4000:]
+        time.sleep(0.5)
+    raise AssertionError(f"group {group}: {state} with {n} members, wanted Stable with {members}")
+
+
+def log_has(path: Path, needle: str) -> bool:
+    return needle in path.read_text(errors="replace")
+
+
+def header(record, name: str) -> str | None:
+    """A header of a kafka-python ConsumerRecord as text, or None."""
+    for k, v in record.headers or ():
+        if k == name:
+            return v.decode("utf-8", "replace") if v is not None else None
+    return None
