@@ -3,12 +3,18 @@
 -- KEYS[2]  exact key of its text          -> id of the first article with that text
 -- KEYS[3..] one bucket per LSH band       -> msgpack array of up to `cap` ids
 -- ARGV: id, signature (NUM_PERM little-endian uint16, "" for an empty text),
---       min_matches, ttl_seconds, record key prefix, cap, num_perm
+--       min_matches, ttl_seconds, record key prefix, cap, num_perm, epoch key, epoch value
 -- A record is msgpack(status code, first-seen id, equal signature values, signature).
 -- Returns {status code, first-seen id, equal signature values}.
 local id, sig = ARGV[1], ARGV[2]
 local min_matches, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local record_prefix, cap, num_perm = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+
+-- The index's epoch marker (ARGV[8] key, ARGV[9] value) vanishes with the index when Redis
+-- loses its data: then no verdict is given, since "unique" would be a guess.
+if redis.call('GET', ARGV[8]) ~= ARGV[9] then
+  return redis.error_reply('NEWSFLOW_STATE_LOST dedup index epoch marker is missing or changed')
+end
 
 local known = redis.call('GET', KEYS[1])
 if known then

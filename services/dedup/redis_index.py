@@ -8,17 +8,22 @@ raises: a verdict is never guessed.
 from __future__ import annotations
 
 import base64
+import uuid
 from pathlib import Path
 from typing import Sequence
 
 import redis
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 from services.dedup.fingerprint import FORMAT, NUM_PERM, Fingerprint
 from services.dedup.index import IndexParams, make_verdict
 from shared.events import DedupVerdict
 
 SCRIPT = (Path(__file__).parent / "dedup.lua").read_text(encoding="utf-8")
+
+
+class DedupStateLost(RuntimeError):
+    """Redis lost the dedup index while workers were using it; verdicts would be wrong, so none is given."""
 
 
 def _b64(raw: bytes) -> bytes:
@@ -38,6 +43,11 @@ class RedisDedupIndex:
         self._params = params
         self.prefix = f"{namespace}:{FORMAT}:".encode("utf-8")
         self._record_prefix = self.prefix + b"a:"
+        # The epoch marker has no TTL and lives beside the expiring keys: its absence means the
+        # index was lost (an unpersisted restart, a flush), which the script then refuses to hide.
+        self.epoch_key = f"{namespace}:epoch".encode("utf-8")
+        client.set(self.epoch_key, uuid.uuid4().hex, nx=True)
+        self._epoch = client.get(self.epoch_key)
         self._sha = client.script_load(SCRIPT)
 
     @classmethod
@@ -58,7 +68,8 @@ class RedisDedupIndex:
     def _args(self, article_id: str, fp: Fingerprint) -> list:
         p = self._params
         sig = fp.signature if fp.words else b""
-        return [_utf8(article_id), sig, p.min_matches, p.retention_seconds, self._record_prefix, p.bucket_cap, NUM_PERM]
+        return [_utf8(article_id), sig, p.min_matches, p.retention_seconds, self._record_prefix, p.bucket_cap, NUM_PERM,
+                self.epoch_key, self._epoch]
 
     def assign(self, items: Sequence[tuple[str, Fingerprint]]) -> list[DedupVerdict]:
         """Verdicts for (article id, fingerprint) pairs: one atomic script call each, one round trip in all."""
@@ -72,6 +83,11 @@ class RedisDedupIndex:
                 results[i] = r
         out = []
         for r in results:
+            if isinstance(r, ResponseError) and str(r).startswith("NEWSFLOW_STATE_LOST"):
+                raise DedupStateLost(
+                    f"the dedup index in Redis (namespace {self.epoch_key.decode(errors='replace')[:-6]}) lost its "
+                    "state since this worker started; refusing to give verdicts that would call copies unique. "
+                    "Restore Redis from its append-only file, or restart the dedup workers to accept the loss.")
             if isinstance(r, Exception):
                 raise r
             code, root, matches = r

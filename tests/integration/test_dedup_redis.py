@@ -140,6 +140,23 @@ def test_redis_going_away_raises_never_a_verdict():
     stage.close()
 
 
+def test_lost_redis_state_is_reported_never_turned_into_unique_verdicts(index_kit, dedup_redis_url):
+    from services.dedup.redis_index import DedupStateLost
+
+    index, _ = index_kit(IndexParams())
+    assert one(index, "first", story(11)).status == "unique"
+    client = redis.Redis.from_url(dedup_redis_url)
+    for key in list(client.scan_iter(match=index.epoch_key[:-len(b"epoch")] + b"*")):
+        client.delete(key)  # what an unpersisted restart does to this namespace
+    client.close()
+    with pytest.raises(DedupStateLost, match="lost its state"):
+        one(index, "copy", story(11))
+    # a restarted worker accepts the loss explicitly: a new epoch, a fresh index
+    restarted = RedisDedupIndex.from_url(dedup_redis_url, index.epoch_key.decode()[:-len(":epoch")], IndexParams())
+    assert one(restarted, "copy", story(11)).status == "unique"
+    restarted.close()
+
+
 def test_ids_are_binary_safe(index_kit):
     index, _ = index_kit(IndexParams())
     odd = "id with spaces, \t tab, \u00e9, and a lone surrogate \ud800"
