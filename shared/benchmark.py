@@ -162,20 +162,50 @@ class _Workers:
         self.procs.clear()
 
 
-def _drain(settings: Settings, topic: str, expected: int, timeout_s: float, alive: Callable[[], bool]) -> list:
+def _wait_for_count(settings: Settings, topic: str, expected: int, timeout_s: float,
+                    alive: Callable[[], bool]) -> None:
+    """Block until `topic` holds `expected` messages, watching end offsets (no consuming meanwhile)."""
+    from kafka import KafkaConsumer
+    from kafka.structs import TopicPartition
+
+    from shared.kafka_client import security_config
+
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, **security_config(settings))
+    try:
+        deadline = time.monotonic() + timeout_s
+        parts: list = []
+        total = 0
+        while time.monotonic() < deadline:
+            if not parts:
+                parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            if parts:
+                total = sum(consumer.end_offsets(parts).values())
+                if total >= expected:
+                    return
+            if not alive():
+                raise RuntimeError("a worker exited during the benchmark")
+            time.sleep(0.25)
+        raise RuntimeError(f"only {total} of {expected} events arrived on {topic} within {timeout_s}s")
+    finally:
+        consumer.close()
+
+
+def _read_all(settings: Settings, topic: str, expected: int) -> list:
+    """Every message of `topic`, once they are all there."""
     from shared.kafka_client import tail
 
-    got = []
-    deadline = time.monotonic() + timeout_s
-    for record in tail(settings, topic, from_beginning=True, timeout_s=timeout_s):
-        got.append(record)
-        if len(got) >= expected or time.monotonic() > deadline:
-            break
-        if len(got) % 200 == 0 and not alive():
-            raise RuntimeError("a worker exited during the benchmark")
-    if len(got) < expected:
-        raise RuntimeError(f"only {len(got)} of {expected} events arrived on {topic} within {timeout_s}s")
-    return got
+    return list(tail(settings, topic, from_beginning=True, max_messages=expected, timeout_s=30))
+
+
+def warm_up_broker(settings: Settings, n: int = 3000) -> None:
+    """Send and read back `n` messages, so that the broker's JIT has compiled its hot paths before timing."""
+    from shared.kafka_client import Publisher, ensure_topics
+
+    topic = f"bench-warmup-{uuid.uuid4().hex[:8]}"
+    ensure_topics(settings, [topic])
+    with Publisher(settings, topic=topic) as pub:
+        pub.publish_many(orjson.dumps({"id": str(i), "body": "warm " * 800}) for i in range(n))
+    _read_all(settings, topic, n)
 
 
 def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency_articles: int) -> dict:
@@ -191,13 +221,14 @@ def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency
         for stage in STAGES:
             wait_for_group(s, s.group_id(stage), s.topics.of_stage(stage)[0], 1, alive=workers.alive)
         with Publisher(s) as pub:
-            t0 = time.perf_counter()
+            t0 = time.time()
             pub.publish_many(articles)
-            out = _drain(s, s.topics.enriched, len(articles), 1800, workers.alive)
-            elapsed = time.perf_counter() - t0
+        _wait_for_count(s, s.topics.enriched, len(articles), 1800, workers.alive)
+        out = _read_all(s, s.topics.enriched, len(articles))
+        elapsed = max(r.timestamp_ms for r in out) / 1000 - t0  # to the last enriched event's creation
         events = [orjson.loads(r.value) for r in out]
         capacity = len(articles) / elapsed
-        latency = _latency(s, pub_settings=s, capacity=capacity, n=latency_articles, alive=workers.alive)
+        latency = _latency(s, already=len(articles), capacity=capacity, n=latency_articles, alive=workers.alive)
     finally:
         workers.stop()
     bare = bare_ner_seconds([e["text"] for e in events], settings)
@@ -207,14 +238,14 @@ def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency
             "ms_per_article_by_stage": per_stage, "latency": latency}
 
 
-def _latency(settings: Settings, pub_settings: Settings, capacity: float, n: int, alive) -> dict:
+def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -> dict:
     """Publish `n` fresh articles at half of `capacity`; publish-to-enriched latency percentiles."""
-    from shared.kafka_client import Publisher, tail
+    from shared.kafka_client import Publisher
 
     rate = capacity / 2
     corpus = load_articles(DEFAULT_CORPUS, n)
     sent: dict[str, float] = {}
-    with Publisher(pub_settings) as pub:
+    with Publisher(settings) as pub:
         start = time.time()
         for i, a in enumerate(corpus):
             a = dict(a, id=f"lat-{uuid.uuid4().hex[:6]}-{i}")
@@ -225,13 +256,10 @@ def _latency(settings: Settings, pub_settings: Settings, capacity: float, n: int
             sent[a["id"]] = time.time() * 1000
             pub.publish(a)
         pub.flush()
-    latencies = []
-    for record in tail(settings, settings.topics.enriched, from_beginning=True, timeout_s=120):
-        key = record.key.decode() if record.key else None
-        if key in sent:
-            latencies.append(record.timestamp_ms - sent.pop(key))
-            if not sent:
-                break
+    _wait_for_count(settings, settings.topics.enriched, already + n, 600, alive)
+    latencies = [r.timestamp_ms - sent[r.key.decode()]
+                 for r in _read_all(settings, settings.topics.enriched, already + n)
+                 if r.key and r.key.decode() in sent]
     if not latencies:
         raise RuntimeError("no latency sample arrived")
     latencies.sort()
@@ -266,7 +294,8 @@ def bench_scaling(articles: list[dict], settings: Settings, workdir: Path) -> di
                 pub.flush()
                 for f in futures:
                     f.get(timeout=60)
-            out = _drain(s, s.topics.entities, len(payload), 1800, workers.alive)
+            _wait_for_count(s, s.topics.entities, len(payload), 1800, workers.alive)
+            out = _read_all(s, s.topics.entities, len(payload))
         finally:
             workers.stop()
         stamps = sorted(r.timestamp_ms for r in out)
@@ -295,6 +324,7 @@ def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus:
             settings = dataclasses.replace(settings, kafka_bootstrap=config.bootstrap, redis_url=config.redis_url)
             wait_for_broker(settings)
             report(f"stack: Kafka broker port open {stack.kafka_start_s:.1f}s after start")
+            warm_up_broker(settings)
         try:
             if "stages" in parts:
                 results["stages"] = bench_stage_times(articles, settings)

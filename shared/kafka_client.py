@@ -30,6 +30,14 @@ log = logging.getLogger(__name__)
 logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 
+def compression_type(settings: Settings) -> str | None:
+    """The producer compression codec of the settings (None for "none")."""
+    codec = settings.compression.lower()
+    if codec not in ("lz4", "zstd", "gzip", "snappy", "none"):
+        raise ValueError(f"NEWSFLOW_COMPRESSION={settings.compression!r}: use lz4, zstd, gzip, snappy or none")
+    return None if codec == "none" else codec
+
+
 def security_config(settings: Settings) -> dict[str, Any]:
     """kafka-python keyword arguments for the configured SASL/SSL settings (secrets never logged)."""
     cfg: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
@@ -145,7 +153,7 @@ def article_key(article: Mapping[str, Any] | bytes) -> bytes | None:
 
 
 class Publisher:
-    """A kafka-python producer of raw articles: idempotent, acks=all, lz4-compressed, batched."""
+    """A kafka-python producer of raw articles: idempotent, acks=all, batched, compressed as configured."""
 
     def __init__(self, settings: Settings, topic: str | None = None) -> None:
         self.settings = settings
@@ -155,7 +163,7 @@ class Publisher:
             client_id="newsflow-publisher",
             acks="all",
             enable_idempotence=True,
-            compression_type="lz4",
+            compression_type=compression_type(settings),
             linger_ms=5,
             max_request_size=max(1_048_576, settings.max_message_bytes + 65_536),
             **security_config(settings),

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import faust
 
 from shared.codec import decode_raw, encode, loads
+from shared.kafka_client import compression_type
 from shared.events import ArticlePublished, InvalidEvent, from_dict
 from shared.observability.logjson import message_fields
 from shared.settings import Settings
@@ -189,7 +190,7 @@ class StageWorker:
             consumer_auto_offset_reset="earliest",
             consumer_max_fetch_size=max(4 * 1024 * 1024, s.max_message_bytes + 65_536),
             producer_acks=-1,
-            producer_compression_type="lz4",
+            producer_compression_type=compression_type(s),
             producer_max_request_size=max(1_048_576, s.max_message_bytes + 65_536),
             producer_linger=0.005,
             broker_commit_interval=1.0,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -17,6 +19,8 @@ from services.entities.lexicon import (
 from services.entities.names import FEMALE, MALE
 
 COMPONENT_NAME = "newsflow_entity_fixes"
+_PARTY_FIRST_WORDS = frozenset(p.split()[0] for p in PARTIES)
+_PARTY_WORDS = frozenset(w for p in PARTIES for w in p.split())
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 _TRAILING_DROP = frozenset({"'s", "\u2019s", "'", "\u2019", ",", ".", "-", ":", ";"})
@@ -54,9 +58,19 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
     return doc
 
 
+def _lower_ids(doc: Doc):
+    """The LOWER attribute of every token as one array: scanning a whole doc without making Token objects."""
+    return doc.to_array(LOWER)
+
+
+def _ids_of(doc: Doc, words) -> list[int]:
+    strings = doc.vocab.strings
+    return [strings[w] for w in words]
+
+
 def is_sports_text(doc: Doc) -> bool:
     """Whether a text reads as a sports report (several sports words), where countries are teams."""
-    hits = sum(1 for t in doc if t.lower_ in SPORT_WORDS)
+    hits = int(numpy.isin(_lower_ids(doc), _ids_of(doc, SPORT_WORDS)).sum())
     return hits >= 3
 
 
@@ -163,6 +177,8 @@ def extend_rank_title(span: Span, floor: int) -> Span:
 def extend_party(span: Span, floor: int = 0) -> Span:
     """A party name the model cut short ('Liberal' or 'Democrat' of 'Liberal Democrat leader') as the whole name."""
     doc = span.doc
+    if not all(t.lower_ in _PARTY_WORDS for t in span):  # every result below contains the span's words
+        return span
     for left in (1, 0):
         start = span.start - left
         if start < floor or not all(t.is_title for t in doc[start:span.start]):
@@ -298,9 +314,14 @@ def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
     for s in spans:
         covered.update(range(s.start, s.end))
     out = list(spans)
-    i = 0
     n = len(doc)
+    # only tokens that can start a party name are looked at
+    starts = set(numpy.flatnonzero(numpy.isin(_lower_ids(doc), _ids_of(doc, _PARTY_FIRST_WORDS))).tolist())
+    i = 0
     while i < n:
+        if i not in starts:
+            i += 1
+            continue
         tok = doc[i]
         if tok.is_title or tok.is_upper:
             for width in (3, 2, 1):
