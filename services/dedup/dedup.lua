@@ -31,8 +31,9 @@ local first = redis.call('GET', KEYS[2])
 if first then
   local first_key = record_prefix .. first
   local original = redis.call('GET', first_key)
-  if original then
-    local _, root = cmsgpack.unpack(original)
+  local root = original and select(2, cmsgpack.unpack(original))
+  -- the root may be this very article, re-delivered after its own record expired: never its own copy
+  if original and root ~= id then
     redis.call('SET', KEYS[1], cmsgpack.pack('d', root, num_perm, ''), 'EX', ttl)
     redis.call('EXPIRE', KEYS[2], ttl)
     redis.call('EXPIRE', first_key, ttl)
@@ -64,7 +65,7 @@ for i = 3, #KEYS do
             for j = 1, n_bytes, 2 do
               if mine[j] == theirs[j] and mine[j + 1] == theirs[j + 1] then m = m + 1 end
             end
-            if m > best then best, best_root = m, root end
+            if m > best and root ~= id then best, best_root = m, root end
           end
         end
       end

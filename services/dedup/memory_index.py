@@ -77,7 +77,8 @@ class MemoryDedupIndex:
 
         first = self._get(self._exact, fp.exact)
         original = self._get(self._records, first) if first is not None else None
-        if original is not None:
+        # the root may be this very article, re-delivered after its own record expired: never its own copy
+        if original is not None and original.root != article_id:
             self._set(self._records, article_id, _Record("d", original.root, NUM_PERM, b""))
             self._touch(self._exact, fp.exact)
             self._touch(self._records, first)
@@ -98,7 +99,7 @@ class MemoryDedupIndex:
                     alive = seen[cid] = rec is not None
                     if rec is not None and rec.signature:
                         m = matching_values(fp.signature, rec.signature)
-                        if m > best:
+                        if m > best and rec.root != article_id:
                             best, best_root = m, rec.root
                 if alive:
                     live.append(cid)

@@ -77,10 +77,13 @@ class RedisDedupIndex:
             return []
         results = self._run(items)
         missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
-        if missing:  # the server lost its script cache (restart, SCRIPT FLUSH): load and redo those
+        if missing:
+            # The server lost its script cache (restart, SCRIPT FLUSH): load it and redo the batch from the
+            # first article it refused, in order, so no copy is judged ahead of its original; articles
+            # already recorded get their stored verdict back.
             self._sha = self._client.script_load(SCRIPT)
-            for i, r in zip(missing, self._run([items[i] for i in missing])):
-                results[i] = r
+            first = missing[0]
+            results[first:] = self._run(items[first:])
         out = []
         for r in results:
             if isinstance(r, ResponseError) and str(r).startswith("NEWSFLOW_STATE_LOST"):

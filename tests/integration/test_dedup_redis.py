@@ -157,6 +157,18 @@ def test_lost_redis_state_is_reported_never_turned_into_unique_verdicts(index_ki
     restarted.close()
 
 
+def test_an_article_redelivered_after_its_record_expired_is_never_its_own_copy(index_kit, dedup_redis_url):
+    index, _ = index_kit(IndexParams())
+    assert one(index, "a", story(12)).status == "unique"
+    assert one(index, "near", edited(story(12), 8)).duplicate_of == "a"
+    assert one(index, "exact", story(12)).duplicate_of == "a"
+    client = redis.Redis.from_url(dedup_redis_url)
+    client.delete(index.keys_of("a", fingerprint(story(12)))[0])  # a's record expires before its copies'
+    client.close()
+    again = one(index, "a", story(12))
+    assert again.status == "unique" and again.duplicate_of is None
+
+
 def test_ids_are_binary_safe(index_kit):
     index, _ = index_kit(IndexParams())
     odd = "id with spaces, \t tab, \u00e9, and a lone surrogate \ud800"

@@ -47,3 +47,14 @@ def test_redelivery_after_retention_is_decided_again():
     one(index, "b", story(3))
     clock.now += 101
     assert one(index, "b", story(3)).status == "unique"
+
+
+def test_an_article_redelivered_after_its_record_expired_is_never_its_own_copy():
+    clock = FakeClock()
+    index = MemoryDedupIndex(IndexParams(retention_seconds=100), clock=clock)
+    assert one(index, "a", story(3)).status == "unique"
+    clock.now += 60
+    assert one(index, "near", edited(story(3), 8)).duplicate_of == "a"  # does not renew a's retention
+    clock.now += 50  # a's record has expired; the near copy that names it as its root has not
+    again = one(index, "a", story(3))
+    assert again.status == "unique" and again.duplicate_of is None
