@@ -41,21 +41,26 @@ def _items_of(data: bytes, origin: str, kind: str) -> Iterator[InputItem]:
             return
         for n, article in enumerate(value if isinstance(value, list) else [value], 1):
             yield InputItem(f"{origin}[{n}]" if isinstance(value, list) else origin, orjson.dumps(article))
-    else:
+    elif kind == "text":
         yield InputItem(origin, _body_only(data))
 
 
 def _sniff(data: bytes) -> str:
+    """JSON Lines when the input starts with an object and has several lines, even if one is broken."""
     head = data.lstrip()[:1]
+    if not head:
+        return "empty"
     if head == b"[":
         return "json"
     if head == b"{":
-        first = data.lstrip().split(b"\n", 1)[0]
-        try:
-            orjson.loads(first)
+        lines = [line for line in data.strip().splitlines() if line.strip()]
+        if len(lines) == 1:
             return "jsonl"
-        except orjson.JSONDecodeError:
+        try:  # a pretty-printed single object spans several lines but parses whole
+            orjson.loads(data)
             return "json"
+        except orjson.JSONDecodeError:
+            return "jsonl"
     return "text"
 
 

@@ -47,3 +47,17 @@ def test_stage_subsets_always_start_with_normalize():
 def test_to_env_round_trips_through_from_env():
     s = Settings(kafka_bootstrap="h:2", partitions=3, batch_timeout_s=0.25, kafka_sasl_username="u")
     assert Settings.from_env(s.to_env()) == s
+
+
+def test_stdin_json_lines_with_a_broken_first_line_still_yields_every_line():
+    items = list(read_inputs(["-"], stdin=io.BytesIO(b'{"body": "trunc\n{"id": "ok", "body": "Fine."}\n')))
+    assert [i.origin for i in items] == ["<stdin>:1", "<stdin>:2"]
+    assert orjson.loads(items[1].data)["id"] == "ok"
+
+
+def test_pretty_printed_object_on_stdin_is_one_article_and_empty_stdin_is_none():
+    pretty = b'{\n  "id": "p",\n  "body": "Text."\n}\n'
+    (item,) = list(read_inputs(["-"], stdin=io.BytesIO(pretty)))
+    assert orjson.loads(item.data)["id"] == "p"
+    assert list(read_inputs(["-"], stdin=io.BytesIO(b""))) == []
+    assert list(read_inputs(["-"], stdin=io.BytesIO(b"  \n"))) == []
