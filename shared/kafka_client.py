@@ -69,8 +69,11 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
         existing = set(admin.list_topics())
         missing = [n for n in names if n not in existing]
         if missing:
-            spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor}
-                    for n in missing}
+            # The topic accepts what a stage may produce: an output or dead letter up to max_message_bytes,
+            # plus record overhead (a broker's default of about 1 MB would refuse it for ever).
+            configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
+            spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor,
+                        "configs": configs} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
             log.info("created topics %s with %d partitions", missing, settings.partitions)
         return missing

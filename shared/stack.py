@@ -63,6 +63,11 @@ _LOG4J2 = """Configuration:
 """
 
 
+# What the command line of a process we started contains.
+KAFKA_MARKER = b"kafka.Kafka"
+REDIS_MARKER = b"redis-server"
+
+
 class StackError(RuntimeError):
     """The local stack could not be set up or started; the message says what to do."""
 
@@ -165,6 +170,7 @@ def _java() -> str:
 
 
 def _read_pid(path: Path) -> int | None:
+    """The live process a pid file names, if it is still ours (a pid can be reused after a reboot)."""
     try:
         pid = int(path.read_text().strip())
     except (OSError, ValueError):
@@ -174,8 +180,13 @@ def _read_pid(path: Path) -> int | None:
     except ProcessLookupError:
         return None
     except PermissionError:
-        pass
-    return pid
+        return None  # another user's process: not one we started
+    marker = KAFKA_MARKER if path.name == "kafka.pid" else REDIS_MARKER
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return pid  # no /proc here: trust the pid file
+    return pid if marker in cmdline else None
 
 
 def _stop_pid(pid_file: Path, timeout_s: float = 30.0) -> bool:

@@ -22,6 +22,25 @@ def test_ensure_topics_creates_every_topic_with_its_partitions_once(stack, tmp_p
     assert all(len(described[name]["partitions"]) == 4 for name in settings.topics.all())
 
 
+def test_topics_are_created_to_accept_messages_up_to_the_configured_maximum(stack, tmp_path):
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    settings = isolated_settings(stack, tmp_path, max_message_bytes=3_000_000)
+    ensure_topics(settings, [settings.topics.clean])
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    try:
+        result = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, settings.topics.clean)])
+    finally:
+        admin.close()
+    text = repr(result)
+    assert "max.message.bytes" in text and "3065536" in text, text[:2000]
+    big = b'{"body": "' + b"x" * 2_900_000 + b'"}'
+    with Publisher(settings, topic=settings.topics.clean) as pub:
+        pub.publish(big, key=b"big").get(timeout=60)
+    (record,) = list(tail(settings, settings.topics.clean, from_beginning=True, max_messages=1, timeout_s=30))
+    assert record.value == big
+
+
 def test_published_articles_are_keyed_by_id_and_tail_reads_them_back(stack, tmp_path):
     settings = isolated_settings(stack, tmp_path)
     ensure_topics(settings)

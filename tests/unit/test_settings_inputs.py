@@ -61,3 +61,15 @@ def test_pretty_printed_object_on_stdin_is_one_article_and_empty_stdin_is_none()
     assert orjson.loads(item.data)["id"] == "p"
     assert list(read_inputs(["-"], stdin=io.BytesIO(b""))) == []
     assert list(read_inputs(["-"], stdin=io.BytesIO(b"  \n"))) == []
+
+
+def test_stack_trusts_a_pid_file_only_for_its_own_processes(tmp_path):
+    import os
+
+    from shared.stack import _read_pid
+
+    pid_file = tmp_path / "kafka.pid"
+    pid_file.write_text(str(os.getpid()))  # a live process, but not a Kafka broker
+    assert _read_pid(pid_file) is None
+    pid_file.write_text("999999999")
+    assert _read_pid(pid_file) is None
