@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import faust
+from faust.transport.drivers.aiokafka import Producer as AiokafkaProducer
 
 from shared.codec import decode_raw, encode, loads
 from shared.kafka_client import compression_type
@@ -147,6 +148,14 @@ def faust_credentials(settings: Settings):
     return faust.SSLCredentials(ssl_context)
 
 
+class IdempotentProducer(AiokafkaProducer):
+    """faust's aiokafka producer with idempotence on: faust enables it only inside transactions,
+    and a retried send must not write an output twice."""
+
+    def _settings_extra(self):
+        return {**super()._settings_extra(), "enable_idempotence": True}
+
+
 class WorkerObserver:
     """Hooks the runner calls after each batch; metrics and dashboards subclass it. Does nothing."""
 
@@ -196,6 +205,7 @@ class StageWorker:
             broker_commit_interval=1.0,
             stream_buffer_maxsize=max(4096, s.batch_size * 4),
         )
+        app.transport.Producer = IdempotentProducer  # before faust creates its producer, at start-up
         source = app.topic(self.input_topic, key_type=bytes, value_type=bytes,
                            key_serializer="raw", value_serializer="raw")
         sink = app.topic(self.output_topic, key_serializer="raw", value_serializer="raw")

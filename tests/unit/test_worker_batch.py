@@ -25,3 +25,14 @@ def test_a_stage_rejection_becomes_a_dead_letter():
     stage = build_stage(Settings(max_body_chars=5))
     result = run_batch(stage, [msg(b'{"body": "far too long"}')], max_bytes=10_000)
     assert not result.outputs and "exceeds the limit" in result.dead[0].reason
+
+
+def test_the_worker_producer_is_idempotent_with_acks_all():
+    from shared.worker import IdempotentProducer, StageWorker
+
+    worker = StageWorker(Settings(), build_stage(Settings()))
+    producer = worker.app.producer  # built, not started: no connection
+    assert isinstance(producer, IdempotentProducer)
+    config = {**producer._settings_default(), **producer._settings_extra()}
+    assert config["enable_idempotence"] is True and config["acks"] in (-1, "all")
+    worker.close()
