@@ -69,11 +69,12 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
         existing = set(admin.list_topics())
         missing = [n for n in names if n not in existing]
         if missing:
-            # The topic accepts what a stage may produce: an output or dead letter up to max_message_bytes,
-            # plus record overhead (a broker's default of about 1 MB would refuse it for ever).
+            # A topic a stage produces to accepts an output or dead letter up to max_message_bytes plus
+            # record overhead (a broker's default of about 1 MB would refuse it for ever). The raw topic
+            # keeps the broker's limit, so that a larger article still reaches normalize and the DLQ.
             configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
             spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor,
-                        "configs": configs} for n in missing}
+                        **({"configs": configs} if n != settings.topics.raw else {})} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
             log.info("created topics %s with %d partitions", missing, settings.partitions)
         return missing
