@@ -79,24 +79,26 @@ def pair_quotes(text: str) -> list[QuoteSpan]:
             if role == "open":
                 if open_at is not None:
                     # the earlier quote was never closed: it ends right before this mark
-                    s, e = _trim(text, open_at + 1, i)
-                    if e > s:
-                        spans.append(QuoteSpan(s, e, open_at, None, continues))
+                    _add_span(spans, text, open_at, i, None, continues)
                     continues = True
                 else:
                     continues = carried and first_mark and not text[lo:i].strip()
                 open_at = i
             elif open_at is not None:
-                s, e = _trim(text, open_at + 1, i)
-                if e > s:
-                    spans.append(QuoteSpan(s, e, open_at, i, continues))
+                _add_span(spans, text, open_at, i, i, continues)
                 open_at = None
                 continues = False
             first_mark = False
         carried = False
         if open_at is not None:
-            s, e = _trim(text, open_at + 1, hi)
-            if e > s:
-                spans.append(QuoteSpan(s, e, open_at, None, continues))
+            _add_span(spans, text, open_at, hi, None, continues)
             carried = True
     return spans
+
+
+def _add_span(spans: list[QuoteSpan], text: str, open_at: int, end: int, close_at: int | None,
+              continues: bool) -> None:
+    """Append the quote opened at `open_at` and ending before `end`, trimmed, unless nothing is left."""
+    s, e = _trim(text, open_at + 1, end)
+    if e > s:
+        spans.append(QuoteSpan(s, e, open_at, close_at, continues))

@@ -143,29 +143,18 @@ def assert_redeliveries_identical(watcher: TopicWatcher, topic: str) -> int:
 
 
 def wait_group_stable(settings: Settings, stage: str, members: int, timeout_s: float = 120.0, watch=()) -> None:
-    """Until the stage's consumer group is Stable with `members` members."""
-    from kafka import KafkaAdminClient
-    from kafka.errors import KafkaError
+    """Until the stage's consumer group is Stable with `members` members holding its input partitions."""
+    from shared.kafka_client import wait_for_group
 
-    group = settings.group_id(stage)
-    deadline = time.monotonic() + timeout_s
-    state, n = "?", -1
-    while time.monotonic() < deadline:
-        try:
-            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security_config(settings))
-            try:
-                desc = admin.describe_groups([group])[group]
-            finally:
-                admin.close()
-            state, n = desc["group_state"], len(desc["members"])
-        except KafkaError:
-            state, n = "no coordinator", -1
-        if state == "Stable" and n == members:
-            return
-        for w in watch:
-            assert w.alive(), w.log()[-4000:]
-        time.sleep(0.5)
-    raise AssertionError(f"group {group}: {state} with {n} members, wanted Stable with {members}")
+    watch = list(watch)
+    try:
+        wait_for_group(settings, settings.group_id(stage), settings.topics.of_stage(stage)[0], members,
+                       timeout_s=timeout_s, alive=lambda: all(w.alive() for w in watch))
+    except RuntimeError:
+        dead = next(w for w in watch if not w.alive())
+        raise AssertionError(dead.log()[-4000:]) from None
+    except TimeoutError as err:
+        raise AssertionError(str(err)) from None
 
 
 def log_has(path: Path, needle: str) -> bool:
