@@ -34,7 +34,7 @@ from services.dedup.fingerprint import fingerprint  # noqa: E402
 from services.dedup.index import RECOMMENDED_THRESHOLD, IndexParams  # noqa: E402
 from services.dedup.memory_index import MemoryDedupIndex  # noqa: E402
 from services.normalize.logic import normalize_article  # noqa: E402
-from shared.events import ArticlePublished  # noqa: E402
+from shared.core.events import ArticlePublished  # noqa: E402
 
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 SCORE_PY = REPO.parent / "shared" / "eval" / "score.py"

@@ -45,7 +45,7 @@ from services.dedup.fingerprint import (  # noqa: E402
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.redis_index import RedisDedupIndex  # noqa: E402
 from services.normalize.logic import normalize_article  # noqa: E402
-from shared.events import ArticlePublished  # noqa: E402
+from shared.core.events import ArticlePublished  # noqa: E402
 
 ROUND_TRIPS = [0]
 _send = redis.connection.Connection.send_packed_command

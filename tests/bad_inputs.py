@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import orjson
 
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 MAX = Settings().max_message_bytes
 

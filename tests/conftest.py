@@ -19,7 +19,7 @@ from typing import Iterable
 import orjson
 import pytest
 
-from shared.settings import Settings, Topics
+from shared.core.settings import Settings, Topics
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO.parent / "shared"
@@ -30,7 +30,7 @@ ARTIFACTS = REPO / "test-artifacts"
 class StackInfo:
     bootstrap: str
     redis_url: str
-    stack: object | None  # shared.stack.LocalStack when the tests started it
+    stack: object | None  # shared.entrypoints.stack.LocalStack when the tests started it
     kafka_start_s: float | None = None
 
 
@@ -47,8 +47,8 @@ def stack(tmp_path_factory) -> Iterable[StackInfo]:
         _STACK_INFO = StackInfo(bootstrap, redis_url, None)
         yield _STACK_INFO
         return
-    from shared.kafka_client import wait_for_broker
-    from shared.stack import LocalStack, StackConfig, free_port
+    from shared.adapters.kafka import wait_for_broker
+    from shared.entrypoints.stack import LocalStack, StackConfig, free_port
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
     kafka_port = free_port()
@@ -96,7 +96,7 @@ class WorkerProcess:
         self.stage = stage
         self.log_path = log_dir / f"worker-{name or stage}-{uuid.uuid4().hex[:6]}.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "worker", stage],
+        self.proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "worker", stage],
                                      env=settings_env(settings), cwd=REPO, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -143,7 +143,7 @@ def workers(tmp_path):
 def collect(settings: Settings, topic: str, expected: int, timeout_s: float = 120.0,
             watch: Iterable[WorkerProcess] = ()) -> list:
     """Read `topic` from the beginning until `expected` messages arrived (or the deadline passes)."""
-    from shared.kafka_client import tail
+    from shared.adapters.kafka import tail
 
     got = []
     deadline = time.monotonic() + timeout_s

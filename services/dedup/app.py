@@ -6,9 +6,9 @@ from typing import Sequence
 
 from services.dedup.fingerprint import fingerprint
 from services.dedup.index import DedupIndex, IndexParams
-from shared.events import ArticleCleaned, ArticleDeduplicated, promote, with_trace
-from shared.settings import Settings
-from shared.stage import Stage
+from shared.core.events import ArticleCleaned, ArticleDeduplicated, promote, with_trace
+from shared.core.settings import Settings
+from shared.core.stage import Stage
 
 
 def index_params(settings: Settings) -> IndexParams:

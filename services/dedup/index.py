@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from services.dedup.fingerprint import NUM_PERM, Fingerprint
-from shared.events import DedupVerdict
+from shared.core.events import DedupVerdict
 
 UNIQUE, DUPLICATE, NEAR_DUPLICATE = "unique", "duplicate", "near_duplicate"
 # Status codes as stored in an index record (one byte in Redis).

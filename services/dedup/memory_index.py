@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 from services.dedup.fingerprint import NUM_PERM, Fingerprint, matching_values
 from services.dedup.index import IndexParams, make_verdict
-from shared.events import DedupVerdict
+from shared.core.events import DedupVerdict
 
 
 @dataclass

@@ -17,7 +17,7 @@ from redis.exceptions import NoScriptError, ResponseError
 
 from services.dedup.fingerprint import FORMAT, NUM_PERM, Fingerprint
 from services.dedup.index import IndexParams, make_verdict
-from shared.events import DedupVerdict
+from shared.core.events import DedupVerdict
 
 SCRIPT = (Path(__file__).parent / "dedup.lua").read_text(encoding="utf-8")
 

@@ -11,9 +11,9 @@ import services.entities.component  # noqa: F401  (registers newsflow_entity_fix
 from services.entities.canonical import RawMention, merge_mentions
 from services.entities.component import COMPONENT_NAME
 from services.entities.noise import DEFAULT_PUBLISHERS, is_publisher_credit, publisher_names
-from shared.events import ArticleDeduplicated, EntitiesExtracted, promote, with_trace
-from shared.settings import Settings
-from shared.stage import Rejected, Stage, isolate_failures
+from shared.core.events import ArticleDeduplicated, EntitiesExtracted, promote, with_trace
+from shared.core.settings import Settings
+from shared.core.stage import Rejected, Stage, isolate_failures
 
 # `ner` in the small English model carries its own tok2vec; these feed only tagger/parser.
 NOT_NEEDED_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")

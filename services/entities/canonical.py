@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from services.entities.lexicon import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
-from shared.events import Entity, Mention
+from shared.lexicon.vocabulary import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
+from shared.core.events import Entity, Mention
 
 _PLACE = ("GPE", "LOC", "FAC")
 

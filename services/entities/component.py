@@ -13,10 +13,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from services.entities.lexicon import (
+from shared.lexicon.vocabulary import (
     COMPANY_NOUNS, COUNTRIES, COURTESY, ORG_AFTER, ORG_POSSESSED, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
 )
-from services.entities.names import FEMALE, MALE
+from shared.lexicon.names import FEMALE, MALE
 
 COMPONENT_NAME = "newsflow_entity_fixes"
 _PARTY_FIRST_WORDS = frozenset(p.split()[0] for p in PARTIES)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import partial
 
 from services.normalize.logic import normalize_article
-from shared.events import ArticlePublished
-from shared.settings import Settings
-from shared.stage import Stage, per_item
+from shared.core.events import ArticlePublished
+from shared.core.settings import Settings
+from shared.core.stage import Stage, per_item
 
 
 def build_stage(settings: Settings) -> Stage:

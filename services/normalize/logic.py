@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 
 from services.normalize.cleaning import clean_body
-from shared.events import ArticleCleaned, ArticlePublished, InvalidEvent, with_trace
-from shared.stage import Stopwatch
+from shared.core.events import ArticleCleaned, ArticlePublished, InvalidEvent, with_trace
+from shared.core.stage import Stopwatch
 
 
 def stable_id(raw: ArticlePublished) -> str:

@@ -1,10 +1,10 @@
 """Composition root of the quotes stage: rules over `text` and the entities, no second model run."""
 from __future__ import annotations
 
-from services.quotes.extract import extract_quotes
-from shared.events import ArticleEnriched, EntitiesExtracted, promote, with_trace
-from shared.settings import Settings
-from shared.stage import Stage, Stopwatch, per_item
+from services.quotes.logic import extract_quotes
+from shared.core.events import ArticleEnriched, EntitiesExtracted, promote, with_trace
+from shared.core.settings import Settings
+from shared.core.stage import Stage, Stopwatch, per_item
 
 
 def enrich(event: EntitiesExtracted) -> ArticleEnriched:

@@ -9,9 +9,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from services.entities.names import gender_of_first_name
+from shared.lexicon.names import gender_of_first_name
 from services.quotes.speakers import CUES, sentence_start
-from shared.events import Entity
+from shared.core.events import Entity
 
 _MALE_TITLES = frozenset({"mr", "sir", "lord", "prince", "king", "duke", "father", "brother"})
 _FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "lady", "dame", "princess", "queen", "duchess", "sister"})

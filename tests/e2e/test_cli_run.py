@@ -13,7 +13,7 @@ DEV_INPUT = SHARED_DIR / "eval" / "dev_input.jsonl"
 
 
 def run_cli(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.cli", "run", *args], cwd=REPO, input=stdin,
+    return subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "run", *args], cwd=REPO, input=stdin,
                           capture_output=True, timeout=600)
 
 

@@ -17,10 +17,10 @@ import orjson
 import pytest
 
 from conftest import ARTIFACTS, REPO, isolated_settings, settings_env
-from shared.inputs import read_inputs
-from shared.kafka_client import Publisher, ensure_topics
-from shared.settings import STAGES
-from shared.stack import free_port
+from shared.entrypoints.inputs import read_inputs
+from shared.adapters.kafka import Publisher, ensure_topics
+from shared.core.settings import STAGES
+from shared.entrypoints.stack import free_port
 
 CHROMIUM = Path(os.environ.get("NEWSFLOW_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -62,7 +62,7 @@ class DashboardProcess:
         self.url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
         self.log_path = log_dir / "dashboard.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "dashboard"], env=settings_env(settings),
+        self.proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "dashboard"], env=settings_env(settings),
                                      cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def alive(self) -> bool:

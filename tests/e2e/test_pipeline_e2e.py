@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import REPO, collect, decode_values, isolated_settings
-from shared.inputs import read_inputs
-from shared.kafka_client import Publisher, ensure_topics
-from shared.settings import STAGES
+from shared.entrypoints.inputs import read_inputs
+from shared.adapters.kafka import Publisher, ensure_topics
+from shared.core.settings import STAGES
 
 pytestmark = pytest.mark.e2e
 

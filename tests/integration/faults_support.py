@@ -17,8 +17,8 @@ from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from conftest import SHARED_DIR
-from shared.kafka_client import Publisher, security_config
-from shared.settings import Settings
+from shared.adapters.kafka import Publisher, security_config
+from shared.core.settings import Settings
 
 BBC = SHARED_DIR / "corpora" / "bbc.jsonl"
 
@@ -144,7 +144,7 @@ def assert_redeliveries_identical(watcher: TopicWatcher, topic: str) -> int:
 
 def wait_group_stable(settings: Settings, stage: str, members: int, timeout_s: float = 120.0, watch=()) -> None:
     """Until the stage's consumer group is Stable with `members` members holding its input partitions."""
-    from shared.kafka_client import wait_for_group
+    from shared.adapters.kafka import wait_for_group
 
     watch = list(watch)
     try:

@@ -26,7 +26,7 @@ from services.dedup.fingerprint import fingerprint  # noqa: E402
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.memory_index import MemoryDedupIndex  # noqa: E402
 from services.dedup.redis_index import RedisDedupIndex  # noqa: E402
-from shared.settings import Settings  # noqa: E402
+from shared.core.settings import Settings  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -131,7 +131,7 @@ def test_redis_going_away_raises_never_a_verdict():
     with redis_server() as url:
         stage = build_stage(Settings(redis_url=url, dedup_namespace=fresh_namespace()))
         from services.normalize.logic import normalize_article
-        from shared.events import ArticlePublished
+        from shared.core.events import ArticlePublished
         event = normalize_article(ArticlePublished(body=story(9), id="x"))
         assert stage.process([event])[0].dedup.status == "unique"
         redis.Redis.from_url(url).shutdown(nosave=True)

@@ -17,10 +17,10 @@ from kafka import KafkaAdminClient, KafkaProducer
 from bad_inputs import BAD_INPUTS, GOOD
 from conftest import isolated_settings
 from faults_support import TopicWatcher, bbc_articles, header, wait_group_stable
-from shared.bootstrap import build_pipeline
-from shared.inputs import InputItem
-from shared.kafka_client import Publisher, ensure_topics, security_config
-from shared.settings import STAGES
+from shared.entrypoints.bootstrap import build_pipeline
+from shared.entrypoints.inputs import InputItem
+from shared.adapters.kafka import Publisher, ensure_topics, security_config
+from shared.core.settings import STAGES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -13,8 +13,8 @@ import pytest
 
 from conftest import isolated_settings
 from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable
-from shared.kafka_client import ensure_topics, wait_for_broker
-from shared.settings import STAGES
+from shared.adapters.kafka import ensure_topics, wait_for_broker
+from shared.core.settings import STAGES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

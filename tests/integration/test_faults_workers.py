@@ -13,8 +13,8 @@ from conftest import isolated_settings
 from faults_support import (
     PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable,
 )
-from shared.kafka_client import Publisher, ensure_topics
-from shared.settings import STAGES
+from shared.adapters.kafka import Publisher, ensure_topics
+from shared.core.settings import STAGES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -73,9 +73,9 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
     first = workers("entities", settings, name="entities-first")
     wait_group_stable(settings, "entities", 1, watch=[first])
     # entities reads articles.deduped; feed it cleaned+deduplicated events built by the embedded stages
-    from shared.bootstrap import build_pipeline
-    from shared.codec import dumps
-    from shared.inputs import InputItem
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.core.codec import dumps
+    from shared.entrypoints.inputs import InputItem
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     articles = bbc_articles(400, "sigterm")
     events = pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
@@ -102,5 +102,5 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
 
 
 def _as_dict(event):
-    from shared.events import to_dict
+    from shared.core.events import to_dict
     return to_dict(event)

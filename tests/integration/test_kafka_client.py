@@ -4,7 +4,7 @@ import pytest
 from kafka import KafkaAdminClient
 
 from conftest import isolated_settings
-from shared.kafka_client import Publisher, ensure_topics, tail
+from shared.adapters.kafka import Publisher, ensure_topics, tail
 
 pytestmark = pytest.mark.integration
 

@@ -7,13 +7,13 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from shared.dashboard.server import build_app
-from shared.dashboard.stats import StageReading, StageSeries
-from shared.dashboard.store import ArticleStore
-from shared.observability.health import HealthServer, HealthState
-from shared.observability.metrics import PrometheusObserver, WorkerMetrics
-from shared.settings import Settings
-from shared.worker import BatchResult, InMessage
+from shared.entrypoints.dashboard.server import build_app
+from shared.entrypoints.dashboard.stats import StageReading, StageSeries
+from shared.entrypoints.dashboard.store import ArticleStore
+from shared.adapters.observability.health import HealthServer, HealthState
+from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
+from shared.core.settings import Settings
+from shared.adapters.faust_runner import BatchResult, InMessage
 
 pytestmark = pytest.mark.integration
 

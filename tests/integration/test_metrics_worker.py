@@ -8,8 +8,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import collect, isolated_settings
-from shared.kafka_client import Publisher, ensure_topics
-from shared.stack import free_port
+from shared.adapters.kafka import Publisher, ensure_topics
+from shared.entrypoints.stack import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import collect, decode_values, isolated_settings
-from shared.kafka_client import Publisher, ensure_topics, wait_for_group
+from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
 pytestmark = pytest.mark.integration
 

@@ -15,11 +15,11 @@ import time
 import orjson
 import pytest
 
-from shared.bootstrap import build_pipeline
-from shared.events import to_dict
-from shared.inputs import InputItem
-from shared.settings import STAGES, Settings
-from shared.worker import DLQ_HEADERS, InMessage, run_batch
+from shared.entrypoints.bootstrap import build_pipeline
+from shared.core.events import to_dict
+from shared.entrypoints.inputs import InputItem
+from shared.core.settings import STAGES, Settings
+from shared.adapters.faust_runner import DLQ_HEADERS, InMessage, run_batch
 
 from bad_inputs import BAD_INPUTS, GOOD, MAX, STORY, j  # noqa: E402,F401
 
@@ -117,7 +117,7 @@ def test_newsflow_run_reports_bad_lines_and_prints_the_good_ones(tmp_path):
              if v and b"\n" not in v and len(v) < 2_000_000 and v.strip()] + [GOOD]
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    proc = subprocess.run([sys.executable, "-m", "shared.cli", "run", str(path)], capture_output=True, timeout=600,
+    proc = subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)], capture_output=True, timeout=600,
                           cwd=str(__import__("conftest").REPO))
     assert proc.returncode in (0, 1), f"crashed with {proc.returncode}:\n{proc.stderr.decode()[-3000:]}"
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()[-3000:]

@@ -7,8 +7,8 @@ from services.dedup.app import build_stage
 from services.dedup.index import IndexParams, cluster_id
 from services.dedup.memory_index import MemoryDedupIndex
 from services.normalize.logic import normalize_article
-from shared.events import ArticleCleaned, ArticleDeduplicated, ArticlePublished
-from shared.settings import Settings
+from shared.core.events import ArticleCleaned, ArticleDeduplicated, ArticlePublished
+from shared.core.settings import Settings
 
 STORY = ("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (\u00a3600m) for the three "
          "months to December, from $639m year-earlier.\n\nThe firm, which is now one of the biggest investors "

@@ -1,8 +1,8 @@
 import orjson
 import pytest
 
-from shared.codec import decode_raw, encode
-from shared.events import (ArticleCleaned, ArticleDeduplicated, ArticleEnriched, ArticlePublished, DedupVerdict,
+from shared.core.codec import decode_raw, encode
+from shared.core.events import (ArticleCleaned, ArticleDeduplicated, ArticleEnriched, ArticlePublished, DedupVerdict,
                            Entity, EntitiesExtracted, InvalidEvent, Mention, Quote, SCHEMA_VERSION, from_dict,
                            promote, to_dict)
 

@@ -4,7 +4,7 @@ import pytest
 
 from services.normalize.cleaning import clean_body, html_to_text, is_signature_line, is_widget_line, repair_mojibake
 from services.normalize.logic import normalize_article, stable_id
-from shared.events import ArticlePublished, InvalidEvent
+from shared.core.events import ArticlePublished, InvalidEvent
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_0073c3238f5d921c.txt"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import STAGES, Settings, Topics
+from shared.core.settings import STAGES, Settings, Topics
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"

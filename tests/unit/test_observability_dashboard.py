@@ -2,11 +2,11 @@
 import re
 from html.parser import HTMLParser
 
-from shared.dashboard.charts import line_chart, nice_max
-from shared.dashboard.render import (cluster_key, group_clusters, highlight_text, mention_spans, quote_list,
+from shared.entrypoints.dashboard.charts import line_chart, nice_max
+from shared.entrypoints.dashboard.render import (cluster_key, group_clusters, highlight_text, mention_spans, quote_list,
                                      render_article, render_feed)
-from shared.dashboard.stats import StageReading, StageSeries, stage_reading
-from shared.dashboard.store import ArticleStore
+from shared.entrypoints.dashboard.stats import StageReading, StageSeries, stage_reading
+from shared.entrypoints.dashboard.store import ArticleStore
 
 TEXT = 'Mr Blair said: "We <will> win."\n\nGordon Brown & Labour agreed in London.'
 

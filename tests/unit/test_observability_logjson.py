@@ -5,7 +5,7 @@ import logging.config
 
 import orjson
 
-from shared.observability.logjson import JsonFormatter, StaticFields, logging_config, message_fields
+from shared.adapters.observability.logjson import JsonFormatter, StaticFields, logging_config, message_fields
 
 
 def _record(msg="hello %s", args=("world",), level=logging.INFO, **extra):
@@ -72,8 +72,8 @@ def test_logging_config_installs_json_lines_on_the_root_logger():
 
 
 def test_workers_log_json_by_default_and_faust_text_on_request():
-    from shared.observability.runtime import WorkerObservability
-    from shared.settings import Settings
+    from shared.adapters.observability.runtime import WorkerObservability
+    from shared.core.settings import Settings
 
     json_cfg = WorkerObservability(Settings(), "dedup", "raw").logging_config("info")
     assert json_cfg["root"]["level"] == "INFO" and json_cfg["filters"]["static"]["fields"] == {"stage": "dedup"}

@@ -4,10 +4,10 @@ from collections import namedtuple
 
 from prometheus_client import generate_latest
 
-from shared.observability.health import HealthState
-from shared.observability.lag import LagRefresher, compute_lag
-from shared.observability.metrics import PrometheusObserver, WorkerMetrics
-from shared.worker import BatchResult, DeadLetter, InMessage
+from shared.adapters.observability.health import HealthState
+from shared.adapters.observability.lag import LagRefresher, compute_lag
+from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
+from shared.adapters.faust_runner import BatchResult, DeadLetter, InMessage
 
 TP = namedtuple("TP", "topic partition")
 

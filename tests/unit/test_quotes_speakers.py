@@ -1,8 +1,8 @@
 """Speaker patterns and resolution, with and without entities."""
 import time
 
-from services.quotes.extract import extract_quotes
-from shared.events import Entity, Mention
+from services.quotes.logic import extract_quotes
+from shared.core.events import Entity, Mention
 
 
 def ent(text, name, label, *surfaces):

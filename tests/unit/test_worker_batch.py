@@ -1,7 +1,7 @@
 """The runner's batch logic, without Kafka: decode, process, dead-letter."""
 from services.normalize.app import build_stage
-from shared.settings import Settings
-from shared.worker import DLQ_HEADERS, InMessage, run_batch
+from shared.core.settings import Settings
+from shared.adapters.faust_runner import DLQ_HEADERS, InMessage, run_batch
 
 
 def msg(value: bytes, offset: int = 0) -> InMessage:
@@ -28,7 +28,7 @@ def test_a_stage_rejection_becomes_a_dead_letter():
 
 
 def test_the_worker_producer_is_idempotent_with_acks_all():
-    from shared.worker import IdempotentProducer, StageWorker
+    from shared.adapters.faust_runner import IdempotentProducer, StageWorker
 
     worker = StageWorker(Settings(), build_stage(Settings()))
     producer = worker.app.producer  # built, not started: no connection

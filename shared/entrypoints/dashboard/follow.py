@@ -10,8 +10,8 @@ import threading
 
 import orjson
 
-from shared.dashboard.store import ArticleStore
-from shared.settings import Settings
+from shared.entrypoints.dashboard.store import ArticleStore
+from shared.core.settings import Settings
 
 log = logging.getLogger("newsflow.dashboard")
 
@@ -42,7 +42,7 @@ class EnrichedFollower:
     def _consumer(self):
         from kafka import KafkaConsumer
 
-        from shared.kafka_client import security_config
+        from shared.adapters.kafka import security_config
 
         return KafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap, group_id=None,
                              enable_auto_commit=False, client_id="newsflow-dashboard-follow",

@@ -8,7 +8,7 @@ from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
     CUES, after_quote, before_quote, sentence_start, subject_of_sentence, words,
 )
-from shared.events import Entity, Quote
+from shared.core.events import Entity, Quote
 
 _TITLE_CUES = frozenset("""
 film films movie movies song songs single singles album albums book books novel novels show shows series

@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from shared.settings import STAGES, Settings
+from shared.core.settings import STAGES, Settings
 
 log = logging.getLogger("newsflow.dashboard")
 
@@ -82,7 +82,7 @@ class KafkaOffsets:
     def __init__(self, settings: Settings) -> None:
         from kafka import KafkaAdminClient, KafkaConsumer
 
-        from shared.kafka_client import security_config
+        from shared.adapters.kafka import security_config
 
         self.settings = settings
         sec = security_config(settings)

@@ -1,22 +1,22 @@
 """`newsflow eval GOLD INPUT`: the embedded pipeline on INPUT, scored against GOLD.
 
 The figures are those of `newsflow run INPUT > PRED; python score.py GOLD PRED`: the
-same pipeline, the same scorer (a copy in `shared/scoring.py`, or `scorer_path`).
+same pipeline, the same scorer (a copy in `shared/entrypoints/scoring.py`, or `scorer_path`).
 """
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
 
-from shared.bootstrap import build_pipeline
-from shared.events import to_dict
-from shared.inputs import read_inputs
-from shared.pipeline import Failure
-from shared.settings import Settings
+from shared.entrypoints.bootstrap import build_pipeline
+from shared.core.events import to_dict
+from shared.entrypoints.inputs import read_inputs
+from shared.entrypoints.pipeline import Failure
+from shared.core.settings import Settings
 
 
 def load_scorer(path: str | Path | None = None):
-    """The scorer module: `shared.scoring`, or a score.py imported by path."""
+    """The scorer module: `shared.entrypoints.scoring`, or a score.py imported by path."""
     if path is None:
         from shared import scoring
         return scoring

@@ -16,12 +16,12 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from shared.dashboard.charts import colour_of, line_chart
-from shared.dashboard.follow import EnrichedFollower
-from shared.dashboard.render import render_feed, render_legend
-from shared.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
-from shared.dashboard.store import ArticleStore
-from shared.settings import Settings
+from shared.entrypoints.dashboard.charts import colour_of, line_chart
+from shared.entrypoints.dashboard.follow import EnrichedFollower
+from shared.entrypoints.dashboard.render import render_feed, render_legend
+from shared.entrypoints.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
+from shared.entrypoints.dashboard.store import ArticleStore
+from shared.core.settings import Settings
 
 log = logging.getLogger("newsflow.dashboard")
 STATIC = Path(__file__).with_name("static")

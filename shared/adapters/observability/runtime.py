@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.observability.health import HealthServer, HealthState
-from shared.observability.lag import LagRefresher
-from shared.observability.logjson import logging_config
-from shared.observability.metrics import PrometheusObserver, WorkerMetrics
-from shared.settings import Settings
+from shared.adapters.observability.health import HealthServer, HealthState
+from shared.adapters.observability.lag import LagRefresher
+from shared.adapters.observability.logjson import logging_config
+from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
+from shared.core.settings import Settings
 
 HEARTBEAT_S = 1.0
 

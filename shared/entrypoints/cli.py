@@ -10,7 +10,7 @@ from typing import Sequence
 
 import orjson
 
-from shared.settings import STAGES, Settings
+from shared.core.settings import STAGES, Settings
 
 log = logging.getLogger("newsflow")
 
@@ -30,9 +30,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Enrich articles from files/stdin with every stage in this process; JSON Lines to stdout."""
-    from shared.bootstrap import build_pipeline
-    from shared.inputs import read_inputs
-    from shared.pipeline import Failure, as_output
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.entrypoints.inputs import read_inputs
+    from shared.entrypoints.pipeline import Failure, as_output
 
     settings = _settings(args)
     items = list(read_inputs(args.files or ["-"]))
@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Run the pipeline on INPUT and print score.py's figures against GOLD."""
-    from shared.evaluate import evaluate, format_report
+    from shared.entrypoints.evaluate import evaluate, format_report
 
     result = evaluate(args.gold, args.input, _settings(args), scorer_path=args.scorer)
     if args.json:
@@ -77,7 +77,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_stack(args: argparse.Namespace) -> int:
     """Start, stop or show the local Kafka broker and Redis."""
-    from shared.stack import LocalStack, StackConfig, StackError
+    from shared.entrypoints.stack import LocalStack, StackConfig, StackError
 
     stack = LocalStack(StackConfig.from_env())
     try:
@@ -85,7 +85,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
             exports = stack.up()
             if stack.kafka_start_s:
                 sys.stderr.write(f"kafka broker up in {stack.kafka_start_s:.1f}s; redis up\n")
-            from shared.kafka_client import ensure_topics, wait_for_broker
+            from shared.adapters.kafka import ensure_topics, wait_for_broker
             settings = Settings.from_env(dict(os.environ, **exports))
             wait_for_broker(settings)
             ensure_topics(settings)
@@ -109,8 +109,8 @@ def cmd_stack(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run one faust worker of a stage until SIGTERM."""
-    from shared.bootstrap import build_stage
-    from shared.worker import run_worker
+    from shared.entrypoints.bootstrap import build_stage
+    from shared.adapters.faust_runner import run_worker
 
     settings = _settings(args)
     stage = build_stage(args.stage, settings)
@@ -122,7 +122,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the web page that follows articles.enriched live, with per-stage throughput and lag."""
     from dataclasses import replace
 
-    from shared.dashboard.server import run_dashboard
+    from shared.entrypoints.dashboard.server import run_dashboard
 
     settings = _settings(args)
     overrides = {k: v for k, v in (("dashboard_host", args.host), ("dashboard_port", args.port)) if v is not None}
@@ -131,7 +131,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if settings.log_format.lower() == "json":
         import logging.config
 
-        from shared.observability.logjson import logging_config
+        from shared.adapters.observability.logjson import logging_config
         logging.config.dictConfig(logging_config(settings.log_level, {"component": "dashboard"}))
     sys.stderr.write(f"newsflow dashboard: http://{settings.dashboard_host}:{settings.dashboard_port}/ "
                      f"following {settings.topics.enriched}\n")
@@ -141,8 +141,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish articles from files/stdin to the raw topic (or --topic)."""
-    from shared.inputs import read_inputs
-    from shared.kafka_client import Publisher, ensure_topics
+    from shared.entrypoints.inputs import read_inputs
+    from shared.adapters.kafka import Publisher, ensure_topics
 
     settings = _settings(args)
     ensure_topics(settings)
@@ -168,7 +168,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_tail(args: argparse.Namespace) -> int:
     """Print messages of a topic as JSON Lines (dead letters with their reason)."""
-    from shared.kafka_client import tail
+    from shared.adapters.kafka import tail
 
     settings = _settings(args)
     out = sys.stdout.buffer
@@ -188,7 +188,7 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 def cmd_topics(args: argparse.Namespace) -> int:
     """Create the flow's topics with the configured partition count."""
-    from shared.kafka_client import ensure_topics
+    from shared.adapters.kafka import ensure_topics
 
     settings = _settings(args)
     created = ensure_topics(settings)
@@ -200,7 +200,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Measure the pipeline against bare spaCy NER (ratios within one run) and print the figures."""
     from pathlib import Path
 
-    from shared.benchmark import DEFAULT_CORPUS, format_table, run_bench
+    from shared.entrypoints.benchmark import DEFAULT_CORPUS, format_table, run_bench
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS

@@ -2,7 +2,7 @@
 
 Each stage reads one event type and returns the next; every later event carries all
 fields of the earlier ones, so a consumer of any topic sees the whole article so far.
-On the wire an event is one JSON object (see `shared.codec`); the enriched event's
+On the wire an event is one JSON object (see `shared.core.codec`); the enriched event's
 layout is the contract in DESIGN.md and `shared/schema/article_enriched.schema.json`.
 """
 from __future__ import annotations

@@ -8,9 +8,9 @@ from __future__ import annotations
 import importlib
 from typing import Sequence
 
-from shared.pipeline import Pipeline
-from shared.settings import STAGES, Settings
-from shared.stage import Stage
+from shared.entrypoints.pipeline import Pipeline
+from shared.core.settings import STAGES, Settings
+from shared.core.stage import Stage
 
 
 def build_stage(name: str, settings: Settings, *, embedded: bool = False, nlp=None) -> Stage:

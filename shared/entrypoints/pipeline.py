@@ -8,10 +8,10 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from shared.codec import decode_raw
-from shared.events import ArticleCleaned, InvalidEvent, to_dict
-from shared.inputs import InputItem
-from shared.stage import Rejected, Stage
+from shared.core.codec import decode_raw
+from shared.core.events import ArticleCleaned, InvalidEvent, to_dict
+from shared.entrypoints.inputs import InputItem
+from shared.core.stage import Rejected, Stage
 
 log = logging.getLogger("newsflow.pipeline")
 

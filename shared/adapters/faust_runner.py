@@ -17,12 +17,12 @@ from typing import Any, Sequence
 import faust
 from faust.transport.drivers.aiokafka import Producer as AiokafkaProducer
 
-from shared.codec import decode_raw, encode, loads
-from shared.kafka_client import compression_type
-from shared.events import ArticlePublished, InvalidEvent, from_dict
-from shared.observability.logjson import message_fields
-from shared.settings import Settings
-from shared.stage import Rejected, Stage
+from shared.core.codec import decode_raw, encode, loads
+from shared.adapters.kafka import compression_type
+from shared.core.events import ArticlePublished, InvalidEvent, from_dict
+from shared.adapters.observability.logjson import message_fields
+from shared.core.settings import Settings
+from shared.core.stage import Rejected, Stage
 
 log = logging.getLogger("newsflow.worker")
 
@@ -295,8 +295,8 @@ async def _send_no_wait(topic, key, value, headers=None):
 
 def run_worker(settings: Settings, stage: Stage, loglevel: str = "info") -> None:
     """Run one worker of `stage` until SIGTERM/SIGINT; topics are created first if missing."""
-    from shared.kafka_client import ensure_topics, wait_for_broker
-    from shared.observability.runtime import WorkerObservability
+    from shared.adapters.kafka import ensure_topics, wait_for_broker
+    from shared.adapters.observability.runtime import WorkerObservability
 
     obs = WorkerObservability(settings, stage.name, settings.topics.of_stage(stage.name)[0])
     obs.start()  # /metrics, /healthz, /readyz when metrics_port is set

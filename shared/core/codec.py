@@ -5,7 +5,7 @@ from typing import Any
 
 import orjson
 
-from shared.events import ArticleCleaned, ArticlePublished, InvalidEvent, to_dict
+from shared.core.events import ArticleCleaned, ArticlePublished, InvalidEvent, to_dict
 
 # orjson parses up to 1024 levels but serialises only up to 254: an event nested deeper
 # than this could be read but never written back, so it is refused when read.

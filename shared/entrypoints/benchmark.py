@@ -29,9 +29,9 @@ from typing import Callable, Iterable
 
 import orjson
 
-from shared.settings import STAGES, Settings, Topics
+from shared.core.settings import STAGES, Settings, Topics
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "bbc.jsonl"
 # Single-threaded math in every process, so that two workers on two cores measure scaling, not BLAS threads.
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -91,8 +91,8 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
     path = workdir / "articles.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
-    pipeline_cmd = [sys.executable, "-m", "shared.cli", "run", str(path)]
-    bare_cmd = [sys.executable, "-m", "shared.benchmark", "bare", str(path), settings.model]
+    pipeline_cmd = [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)]
+    bare_cmd = [sys.executable, "-m", "shared.entrypoints.benchmark", "bare", str(path), settings.model]
     bare, pipe = [], []
     for _ in range(repeat):
         bare.append(_timed(bare_cmd, env))
@@ -105,9 +105,9 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
 
 def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
     """Mean ms per article of each stage in the embedded pipeline (from `trace`), and bare NER's, in-process."""
-    from shared.bootstrap import build_pipeline
-    from shared.inputs import InputItem
-    from shared.pipeline import Failure
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.entrypoints.inputs import InputItem
+    from shared.entrypoints.pipeline import Failure
 
     items = [InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles)]
     pipeline = build_pipeline(settings)
@@ -142,7 +142,7 @@ class _Workers:
     def start(self, stage: str, settings: Settings) -> subprocess.Popen:
         env = {**os.environ, **settings.to_env(), **ONE_THREAD, "PYTHONUNBUFFERED": "1"}
         log = open(self.logdir / f"{stage}-{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "worker", stage, "--loglevel", "warning"],
+        proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "worker", stage, "--loglevel", "warning"],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
         self.procs.append(proc)
         return proc
@@ -168,7 +168,7 @@ def _wait_for_count(settings: Settings, topic: str, expected: int, timeout_s: fl
     from kafka import KafkaConsumer
     from kafka.structs import TopicPartition
 
-    from shared.kafka_client import security_config
+    from shared.adapters.kafka import security_config
 
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, **security_config(settings))
     try:
@@ -192,14 +192,14 @@ def _wait_for_count(settings: Settings, topic: str, expected: int, timeout_s: fl
 
 def _read_all(settings: Settings, topic: str, expected: int) -> list:
     """Every message of `topic`, once they are all there."""
-    from shared.kafka_client import tail
+    from shared.adapters.kafka import tail
 
     return list(tail(settings, topic, from_beginning=True, max_messages=expected, timeout_s=30))
 
 
 def warm_up_broker(settings: Settings, n: int = 3000) -> None:
     """Send and read back `n` messages, so that the broker's JIT has compiled its hot paths before timing."""
-    from shared.kafka_client import Publisher, ensure_topics
+    from shared.adapters.kafka import Publisher, ensure_topics
 
     topic = f"bench-warmup-{uuid.uuid4().hex[:8]}"
     ensure_topics(settings, [topic])
@@ -210,7 +210,7 @@ def warm_up_broker(settings: Settings, n: int = 3000) -> None:
 
 def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency_articles: int) -> dict:
     """The stack path: publish N, time to the last enriched event; then latency at half that capacity."""
-    from shared.kafka_client import Publisher, ensure_topics, wait_for_group
+    from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
     s = _isolated(settings, uuid.uuid4().hex[:8])
     ensure_topics(s)
@@ -240,7 +240,7 @@ def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency
 
 def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -> dict:
     """Publish `n` fresh articles at half of `capacity`; publish-to-enriched latency percentiles."""
-    from shared.kafka_client import Publisher
+    from shared.adapters.kafka import Publisher
 
     rate = capacity / 2
     corpus = load_articles(DEFAULT_CORPUS, n)
@@ -270,11 +270,11 @@ def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -
 
 def bench_scaling(articles: list[dict], settings: Settings, workdir: Path) -> dict:
     """Throughput of one entities worker against two, each draining the same N deduplicated events."""
-    from shared.bootstrap import build_pipeline
-    from shared.codec import encode
-    from shared.inputs import InputItem
-    from shared.kafka_client import Publisher, ensure_topics, wait_for_group
-    from shared.pipeline import Failure
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.core.codec import encode
+    from shared.entrypoints.inputs import InputItem
+    from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
+    from shared.entrypoints.pipeline import Failure
 
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     events = [e for e in pipeline.run(InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles))
@@ -315,8 +315,8 @@ def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus:
         work = Path(tmp)
         stack = None
         if any(p in parts for p in ("kafka", "scaling")) and not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):
-            from shared.kafka_client import wait_for_broker
-            from shared.stack import LocalStack, StackConfig, free_port
+            from shared.adapters.kafka import wait_for_broker
+            from shared.entrypoints.stack import LocalStack, StackConfig, free_port
             config = StackConfig(run_dir=work / "stack", cache_dir=StackConfig.from_env().cache_dir,
                                  kafka_port=free_port(), controller_port=free_port(), redis_port=free_port())
             stack = LocalStack(config)
@@ -369,11 +369,11 @@ def format_table(results: dict) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    if argv[:1] == ["bare"]:  # python -m shared.benchmark bare FILE MODEL: the bare-spaCy process
+    if argv[:1] == ["bare"]:  # python -m shared.entrypoints.benchmark bare FILE MODEL: the bare-spaCy process
         articles = [orjson.loads(line) for line in Path(argv[1]).read_bytes().splitlines() if line.strip()]
         bare_ner([a["body"] for a in articles], argv[2])
         return 0
-    raise SystemExit("usage: python -m shared.benchmark bare FILE MODEL  (or: newsflow bench)")
+    raise SystemExit("usage: python -m shared.entrypoints.benchmark bare FILE MODEL  (or: newsflow bench)")
 
 
 if __name__ == "__main__":

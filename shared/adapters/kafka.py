@@ -2,7 +2,7 @@
 
 Usable from Python:
 
-    from shared.kafka_client import Publisher, tail, ensure_topics
+    from shared.adapters.kafka import Publisher, tail, ensure_topics
     settings = Settings.from_env()
     ensure_topics(settings)
     with Publisher(settings) as pub:
@@ -22,8 +22,8 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
-from shared.codec import dumps
-from shared.settings import Settings
+from shared.core.codec import dumps
+from shared.core.settings import Settings
 
 log = logging.getLogger(__name__)
 # kafka-python warns for every faust group member: faust's subscription metadata is not the standard one.

@@ -1,7 +1,7 @@
 """What a stage is: a pure batch function from one event type to the next.
 
-Kafka, files and Redis connections live in the runners (`shared.worker`,
-`shared.pipeline`); a stage only sees events and the parts its composition root gave it.
+Kafka, files and Redis connections live in the runners (`shared.adapters.faust_runner`,
+`shared.entrypoints.pipeline`); a stage only sees events and the parts its composition root gave it.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Generic, Sequence, TypeVar
 
-from shared.events import ArticleCleaned, ArticlePublished
+from shared.core.events import ArticleCleaned, ArticlePublished
 
 In = TypeVar("In")
 Out = TypeVar("Out", bound=ArticleCleaned)

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import PlatformCollector, ProcessCollector
 
-from shared.worker import BatchResult, InMessage, WorkerObserver
+from shared.adapters.faust_runner import BatchResult, InMessage, WorkerObserver
 
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 SECONDS_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
