@@ -24,6 +24,11 @@ from shared.core.settings import Settings, Topics
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO.parent / "shared"
 ARTIFACTS = REPO / "test-artifacts"
+DATA = REPO / "tests" / "data"
+
+# In the tests the embedded pipeline encodes, size-checks and decodes between stages as workers
+# do; `newsflow run` subprocesses inherit it, and test settings set it below.
+os.environ.setdefault("NEWSFLOW_EMBEDDED_WIRE", "1")
 
 
 @dataclasses.dataclass
@@ -76,7 +81,7 @@ def isolated_settings(stack: StackInfo, tmp_path: Path, **overrides) -> Settings
     topics = Topics(**{f.name: f"t{tag}.{getattr(Topics(), f.name)}" for f in dataclasses.fields(Topics)})
     base = dict(kafka_bootstrap=stack.bootstrap, redis_url=stack.redis_url, topics=topics,
                 group_prefix=f"nf{tag}", dedup_namespace=f"nf{tag}:dedup", state_dir=str(tmp_path / "state"),
-                batch_timeout_s=0.1)
+                batch_timeout_s=0.1, embedded_wire=True)
     base.update(overrides)
     return Settings(**base)
 

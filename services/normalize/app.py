@@ -6,11 +6,11 @@ from functools import partial
 from services.normalize.logic import normalize_article
 from shared.core.events import ArticlePublished
 from shared.core.settings import Settings
-from shared.core.stage import Stage, per_item
+from shared.core.stage import Stage, StageDeps, per_item
 
 
-def build_stage(settings: Settings) -> Stage:
-    """The normalize stage configured by `settings`."""
+def build_stage(settings: Settings, deps: StageDeps) -> Stage:
+    """The normalize stage configured by `settings` (it takes no injected part)."""
     return Stage(
         name="normalize",
         reads=ArticlePublished,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from services.quotes.logic import extract_quotes
 from shared.core.events import ArticleEnriched, EntitiesExtracted, promote, with_trace
 from shared.core.settings import Settings
-from shared.core.stage import Stage, Stopwatch, per_item
+from shared.core.stage import Stage, StageDeps, Stopwatch, per_item
 
 
 def enrich(event: EntitiesExtracted) -> ArticleEnriched:
@@ -14,6 +14,6 @@ def enrich(event: EntitiesExtracted) -> ArticleEnriched:
     return promote(event, ArticleEnriched, quotes=quotes, trace=with_trace(event.trace, "quotes", clock.ms()))
 
 
-def build_stage(settings: Settings) -> Stage:
-    """The quotes stage configured by `settings` (it needs no setting yet)."""
+def build_stage(settings: Settings, deps: StageDeps) -> Stage:
+    """The quotes stage configured by `settings` (it needs no setting and takes no injected part yet)."""
     return Stage(name="quotes", reads=EntitiesExtracted, process=per_item(enrich))

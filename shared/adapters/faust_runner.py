@@ -7,22 +7,21 @@ A crash anywhere in between means the batch is consumed again, never lost.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import faust
 from faust.transport.drivers.aiokafka import Producer as AiokafkaProducer
 
-from shared.core.codec import decode_raw, encode, loads
-from shared.adapters.kafka import compression_type
-from shared.core.events import ArticlePublished, InvalidEvent, from_dict
+from shared.adapters.kafka import MAX_KEY_BYTES, faust_kafka_options
 from shared.adapters.observability.logjson import message_fields
+from shared.core.batch import BatchObserver, BatchResult, DeadLetter, InMessage, run_batch
 from shared.core.settings import Settings
-from shared.core.stage import Rejected, Stage
+from shared.core.stage import Stage
 
 log = logging.getLogger("newsflow.worker")
 
@@ -30,122 +29,36 @@ DLQ_HEADERS = ("newsflow.stage", "newsflow.error", "newsflow.source.topic",
                "newsflow.source.partition", "newsflow.source.offset")
 
 
-@dataclass(frozen=True)
-class InMessage:
-    """What the runner needs of one consumed message."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
+def dlq_headers(letter: DeadLetter[InMessage]) -> list[tuple[str, bytes]]:
+    """Kafka headers that tell where a dead letter came from and why it is dead."""
+    m = letter.source
+    values = (letter.stage, letter.reason[:4000], m.topic, str(m.partition), str(m.offset))
+    return [(k, v.encode("utf-8", "replace")) for k, v in zip(DLQ_HEADERS, values)]
 
 
-@dataclass(frozen=True)
-class DeadLetter:
-    """An input message a stage could not process, with the reason."""
+def dlq_payload(letter: DeadLetter[InMessage], max_bytes: int
+                ) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
+    """Key, value and extra headers of a dead letter: the original bytes, or their head when over `max_bytes`.
 
-    message: InMessage
-    reason: str
-
-    def headers(self, stage: str) -> list[tuple[str, bytes]]:
-        """Kafka headers that tell where the letter came from and why it is dead."""
-        m = self.message
-        values = (stage, self.reason[:4000], m.topic, str(m.partition), str(m.offset))
-        return [(k, v.encode("utf-8", "replace")) for k, v in zip(DLQ_HEADERS, values)]
-
-    def payload(self, max_bytes: int) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
-        """Key, value and extra headers of the letter: the original bytes, or their head when over `max_bytes`.
-
-        A message larger than the producer may send (a 50 MB one, say) would otherwise
-        fail to reach the DLQ forever and stall its partition; its first `max_bytes` go
-        instead, with its size and SHA-256 in headers.
-        """
-        key, value = self.message.key, self.message.value
-        extra: list[tuple[str, bytes]] = []
-        if value is not None and len(value) > max_bytes:
-            import hashlib
-            extra += [("newsflow.truncated", b"true"), ("newsflow.original.bytes", str(len(value)).encode()),
-                      ("newsflow.original.sha256", hashlib.sha256(value).hexdigest().encode())]
-            value = value[:max_bytes]
-        if key is not None and len(key) > 65_536:
-            extra.append(("newsflow.original.key.bytes", str(len(key)).encode()))
-            key = key[:65_536]
-        return key, value, extra
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """Outputs to produce (key, value) and dead letters of one batch."""
-
-    outputs: list[tuple[bytes, bytes]]
-    dead: list[DeadLetter]
-
-
-def decode_for(stage: Stage, value: bytes, max_bytes: int) -> Any:
-    """Decode message bytes into the event type the stage reads; InvalidEvent if impossible."""
-    if value is None:
-        raise InvalidEvent("message has no value (tombstone)")
-    if stage.reads is ArticlePublished:
-        return decode_raw(value, max_bytes)
-    return from_dict(stage.reads, loads(value, max_bytes))
-
-
-def run_batch(stage: Stage, messages: Sequence[InMessage], max_bytes: int) -> BatchResult:
-    """Decode, process and encode one batch; invalid events become dead letters, never exceptions.
-
-    An exception from `stage.process` itself (Redis down, say) propagates: the caller
-    retries the batch rather than emit wrong results.
+    A message larger than the producer may send (a 50 MB one, say) would otherwise
+    fail to reach the DLQ forever and stall its partition; its first `max_bytes` go
+    instead, with its size and SHA-256 in headers.
     """
-    dead: list[DeadLetter] = []
-    events: list[Any] = []
-    sources: list[InMessage] = []
-    for m in messages:
-        try:
-            events.append(decode_for(stage, m.value, max_bytes))
-            sources.append(m)
-        except InvalidEvent as err:
-            dead.append(DeadLetter(m, f"invalid event: {err}"))
-        except Exception as err:  # noqa: BLE001 - decoding is pure: a retry could never succeed
-            dead.append(DeadLetter(m, f"invalid event: {type(err).__name__}: {err}"))
-    results = stage.process(events) if events else []
-    if len(results) != len(events):
-        raise RuntimeError(f"stage {stage.name} returned {len(results)} results for {len(events)} events")
-    outputs: list[tuple[bytes, bytes]] = []
-    for m, result in zip(sources, results):
-        if isinstance(result, Rejected):
-            dead.append(DeadLetter(m, f"{stage.name} failed: {result.reason}"))
-            continue
-        try:
-            value = encode(result)
-        except (TypeError, ValueError) as err:  # orjson: nesting too deep, unserialisable value
-            dead.append(DeadLetter(m, f"{stage.name} output cannot be encoded: {type(err).__name__}: {err}"))
-            continue
-        if len(value) > max_bytes:
-            dead.append(DeadLetter(m, f"{stage.name} output of {len(value)} bytes exceeds the limit of {max_bytes}"))
-            continue
-        outputs.append((result.id.encode("utf-8"), value))
-    return BatchResult(outputs, dead)
+    key, value = letter.source.key, letter.source.value
+    extra: list[tuple[str, bytes]] = []
+    if value is not None and len(value) > max_bytes:
+        extra += [("newsflow.truncated", b"true"), ("newsflow.original.bytes", str(len(value)).encode()),
+                  ("newsflow.original.sha256", hashlib.sha256(value).hexdigest().encode())]
+        value = value[:max_bytes]
+    if key is not None and len(key) > MAX_KEY_BYTES:
+        extra.append(("newsflow.original.key.bytes", str(len(key)).encode()))
+        key = key[:MAX_KEY_BYTES]
+    return key, value, extra
 
 
-def faust_broker_url(bootstrap: str) -> str:
-    """faust's broker URL for a kafka-python style bootstrap list."""
-    return ";".join(f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip())
-
-
-def faust_credentials(settings: Settings):
-    """faust credentials for the configured SASL/SSL settings, or None for PLAINTEXT."""
-    proto = settings.kafka_security_protocol.upper()
-    if proto == "PLAINTEXT":
-        return None
-    ssl_context = None
-    if "SSL" in proto:
-        import ssl
-        ssl_context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile)
-    if "SASL" in proto:
-        return faust.SASLCredentials(username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
-                                     mechanism=settings.kafka_sasl_mechanism or "PLAIN", ssl_context=ssl_context)
-    return faust.SSLCredentials(ssl_context)
+def run_messages(stage: Stage, messages: Sequence[InMessage], max_bytes: int) -> BatchResult[InMessage]:
+    """The batch core over consumed messages (what a worker runs in its executor)."""
+    return run_batch(stage, [(m, m.value) for m in messages], max_bytes)
 
 
 class IdempotentProducer(AiokafkaProducer):
@@ -156,23 +69,13 @@ class IdempotentProducer(AiokafkaProducer):
         return {**super()._settings_extra(), "enable_idempotence": True}
 
 
-class WorkerObserver:
-    """Hooks the runner calls after each batch; metrics and dashboards subclass it. Does nothing."""
-
-    def batch_done(self, stage: str, messages: Sequence[InMessage], result: BatchResult, seconds: float) -> None:
-        """A batch was processed and its outputs acknowledged by the broker."""
-
-    def batch_failed(self, stage: str, step: str, messages: Sequence[InMessage], error: Exception) -> None:
-        """A step of a batch failed and will be retried."""
-
-
 class StageWorker:
     """One stage wired to its topics in a faust app; `app` is what `faust.Worker` runs."""
 
-    def __init__(self, settings: Settings, stage: Stage, observer: "WorkerObserver | None" = None) -> None:
+    def __init__(self, settings: Settings, stage: Stage, observer: BatchObserver | None = None) -> None:
         self.settings = settings
         self.stage = stage
-        self.observer = observer or WorkerObserver()
+        self.observer = observer or BatchObserver()
         self.input_topic, self.output_topic = settings.topics.of_stage(stage.name)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"newsflow-{stage.name}")
         self.processed = 0
@@ -185,8 +88,7 @@ class StageWorker:
         datadir.mkdir(parents=True, exist_ok=True)
         app = faust.App(
             s.group_id(self.stage.name),
-            broker=faust_broker_url(s.kafka_bootstrap),
-            broker_credentials=faust_credentials(s),
+            **faust_kafka_options(s),
             store="memory://",
             autodiscover=False,
             datadir=str(datadir),
@@ -197,10 +99,7 @@ class StageWorker:
             key_serializer="raw",
             value_serializer="raw",
             consumer_auto_offset_reset="earliest",
-            consumer_max_fetch_size=max(4 * 1024 * 1024, s.max_message_bytes + 65_536),
             producer_acks=-1,
-            producer_compression_type=compression_type(s),
-            producer_max_request_size=max(1_048_576, s.max_message_bytes + 65_536),
             producer_linger=0.005,
             broker_commit_interval=1.0,
             stream_buffer_maxsize=max(4096, s.batch_size * 4),
@@ -237,9 +136,9 @@ class StageWorker:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         result = await self._retrying("process", messages, lambda: loop.run_in_executor(
-            self._executor, run_batch, self.stage, messages, self.settings.max_message_bytes))
+            self._executor, run_messages, self.stage, messages, self.settings.max_message_bytes))
         for letter in result.dead:
-            m = letter.message
+            m = letter.source
             log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",
                         self.stage.name, m.topic, m.partition, m.offset, (m.key or b"")[:80], letter.reason,
                         extra={"stage": self.stage.name, "reason": letter.reason[:500],
@@ -254,11 +153,10 @@ class StageWorker:
                                               **message_fields(m.topic, m.partition, m.offset, m.key)})
 
     async def _produce(self, result: BatchResult, sink, dlq) -> None:
-        pending = [await _send_no_wait(sink, key, value) for key, value in result.outputs]
+        pending = [await _send_no_wait(sink, out.key, out.value) for out in result.outputs]
         for letter in result.dead:
-            m = letter.message
-            key, value, extra = letter.payload(self.settings.max_message_bytes)
-            pending.append(await _send_no_wait(dlq, key, value, letter.headers(self.stage.name) + extra))
+            key, value, extra = dlq_payload(letter, self.settings.max_message_bytes)
+            pending.append(await _send_no_wait(dlq, key, value, dlq_headers(letter) + extra))
         if pending:
             await asyncio.gather(*pending)
 
@@ -293,22 +191,4 @@ async def _send_no_wait(topic, key, value, headers=None):
     return await topic.publish_message(fut, wait=False)
 
 
-def run_worker(settings: Settings, stage: Stage, loglevel: str = "info") -> None:
-    """Run one worker of `stage` until SIGTERM/SIGINT; topics are created first if missing."""
-    from shared.adapters.kafka import ensure_topics, wait_for_broker
-    from shared.adapters.observability.runtime import WorkerObservability
-
-    obs = WorkerObservability(settings, stage.name, settings.topics.of_stage(stage.name)[0])
-    obs.start()  # /metrics, /healthz, /readyz when metrics_port is set
-    try:
-        wait_for_broker(settings)
-        ensure_topics(settings)
-        worker = StageWorker(settings, stage, observer=obs.observer)
-        obs.attach(worker.app)
-        try:
-            faust.Worker(worker.app, loglevel=loglevel, quiet=True, redirect_stdouts=False,
-                         logging_config=obs.logging_config(loglevel)).execute_from_commandline()
-        finally:
-            worker.close()
-    finally:
-        obs.close()
+__all__ = ["StageWorker", "IdempotentProducer", "DLQ_HEADERS", "dlq_headers", "dlq_payload", "run_messages"]

@@ -1,4 +1,7 @@
-"""The kafka-python client side of newsflow: topic admin, publishing and tailing.
+"""Every Kafka client newsflow builds: kafka-python admin, producer and consumers, and faust's options.
+
+The byte limits are named here once; `security_config` is the one SASL/SSL config, which
+`faust_credentials` translates for the workers' faust app.
 
 Usable from Python:
 
@@ -29,6 +32,27 @@ log = logging.getLogger(__name__)
 # kafka-python warns for every faust group member: faust's subscription metadata is not the standard one.
 logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
+# Headroom over `max_message_bytes` for a record's key, headers and batch overhead; also the
+# longest key a dead letter keeps (a longer one is cut, its length in a header).
+RECORD_OVERHEAD_BYTES = 65_536
+MAX_KEY_BYTES = RECORD_OVERHEAD_BYTES
+# Kafka's default request and partition-fetch size (1 MiB): the floor of ours.
+MIN_REQUEST_BYTES = 1_048_576
+# kafka-python's default fetch_max_bytes (50 MiB) over all partitions of one fetch: the floor of ours.
+MIN_FETCH_BYTES = 52_428_800
+# faust's (aiokafka's) fetch size floor.
+MIN_FAUST_FETCH_BYTES = 4 * 1024 * 1024
+
+
+def record_limit(settings: Settings) -> int:
+    """The largest record a newsflow producer sends or a consumer fetches from one partition."""
+    return max(MIN_REQUEST_BYTES, settings.max_message_bytes + RECORD_OVERHEAD_BYTES)
+
+
+def fetch_limit(settings: Settings) -> int:
+    """The most bytes a kafka-python consumer fetches in one request, over all partitions."""
+    return max(MIN_FETCH_BYTES, settings.max_message_bytes * 2)
+
 
 def compression_type(settings: Settings) -> str | None:
     """The producer compression codec of the settings (None for "none")."""
@@ -43,13 +67,68 @@ def security_config(settings: Settings) -> dict[str, Any]:
     cfg: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
     if settings.kafka_sasl_password:
         _quiet_kafka_python_debug()
-    if settings.kafka_sasl_mechanism:
-        cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism
+    if settings.kafka_sasl_mechanism or "SASL" in settings.kafka_security_protocol.upper():
+        cfg["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
         cfg["sasl_plain_username"] = settings.kafka_sasl_username
         cfg["sasl_plain_password"] = settings.kafka_sasl_password
     if settings.kafka_ssl_cafile:
         cfg["ssl_cafile"] = settings.kafka_ssl_cafile
     return cfg
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """faust credentials for the same SASL/SSL config as `security_config`, or None for PLAINTEXT."""
+    import faust
+
+    cfg = security_config(settings)
+    proto = str(cfg["security_protocol"]).upper()
+    if proto == "PLAINTEXT":
+        return None
+    ssl_context = None
+    if "SSL" in proto:
+        import ssl
+
+        ssl_context = ssl.create_default_context(cafile=cfg.get("ssl_cafile"))
+    if "SASL" in proto:
+        return faust.SASLCredentials(username=cfg.get("sasl_plain_username"), password=cfg.get("sasl_plain_password"),
+                                     mechanism=cfg.get("sasl_mechanism") or "PLAIN", ssl_context=ssl_context)
+    return faust.SSLCredentials(ssl_context)
+
+
+def faust_broker_url(bootstrap: str) -> str:
+    """faust's broker URL for a kafka-python style bootstrap list."""
+    return ";".join(f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip())
+
+
+def faust_kafka_options(settings: Settings) -> dict[str, Any]:
+    """The Kafka client options of a worker's `faust.App`: broker, credentials, size limits, compression."""
+    return {
+        "broker": faust_broker_url(settings.kafka_bootstrap),
+        "broker_credentials": faust_credentials(settings),
+        "consumer_max_fetch_size": max(MIN_FAUST_FETCH_BYTES, settings.max_message_bytes + RECORD_OVERHEAD_BYTES),
+        "producer_compression_type": compression_type(settings),
+        "producer_max_request_size": record_limit(settings),
+    }
+
+
+def admin_client(settings: Settings, client_id: str = "newsflow-admin", **overrides: Any) -> KafkaAdminClient:
+    """A kafka-python admin client with the configured security."""
+    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id,
+                            **{**security_config(settings), **overrides})
+
+
+def consumer(settings: Settings, client_id: str = "newsflow-consumer", **overrides: Any) -> KafkaConsumer:
+    """A kafka-python consumer (no group, no auto-commit unless overridden) that can fetch the largest record."""
+    config: dict[str, Any] = dict(group_id=None, enable_auto_commit=False, fetch_max_bytes=fetch_limit(settings),
+                                  max_partition_fetch_bytes=record_limit(settings), **security_config(settings))
+    return KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id, **{**config, **overrides})
+
+
+def producer(settings: Settings, client_id: str = "newsflow-publisher", **overrides: Any) -> KafkaProducer:
+    """A kafka-python producer: idempotent, acks=all, batched, compressed as configured, up to the record limit."""
+    config: dict[str, Any] = dict(acks="all", enable_idempotence=True, compression_type=compression_type(settings),
+                                  linger_ms=5, max_request_size=record_limit(settings), **security_config(settings))
+    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id, **{**config, **overrides})
 
 
 def _quiet_kafka_python_debug() -> None:
@@ -63,8 +142,7 @@ def _quiet_kafka_python_debug() -> None:
 def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeout_s: float = 30.0) -> list[str]:
     """Create the flow's topics (or `topics`) with the configured partition count; return those created."""
     names = list(topics) if topics is not None else list(settings.topics.all())
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
-                             request_timeout_ms=int(timeout_s * 1000), **security_config(settings))
+    admin = admin_client(settings, request_timeout_ms=int(timeout_s * 1000))
     try:
         existing = set(admin.list_topics())
         missing = [n for n in names if n not in existing]
@@ -72,7 +150,7 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
             # A topic a stage produces to accepts an output or dead letter up to max_message_bytes plus
             # record overhead (a broker's default of about 1 MB would refuse it for ever). The raw topic
             # keeps the broker's limit, so that a larger article still reaches normalize and the DLQ.
-            configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
+            configs = {"max.message.bytes": str(settings.max_message_bytes + RECORD_OVERHEAD_BYTES)}
             spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor,
                         **({"configs": configs} if n != settings.topics.raw else {})} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
@@ -84,8 +162,7 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
 
 def delete_topics(settings: Settings, topics: Iterable[str]) -> None:
     """Delete topics (tests use it to clean up their own)."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
-                             **security_config(settings))
+    admin = admin_client(settings)
     try:
         admin.delete_topics(list(topics), raise_errors=False)
     finally:
@@ -98,8 +175,7 @@ def wait_for_broker(settings: Settings, timeout_s: float = 60.0) -> None:
     last: Exception | None = None
     while time.monotonic() < deadline:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-probe",
-                                     request_timeout_ms=5000, **security_config(settings))
+            admin = admin_client(settings, "newsflow-probe", request_timeout_ms=5000)
             admin.list_topics()
             admin.close()
             return
@@ -111,8 +187,7 @@ def wait_for_broker(settings: Settings, timeout_s: float = 60.0) -> None:
 
 def group_assignments(settings: Settings, group: str, topic: str) -> tuple[str, list[set[int]]]:
     """A consumer group's state and each member's partitions of `topic`."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
-                             **security_config(settings))
+    admin = admin_client(settings)
     try:
         desc = admin.describe_groups([group])[group]
     finally:
@@ -162,16 +237,7 @@ class Publisher:
     def __init__(self, settings: Settings, topic: str | None = None) -> None:
         self.settings = settings
         self.topic = topic or settings.topics.raw
-        self._producer = KafkaProducer(
-            bootstrap_servers=settings.kafka_bootstrap,
-            client_id="newsflow-publisher",
-            acks="all",
-            enable_idempotence=True,
-            compression_type=compression_type(settings),
-            linger_ms=5,
-            max_request_size=max(1_048_576, settings.max_message_bytes + 65_536),
-            **security_config(settings),
-        )
+        self._producer = producer(settings)
 
     def publish(self, article: Mapping[str, Any] | bytes, key: bytes | None = None,
                 headers: list[tuple[str, bytes]] | None = None):
@@ -231,48 +297,54 @@ def tail(settings: Settings, topic: str | None = None, *, from_beginning: bool =
     Without `group_id` the consumer reads every partition directly (no group, no commits).
     """
     topic = topic or settings.topics.enriched
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        group_id=group_id,
-        auto_offset_reset="earliest" if from_beginning else "latest",
-        enable_auto_commit=False,
-        consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"),
-        fetch_max_bytes=max(52_428_800, settings.max_message_bytes * 2),
-        max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes + 65_536),
-        **security_config(settings),
-    )
+    reader = consumer(settings, "newsflow-tail", group_id=group_id,
+                      auto_offset_reset="earliest" if from_beginning else "latest",
+                      consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"))
     try:
         if group_id is None:
-            partitions = _partitions_of(consumer, topic)
-            consumer.assign(partitions)
+            partitions = partitions_of(reader, topic)
+            reader.assign(partitions)
             if from_beginning:
-                consumer.seek_to_beginning(*partitions)
+                reader.seek_to_beginning(*partitions)
             else:
-                consumer.seek_to_end(*partitions)
+                reader.seek_to_end(*partitions)
         else:
-            consumer.subscribe([topic])
+            reader.subscribe([topic])
         n = 0
-        for msg in consumer:
+        for msg in reader:
             yield Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value,
                          tuple(msg.headers or ()), msg.timestamp)
             n += 1
             if max_messages is not None and n >= max_messages:
                 return
     finally:
-        consumer.close()
+        reader.close()
 
 
-def _partitions_of(consumer: KafkaConsumer, topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
+def partitions_of(reader: KafkaConsumer, topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
+    """Every partition of `topic`, waiting up to `timeout_s` for it to exist; TimeoutError if it does not."""
     deadline = time.monotonic() + timeout_s
     while True:
-        parts = consumer.partitions_for_topic(topic)
+        parts = reader.partitions_for_topic(topic)
         if parts:
             return [TopicPartition(topic, p) for p in sorted(parts)]
         if time.monotonic() > deadline:
-            raise TimeoutError(f"topic {topic!r} does not exist at {settings_hint(consumer)}")
+            raise TimeoutError(f"topic {topic!r} does not exist at {reader.config.get('bootstrap_servers')}")
         time.sleep(0.2)
 
 
-def settings_hint(consumer: KafkaConsumer) -> str:
-    """The bootstrap servers of a consumer, for error messages."""
-    return str(consumer.config.get("bootstrap_servers"))
+def partitions_now(reader: KafkaConsumer, topic: str) -> list[TopicPartition]:
+    """The partitions of `topic` the client knows of now (none when it does not exist yet)."""
+    return [TopicPartition(topic, p) for p in sorted(reader.partitions_for_topic(topic) or ())]
+
+
+def end_offset_total(reader: KafkaConsumer, partitions: list[TopicPartition]) -> int:
+    """The sum of the partitions' end offsets: how many records the topic has ever held."""
+    return sum(reader.end_offsets(partitions).values()) if partitions else 0
+
+
+__all__ = ["RECORD_OVERHEAD_BYTES", "MAX_KEY_BYTES", "MIN_REQUEST_BYTES", "MIN_FETCH_BYTES", "MIN_FAUST_FETCH_BYTES",
+           "record_limit", "fetch_limit", "compression_type", "security_config", "faust_credentials",
+           "faust_broker_url", "faust_kafka_options", "admin_client", "consumer", "producer", "ensure_topics",
+           "delete_topics", "wait_for_broker", "group_assignments", "wait_for_group", "article_key", "Publisher",
+           "Record", "tail", "partitions_of", "partitions_now", "end_offset_total"]

@@ -71,6 +71,8 @@ class Settings:
     dashboard_port: int = 8080
     dashboard_poll_s: float = 2.0
     dashboard_max_articles: int = 200
+    # The embedded pipeline encodes, size-checks and decodes between stages as workers do (on in the tests).
+    embedded_wire: bool = False
 
     def group_id(self, stage: str) -> str:
         """The consumer group of a stage: one group per stage, so workers of it share partitions."""

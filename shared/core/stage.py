@@ -8,9 +8,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable, Generic, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
-from shared.core.events import ArticleCleaned, ArticlePublished
+from shared.core.events import ArticleCleaned
+from shared.core.settings import Settings
 
 In = TypeVar("In")
 Out = TypeVar("Out", bound=ArticleCleaned)
@@ -33,6 +34,20 @@ class Stage(Generic[In, Out]):
     reads: type
     process: Callable[[Sequence[In]], list[Out | Rejected]]
     close: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class StageDeps:
+    """Optional parts a composition root injects into stage builders; None: the builder makes its own.
+
+    Typed loosely on purpose: the core never imports a service, and each builder checks what it takes.
+    """
+
+    nlp: Any = None  # a loaded spaCy pipeline (entities); default: `settings.model`, loaded by the builder
+    dedup_index: Any = None  # a `services.dedup.index.DedupIndex`; default: Redis at `settings.redis_url`
+
+
+StageBuilder = Callable[[Settings, StageDeps], Stage]
 
 
 def per_item(fn: Callable[[In], Out]) -> Callable[[Sequence[In]], list[Out | Rejected]]:
@@ -91,4 +106,4 @@ class Stopwatch:
         return (time.perf_counter() - self._t0) * 1000.0
 
 
-__all__ = ["Stage", "Rejected", "per_item", "isolate_failures", "Stopwatch", "ArticlePublished"]
+__all__ = ["Stage", "StageDeps", "StageBuilder", "Rejected", "per_item", "isolate_failures", "Stopwatch"]

@@ -1,29 +1,44 @@
-"""The composition root: settings, model, store and topics wired into stages.
+"""The composition root: the registry of stages, and settings, model, index and topics wired into them.
 
-Workers call `build_stage(name, settings)`; `newsflow run` and the tests call
-`build_pipeline(settings, embedded=True)`, which swaps Redis for the in-process index.
+Every entry point builds stages here and nowhere else: `newsflow worker` (`run_worker`),
+`newsflow run` and `newsflow eval` (`build_pipeline`), the benchmark and the tests. Each
+builder of `STAGE_BUILDERS` takes `(settings, deps)`; `deps` carries the parts a caller
+injects (a loaded spaCy model, the in-process dedup index), and a builder makes what is
+not given (a worker's Redis index, its own model).
 """
 from __future__ import annotations
 
-import importlib
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
-from shared.entrypoints.pipeline import Pipeline
+from services.dedup import app as dedup
+from services.dedup.memory_index import MemoryDedupIndex
+from services.entities import app as entities
+from services.normalize import app as normalize
+from services.quotes import app as quotes
 from shared.core.settings import STAGES, Settings
-from shared.core.stage import Stage
+from shared.core.stage import Stage, StageBuilder, StageDeps
+from shared.entrypoints.pipeline import Pipeline
+
+STAGE_BUILDERS: Mapping[str, StageBuilder] = {
+    "normalize": normalize.build_stage,
+    "dedup": dedup.build_stage,
+    "entities": entities.build_stage,
+    "quotes": quotes.build_stage,
+}
+assert tuple(STAGE_BUILDERS) == STAGES, "the registry lists every stage, in flow order"
 
 
-def build_stage(name: str, settings: Settings, *, embedded: bool = False, nlp=None) -> Stage:
-    """One stage by name. Embedded: dedup uses the in-process index instead of Redis."""
-    if name not in STAGES:
+def build_stage(name: str, settings: Settings, deps: StageDeps | None = None) -> Stage:
+    """One stage by name, with the injected `deps` (none: the stage builds its own parts)."""
+    builder = STAGE_BUILDERS.get(name)
+    if builder is None:
         raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}")
-    module = importlib.import_module(f"services.{name}.app")
-    if name == "dedup" and embedded:
-        from services.dedup.memory_index import MemoryDedupIndex
-        return module.build_stage(settings, index=MemoryDedupIndex(module.index_params(settings)))
-    if name == "entities":
-        return module.build_stage(settings, nlp=nlp)
-    return module.build_stage(settings)
+    return builder(settings, deps or StageDeps())
+
+
+def embedded_deps(settings: Settings, nlp: Any = None) -> StageDeps:
+    """The parts of a pipeline in one process: a dedup index in memory instead of Redis, and `nlp` if given."""
+    return StageDeps(nlp=nlp, dedup_index=MemoryDedupIndex(dedup.index_params(settings)))
 
 
 def parse_stages(spec: str | Sequence[str] | None) -> list[str]:
@@ -39,8 +54,41 @@ def parse_stages(spec: str | Sequence[str] | None) -> list[str]:
     return sorted(set(names), key=STAGES.index)
 
 
-def build_pipeline(settings: Settings, stages: Sequence[str] | None = None, *, nlp=None) -> Pipeline:
-    """The embedded pipeline: the given stages (default all) in flow order, no servers."""
-    names = parse_stages(stages)
-    return Pipeline([build_stage(n, settings, embedded=True, nlp=nlp) for n in names],
-                    batch_size=settings.batch_size, max_message_bytes=settings.max_message_bytes)
+def build_pipeline(settings: Settings, stages: str | Sequence[str] | None = None, *, nlp: Any = None,
+                   wire: bool | None = None) -> Pipeline:
+    """The embedded pipeline: the given stages (default all) in flow order, no servers.
+
+    `wire` (default `settings.embedded_wire`) encodes and decodes between stages as workers do.
+    """
+    deps = embedded_deps(settings, nlp)
+    return Pipeline([build_stage(n, settings, deps) for n in parse_stages(stages)],
+                    batch_size=settings.batch_size, max_message_bytes=settings.max_message_bytes,
+                    wire=settings.embedded_wire if wire is None else wire)
+
+
+def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
+    """Build stage `name` and run one faust worker of it until SIGTERM/SIGINT; topics are created first if missing."""
+    import faust
+
+    from shared.adapters.faust_runner import StageWorker
+    from shared.adapters.kafka import ensure_topics, wait_for_broker
+    from shared.adapters.observability.runtime import WorkerObservability
+
+    stage = build_stage(name, settings)
+    obs = WorkerObservability(settings, stage.name, settings.topics.of_stage(stage.name)[0])
+    obs.start()  # /metrics, /healthz, /readyz when metrics_port is set
+    try:
+        wait_for_broker(settings)
+        ensure_topics(settings)
+        worker = StageWorker(settings, stage, observer=obs.observer)
+        obs.attach(worker.app)
+        try:
+            faust.Worker(worker.app, loglevel=loglevel, quiet=True, redirect_stdouts=False,
+                         logging_config=obs.logging_config(loglevel)).execute_from_commandline()
+        finally:
+            worker.close()
+    finally:
+        obs.close()
+
+
+__all__ = ["STAGE_BUILDERS", "build_stage", "embedded_deps", "parse_stages", "build_pipeline", "run_worker"]

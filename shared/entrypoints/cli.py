@@ -30,9 +30,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Enrich articles from files/stdin with every stage in this process; JSON Lines to stdout."""
+    from shared.core.batch import DeadLetter
     from shared.entrypoints.bootstrap import build_pipeline
     from shared.entrypoints.inputs import read_inputs
-    from shared.entrypoints.pipeline import Failure, as_output
+    from shared.entrypoints.pipeline import as_output, dead_letter_dict
 
     settings = _settings(args)
     items = list(read_inputs(args.files or ["-"]))
@@ -45,9 +46,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress = tqdm(total=len(items), unit="article", file=sys.stderr, disable=None)
     try:
         for result in pipeline.run(items):
-            if isinstance(result, Failure):
+            if isinstance(result, DeadLetter):
                 failures += 1
-                sys.stderr.write(orjson.dumps(result.as_dict()).decode() + "\n")
+                sys.stderr.write(orjson.dumps(dead_letter_dict(result)).decode() + "\n")
             else:
                 out.write(orjson.dumps(as_output(result)) + b"\n")
             if progress:
@@ -109,12 +110,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run one faust worker of a stage until SIGTERM."""
-    from shared.entrypoints.bootstrap import build_stage
-    from shared.adapters.faust_runner import run_worker
+    from shared.entrypoints.bootstrap import run_worker
 
-    settings = _settings(args)
-    stage = build_stage(args.stage, settings)
-    run_worker(settings, stage, loglevel=args.loglevel)
+    run_worker(_settings(args), args.stage, loglevel=args.loglevel)
     return 0
 
 
@@ -208,7 +206,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sys.stderr.write(f"newsflow bench: corpus {corpus} not found (pass --corpus)\n")
         return 2
     results = run_bench(parts, args.articles, args.repeat, _settings(args), corpus=corpus,
-                        latency_articles=args.latency_articles, report=lambda line: sys.stderr.write(line + "\n"))
+                        latency_articles=args.latency_articles, report=lambda line: sys.stderr.write(line + "\n"),
+                        scaling_trials=args.scaling_trials)
     if args.json:
         sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
@@ -270,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--articles", type=int, default=600)
     b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")
     b.add_argument("--latency-articles", type=int, default=300)
+    b.add_argument("--scaling-trials", type=int, default=2, help="alternated 1-worker/2-worker trials of scaling")
     b.add_argument("--corpus", default=None, help="JSON Lines articles (default ../shared/corpora/bbc.jsonl)")
     b.add_argument("--model", default=None)
     b.add_argument("--json", action="store_true")

@@ -8,17 +8,21 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from shared.entrypoints.bootstrap import build_pipeline
+from types import ModuleType
+from typing import Any
+
+from shared.core.batch import DeadLetter
 from shared.core.events import to_dict
-from shared.entrypoints.inputs import read_inputs
-from shared.entrypoints.pipeline import Failure
 from shared.core.settings import Settings
+from shared.entrypoints.bootstrap import build_pipeline
+from shared.entrypoints.inputs import read_inputs
 
 
-def load_scorer(path: str | Path | None = None):
+def load_scorer(path: str | Path | None = None) -> ModuleType:
     """The scorer module: `shared.entrypoints.scoring`, or a score.py imported by path."""
     if path is None:
-        from shared import scoring
+        from shared.entrypoints import scoring
+
         return scoring
     spec = importlib.util.spec_from_file_location("newsflow_external_score", str(path))
     if spec is None or spec.loader is None:
@@ -28,17 +32,17 @@ def load_scorer(path: str | Path | None = None):
     return module
 
 
-def predict(input_path: str | Path, settings: Settings, nlp=None) -> dict[str, dict]:
+def predict(input_path: str | Path, settings: Settings, nlp: Any = None) -> dict[str, dict]:
     """The enriched events of every article of INPUT, by id (what `newsflow run INPUT` prints)."""
     pipeline = build_pipeline(settings, nlp=nlp)
     try:
-        return {e.id: to_dict(e) for e in pipeline.run(read_inputs([str(input_path)])) if not isinstance(e, Failure)}
+        return {e.id: to_dict(e) for e in pipeline.run(read_inputs([str(input_path)])) if not isinstance(e, DeadLetter)}
     finally:
         pipeline.close()
 
 
 def evaluate(gold_path: str | Path, input_path: str | Path, settings: Settings | None = None,
-             scorer_path: str | Path | None = None, nlp=None) -> dict:
+             scorer_path: str | Path | None = None, nlp: Any = None) -> dict:
     """score.py's figures (quotes, speakers, entities, duplicates) of the pipeline on INPUT against GOLD."""
     scorer = load_scorer(scorer_path)
     gold = scorer.load(str(gold_path))

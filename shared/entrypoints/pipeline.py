@@ -1,67 +1,61 @@
 """The embedded runner: every stage in one process, no servers.
 
-The same stage functions the Kafka workers run, composed in order over batches.
+The same stage functions the Kafka workers run, through the same batch core
+(`shared.core.batch`). With `wire=True` (on in the tests) every stage's outputs are
+encoded, size-checked and decoded again by the next stage, exactly as between workers;
+without it events pass from stage to stage in memory.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
-from shared.core.codec import decode_raw
-from shared.core.events import ArticleCleaned, InvalidEvent, to_dict
+from shared.core.batch import DeadLetter, decode_batch, encode_batch, process_batch
+from shared.core.events import ArticleCleaned, to_dict
+from shared.core.stage import Stage
 from shared.entrypoints.inputs import InputItem
-from shared.core.stage import Rejected, Stage
 
 log = logging.getLogger("newsflow.pipeline")
 
 
-@dataclass(frozen=True)
-class Failure:
-    """An input the pipeline could not enrich, with the stage and reason."""
-
-    origin: str
-    stage: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        """A JSON-able record of the failure."""
-        return {"origin": self.origin, "stage": self.stage, "error": self.reason}
+def dead_letter_dict(letter: DeadLetter[InputItem]) -> dict:
+    """The JSON object `newsflow run` prints (on stderr) for an input it could not enrich."""
+    return {"origin": letter.source.origin, "stage": letter.stage, "error": letter.reason}
 
 
 class Pipeline:
-    """Stages composed in order; `run` yields each article's last event (or Failure) in input order."""
+    """Stages composed in order; `run` yields each article's last event (or its DeadLetter) in input order."""
 
-    def __init__(self, stages: Sequence[Stage], batch_size: int = 64, max_message_bytes: int | None = None) -> None:
+    def __init__(self, stages: Sequence[Stage], batch_size: int = 64, max_message_bytes: int | None = None,
+                 wire: bool = False) -> None:
         self.stages = list(stages)
         self.batch_size = batch_size
         self.max_message_bytes = max_message_bytes
+        self.wire = wire
 
-    def run_batch(self, items: Sequence[InputItem]) -> list[ArticleCleaned | Failure]:
+    def run_batch(self, items: Sequence[InputItem]) -> list[ArticleCleaned | DeadLetter[InputItem]]:
         """Enrich one batch of raw inputs."""
-        results: list[ArticleCleaned | Failure | None] = [None] * len(items)
+        results: dict[int, ArticleCleaned | DeadLetter[int]] = {}
+        limit = self.max_message_bytes
+        wire: list[tuple[int, bytes | None]] = [(i, item.data) for i, item in enumerate(items)]
         live: list[tuple[int, object]] = []
-        for i, item in enumerate(items):
-            try:
-                live.append((i, decode_raw(item.data, self.max_message_bytes)))
-            except InvalidEvent as err:
-                results[i] = Failure(item.origin, "decode", f"invalid event: {err}")
-        for stage in self.stages:
-            if not live:
-                break
-            outputs = stage.process([event for _, event in live])
-            survivors = []
-            for (i, _), out in zip(live, outputs):
-                if isinstance(out, Rejected):
-                    results[i] = Failure(items[i].origin, stage.name, out.reason)
-                else:
-                    survivors.append((i, out))
-            live = survivors
-        for i, event in live:
-            results[i] = event
-        return results  # type: ignore[return-value]
+        for n, stage in enumerate(self.stages):
+            if n == 0 or self.wire:
+                live, dead = decode_batch(stage, wire, limit)
+                results.update((d.source, d) for d in dead)
+            done, dead = process_batch(stage, live)
+            results.update((d.source, d) for d in dead)
+            if self.wire:
+                outputs, dead = encode_batch(stage, done, limit)
+                results.update((d.source, d) for d in dead)
+                done = [(o.source, o.event) for o in outputs]
+                wire = [(o.source, o.value) for o in outputs]
+            live = list(done)
+        results.update((i, event) for i, event in live)  # type: ignore[misc]
+        return [_with_item(results[i], items) for i in range(len(items))]
 
-    def run(self, items: Iterable[InputItem]) -> Iterator[ArticleCleaned | Failure]:
+    def run(self, items: Iterable[InputItem]) -> Iterator[ArticleCleaned | DeadLetter[InputItem]]:
         """Enrich a stream of inputs in batches, in order."""
         batch: list[InputItem] = []
         for item in items:
@@ -78,6 +72,16 @@ class Pipeline:
             stage.close()
 
 
+def _with_item(result: ArticleCleaned | DeadLetter[int], items: Sequence[InputItem]
+               ) -> ArticleCleaned | DeadLetter[InputItem]:
+    if isinstance(result, DeadLetter):
+        return replace(result, source=items[result.source])  # type: ignore[arg-type]
+    return result
+
+
 def as_output(event: ArticleCleaned) -> dict:
     """The JSON object `newsflow run` prints for an event."""
     return to_dict(event)
+
+
+__all__ = ["Pipeline", "dead_letter_dict", "as_output"]

@@ -13,11 +13,10 @@ from typing import Iterable
 
 import orjson
 import pytest
-from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from conftest import SHARED_DIR
-from shared.adapters.kafka import Publisher, security_config
+from shared.adapters.kafka import Publisher, consumer
 from shared.core.settings import Settings
 
 BBC = SHARED_DIR / "corpora" / "bbc.jsonl"
@@ -42,11 +41,7 @@ class TopicWatcher:
     def __init__(self, settings: Settings, topics: Iterable[str]) -> None:
         self.topics = list(topics)
         self.records: dict[str, list] = defaultdict(list)
-        self._consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
-                                       enable_auto_commit=False, auto_offset_reset="earliest",
-                                       fetch_max_bytes=max(52_428_800, settings.max_message_bytes * 2),
-                                       max_partition_fetch_bytes=max(1_048_576, settings.max_message_bytes + 65_536),
-                                       **security_config(settings))
+        self._consumer = consumer(settings, "newsflow-test-watcher", auto_offset_reset="earliest")
         parts = []
         deadline = time.monotonic() + 30
         for t in self.topics:

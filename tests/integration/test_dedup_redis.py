@@ -21,8 +21,8 @@ _spec.loader.exec_module(dedup_contract)
 DedupContract, story, edited, one = (dedup_contract.DedupContract, dedup_contract.story,
                                      dedup_contract.edited, dedup_contract.one)
 
-from services.dedup.app import build_stage  # noqa: E402
 from services.dedup.fingerprint import fingerprint  # noqa: E402
+from shared.entrypoints.bootstrap import build_stage  # noqa: E402
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.memory_index import MemoryDedupIndex  # noqa: E402
 from services.dedup.redis_index import RedisDedupIndex  # noqa: E402
@@ -124,12 +124,12 @@ def test_namespaces_are_isolated(index_kit):
 
 def test_unreachable_redis_fails_at_start_up():
     with pytest.raises(redis.ConnectionError):
-        build_stage(Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0"))
+        build_stage("dedup", Settings(redis_url=f"redis://127.0.0.1:{free_port()}/0"))
 
 
 def test_redis_going_away_raises_never_a_verdict():
     with redis_server() as url:
-        stage = build_stage(Settings(redis_url=url, dedup_namespace=fresh_namespace()))
+        stage = build_stage("dedup", Settings(redis_url=url, dedup_namespace=fresh_namespace()))
         from services.normalize.logic import normalize_article
         from shared.core.events import ArticlePublished
         event = normalize_article(ArticlePublished(body=story(9), id="x"))

@@ -12,14 +12,14 @@ import hashlib
 from collections import Counter
 
 import pytest
-from kafka import KafkaAdminClient, KafkaProducer
+from kafka import KafkaProducer
 
 from bad_inputs import BAD_INPUTS, GOOD
 from conftest import isolated_settings
 from faults_support import TopicWatcher, bbc_articles, header, wait_group_stable
 from shared.entrypoints.bootstrap import build_pipeline
 from shared.entrypoints.inputs import InputItem
-from shared.adapters.kafka import Publisher, ensure_topics, security_config
+from shared.adapters.kafka import Publisher, admin_client, ensure_topics, producer
 from shared.core.settings import STAGES
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -27,8 +27,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def _raw_producer(settings) -> KafkaProducer:
     """A producer that, unlike `Publisher`, sends messages far over the pipeline's limit (as a hostile peer)."""
-    return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", max_request_size=60 * 1024 * 1024,
-                         **security_config(settings))
+    return producer(settings, "newsflow-test-hostile", enable_idempotence=False, compression_type=None,
+                    linger_ms=0, max_request_size=60 * 1024 * 1024)
 
 
 def test_bad_inputs_are_dead_lettered_with_their_origin_or_enriched_and_workers_survive(stack, tmp_path, workers):
@@ -76,7 +76,7 @@ def test_bad_inputs_are_dead_lettered_with_their_origin_or_enriched_and_workers_
 
 
 def _members(settings, stage: str) -> set[str]:
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security_config(settings))
+    admin = admin_client(settings)
     try:
         return {m["member_id"] for m in admin.describe_groups([settings.group_id(stage)])[settings.group_id(stage)]["members"]}
     finally:

@@ -1,10 +1,9 @@
 """The kafka-python adapters against a real broker."""
 import orjson
 import pytest
-from kafka import KafkaAdminClient
 
 from conftest import isolated_settings
-from shared.adapters.kafka import Publisher, ensure_topics, tail
+from shared.adapters.kafka import Publisher, admin_client, ensure_topics, tail
 
 pytestmark = pytest.mark.integration
 
@@ -14,7 +13,7 @@ def test_ensure_topics_creates_every_topic_with_its_partitions_once(stack, tmp_p
     created = ensure_topics(settings)
     assert sorted(created) == sorted(settings.topics.all())
     assert ensure_topics(settings) == []
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = admin_client(settings)
     try:
         described = {t["name"]: t for t in admin.describe_topics(list(settings.topics.all()))}
     finally:
@@ -27,7 +26,7 @@ def test_topics_are_created_to_accept_messages_up_to_the_configured_maximum(stac
 
     settings = isolated_settings(stack, tmp_path, max_message_bytes=3_000_000)
     ensure_topics(settings, [settings.topics.clean])
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = admin_client(settings)
     try:
         result = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, settings.topics.clean)])
     finally:

@@ -13,7 +13,7 @@ from shared.entrypoints.dashboard.store import ArticleStore
 from shared.adapters.observability.health import HealthServer, HealthState
 from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
 from shared.core.settings import Settings
-from shared.adapters.faust_runner import BatchResult, InMessage
+from shared.core.batch import BatchResult, InMessage, Output
 
 pytestmark = pytest.mark.integration
 
@@ -34,8 +34,9 @@ def test_probe_server_answers_metrics_liveness_and_readiness():
     port = server.start()
     try:
         base = f"http://127.0.0.1:{port}"
-        PrometheusObserver(metrics).batch_done("quotes", [InMessage("t", 0, 0, b"a", b"{}")],
-                                               BatchResult([(b"a", b"{}")], []), 0.01)
+        message = InMessage("t", 0, 0, b"a", b"{}")
+        PrometheusObserver(metrics).batch_done("quotes", [message],
+                                               BatchResult([Output(message, None, b"a", b"{}")], []), 0.01)  # type: ignore[arg-type]
         status, ctype, body = get(base + "/metrics")
         assert status == 200 and ctype.startswith("text/plain")
         assert b'newsflow_articles_processed_total{stage="quotes"} 1.0' in body

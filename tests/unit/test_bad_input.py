@@ -15,15 +15,16 @@ import time
 import orjson
 import pytest
 
-from shared.entrypoints.bootstrap import build_pipeline
+from shared.adapters.faust_runner import DLQ_HEADERS, dlq_headers, run_messages
+from shared.core.batch import InMessage
 from shared.core.events import to_dict
-from shared.entrypoints.inputs import InputItem
 from shared.core.settings import STAGES, Settings
-from shared.adapters.faust_runner import DLQ_HEADERS, InMessage, run_batch
+from shared.entrypoints.bootstrap import build_pipeline
+from shared.entrypoints.inputs import InputItem
 
 from bad_inputs import BAD_INPUTS, GOOD, MAX, STORY, j  # noqa: E402,F401
 
-SETTINGS = Settings()
+SETTINGS = Settings(embedded_wire=True)
 
 
 def _msg(value, offset, topic="articles.raw") -> InMessage:
@@ -41,11 +42,11 @@ def run_through_workers(stages, value: bytes | None):
     """The bytes through every stage's runner batch (with a good article after them), as the workers would."""
     messages = [_msg(value, 0), _msg(GOOD, 1)]
     for name in STAGES:
-        result = run_batch(stages[name], messages, MAX)
+        result = run_messages(stages[name], messages, MAX)
         if result.dead:
             return name, result
         assert len(result.outputs) == len(messages)
-        messages = [_msg(v, i, f"articles.{name}") for i, (_, v) in enumerate(result.outputs)]
+        messages = [_msg(o.value, i, f"articles.{name}") for i, o in enumerate(result.outputs)]
     return None, messages
 
 
@@ -72,12 +73,12 @@ def test_each_bad_input_is_processed_or_dead_lettered_and_the_next_article_flows
     else:
         assert dead_at == "normalize", f"{name}: expected a dead letter at normalize, got {dead_at}"
         (letter,) = result.dead
-        assert letter.message.value == value, f"{name}: the dead letter keeps the original bytes"
+        assert letter.source.value == value, f"{name}: the dead letter keeps the original bytes"
         assert expected[4:] in letter.reason, f"{name}: reason {letter.reason!r} lacks {expected[4:]!r}"
-        headers = dict(letter.headers("normalize"))
+        headers = dict(dlq_headers(letter))
         assert set(headers) == set(DLQ_HEADERS)
         assert headers["newsflow.source.topic"] == b"articles.raw" and headers["newsflow.source.offset"] == b"0"
-        assert [k for k, _ in result.outputs] == [b"good-after"], "the good article in the same batch flows"
+        assert [o.key for o in result.outputs] == [b"good-after"], "the good article in the same batch flows"
     assert elapsed < 60, f"{name}: took {elapsed:.1f}s"  # a generous ceiling against pathological stalls
 
 
@@ -101,14 +102,14 @@ def test_malformed_events_on_intermediate_topics_are_dead_lettered_by_later_stag
     messages = [_msg(j(v), i, "articles.mid") for i, v in enumerate(MALFORMED_INTERMEDIATE.values())]
     good = to_dict(build_pipeline(SETTINGS, ["normalize"]).run_batch([InputItem("g", GOOD)])[0])
     messages.append(_msg(j(good), len(messages), "articles.mid"))
-    result = run_batch(stages[stage_name], messages, MAX)
-    dead = {d.message.offset for d in result.dead}
+    result = run_messages(stages[stage_name], messages, MAX)
+    dead = {d.source.offset for d in result.dead}
     names = list(MALFORMED_INTERMEDIATE)
     # a field of a later stage than the one reading it is not its input (the stage computes it)
     later = {"dedup": ("dedup", "entities", "quotes"), "entities": ("entities", "quotes"), "quotes": ("quotes",)}
     applicable = {i for i, n in enumerate(names) if not n.startswith(later[stage_name])}
     assert applicable <= dead, f"{stage_name}: not dead-lettered: {[names[i] for i in applicable - dead]}"
-    assert [k for k, _ in result.outputs][-1] == b"good-after"
+    assert [o.key for o in result.outputs][-1] == b"good-after"
 
 
 def test_newsflow_run_reports_bad_lines_and_prints_the_good_ones(tmp_path):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from services.dedup.app import build_stage
 from services.dedup.index import IndexParams, cluster_id
 from services.dedup.memory_index import MemoryDedupIndex
 from services.normalize.logic import normalize_article
 from shared.core.events import ArticleCleaned, ArticleDeduplicated, ArticlePublished
 from shared.core.settings import Settings
+from shared.core.stage import StageDeps
+from shared.entrypoints.bootstrap import build_stage
 
 STORY = ("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (\u00a3600m) for the three "
          "months to December, from $639m year-earlier.\n\nThe firm, which is now one of the biggest investors "
@@ -24,7 +25,7 @@ def test_stage_shape_and_verdicts():
     closed = []
     index = MemoryDedupIndex(IndexParams())
     index.close = lambda: closed.append(True)
-    stage = build_stage(Settings(), index=index)
+    stage = build_stage("dedup", Settings(), StageDeps(dedup_index=index))
     assert stage.name == "dedup" and stage.reads is ArticleCleaned
     syndicated = ("CMSD\n0.0100\nShare this article\n\n<p>" + STORY.replace('"', "&quot;") +
                   "</p>\n\nB.Chan--ThChM")
@@ -55,13 +56,13 @@ def test_index_failure_raises_for_the_batch():
         def close(self):
             pass
 
-    stage = build_stage(Settings(), index=Down())
+    stage = build_stage("dedup", Settings(), StageDeps(dedup_index=Down()))
     with pytest.raises(ConnectionError):
         stage.process([cleaned("a", STORY)])
 
 
 def test_empty_batch():
-    assert build_stage(Settings(), index=MemoryDedupIndex()).process([]) == []
+    assert build_stage("dedup", Settings(), StageDeps(dedup_index=MemoryDedupIndex())).process([]) == []
 
 
 def test_bad_threshold_is_refused():

@@ -13,7 +13,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from services.entities.app import tokenizable
+from services.entities.logic import tokenizable
 from services.normalize import cleaning
 from services.normalize.cleaning import clean_body, html_to_text, is_signature_line, is_widget_line
 from services.normalize.logic import normalize_article

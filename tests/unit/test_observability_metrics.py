@@ -7,7 +7,7 @@ from prometheus_client import generate_latest
 from shared.adapters.observability.health import HealthState
 from shared.adapters.observability.lag import LagRefresher, compute_lag
 from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
-from shared.adapters.faust_runner import BatchResult, DeadLetter, InMessage
+from shared.core.batch import BatchResult, DeadLetter, InMessage, Output
 
 TP = namedtuple("TP", "topic partition")
 
@@ -33,10 +33,10 @@ def test_observer_counts_outputs_dead_letters_sizes_and_seconds():
     m = WorkerMetrics("dedup", process_metrics=False)
     obs = PrometheusObserver(m, clock=lambda: 1234.0)
     msgs = _messages(5)
-    result = BatchResult([(b"a0", b"{}"), (b"a1", b"{}"), (b"a2", b"{}")],
-                         [DeadLetter(msgs[3], "bad"), DeadLetter(msgs[4], "worse")])
+    result = BatchResult([Output(m, None, m.key, b"{}") for m in msgs[:3]],  # type: ignore[arg-type]
+                         [DeadLetter(msgs[3], "dedup", "bad"), DeadLetter(msgs[4], "dedup", "worse")])
     obs.batch_done("dedup", msgs, result, 0.03)
-    obs.batch_done("dedup", msgs[:1], BatchResult([(b"a0", b"{}")], []), 2.0)
+    obs.batch_done("dedup", msgs[:1], BatchResult([Output(msgs[0], None, b"a0", b"{}")], []), 2.0)  # type: ignore[arg-type]
     assert value(m, "newsflow_articles_processed_total") == 4
     assert value(m, "newsflow_articles_dead_lettered_total") == 2
     assert value(m, "newsflow_batches_total") == 2

@@ -4,7 +4,7 @@ Modules, one concern each:
 
 - `logjson`: a logging formatter writing one JSON object a line (stage, topic, partition,
   offset, article_id from `extra=`), and the logging config the worker installs;
-- `metrics`: `PrometheusObserver`, the runner's `WorkerObserver` that counts into a
+- `metrics`: `PrometheusObserver`, the runner's `BatchObserver` that counts into a
   per-worker `CollectorRegistry`;
 - `lag`: consumer lag per assigned partition, from the consumer's highwater and committed
   offsets;

@@ -1,16 +1,17 @@
 """Prometheus metrics of one worker, in its own `CollectorRegistry`.
 
-`PrometheusObserver` is the runner's `WorkerObserver`: the runner calls it after every
+`PrometheusObserver` is the runner's `BatchObserver`: the runner calls it after every
 batch, so stages stay free of metrics code. Lag gauges are set by `lag.LagRefresher`.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import time
+from typing import Callable, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import PlatformCollector, ProcessCollector
 
-from shared.adapters.faust_runner import BatchResult, InMessage, WorkerObserver
+from shared.core.batch import BatchObserver, BatchResult, InMessage
 
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 SECONDS_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -69,12 +70,10 @@ class WorkerMetrics:
         self.assigned.labels(self.stage).set(len(lags))
 
 
-class PrometheusObserver(WorkerObserver):
+class PrometheusObserver(BatchObserver):
     """Counts batches, articles, dead letters, failures and timings into `WorkerMetrics`."""
 
-    def __init__(self, metrics: WorkerMetrics, clock=None) -> None:
-        import time
-
+    def __init__(self, metrics: WorkerMetrics, clock: Callable[[], float] | None = None) -> None:
         self.metrics = metrics
         self._clock = clock or time.time
 
@@ -94,11 +93,4 @@ class PrometheusObserver(WorkerObserver):
         self.metrics.batches_failed.labels(stage, step).inc()
 
 
-def sample_value(registry: CollectorRegistry, name: str, labels: dict[str, str] | None = None) -> float | None:
-    """The current value of one sample (tests and the dashboard read metrics with it)."""
-    return registry.get_sample_value(name, labels or {})
-
-
-def metric_names(registry: CollectorRegistry) -> Iterable[str]:
-    """Names of the metric families of `registry`."""
-    return [family.name for family in registry.collect()]
+__all__ = ["WorkerMetrics", "PrometheusObserver", "BATCH_SIZE_BUCKETS", "SECONDS_BUCKETS"]

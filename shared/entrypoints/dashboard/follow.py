@@ -10,8 +10,9 @@ import threading
 
 import orjson
 
-from shared.entrypoints.dashboard.store import ArticleStore
+from shared.adapters import kafka
 from shared.core.settings import Settings
+from shared.entrypoints.dashboard.store import ArticleStore
 
 log = logging.getLogger("newsflow.dashboard")
 
@@ -40,25 +41,14 @@ class EnrichedFollower:
             self._thread.join(timeout=10)
 
     def _consumer(self):
-        from kafka import KafkaConsumer
-
-        from shared.adapters.kafka import security_config
-
-        return KafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap, group_id=None,
-                             enable_auto_commit=False, client_id="newsflow-dashboard-follow",
-                             max_partition_fetch_bytes=max(1_048_576, self.settings.max_message_bytes + 65_536),
-                             fetch_max_bytes=max(52_428_800, self.settings.max_message_bytes + 65_536),
-                             **security_config(self.settings))
+        return kafka.consumer(self.settings, "newsflow-dashboard-follow")
 
     def _assign(self, consumer) -> bool:
-        from kafka.structs import TopicPartition
-
         topic = self.settings.topics.enriched
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
+        tps = kafka.partitions_now(consumer, topic)
+        if not tps:
             self.state = f"waiting for topic {topic}"
             return False
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(tps)
         ends = consumer.end_offsets(tps)
         begins = consumer.beginning_offsets(tps)

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
 
 log = logging.getLogger("newsflow.dashboard")
@@ -80,21 +81,12 @@ class KafkaOffsets:
     """Reads the stages' committed offsets (admin) and their input topics' end offsets (consumer)."""
 
     def __init__(self, settings: Settings) -> None:
-        from kafka import KafkaAdminClient, KafkaConsumer
-
-        from shared.adapters.kafka import security_config
-
         self.settings = settings
-        sec = security_config(settings)
-        self._admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-dashboard",
-                                       **sec)
-        self._consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
-                                       enable_auto_commit=False, client_id="newsflow-dashboard-offsets", **sec)
+        self._admin = kafka.admin_client(settings, "newsflow-dashboard")
+        self._consumer = kafka.consumer(settings, "newsflow-dashboard-offsets")
 
     def _partitions(self, topic: str):
-        from kafka.structs import TopicPartition
-
-        return [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
+        return kafka.partitions_now(self._consumer, topic)
 
     def read(self) -> tuple[dict[str, StageReading], int]:
         """{stage: reading} and the dead-letter topic's message count (end minus beginning offsets)."""
