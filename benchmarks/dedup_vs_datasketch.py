@@ -34,7 +34,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(REPO), str(HERE), str(REPO / "tests" / "integration")]
 
-import numpy as np  # noqa: E402
 import redis  # noqa: E402
 from datasketch import MinHash, MinHashLSH  # noqa: E402
 
@@ -91,7 +90,7 @@ def run_ours(url: str, texts, batch: int, threshold: float) -> dict:
     rts = ROUND_TRIPS[0] - rt0
     mem = used_memory(client) - mem0
     n = len(texts)
-    keys = {kind: 0 for kind in ("a", "x", "b")}
+    keys = dict.fromkeys(("a", "x", "b"), 0)
     for key in client.scan_iter(match=index.prefix + b"*", count=1000):
         keys[key[len(index.prefix):len(index.prefix) + 1].decode()] += 1
     index.close()

@@ -86,7 +86,7 @@ class MemoryDedupIndex:
                 self._touch(self._buckets, band)
             return make_verdict("d", original.root, NUM_PERM)
 
-        best, best_root = -1, None
+        best, best_root = -1, article_id  # best_root is read only when a match was found
         seen: dict[str, bool] = {}
         live_per_band: list[list[str]] = []
         for band in fp.bands:

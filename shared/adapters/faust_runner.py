@@ -104,7 +104,7 @@ class StageWorker:
             broker_commit_interval=1.0,
             stream_buffer_maxsize=max(4096, s.batch_size * 4),
         )
-        app.transport.Producer = IdempotentProducer  # before faust creates its producer, at start-up
+        app.transport.Producer = IdempotentProducer  # type: ignore[misc]  # before faust creates its producer, at start-up
         source = app.topic(self.input_topic, key_type=bytes, value_type=bytes,
                            key_serializer="raw", value_serializer="raw")
         sink = app.topic(self.output_topic, key_serializer="raw", value_serializer="raw")

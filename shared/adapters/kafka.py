@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -210,7 +209,7 @@ def wait_for_group(settings: Settings, group: str, topic: str, members: int, tim
                    alive=lambda: True) -> list[set[int]]:
     """Block until `group` is Stable with `members` members that all hold partitions of `topic`."""
     deadline = time.monotonic() + timeout_s
-    state, parts = "", []
+    state, parts = "", []  # type: tuple[str, list[set[int]]]
     while time.monotonic() < deadline:
         try:
             state, parts = group_assignments(settings, group, topic)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 STAGES = ("normalize", "dedup", "entities", "quotes")
 
@@ -94,7 +94,7 @@ class Settings:
         """Read NEWSFLOW_* variables; unset ones keep their defaults."""
         env = os.environ if environ is None else environ
         base = cls()
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name == "topics":
                 continue

@@ -32,7 +32,7 @@ class Stage(Generic[In, Out]):
 
     name: str
     reads: type
-    process: Callable[[Sequence[In]], list[Out | Rejected]]
+    process: Callable[[Sequence[In]], Sequence[Out | Rejected]]
     close: Callable[[], None] = lambda: None
 
 

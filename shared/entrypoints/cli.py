@@ -5,7 +5,6 @@ import argparse
 import logging
 import os
 import sys
-import time
 from typing import Sequence
 
 import orjson
@@ -194,6 +193,10 @@ def cmd_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _to_stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Measure the pipeline against bare spaCy NER (ratios within one run) and print the figures."""
     from pathlib import Path
@@ -206,7 +209,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sys.stderr.write(f"newsflow bench: corpus {corpus} not found (pass --corpus)\n")
         return 2
     results = run_bench(parts, args.articles, args.repeat, _settings(args), corpus=corpus,
-                        latency_articles=args.latency_articles, report=lambda line: sys.stderr.write(line + "\n"),
+                        latency_articles=args.latency_articles, report=_to_stderr,
                         scaling_trials=args.scaling_trials)
     if args.json:
         sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -8,7 +8,6 @@ without it events pass from stage to stage in memory.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Iterable, Iterator, Sequence
 
 from shared.core.batch import DeadLetter, decode_batch, encode_batch, process_batch
@@ -75,7 +74,7 @@ class Pipeline:
 def _with_item(result: ArticleCleaned | DeadLetter[int], items: Sequence[InputItem]
                ) -> ArticleCleaned | DeadLetter[InputItem]:
     if isinstance(result, DeadLetter):
-        return replace(result, source=items[result.source])  # type: ignore[arg-type]
+        return DeadLetter(items[result.source], result.stage, result.reason)
     return result
 
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Score enriched articles against a gold file (a copy of the project owners' eval/score.py, kept unchanged
-so `newsflow eval` works from a clone; the original beside the repo is what we are measured with).
+"""Score enriched articles against a gold file.
+
+(The project owners' eval/score.py, kept unchanged below this docstring so that `newsflow eval`
+works from a clone; tests/unit/test_scoring_copy.py fails when the two differ.)
 
 Usage:
     score.py GOLD.jsonl PRED.jsonl [--json]
@@ -9,6 +11,8 @@ GOLD.jsonl, one article a line:
     {"id": "...",
      "quotes": [{"text": "...", "speaker": "Tony Blair" | null, "kind": "direct" | "partial"}],
      "ignore_quotes": ["text in quotation marks that is not attributed speech"],
+     "indirect": [{"text": "what was reported, without quotation marks", "speaker": ...}],   (optional)
+     "ignore_indirect": ["other attributed content: beliefs, intentions"],                (optional)
      "entities": {"PERSON": [...], "ORG": [...], "LOC": [...]},
      "duplicate_of": "id of an earlier article" | null}      (optional)
 
@@ -17,10 +21,14 @@ Read from each event: "id"; "quotes": [{"text", "speaker"}]; "entities": [{"name
 "dedup": {"duplicate_of"}.
 
 Quotes: one quote is one span between a pair of quotation marks; a quote interrupted by
-'he said' is two quotes. A predicted quote matches a gold quote when their word overlap
+'he said' is two quotes. Predicted quotes of kind "indirect" (reported speech: 'X said
+that ...') are kept apart: they are scored against the gold's "indirect" list, where a
+gold file has one, and never count against direct quotes. A predicted quote matches a gold quote when their word overlap
 (token F1) is at least 0.5. The speaker is right when the names agree after honorifics
 are dropped, or when one name's words contain the other's and the last word agrees
-("Blair" / "Mr Blair" / "Tony Blair"), or, for unnamed speakers, when word overlap is >= 0.5.
+("Blair" / "Mr Blair" / "Tony Blair"), or, for unnamed speakers, when word overlap is >= 0.67.
+A gold speaker with an apposition or affiliation ("Chris Low at FTN Financial", "Kelly, a
+retired astronaut,") also matches by its core ("Chris Low", "Kelly").
 
 Entities: the set of distinct names per group (PERSON; ORG; LOC = GPE, LOC, FAC) per
 article. strict: same normalised name. lenient: same last word (PERSON) or one name's
@@ -85,9 +93,24 @@ def name_tokens(s: str | None) -> list[str]:
     return core or toks
 
 
+def gold_speaker_forms(gold: str) -> list[str]:
+    """The gold speaker as written, and its core when it carries an apposition or an
+    affiliation: "Chris Low at FTN Financial", "Steger, now a professor at ..." -> "Chris Low", "Steger"."""
+    forms = [gold]
+    for part in re.split(r",|\(|\)", gold):
+        part = re.split(r"\s(?:at|of|from|for|with|who|in)\s", part.strip())[0].strip()
+        if part and part not in forms:
+            forms.append(part)
+    return forms
+
+
 def speaker_match(pred: str | None, gold: str | None) -> bool:
     if not pred or not gold:
         return False
+    return any(_speaker_match(pred, form) for form in gold_speaker_forms(gold))
+
+
+def _speaker_match(pred: str, gold: str) -> bool:
     p, g = name_tokens(pred), name_tokens(gold)
     if not p or not g:
         return False
@@ -138,6 +161,8 @@ def score_quotes(gold: dict, pred: dict, acc: dict, details: list) -> None:
     ignore = [tokens(t) for t in gold.get("ignore_quotes", [])]
     pq = []
     for q in pred.get("quotes") or []:
+        if q.get("kind") == "indirect":
+            continue
         t = tokens(q.get("text"))
         if not t:
             continue
@@ -182,6 +207,34 @@ def score_quotes(gold: dict, pred: dict, acc: dict, details: list) -> None:
     for pi, p in enumerate(pq):
         if pi not in pm:
             details.append({"id": gold["id"], "extra": (p.get("text") or "")[:80]})
+
+
+def score_indirect(gold: dict, pred: dict, acc: dict) -> None:
+    gq = [q for q in gold.get("indirect", []) if tokens(q.get("text"))]
+    ignore = [tokens(t) for t in gold.get("ignore_indirect", [])]
+    pq = [q for q in pred.get("quotes") or [] if q.get("kind") == "indirect" and tokens(q.get("text"))]
+
+    def near(q: dict, texts: list[list[str]]) -> bool:
+        return any(token_f1(tokens(q["text"]), t) >= 0.5 for t in texts)
+
+    # a prediction that matches only other attributed content (a belief, a quoted claim) is left out
+    pq = [q for q in pq if near(q, [tokens(g["text"]) for g in gq]) or not near(q, ignore)]
+    pairs = sorted(((token_f1(tokens(g["text"]), tokens(p["text"])), gi, pi)
+                    for gi, g in enumerate(gq) for pi, p in enumerate(pq)), reverse=True)
+    gm, pm = {}, {}
+    for f, gi, pi in pairs:
+        if f < 0.5 or gi in gm or pi in pm:
+            continue
+        gm[gi], pm[pi] = pi, gi
+    acc["i_tp"] += len(gm)
+    acc["i_fp"] += len(pq) - len(pm)
+    acc["i_fn"] += len(gq) - len(gm)
+    for gi, g in enumerate(gq):
+        ok = gi in gm and (g.get("speaker") is None or speaker_match(pq[gm[gi]].get("speaker"), g["speaker"]))
+        acc["ie_tp" if ok else "ie_fn"] += 1
+        if gi in gm and not ok:
+            acc["ie_fp"] += 1
+    acc["ie_fp"] += len(pq) - len(pm)
 
 
 def score_entities(gold: dict, pred: dict, acc: dict) -> None:
@@ -247,6 +300,8 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         p = pred.get(gid, {})
         if "quotes" in g:
             score_quotes(g, p, acc, details)
+        if "indirect" in g:
+            score_indirect(g, p, acc)
         if "entities" in g:
             score_entities(g, p, acc)
     result = {
@@ -258,6 +313,9 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> dict:
         "entities_strict": prf(acc["ent_strict_tp"], acc["ent_strict_fp"], acc["ent_strict_fn"]),
         "entities_lenient": prf(acc["ent_lenient_tp"], acc["ent_lenient_fp"], acc["ent_lenient_fn"]),
     }
+    if any("indirect" in g for g in gold.values()):
+        result["indirect"] = prf(acc["i_tp"], acc["i_fp"], acc["i_fn"])
+        result["indirect_with_speaker"] = prf(acc["ie_tp"], acc["ie_fp"], acc["ie_fn"])
     if any("duplicate_of" in g for g in gold.values()):
         ids = list(gold)
         gp = clusters({i: gold[i].get("duplicate_of") for i in ids}, ids)

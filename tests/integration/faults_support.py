@@ -1,4 +1,4 @@
-"""Helpers of the fault-injection tests (tests/integration/test_faults_*.py): corpus, watchers, checks.
+"""Helpers of the fault-injection tests (tests/integration/test_faults_*.py): articles, watchers, checks.
 
 Not a test module. `TopicWatcher` reads topics incrementally from the beginning with
 kafka-python (no group, no commits), so a test can wait for progress without re-reading.
@@ -12,27 +12,17 @@ from pathlib import Path
 from typing import Iterable
 
 import orjson
-import pytest
 from kafka.structs import TopicPartition
 
-from conftest import SHARED_DIR
+from data import news_corpus
 from shared.adapters.kafka import Publisher, consumer
 from shared.core.settings import Settings
 
-BBC = SHARED_DIR / "corpora" / "bbc.jsonl"
 
 
-def bbc_articles(n: int, tag: str) -> list[dict]:
-    """`n` BBC articles (cycled if needed) with ids unique to this test; skip when the corpus is absent."""
-    if not BBC.exists():
-        pytest.skip(f"BBC corpus not found at {BBC} (expected beside the repo in ../shared/corpora)")
-    rows = [orjson.loads(line) for line in BBC.read_bytes().splitlines() if line.strip()]
-    out = []
-    for i in range(n):
-        row = dict(rows[i % len(rows)])
-        row["id"] = f"{tag}-{i:05d}-{row.get('id', 'x')}"
-        out.append(row)
-    return out
+def corpus_articles(n: int, tag: str) -> list[dict]:
+    """`n` distinct generated news articles of BBC length (tests/data/news_corpus.py), ids unique to `tag`."""
+    return news_corpus.articles(n, tag)
 
 
 class TopicWatcher:

@@ -233,7 +233,7 @@ def test_concurrent_workers_agree_on_one_cluster_and_one_first_seen(dedup_redis_
     # an id delivered to every worker at once got one verdict
     assert all(len(vs) == 1 for vs in by_id.values())
     for s, rows in by_story.items():
-        verdicts = {aid: v for aid, v in rows}
+        verdicts = dict(rows)
         roots = {v.duplicate_of or aid for aid, v in verdicts.items()}
         assert len(roots) == 1, f"story {s} split: {roots}"
         (root,) = roots

@@ -16,7 +16,7 @@ from kafka import KafkaProducer
 
 from bad_inputs import BAD_INPUTS, GOOD
 from conftest import isolated_settings
-from faults_support import TopicWatcher, bbc_articles, header, wait_group_stable
+from faults_support import TopicWatcher, corpus_articles, header, wait_group_stable
 from shared.entrypoints.bootstrap import build_pipeline
 from shared.entrypoints.inputs import InputItem
 from shared.adapters.kafka import Publisher, admin_client, ensure_topics, producer
@@ -91,7 +91,7 @@ def test_a_huge_article_keeps_its_worker_in_the_group_and_the_partition_flowing(
     for s in STAGES:
         wait_group_stable(settings, s, 1, watch=running.values())
     members_before = {s: _members(settings, s) for s in STAGES}
-    corpus = bbc_articles(700, "huge")
+    corpus = corpus_articles(700, "huge")
     body = "\n\n".join(a["body"] for a in corpus)
     body = body[: settings.max_body_chars - 1000]  # just under the configurable maximum
     huge = {"id": "huge-1", "title": "Everything at once", "body": body}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import isolated_settings
-from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable
+from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable
 from shared.adapters.kafka import ensure_topics, wait_for_broker
 from shared.core.settings import STAGES
 
@@ -33,7 +33,7 @@ def test_broker_kill_9_and_restart_mid_stream_loses_nothing(stack, tmp_path, wor
     running = [workers(s, settings) for s in STAGES]
     for s in STAGES:
         wait_group_stable(settings, s, 1, watch=running)
-    articles = bbc_articles(600, "broker")
+    articles = corpus_articles(600, "broker")
     ids = {a["id"] for a in articles}
     watcher = TopicWatcher(settings, [t.clean, t.deduped, t.entities, t.enriched])
     publisher = PacedPublisher(settings, articles, per_second=40)
@@ -62,7 +62,7 @@ def test_redis_kill_9_and_restart_under_dedup_keeps_every_verdict(stack, tmp_pat
     running = [workers("normalize", settings), workers("dedup", settings)]
     for s in ("normalize", "dedup"):
         wait_group_stable(settings, s, 1, watch=running)
-    originals = bbc_articles(500, "redis")
+    originals = corpus_articles(500, "redis")
     # a copy (new id, same text) of every 5th original, published well after it
     copies = [{**a, "id": a["id"] + "-copy"} for a in originals[::5]]
     stream = originals[:250] + copies[:25] + originals[250:] + copies[25:]

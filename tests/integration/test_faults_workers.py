@@ -1,6 +1,6 @@
 """Worker crashes and graceful stops on the real stack: nothing is lost, repeats are identical.
 
-kill -9 of one worker of every stage while 2,000 BBC articles flow, then a restart: every
+kill -9 of one worker of every stage while 2,000 generated articles flow, then a restart: every
 id reaches articles.enriched; an article delivered twice carries identical enrichment
 and dedup verdict. SIGTERM: the worker finishes its batch, produces, commits and leaves
 the group, so its successor neither loses nor repeats anything.
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import isolated_settings
 from faults_support import (
-    PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable,
+    PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable,
 )
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.settings import STAGES
@@ -29,7 +29,7 @@ def test_kill_9_of_each_stage_mid_stream_loses_nothing_and_repeats_are_identical
     running = {s: workers(s, settings) for s in STAGES}
     for s in STAGES:
         wait_group_stable(settings, s, 1, watch=running.values())
-    articles = bbc_articles(N, "kill9")
+    articles = corpus_articles(N, "kill9")
     ids = {a["id"] for a in articles}
     watcher = TopicWatcher(settings, [t.clean, t.deduped, t.entities, t.enriched, t.dlq])
     publisher = PacedPublisher(settings, articles, per_second=60)
@@ -77,7 +77,7 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
     from shared.core.codec import dumps
     from shared.entrypoints.inputs import InputItem
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
-    articles = bbc_articles(400, "sigterm")
+    articles = corpus_articles(400, "sigterm")
     events = pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
     with Publisher(settings, topic=t.deduped) as pub:
         pub.publish_many(dumps(_as_dict(e)) for e in events)

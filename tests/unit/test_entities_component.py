@@ -1,6 +1,5 @@
 """The newsflow_entity_fixes component on spacy.blank('en') with hand-set entities."""
 import spacy
-from spacy.tokens import Span
 
 import services.entities.component  # noqa: F401
 from services.entities.component import COMPONENT_NAME

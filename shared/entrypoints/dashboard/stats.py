@@ -32,8 +32,8 @@ class StageSeries:
 
     def __init__(self, stages=STAGES, points: int = 150) -> None:
         self.stages = tuple(stages)
-        self.throughput = {s: deque(maxlen=points) for s in self.stages}
-        self.lag = {s: deque(maxlen=points) for s in self.stages}
+        self.throughput: dict[str, deque[tuple[float, float]]] = {s: deque(maxlen=points) for s in self.stages}
+        self.lag: dict[str, deque[tuple[float, float]]] = {s: deque(maxlen=points) for s in self.stages}
         self._last: dict[str, tuple[float, int]] = {}
         self.latest: dict[str, StageReading] = {}
         self.dead_letters = 0
