@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 OPENERS = "\u201c\u201e\u00ab"
 CLOSERS = "\u201d\u00bb"
-STRAIGHT = '"'
 _MARK = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _BEFORE_OPEN = set(" \t\n([{/:\u2014\u2013-")
 _AFTER_CLOSE = set(" \t\n,.;:!?)]}\u2014\u2013-'\u2019")

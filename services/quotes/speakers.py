@@ -21,10 +21,6 @@ quipped boasted boasts complained complains conclude concluded concludes emphasi
 smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
 warn claim argue explain admit
 """.split())
-# Verbs that attribute a partial quote inside the writer's sentence but need a closer look.
-WEAK_CUES = frozenset({"called", "calls", "described", "describes", "labelled", "labeled", "dubbed", "branded",
-                       "hailed", "hails", "praised", "condemned", "criticised", "criticized", "accused"})
-PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "we": "p", "i": None}
 _CLAUSE_OPENERS = frozenset({"and", "but", "however", "meanwhile", "yet", "so", "also", "while", "although",
                              "though", "because", "as", "then", "now", "later", "earlier", "instead", "indeed"})
 _WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")

@@ -56,3 +56,6 @@ def encode(event: ArticleCleaned) -> bytes:
 def dumps(obj: Any) -> bytes:
     """UTF-8 JSON bytes of any JSON-able value."""
     return orjson.dumps(obj)
+
+
+__all__ = ["MAX_DEPTH", "loads", "decode_raw", "encode", "dumps"]

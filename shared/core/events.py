@@ -3,7 +3,8 @@
 Each stage reads one event type and returns the next; every later event carries all
 fields of the earlier ones, so a consumer of any topic sees the whole article so far.
 On the wire an event is one JSON object (see `shared.core.codec`); the enriched event's
-layout is the contract in DESIGN.md and `shared/schema/article_enriched.schema.json`.
+layout is the contract in `shared/schema/article_enriched.schema.json`, described in the
+README ("The enriched event") and docs/architecture.md.
 """
 from __future__ import annotations
 
@@ -282,3 +283,8 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
     if values["schema_version"] > SCHEMA_VERSION:
         raise InvalidEvent(f"schema_version {values['schema_version']} is newer than this worker's {SCHEMA_VERSION}")
     return cls(**{k: v for k, v in values.items() if k in names})
+
+
+__all__ = ["SCHEMA_VERSION", "InvalidEvent", "Mention", "Entity", "Quote", "DedupVerdict", "ArticlePublished",
+           "ArticleCleaned", "ArticleDeduplicated", "EntitiesExtracted", "ArticleEnriched", "promote", "with_trace",
+           "to_dict", "from_dict"]

@@ -118,3 +118,6 @@ class Settings:
             for f in fields(Topics) if f"NEWSFLOW_TOPIC_{f.name.upper()}" in env
         }
         return cls(topics=Topics(**topic_values), **values)
+
+
+__all__ = ["STAGES", "Topics", "Settings"]

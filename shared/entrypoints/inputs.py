@@ -90,3 +90,6 @@ def read_inputs(paths: Iterable[str], stdin=None) -> Iterator[InputItem]:
         for f in files:
             data = f.read_bytes()
             yield from _items_of(data, str(f), _kind_of(f, data))
+
+
+__all__ = ["ARTICLE_SUFFIXES", "InputItem", "read_inputs"]

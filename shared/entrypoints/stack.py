@@ -336,14 +336,6 @@ class LocalStack:
         """Stop Redis (SIGTERM: it writes its append-only file and exits)."""
         return _stop_pid(self.redis_pid)
 
-    def restart_redis(self, kill: bool = False) -> None:
-        """Stop (or SIGKILL) and start Redis on the same port and data directory."""
-        if kill:
-            self.kill_redis()
-        else:
-            self.stop_redis()
-        self.start_redis()
-
     def kill_redis(self) -> None:
         """SIGKILL Redis, as a crash would."""
         _kill_pid(self.redis_pid)
