@@ -6,44 +6,40 @@ last `max_articles` messages, so a dashboard opened late still shows recent arti
 from __future__ import annotations
 
 import logging
-import threading
+from typing import Any
 
 import orjson
 
 from shared.adapters import kafka
 from shared.core.settings import Settings
+from shared.entrypoints.dashboard.loop import ClientLoop
 from shared.entrypoints.dashboard.store import ArticleStore
 
 log = logging.getLogger("newsflow.dashboard")
 
 
-class EnrichedFollower:
+class EnrichedFollower(ClientLoop):
     """Follows `settings.topics.enriched` in a daemon thread until `stop()`."""
 
+    what = "following the enriched topic"
+
     def __init__(self, settings: Settings, store: ArticleStore, wait_s: float = 1.0) -> None:
+        super().__init__("newsflow-dashboard-follow", wait_s)
         self.settings = settings
         self.store = store
         self.wait_s = wait_s
         self.state = "starting"
-        self.error: str | None = None
         self.bad_messages = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="newsflow-dashboard-follow", daemon=True)
 
-    def start(self) -> None:
-        """Start following."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop following and wait for the thread."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    def _consumer(self):
+    def open_client(self) -> Any:
+        """A consumer without a group, assigned later."""
         return kafka.consumer(self.settings, "newsflow-dashboard-follow")
 
-    def _assign(self, consumer) -> bool:
+    def failed(self, error: str) -> None:
+        """A new consumer is made at the next turn."""
+        self.state = "reconnecting"
+
+    def _assign(self, consumer: Any) -> bool:
         topic = self.settings.topics.enriched
         tps = kafka.partitions_now(consumer, topic)
         if not tps:
@@ -59,33 +55,15 @@ class EnrichedFollower:
         log.info("following %s (%d partitions)", topic, len(tps), extra={"topic": topic})
         return True
 
-    def _run(self) -> None:
-        consumer = None
-        while not self._stop.is_set():
-            try:
-                if consumer is None:
-                    consumer = self._consumer()
-                if self.state != "following" and not self._assign(consumer):
-                    self._stop.wait(self.wait_s)
-                    continue
-                batches = consumer.poll(timeout_ms=int(self.wait_s * 1000))
-                for records in batches.values():
-                    for rec in records:
-                        self._add(rec)
-                self.error = None
-            except Exception as err:  # noqa: BLE001 - shown on the page; retried with a new consumer
-                self.error = f"{type(err).__name__}: {err}"
-                self.state = "reconnecting"
-                log.warning("following the enriched topic failed: %s", self.error)
-                if consumer is not None:
-                    try:
-                        consumer.close()
-                    except Exception:  # noqa: BLE001
-                        pass
-                    consumer = None
-                self._stop.wait(self.wait_s)
-        if consumer is not None:
-            consumer.close()
+    def step(self, consumer: Any) -> float:
+        """Assign the topic's partitions once it exists, then add what a poll brings to the store."""
+        if self.state != "following" and not self._assign(consumer):
+            return self.wait_s
+        batches = consumer.poll(timeout_ms=int(self.wait_s * 1000))
+        for records in batches.values():
+            for rec in records:
+                self._add(rec)
+        return 0.0
 
     def _add(self, rec) -> None:
         try:

@@ -5,7 +5,6 @@ reads the broker; `StatsPoller` runs the reading in a thread every `dashboard_po
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import deque
@@ -14,9 +13,7 @@ from typing import Callable, Mapping
 
 from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
-
-log = logging.getLogger("newsflow.dashboard")
-
+from shared.entrypoints.dashboard.loop import ClientLoop
 
 @dataclass(frozen=True)
 class StageReading:
@@ -117,47 +114,25 @@ class KafkaOffsets:
         self._admin.close()
 
 
-class StatsPoller:
+class StatsPoller(ClientLoop):
     """A daemon thread that adds a reading to `series` every `interval_s` until `stop()`."""
+
+    what = "stage stats poll"
 
     def __init__(self, series: StageSeries, source_factory: Callable[[], KafkaOffsets], interval_s: float,
                  clock: Callable[[], float] = time.time) -> None:
+        super().__init__("newsflow-dashboard-stats", interval_s)
         self.series = series
         self.source_factory = source_factory
         self.interval_s = interval_s
         self.clock = clock
-        self.error: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="newsflow-dashboard-stats", daemon=True)
 
-    def start(self) -> None:
-        """Start polling."""
-        self._thread.start()
+    def open_client(self) -> KafkaOffsets:
+        """A new offsets reader."""
+        return self.source_factory()
 
-    def _run(self) -> None:
-        source = None
-        while not self._stop.is_set():
-            try:
-                if source is None:
-                    source = self.source_factory()
-                readings, dead = source.read()
-                self.series.add(self.clock(), readings, dead)
-                self.error = None
-            except Exception as err:  # noqa: BLE001 - the page shows the error; the next poll retries
-                self.error = f"{type(err).__name__}: {err}"
-                log.warning("stage stats poll failed: %s", self.error)
-                if source is not None:
-                    try:
-                        source.close()
-                    except Exception:  # noqa: BLE001
-                        pass
-                    source = None
-            self._stop.wait(self.interval_s)
-        if source is not None:
-            source.close()
-
-    def stop(self) -> None:
-        """Stop polling and wait for the thread."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
+    def step(self, source: KafkaOffsets) -> float:
+        """One reading into the series."""
+        readings, dead = source.read()
+        self.series.add(self.clock(), readings, dead)
+        return self.interval_s
