@@ -67,12 +67,10 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def _bare_nlp(model: str) -> Any:
-    """Bare spaCy with only what `ner` needs (what the entities stage loads, without its fixes)."""
-    import spacy
+    """Bare spaCy with only what `ner` needs: what the entities stage loads, before it adds its fixes."""
+    from services.entities.app import load_model
 
-    from services.entities.app import NOT_NEEDED_FOR_NER
-
-    return spacy.load(model, exclude=list(NOT_NEEDED_FOR_NER))
+    return load_model(model)
 
 
 def bare_ner(texts: list[str], model: str, batch_size: int = 64) -> int:
