@@ -325,8 +325,8 @@ def bench_scaling(articles: list[dict], settings: Settings, workdir: Path, trial
         per_trial.append(trial)
     return {"articles": len(payload), "batch_size": batch, "window": "20%-80% of outputs, summed end offsets",
             "trials": per_trial, "speedup": round(statistics.median(t["speedup"] for t in per_trial), 3),
-            "workers_1_articles_per_s": statistics.median(t["workers_1_articles_per_s"] for t in per_trial),
-            "workers_2_articles_per_s": statistics.median(t["workers_2_articles_per_s"] for t in per_trial)}
+            "workers_1_articles_per_s": round(statistics.median(t["workers_1_articles_per_s"] for t in per_trial), 1),
+            "workers_2_articles_per_s": round(statistics.median(t["workers_2_articles_per_s"] for t in per_trial), 1)}
 
 
 def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus: Path = DEFAULT_CORPUS,
