@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS, COUNTRIES, COURTESY, ORG_AFTER, ORG_POSSESSED, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
 )
-from shared.lexicon.names import FEMALE, MALE
+from shared.lexicon.names import is_common_given_name
 
 COMPONENT_NAME = "newsflow_entity_fixes"
 _PARTY_FIRST_WORDS = frozenset(p.split()[0] for p in PARTIES)
@@ -223,7 +223,7 @@ def fix_label(span: Span, sporty: bool = False) -> str:
             and nxt.isalpha() and nxt.islower() and words[0] not in COUNTRIES:
         return "NORP"
     if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and len(words) == 2 \
-            and (words[0] in MALE or words[0] in FEMALE) and span[1].is_title \
+            and is_common_given_name(words[0]) and span[1].is_title \
             and words[1] not in ORG_HEADS and words[1] not in PLACE_HEADS:
         return "PERSON"
     if label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC") and nxt in REGION_WORDS \
@@ -270,7 +270,7 @@ def context_label(span: Span) -> str | None:
     if span[0].lower_.rstrip(".") in COURTESY and len(span) > 1 or \
             prev is not None and prev.lower_.rstrip(".") in COURTESY and prev.is_title:
         return "PERSON"
-    if span[0].lower_ in MALE or span[0].lower_ in FEMALE or span.text.lower() in COUNTRIES \
+    if is_common_given_name(span[0].lower_) or span.text.lower() in COUNTRIES \
             or span.label_ == "NORP":  # "a European consortium": an adjective, not a name
         return None
     nxt = [t for t in doc[span.end:span.end + 3]]

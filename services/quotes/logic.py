@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
+from services.quotes.reported import find_reported
 from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
     CUES, after_quote, before_quote, sentence_start, subject_of_sentence, words,
@@ -55,10 +56,9 @@ def _kind(text: str, span: QuoteSpan, floor: int) -> str:
 
 
 def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
-    """Every reported-speech quote in `text`, with its speaker resolved against `entities`."""
-    spans = [s for s in pair_quotes(text) if not is_not_speech(text, s)]
-    if not spans:
-        return []
+    """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`."""
+    all_spans = pair_quotes(text)
+    spans = [s for s in all_spans if not is_not_speech(text, s)]
     resolver = Resolver(text, entities, [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1)
                                          for s in spans])
     paras = paragraphs(text)
@@ -102,6 +102,19 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
             prev_para = p
         out.append(Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label,
                          cue=cue, kind=kind))
+    out.extend(reported_speech(text, resolver, all_spans))
+    out.sort(key=lambda q: q.start)
+    return out
+
+
+def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> list[Quote]:
+    """Quotes of kind "indirect": reported clauses outside quotation marks, with their speakers."""
+    quoted = [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in spans]
+    out = []
+    for r in find_reported(text, quoted):
+        speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
+        out.append(Quote(text=text[r.start:r.end], start=r.start, end=r.end, speaker=speaker, speaker_label=label,
+                         cue=r.cue, kind="indirect"))
     return out
 
 

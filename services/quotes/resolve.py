@@ -9,14 +9,14 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from shared.lexicon.names import gender_of_first_name
+from shared.lexicon.names import first_name_gender
+from shared.lexicon.titles import FEMALE_TITLES as _FEMALE_TITLES
+from shared.lexicon.titles import MALE_TITLES as _MALE_TITLES
+from shared.lexicon.titles import TITLES
 from services.quotes.speakers import CUES, sentence_start
 from shared.core.events import Entity
 
-_MALE_TITLES = frozenset({"mr", "sir", "lord", "prince", "king", "duke", "father", "brother"})
-_FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "lady", "dame", "princess", "queen", "duchess", "sister"})
-HONORIFICS = _MALE_TITLES | _FEMALE_TITLES | {"dr", "prof", "professor", "president", "minister", "chancellor",
-                                              "secretary", "gen", "general", "judge", "pope", "rev"}
+HONORIFICS = TITLES | _MALE_TITLES | _FEMALE_TITLES
 DETERMINERS = frozenset({"a", "an", "the", "one", "another", "its", "his", "her", "their"})
 # Speakers a reporter leaves unnamed on purpose: kept as the description.
 UNNAMED_HEADS = frozenset("""
@@ -81,9 +81,9 @@ class Resolver:
             if m.label != "PERSON":
                 continue
             v = votes.setdefault(m.name, {"m": 0, "f": 0})
-            g = gender_of_first_name(m.name.split()[0]) if m.name.split() else None
+            g, sure = first_name_gender(m.name.split()[0]) if m.name.split() else (None, False)
             if g:
-                v[g] += 3
+                v[g] += 3 if sure else 1  # 'mostly male' names yield to the pronouns the article uses
             before = low[max(0, m.start - 12):m.start].split()
             if before:
                 t = before[-1].lower().rstrip(".")

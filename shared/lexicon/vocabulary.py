@@ -1,22 +1,13 @@
-"""Small word lists a news editor would write down: countries, parties, name parts, head nouns.
+"""Small word lists a news editor would write down: parties, name parts, head nouns.
 
-They are general English/news knowledge, not taken from any evaluation set.
+They are general English/news knowledge, not taken from any evaluation set; countries
+come from pycountry (`shared.lexicon.places`).
 """
 from __future__ import annotations
 
-COUNTRIES = frozenset(name.strip() for name in """
-afghanistan, albania, algeria, argentina, armenia, australia, austria, azerbaijan, bangladesh, belarus,
-belgium, bolivia, bosnia, brazil, britain, bulgaria, cambodia, cameroon, canada, chile, china, colombia,
-croatia, cuba, cyprus, czech republic, denmark, ecuador, egypt, england, estonia, ethiopia, fiji, finland,
-france, georgia, germany, ghana, greece, holland, hungary, iceland, india, indonesia, iran, iraq, ireland,
-israel, italy, ivory coast, jamaica, japan, jordan, kenya, kuwait, latvia, lebanon, libya, lithuania,
-luxembourg, malaysia, mexico, moldova, morocco, namibia, nepal, netherlands, new zealand, nigeria,
-north korea, northern ireland, norway, pakistan, paraguay, peru, philippines, poland, portugal, qatar,
-romania, russia, samoa, saudi arabia, scotland, senegal, serbia, singapore, slovakia, slovenia,
-south africa, south korea, spain, sri lanka, sudan, sweden, switzerland, syria, taiwan, thailand, tonga,
-tunisia, turkey, uganda, ukraine, united kingdom, united states, uruguay, usa, us, uk, venezuela,
-vietnam, wales, yemen, zambia, zimbabwe
-""".replace("\n", " ").split(","))
+from shared.lexicon import places
+
+COUNTRIES = places.COUNTRIES  # pycountry's names and their everyday forms
 
 # A sports report names national teams after their countries ("England beat Wales").
 SPORT_WORDS = frozenset("""
