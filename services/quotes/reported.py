@@ -244,8 +244,11 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
     end = ws[j - 1][2]
     if joined:  # the subject of the sentence: its first noun phrase
         end = ws[first][2]
-        for w, a, b in ws[first + 1:j]:
-            if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w.lower() not in ("of", "for", "the"):
+        for n in range(first + 1, j):
+            w, a, b = ws[n]
+            joins = w == "and" and n + 1 < j and ws[n + 1][0][:1].isupper()  # 'The Greens and the Reds'
+            if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w not in ("of", "for", "the") \
+                    and not joins:
                 break
             end = b
     if first >= j or j - first > MAX_SUBJECT_WORDS:
@@ -270,8 +273,8 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
         if nxt in _NOT_STATEMENT and not (nxt in _TIME_OR_PLACE and j is not None):
             continue
         subj = subject_span(text, ws, k, s)
-        if subj is None or any(c in text[subj[0]:subj[1]] for c in _QUOTE_CHARS):
-            continue
+        if subj is None or quoted.share(subj[0], ws[k][1]) > 0 or any(c in text[subj[0]:ws[k][1]] for c in _QUOTE_CHARS):
+            continue  # '"...," said X': the words before the verb are a quote, not its subject
         if j is not None:
             begin = rest[j][2]
         elif cue not in BARE_CLAUSE:
@@ -305,11 +308,16 @@ def _that_within(text: str, rest: list[tuple[str, int, int]]) -> int | None:
 
 
 def _before_next_quote(text: str, lo: int, hi: int) -> int:
-    """A clause that runs into a quoted sentence ('..., adding: "...') stops before it."""
+    """The clause without what follows it in the sentence: a quoted sentence ('..., adding: "...'),
+    a second speech verb of the speaker ('... and added'), a clause after a semicolon."""
     for mark in (": \u201c", ': "', ", adding", "; "):
         k = text.find(mark, lo, hi)
         if k != -1:
             hi = k
+    ws = words(text, lo, hi)
+    for n in range(1, len(ws) - 1):
+        if ws[n][0] == "and" and ws[n + 1][0] in REPORTING_VERBS:
+            return text.rfind(" ", lo, ws[n][1]) if ws[n][1] > lo else hi
     return hi
 
 

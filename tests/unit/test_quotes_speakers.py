@@ -18,7 +18,8 @@ def ent(text, name, label, *surfaces):
 
 
 def speakers(text, entities=()):
-    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities))]
+    """(text, speaker) of the quotes between quotation marks (reported speech has its own tests)."""
+    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities)) if q.kind != "indirect"]
 
 
 def test_after_quote_with_pronoun_and_honorific():
