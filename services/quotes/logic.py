@@ -127,11 +127,18 @@ def _first_np_end(text: str, sub) -> int:
     """For a sentence subject, the end of its first noun phrase (up to a verb-looking lowercase word)."""
     ws = words(text, sub.start, sub.end)
     end = ws[0][2] if ws else sub.end
-    for w, s, e in ws[1:]:
-        if w.lower() in CUES or (w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de")):
+    for n, (w, s, e) in enumerate(ws[1:], 1):
+        if w.lower() in CUES or "," in text[end:s]:
             break
-        if "," in text[end:s]:
-            break
+        if w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de"):
+            # 'Party nominee Jane Roe said': lower-case words between a title and the name it leads to
+            name = next((i for i in range(n + 1, min(len(ws), n + 4)) if ws[i][0][:1].isupper()
+                         and not any(c in text[ws[n][2]:ws[i][1]] for c in ",;:")
+                         and all(x[0][:1].isalpha() and x[0] not in CUES for x in ws[n:i])), None)
+            if name is None:
+                break
+            end = ws[name][2]
+            continue
         end = e
     return end
 

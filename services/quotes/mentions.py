@@ -90,6 +90,9 @@ class ArticleMentions:
             if m.label in labels:
                 g = self.gender.get(m.name)
                 if gender is None or g == gender:
+                    # a person of unknown gender in a later sentence is the nearer antecedent
+                    if fallback is not None and self.sentence_start(fallback.start) > self.sentence_start(m.end):
+                        return fallback
                     return m
                 if g is None and fallback is None:
                     fallback = m

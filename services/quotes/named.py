@@ -11,6 +11,16 @@ COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "la
 _MAX_SIDE_WORDS = 4  # each side of a joint speaker ('the X Party and the Y Party') is a short name
 
 
+_GOVERNED = re.compile(r"\b[a-z]+\s+(?:for|of|to|with|at|from)\b")
+
+
+def _governed(text: str, start: int, pos: int) -> bool:
+    """Whether a name at `pos` sits in a phrase governed by a common noun ('a spokesman for the Roe
+    campaign', 'lawyers for Roe'), within its comma segment of the speaker phrase from `start`."""
+    seg = max(start, text.rfind(",", start, pos) + 1)
+    return _GOVERNED.search(text, seg, pos) is not None
+
+
 def same_words(a: str, b: str) -> bool:
     """Whether two names have the same words, determiners and possessives aside."""
     norm = lambda s: [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
@@ -66,7 +76,15 @@ class NameResolver:
         another speaker ("Roe's lawyer", 'a Roe spokesman')."""
         text = self.a.text
         inside = self.a.inside(start, end)
+        if not prefer_last:
+            # the head of the phrase's first segment: 'Party chairman Jane Roe, a friend of John Doe'
+            comma = text.find(",", start, end)
+            first = [m for m in inside if comma == -1 or m.end <= comma]
+            if first:
+                inside = first[::-1] + [m for m in inside if m not in first]
         for m in (inside[::-1] if prefer_last else inside):
+            if _governed(text, start, m.start):
+                continue  # 'a spokesman for Jane Roe', 'lawyers for ...': someone speaking for the person
             if m.label != "PERSON":
                 continue
             tail = text[m.end:m.end + 3]

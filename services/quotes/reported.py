@@ -19,23 +19,22 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import words
+from services.quotes.speakers import is_abbreviation_stop, words
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 
 # After a cue, these introduce a question or an intention, not a statement.
 _NOT_STATEMENT = frozenset({"to", "whether", "if", "why", "how", "what", "who", "when", "where", "which", "for",
+                            "as", "while", "because", "since", "although", "though", "unless", "until", "than",
+                            "like", "and", "but", "or",
                             "about", "of", "on", "with", "by", "up", "out", "off", "so", "nothing", "yes", "no"})
 _TIME_OR_PLACE = frozenset("""
 on in at during after before last this yesterday today tonight earlier later recently previously
 monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week month year
+again repeatedly publicly privately also
 """.split())
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i"})
-_ABBREV = frozenset("""
-mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr jun jul
-aug sep sept oct nov dec u.s u.k u.n d.c mt ft
-""".split())
+
 _SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
-_WORD_BEFORE = re.compile(r"([\w.]+)\s*$")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = "\"\u201c\u201d"
 MIN_CLAUSE_WORDS = 3
@@ -58,10 +57,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of `text`; 'Mr.', 'U.S.' and initials do not end one."""
     out, lo = [], 0
     for m in _SENT_BREAK.finditer(text):
-        if text[m.start()] == ".":
-            w = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
-            if w and (w.group(1).lower().rstrip(".") in _ABBREV or len(w.group(1).rstrip(".")) == 1):
-                continue
+        if is_abbreviation_stop(text, m.start()):
+            continue
         if m.end() > lo:
             out.append((lo, m.end()))
         lo = m.end()

@@ -20,6 +20,7 @@ praised praises condemned condemns denied denies insist urged cautioned echoed a
 quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
 smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
 warn claim argue explain admit
+tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
 """.split())
 # Verbs that attribute a partial quote inside the writer's sentence but need a closer look.
 WEAK_CUES = frozenset({"called", "calls", "described", "describes", "labelled", "labeled", "dubbed", "branded",
@@ -47,9 +48,34 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
 
 
+# Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
+sep oct nov dec u.s u.k u.n d.c mt ft
+""".split())
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def is_abbreviation_stop(text: str, stop: int) -> bool:
+    """Whether the full stop at `stop` closes an abbreviation or an initial ('Sen.', 'U.S.', 'J.')."""
+    if text[stop:stop + 1] != ".":
+        return False
+    w = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
+    if w is None:
+        return False
+    word = w.group(1).rstrip(".")
+    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _sentence_breaks(text: str, lo: int, hi: int):
+    for m in _SENT_END.finditer(text, lo, hi):
+        if not is_abbreviation_stop(text, m.start()):
+            yield m
+
+
 def sentence_end(text: str, pos: int, limit: int) -> int:
     """The end of the sentence running at `pos`, not past `limit`."""
-    m = _SENT_END.search(text, pos, limit)
+    m = next(_sentence_breaks(text, pos, limit), None)
     return m.end() if m else limit
 
 
@@ -58,14 +84,15 @@ def sentence_start(text: str, pos: int, floor: int) -> int:
     lo = max(floor, pos - 400)
     best = lo
     # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
-    for m in _SENT_END.finditer(text, lo, min(len(text), pos + 2)):
+    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
         if m.end() <= pos:
             best = m.end()
     return best
 
 
 def _is_cue(w: str) -> bool:
-    return w.lower() in CUES
+    """A speech verb, written in lower case ('States' in 'the United States' is none)."""
+    return w[:1].islower() and w in CUES
 
 
 def _strip_clause_openers(ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -99,14 +126,22 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
     ws = words(text, pos, hi)
     if not ws:
         return None
-    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:3])):
-        return None
     partial = not q_end_punct(text, close)
     max_before = 3 if ends_sentence else (4 if partial else 14)
+    if ends_sentence:
+        # a titled name before the verb ('Senior Adviser Jane Roe said') may be longer
+        titled = 0
+        while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
+            titled += 1
+        max_before = max(max_before, titled)
+    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:max_before])):
+        return None
     for idx, (w, s, e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
             continue
-        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 or text[ws[-1][2]:hi].strip()[:1] == ":"):
+        tail_is_adverbial = idx + 1 < len(ws) and ws[idx + 1][0].lower() in _ATTRIBUTION_TAIL
+        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 and not tail_is_adverbial
+                                                         or text[ws[-1][2]:hi].strip()[:1] == ":"):
             return None  # a new sentence of the writer's (or one introducing the next quote), not an attribution
         if idx == 0:
             # '"...," said X, the ...' : the speaker follows the verb
@@ -124,6 +159,13 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
     return None
 
 
+MAX_TITLED_NAME_WORDS = 6
+MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
+# Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
+_ATTRIBUTION_TAIL = frozenset("""
+as at in on during after before while when from monday tuesday wednesday thursday friday saturday sunday
+yesterday today tonight last this earlier later recently afterwards
+""".split())
 _STOP_AFTER = frozenset({"in", "on", "at", "during", "when", "after", "before", "while", "who", "which",
                          "adding", "as", "to", "from", "speaking", "told", "that", "but", "and"})
 
@@ -138,7 +180,7 @@ def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
         if s > ws[i][1] and any(c in between for c in ",;:()"):
             break
         end = e
-        if text[e:e + 1] == "." and len(w) > 1:
+        if text[e:e + 1] == "." and len(w) > 1 and not is_abbreviation_stop(text, e):
             break
     return end
 
@@ -262,6 +304,12 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
     lo = sentence_start(text, open_mark, floor)
     ws = words(text, lo, open_mark)
     ws = _strip_clause_openers(ws)
+    if ws and ws[0][0].lower() in _INTRO:
+        # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
+        for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
+            if "," in text[ws[i - 1][2]:ws[i][1]]:
+                ws = _strip_clause_openers(ws[i:])
+                break
     if not ws:
         return None
     cue_idx = next((i for i, (w, _, _) in enumerate(ws) if _is_cue(w) or w.lower() in _PARTICIPLES), None)
