@@ -33,6 +33,9 @@ monday tuesday wednesday thursday friday saturday sunday morning afternoon eveni
 again repeatedly publicly privately also
 """.split())
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i"})
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "these", "those", "such", "new",
+                          "this", "that", "any", "no", "every", "each"})
+_PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
 
 _SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
@@ -92,7 +95,8 @@ def _is_cue(ws: list[tuple[str, int, int]], k: int) -> bool:
         return False
     if w in NOUN_LIKE:
         prev = ws[k - 1][0] if k > 0 else ""
-        return prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS
+        return prev.lower() not in _DETERMINERS and prev.lower() not in _PREPOSITIONS and (
+            prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or w[-1] != "s")
     return True
 
 
@@ -152,6 +156,8 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
         k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
     if k is None or len(after) > MAX_SPEAKER_WORDS or after[k][0] in PARTICIPLES:
         return None
+    if k == 0 and any(w == "that" for w, _, _ in after[1:]):
+        return None  # ', said in an interview that ...': the verb opens a clause of its own
     if k == 0 and (len(after) < 2 or after[1][0].lower() in _TIME_OR_PLACE):
         # '..., a former minister, Jane Roe, said on Monday': the speaker is the segment(s) before the cue
         before = [c for c in cuts if c < cut]
@@ -243,7 +249,8 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
         end = ws[first][2]
         for n in range(first + 1, j):
             w, a, b = ws[n]
-            joins = w == "and" and n + 1 < j and ws[n + 1][0][:1].isupper()  # 'The Greens and the Reds'
+            nxt = ws[n + 2][0] if n + 2 < j and ws[n + 1][0] == "the" else ws[n + 1][0] if n + 1 < j else ""
+            joins = w == "and" and nxt[:1].isupper()  # 'The Greens and the Reds'
             if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w not in ("of", "for", "the") \
                     and not joins:
                 break

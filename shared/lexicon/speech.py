@@ -29,5 +29,7 @@ added adds adding maintained contended asserted stated confirmed reported report
 # Verbs whose listener comes before the reported clause: 'told reporters (that) ...'.
 WITH_LISTENER = frozenset({"told", "tells", "tell", "telling", "assured", "assures", "informed", "informs",
                            "reminded", "reminds", "warned", "warns"})
-# Forms that are also plural nouns ('the claims that', 'the United States'): verbs only after a name or pronoun.
-NOUN_LIKE = frozenset({"claims", "notes", "states", "reports", "charges", "counters", "warns"})
+# Forms that are also nouns ('the claims that', 'the report'): verbs only where no determiner or
+# preposition stands before them (plural forms: only after a name or a pronoun).
+NOUN_LIKE = frozenset({"claims", "notes", "states", "reports", "charges", "counters", "warns",
+                       "claim", "note", "report", "charge", "stress", "write"})
