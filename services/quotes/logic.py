@@ -123,11 +123,34 @@ def _has_name(resolver: Resolver, start: int, end: int) -> bool:
         resolver.text[start:end].split()[0].lower() in ("he", "she", "they")
 
 
+MAX_APPOSITION_WORDS = 8
+MAX_HEAD_WORDS = 6
+
+
+def _apposition_end(text: str, ws: list[tuple[str, int, int]]) -> int | None:
+    """'The state's attorney general, Jane Roe, vowed': a subject with an apposition between commas
+    and a lower-case verb after it; the end of the apposition, else None."""
+    commas = [i for i in range(1, min(len(ws), MAX_HEAD_WORDS + MAX_APPOSITION_WORDS))
+              if "," in text[ws[i - 1][2]:ws[i][1]]]
+    if len(commas) < 2 or commas[0] > MAX_HEAD_WORDS or commas[1] - commas[0] > MAX_APPOSITION_WORDS:
+        return None
+    verb = ws[commas[1]][0]
+    if not verb[:1].islower() or verb in ("and", "or", "but", "who", "which"):
+        return None
+    return ws[commas[1] - 1][2]
+
+
 def _first_np_end(text: str, sub) -> int:
     """For a sentence subject, the end of its first noun phrase (up to a verb-looking lowercase word)."""
     ws = words(text, sub.start, sub.end)
     end = ws[0][2] if ws else sub.end
-    for n, (w, s, e) in enumerate(ws[1:], 1):
+    apposition = _apposition_end(text, ws)
+    if apposition is not None:
+        return apposition
+    n = 0
+    while n + 1 < len(ws):
+        n += 1
+        w, s, e = ws[n]
         if w.lower() in CUES or "," in text[end:s]:
             break
         if w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de"):
@@ -138,6 +161,7 @@ def _first_np_end(text: str, sub) -> int:
             if name is None:
                 break
             end = ws[name][2]
+            n = name
             continue
         end = e
     return end

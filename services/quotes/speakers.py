@@ -161,6 +161,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 MAX_TITLED_NAME_WORDS = 6
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
+MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
 # Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
 _ATTRIBUTION_TAIL = frozenset("""
 as at in on during after before while when from monday tuesday wednesday thursday friday saturday sunday
@@ -317,4 +318,4 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
         subj = _subject_before(text, ws, cue_idx, lo)
         if subj is not None:
             return Attribution(subj[0], subj[1], ws[cue_idx][0].lower(), "subject")
-    return Attribution(ws[0][1], ws[min(len(ws), 8) - 1][2], None, "subject")
+    return Attribution(ws[0][1], ws[min(len(ws), MAX_SUBJECT_WORDS) - 1][2], None, "subject")
