@@ -88,6 +88,10 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         if attr is not None:
             speaker, label = resolver.resolve(attr.start, attr.end, span.open_mark, attr.where != "after")
             cue = attr.cue
+        if speaker is None and kind == "partial" and idx > 0 and out[-1].speaker is not None \
+                and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark:
+            # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
+            speaker, label, cue = out[-1].speaker, out[-1].speaker_label, out[-1].cue
         if speaker is None and kind == "partial" and not span.continues:
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):

@@ -148,6 +148,11 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
             if len(ws) > 1:
                 return Attribution(ws[1][1], _phrase_end(text, ws, 1), w.lower(), "after")
             return None
+        if "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws) and ws[idx + 1][0][:1].isupper() \
+                and ws[idx - 1][0][:1].islower() or idx > 1 and ws[0][0].lower() in _PREPOSITIONS \
+                and "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws):
+            # '"..." about the plan, said X' / '"..." for the party, said X': the speaker follows the verb
+            return Attribution(ws[idx + 1][1], _phrase_end(text, ws, idx + 1), w.lower(), "after")
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
@@ -160,6 +165,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 
 MAX_TITLED_NAME_WORDS = 6
+_PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
 # Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
