@@ -50,7 +50,9 @@ class Resolver:
         person = self.names.person_inside(start, end, prefer_last)
         if person is not None:
             return person, "PERSON"
-        core = [t for t in toks if t.lower() not in DETERMINERS]
+        core = list(toks)
+        while core and core[0].lower() in DETERMINERS:
+            core = core[1:]
         for i in range(len(core) - 1, -1, -1):
             if core[i].lower().rstrip(".") in COURTESY_TITLES:
                 core = core[i:]

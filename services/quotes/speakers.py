@@ -134,7 +134,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
             titled += 1
         max_before = max(max_before, titled)
-    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:max_before])):
+    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:max_before + 1])):
         return None
     for idx, (w, s, e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
@@ -248,6 +248,13 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
     return None
 
 
+def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
+    the union'): part of the speaker phrase, whose head is the noun before it."""
+    return ws[i][0].lower() in ("for", "of") and i > 0 and ws[i - 1][0][:1].islower() \
+        and ws[i - 1][0].isalpha() and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
+
+
 def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is an 'and' between two capitalised names ('the Tories and Lib Dems', 'the Queen
     and Duke of Edinburgh'): a coordinated subject, one speaker phrase."""
@@ -297,7 +304,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         if start == end_idx and skipped:
             between = between.replace(",", "")
         if any(c in between for c in ",;:\"\u201c\u201d()") or \
-                w.lower() in _NP_STOP and not _joins_names(ws, start - 1):
+                w.lower() in _NP_STOP and not _joins_names(ws, start - 1) and not _of_phrase(ws, start - 1):
             break
         start -= 1
     phrase = _strip_clause_openers(ws[start:end_idx])

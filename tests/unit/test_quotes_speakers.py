@@ -137,3 +137,60 @@ def test_a_function_word_is_never_a_speaker():
     from services.quotes.resolve import Resolver
     t = 'and described it as "fine".'
     assert Resolver(t, (), []).resolve(0, 3, 20) == (None, None)
+
+
+# --- issue 11: rules that generalise (made-up examples) ---
+
+def test_titles_with_a_full_stop_do_not_end_the_sentence():
+    t = '"The budget is late," Sen. Jane Roe (D-Ore.) said on Monday.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("The budget is late,", "Jane Roe")]
+
+
+def test_long_titled_name_after_a_quoted_sentence():
+    t = 'The vote was close.\n"We won the day." Former Deputy Party Chair Jane Roe said as the count ended.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("We won the day.", "Jane Roe")]
+
+
+def test_head_of_the_speaker_phrase_is_its_last_name():
+    t = '"We are ready," Roe campaign chairman John Doe said.'
+    es = [ent(t, "Jane Roe", "PERSON", "Roe"), ent(t, "John Doe", "PERSON", "John Doe")]
+    assert speakers(t, es) == [("We are ready,", "John Doe")]
+
+
+def test_a_spokesman_for_someone_is_not_that_person():
+    t = 'A spokesman for the Roe campaign said: "No comment."'
+    es = [ent(t, "Jane Roe", "PERSON", "Roe")]
+    assert speakers(t, es) == [("No comment.", "spokesman for the Roe campaign")]
+
+
+def test_second_quote_in_an_attributed_sentence_keeps_the_speaker():
+    t = '"Let them decide," said Mayor Jane Roe, urging critics to "give it time".'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("Let them decide,", "Jane Roe"), ("give it time", "Jane Roe")]
+
+
+def test_speaker_after_the_verb_when_a_phrase_follows_the_quote():
+    t = '"We are delighted" with the result, said Jane Roe, the club captain.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("We are delighted", "Jane Roe")]
+
+
+def test_subject_with_an_apposition_before_a_partial_quote():
+    t = 'The city\'s chief engineer, Jane Roe, vowed to fix "every single pothole" by May.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("every single pothole", "Jane Roe")]
+
+
+def test_he_prefers_the_nearer_person_of_unknown_gender():
+    t = ('Sam Doe opened the scoring. Later Kai Roe equalised in a busy second half. '
+         '"It was a great game," he said.')
+    es = [ent(t, "Sam Doe", "PERSON", "Sam Doe"), ent(t, "Kai Roe", "PERSON", "Kai Roe")]
+    assert speakers(t, es)[0][1] == "Kai Roe"
+
+
+def test_tweeted_is_a_speech_verb():
+    t = '"See you all tomorrow," tweeted Jane Roe.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("See you all tomorrow,", "Jane Roe")]
