@@ -19,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import is_abbreviation_stop, words
+from services.quotes.speakers import _WORD, is_abbreviation_stop, words
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 
 # After a cue, these introduce a question or an intention, not a statement.
@@ -40,6 +40,7 @@ _PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", 
 _SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = "\"\u201c\u201d"
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in ",.;:!?()\"'\u201c\u201d\u2018\u2019-"})
 MIN_CLAUSE_WORDS = 3
 MAX_SPEAKER_WORDS = 12  # a trailing attribution ', X said.' is short
 MAX_LEAD_WORDS = 10  # words between a cue and its 'that' ('said in a statement on Tuesday that')
@@ -110,7 +111,13 @@ def _clause_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _enough(text: str, lo: int, hi: int) -> bool:
-    return len(words(text, lo, hi)) >= MIN_CLAUSE_WORDS
+    """Whether text[lo:hi] has at least MIN_CLAUSE_WORDS words (a short scan: it stops there)."""
+    n = 0
+    for _ in _WORD.finditer(text, lo, hi):
+        n += 1
+        if n >= MIN_CLAUSE_WORDS:
+            return True
+    return False
 
 
 def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
@@ -330,6 +337,10 @@ def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Repor
     quoted = _Quoted(quoted_ranges)
     out: list[Reported] = []
     for s, e in sentences(text):
+        # only a sentence holding a cue is looked at (a C-speed split, no regex)
+        if REPORTING_VERBS.isdisjoint(text[s:e].translate(_PUNCT_TO_SPACE).split()) \
+                and "ccording to" not in text[s:e]:
+            continue
         if text[s:e].rstrip(" \"\u201d\u2019'").endswith("?") or quoted.share(s, e) > 0.5:
             continue
         found = _according(text, s, e, quoted)
