@@ -157,9 +157,9 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
             if "," in text[close - 1:ws[0][1]]:
-                end = comma  # '"...," Kurt Barnard, president of ..., said'
+                end = comma  # '"...," Jane Roe, president of ..., said'
             else:
-                start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Mennear added'
+                start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
         return Attribution(start, end, w.lower(), "after")
     return None
 
@@ -231,7 +231,7 @@ _NP_STOP = frozenset({"and", "but", "with", "by", "that", "as", "to", "for", "in
 
 
 def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
-    """A quote opening a sentence after 'Kirwan says his side will ...': the speaker the previous sentence named."""
+    """A quote opening a sentence after 'Roe says her side will ...': the speaker the previous sentence named."""
     if lo <= floor:
         return None
     plo = sentence_start(text, lo - 1, floor)
@@ -256,14 +256,14 @@ def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
 
 
 def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
-    """Whether word i is an 'and' between two capitalised names ('the Tories and Lib Dems', 'the Queen
-    and Duke of Edinburgh'): a coordinated subject, one speaker phrase."""
+    """Whether word i is an 'and' between two capitalised names ('the Greens and Liberal Party', 'the King
+    and Duke of Westland'): a coordinated subject, one speaker phrase."""
     return ws[i][0].lower() == "and" and 0 < i < len(ws) - 1 and ws[i - 1][0][:1].isupper() \
         and ws[i + 1][0][:1].isupper()
 
 
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
-    """The noun phrase right before verb k ('Chief Treasury Secretary Paul Boateng said'): the speaker phrase."""
+    """The noun phrase right before verb k ('Deputy Transport Secretary Jane Roe said'): the speaker phrase."""
     j = k
     while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
         j -= 1
@@ -314,7 +314,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
 
 
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
-    """The writer's sentence around a partial quote: the phrase before its verb ('Gerasimov hailed the "heroism"')."""
+    """The writer's sentence around a partial quote: the phrase before its verb ('Roe hailed the "courage"')."""
     lo = sentence_start(text, open_mark, floor)
     ws = words(text, lo, open_mark)
     ws = _strip_clause_openers(ws)

@@ -52,20 +52,20 @@ road street avenue lane square stadium theatre theater castle chapel cathedral p
 airport park arena hall station
 """.split())
 
-# Region words after a place name ("the Kursk region").
+# Region words after a place name ("the Novoland region").
 REGION_WORDS = frozenset("region province oblast district county state city town village border".split())
 
 # Courtesy titles dropped from a person's canonical name; rank titles (Lord, Prince) are kept.
 COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "prof", "professor"})
 
-# Titles that are part of a person's name in British usage ("Pope Francis", "Lord Justice May").
+# Titles that are part of a person's name in British usage ("Pope Gregory", "Lord Justice Roe").
 RANK_TITLES = frozenset("pope prince princess king queen lord lady duke duchess justice cardinal archbishop".split())
 
 # Demonym endings: "Ukrainian forces" is NORP, not a place.
 DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ic", "i")
 
-# Common nouns a reporter puts before a company's name ("software firm Sendmail",
-# "electronics chain Best Buy"): the name that follows is an organisation.
+# Common nouns a reporter puts before a company's name ("software firm Zentrix",
+# "electronics chain Shopwell"): the name that follows is an organisation.
 COMPANY_NOUNS = frozenset("""
 company companies firm firms group consortium partner agency department maker retailer chain store supermarket
 giant operator carrier bank charity insurer developer publisher manufacturer start-up startup rival subsidiary
@@ -73,7 +73,7 @@ provider watchdog regulator organisation organization outfit label studio brand 
 conglomerate airline broadcaster newspaper magazine club team
 """.split())
 
-# Words after a name that only an organisation takes ("Apacs spokeswoman", "Respond's shares").
+# Words after a name that only an organisation takes ("a Zentrix spokeswoman", "Zentrix's shares").
 ORG_AFTER = frozenset("spokesman spokeswoman spokesperson spokespeople consortium".split())
 ORG_POSSESSED = frozenset("""
 shares profits profit customers subscribers shareholders products website workforce
