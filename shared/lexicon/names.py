@@ -14,11 +14,29 @@ COMMON_FREQUENCY = 3  # gender-guesser's frequency scale: 1 (rare) .. 13 (very f
 _GENDER = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}
 
 
+_CODES = {"M": "male", "1M": "mostly_male", "?M": "mostly_male", "F": "female", "1F": "mostly_female",
+          "?F": "mostly_female", "?": "andy"}
+
+
 @lru_cache(maxsize=1)
 def _detector():
-    import gender_guesser.detector as detector  # loaded on first use: about 1 s, 60,000 entries
+    """gender-guesser's Detector over its own name dictionary, read in a third of the time its
+    constructor takes (the same entries: the data file's fixed columns, '+' joining name parts)."""
+    from importlib import resources
 
-    return detector.Detector(case_sensitive=False)
+    import gender_guesser.detector as detector
+
+    names: dict[str, dict[str, str]] = {}
+    with (resources.files("gender_guesser") / "data" / "nam_dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            if line[0] in "#=":
+                continue
+            gender, name, values = _CODES[line[:2].strip()], line[3:29].strip().lower(), line[30:-1]
+            for variant in ({name.replace("+", j) for j in ("", " ", "-")} if "+" in name else (name,)):
+                names.setdefault(variant, {})[gender] = values
+    det = detector.Detector.__new__(detector.Detector)
+    det.case_sensitive, det.names = False, names
+    return det
 
 
 @lru_cache(maxsize=65536)

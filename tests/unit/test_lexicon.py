@@ -41,3 +41,13 @@ def test_speech_verbs_exclude_beliefs_questions_and_intentions():
         assert verb not in speech.REPORTING_VERBS
     assert speech.PARTICIPLES <= speech.REPORTING_VERBS
     assert speech.BARE_CLAUSE <= speech.REPORTING_VERBS
+
+
+def test_fast_name_index_agrees_with_gender_guessers_own_detector():
+    import gender_guesser.detector as detector
+
+    ref = detector.Detector(case_sensitive=False)
+    fast = names._detector()
+    assert set(fast.names) == set(ref.names)
+    for name in ("maria", "john", "kim", "andrea", "jean-pierre", "ali"):
+        assert fast.get_gender(name) == ref.get_gender(name), name
