@@ -92,7 +92,9 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                 and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark:
             # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
             speaker, label, cue = out[-1].speaker, out[-1].speaker_label, out[-1].cue
-        if speaker is None and kind == "partial" and not span.continues:
+        introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
+        if speaker is None and (kind == "partial" or introduced) and not span.continues:
+            # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):
                 speaker, label = resolver.resolve(sub.start, sub.end if sub.cue else _first_np_end(text, sub),
@@ -120,6 +122,16 @@ def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> li
         out.append(Quote(text=text[r.start:r.end], start=r.start, end=r.end, speaker=speaker, speaker_label=label,
                          cue=r.cue, kind="indirect"))
     return out
+
+
+MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
+
+
+def _introduced_by_colon(text: str, open_mark: int, floor: int) -> bool:
+    """Whether a short sentence of the writer's ending in a colon introduces the quote ('Roe resisted: "..."')."""
+    lo = sentence_start(text, open_mark, floor)
+    head = text[lo:open_mark].rstrip()
+    return head.endswith(":") and len(words(text, lo, open_mark)) <= MAX_INTRODUCING_WORDS
 
 
 def _has_name(resolver: Resolver, start: int, end: int) -> bool:

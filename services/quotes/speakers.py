@@ -21,6 +21,8 @@ quipped boasted boasts complained complains conclude concluded concludes emphasi
 smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
 warn claim argue explain admit
 tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
+yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
+retorted retorts lamented laments pleaded pleads snapped
 """.split())
 # Verbs that attribute a partial quote inside the writer's sentence but need a closer look.
 WEAK_CUES = frozenset({"called", "calls", "described", "describes", "labelled", "labeled", "dubbed", "branded",
@@ -165,6 +167,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 
 MAX_TITLED_NAME_WORDS = 6
+MAX_OBJECT_WORDS = 9  # after the verb before a colon: 'told the local paper in a written statement:'
 _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
@@ -209,7 +212,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         return None
     ws = words(text, lo, lo + len(head))
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
-    for k in range(len(ws) - 1, max(-1, len(ws) - 8), -1):
+    for k in range(len(ws) - 1, max(-1, len(ws) - MAX_OBJECT_WORDS - 1), -1):
         if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
             subj = _subject_before(text, ws, k, lo)
             if subj is not None:

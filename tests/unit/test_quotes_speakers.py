@@ -194,3 +194,21 @@ def test_tweeted_is_a_speech_verb():
     t = '"See you all tomorrow," tweeted Jane Roe.'
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("See you all tomorrow,", "Jane Roe")]
+
+
+def test_short_sentence_ending_in_a_colon_introduces_the_quote():
+    t = 'The council wanted a delay. Jane Roe resisted: "We cannot wait another year."'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("We cannot wait another year.", "Jane Roe")]
+
+
+def test_verb_with_a_long_object_before_the_colon():
+    t = 'Jane Roe told the local paper in a written statement on Friday: "I will stay."'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("I will stay.", "Jane Roe")]
+
+
+def test_shouted_and_proclaimed_are_speech_verbs():
+    t = '"Stop the vote!" shouted John Doe. "We have won," Jane Roe proclaimed.'
+    es = [ent(t, "John Doe", "PERSON", "John Doe"), ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("Stop the vote!", "John Doe"), ("We have won,", "Jane Roe")]
