@@ -167,7 +167,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 
 MAX_TITLED_NAME_WORDS = 6
-MAX_OBJECT_WORDS = 9  # after the verb before a colon: 'told the local paper in a written statement:'
+MAX_OBJECT_WORDS = 9  # the verb and its object before a colon: 'told the paper in a written statement on Friday:'
 _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included

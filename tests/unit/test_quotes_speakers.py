@@ -203,7 +203,7 @@ def test_short_sentence_ending_in_a_colon_introduces_the_quote():
 
 
 def test_verb_with_a_long_object_before_the_colon():
-    t = 'Jane Roe told the local paper in a written statement on Friday: "I will stay."'
+    t = 'Jane Roe told the paper in a written statement on Friday: "I will stay."'
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("I will stay.", "Jane Roe")]
 
