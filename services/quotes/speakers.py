@@ -167,6 +167,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 
 MAX_TITLED_NAME_WORDS = 6
+_PARTY_TAG = re.compile(r"^[A-Z]-[A-Z][\w.]*$")  # '(D-Ore.)', '(R-Wis.)' after a politician's name
 MAX_OBJECT_WORDS = 9  # the verb and its object before a colon: 'told the paper in a written statement on Friday:'
 _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
@@ -306,6 +307,8 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         between = text[e:ws[start][1]]
         if start == end_idx and skipped:
             between = between.replace(",", "")
+        if _PARTY_TAG.match(w) or _PARTY_TAG.match(ws[start][0]):
+            between = between.replace("(", "").replace(")", "")  # 'Sen. Jane Roe (D-Ore.) said': one name
         if any(c in between for c in ",;:\"\u201c\u201d()") or \
                 w.lower() in _NP_STOP and not _joins_names(ws, start - 1) and not _of_phrase(ws, start - 1):
             break
@@ -316,12 +319,24 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     return phrase[0][1], phrase[-1][2]
 
 
+_OPENER_WORDS = frozenset("""
+if first last then next finally for as once unlike like despite amid according instead meanwhile still yet
+""".split())
+
+
+def _is_opener(word: str) -> bool:
+    """Whether a sentence's first word opens an introductory phrase ('If ..., ', 'Speaking on ..., ')
+    rather than its subject: a subordinator or adverb, or a participle."""
+    w = word.lower()
+    return w in _OPENER_WORDS or w.endswith(("ing", "ed", "ly")) and len(w) > 4
+
+
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
     """The writer's sentence around a partial quote: the phrase before its verb ('Roe hailed the "courage"')."""
     lo = sentence_start(text, open_mark, floor)
     ws = words(text, lo, open_mark)
     ws = _strip_clause_openers(ws)
-    if ws and ws[0][0].lower() in _INTRO:
+    if ws and (ws[0][0].lower() in _INTRO or _is_opener(ws[0][0])):
         # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
         for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
             if "," in text[ws[i - 1][2]:ws[i][1]]:

@@ -212,3 +212,15 @@ def test_shouted_and_proclaimed_are_speech_verbs():
     t = '"Stop the vote!" shouted John Doe. "We have won," Jane Roe proclaimed.'
     es = [ent(t, "John Doe", "PERSON", "John Doe"), ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("Stop the vote!", "John Doe"), ("We have won,", "Jane Roe")]
+
+
+def test_party_tag_after_the_name_before_the_verb():
+    t = 'Asked about the budget, Sen. Jane Roe (D-Ore.) said the cuts were "simply cruel".'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("simply cruel", "Jane Roe")]
+
+
+def test_introductory_phrase_is_not_the_subject_of_a_partial_quote():
+    t = 'If the bill passes, Jane Roe has promised to fight "every single clause" in court.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("every single clause", "Jane Roe")]
