@@ -7,7 +7,7 @@ from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
 from services.quotes.reported import find_reported
 from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
-    CUES, after_quote, before_quote, sentence_start, subject_of_sentence, words,
+    CUES, after_quote, before_quote, next_sentence_speaker, sentence_start, subject_of_sentence, words,
 )
 from shared.core.events import Entity, Quote
 
@@ -102,6 +102,12 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                 cue = sub.cue
         if speaker is None and (span.continues or p - prev_para <= 1):
             speaker, label, cue = prev_speaker
+        if speaker is None and span.close_mark is not None and ends_sentence:
+            # a speaker named only in the next sentence: '"We will win." Roe said the party was ready.'
+            nxt = next_sentence_speaker(text, span.close_mark + 1, min(limit, nxt_open))
+            if nxt is not None:
+                speaker, label = resolver.resolve(nxt.start, nxt.end, span.open_mark)
+                cue = nxt.cue
         if speaker is not None:
             prev_speaker = (speaker, label, cue)
             resolver.speakers.append(speaker)

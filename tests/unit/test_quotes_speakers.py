@@ -224,3 +224,9 @@ def test_introductory_phrase_is_not_the_subject_of_a_partial_quote():
     t = 'If the bill passes, Jane Roe has promised to fight "every single clause" in court.'
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("every single clause", "Jane Roe")]
+
+
+def test_speaker_named_only_in_the_next_sentence():
+    t = 'The count ended at midnight.\n"We will win." Jane Roe said the party was ready for the runoff.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("We will win.", "Jane Roe")]
