@@ -2,19 +2,7 @@
 import time
 
 from services.quotes.logic import extract_quotes
-from shared.core.events import Entity, Mention
-
-
-def ent(text, name, label, *surfaces):
-    ms = []
-    for s in surfaces:
-        i = -1
-        while True:
-            i = text.find(s, i + 1)
-            if i == -1:
-                break
-            ms.append(Mention(s, i, i + len(s)))
-    return Entity(name=name, label=label, count=len(ms), mentions=tuple(ms))
+from quote_helpers import ent
 
 
 def speakers(text, entities=()):
