@@ -289,6 +289,10 @@ def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
 
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase right before verb k ('Deputy Transport Secretary Jane Roe said'): the speaker phrase."""
+    for i in range(k - 2, max(-1, k - 5), -1):
+        # a relative clause: 'what she calls "...", 'whom her team called "..."': its subject speaks
+        if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2]:ws[k][1]]:
+            return ws[i + 1][1], ws[k - 1][2]
     j = k
     while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
         j -= 1

@@ -218,3 +218,9 @@ def test_speaker_named_only_in_the_next_sentence():
     t = 'The count ended at midnight.\n"We will win." Jane Roe said the party was ready for the runoff.'
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("We will win.", "Jane Roe")]
+
+
+def test_what_she_calls_makes_her_the_speaker():
+    t = 'Jane Roe spoke at length. The city is hungry for what she calls "real change" now.'
+    es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
+    assert speakers(t, es) == [("real change", "Jane Roe")]
