@@ -31,7 +31,7 @@ def name_key(text: str) -> str:
 
 
 def display_name(text: str) -> str:
-    """A mention's text as a canonical name: courtesy title dropped ('Mrs Camilla Parker Bowles')."""
+    """A mention's text as a canonical name: courtesy title dropped ('Mrs Jane Ann Roe')."""
     words = _from_courtesy(text.split())
     if len(words) > 1 and words[0].lower() in COURTESY and words[1].lower() != "justice":
         words = words[1:]
@@ -39,7 +39,7 @@ def display_name(text: str) -> str:
 
 
 def _from_courtesy(words: list[str]) -> list[str]:
-    """Words from a courtesy title on: 'GDC Mr Allard' (the model ran a name into its neighbour) -> 'Mr Allard'."""
+    """Words from a courtesy title on: 'ACME Mr Roe' (the model ran a name into its neighbour) -> 'Mr Roe'."""
     for i in range(1, len(words) - 1):
         if words[i].lower() in COURTESY and words[i + 1][:1].isupper():
             return words[i:]
@@ -55,8 +55,8 @@ def _initials(key: str) -> str:
 
 
 def is_acronym(short: str, key: str) -> bool:
-    """Whether `short` abbreviates `key` from its words' beginnings: 'wto', 'apacs' (Association for
-    Payment Clearing Services), 'defra'. Every content word gives one or more leading letters, in order."""
+    """Whether `short` abbreviates `key` from its words' beginnings: 'wto', 'nafa' (National
+    Association of Fruit Auctioneers), 'mocap'. Every content word gives one or more leading letters, in order."""
     words = [w for w in key.replace("-", " ").split() if w not in ("of", "for", "and", "the", "&")]
     if len(words) < 2 or len(short) < len(words):
         return False
@@ -72,7 +72,7 @@ def is_acronym(short: str, key: str) -> bool:
 
 
 def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
-    """Group mentions of one thing ('Gerasimov', 'Valery Gerasimov') under its fullest name and majority label."""
+    """Group mentions of one thing ('Roe', 'Jane Roe') under its fullest name and majority label."""
     groups: dict[str, list[RawMention]] = defaultdict(list)
     for m in mentions:
         key = name_key(m.text)
@@ -84,7 +84,7 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
 
     for key in groups:
         words = key.split()
-        # a full name the model labelled ORG ("Helmut Panke") whose surname it calls a PERSON
+        # a full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON
         if labels[key] != "PERSON" and len(words) >= 2 and not _has_head_word(words) \
                 and any(labels.get(" ".join(words[i:])) == "PERSON" and
                         len(groups[" ".join(words[i:])]) >= len(groups[key]) for i in range(1, len(words))):
@@ -95,11 +95,11 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
         label = labels[key]
         target = None
         if label == "PERSON" and len(words) <= 2:
-            # a shorter form of a person's name: "Howard", "Parker Bowles", "Clint"
+            # a shorter form of a person's name: "Roe", "Ann Roe", "Jane"
             cands = [p for p in persons if len(p.split()) > len(words) and
                      (p.split()[-len(words):] == words or (len(words) == 1 and p.split()[0] == words[0]))]
         elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
-            # a surname the model labelled ORG or GPE ("Clarke said") joins the person
+            # a surname the model labelled ORG or GPE ("Roe said") joins the person
             cands = [p for p in persons if p.split()[-1] == words[0]]
 
         else:

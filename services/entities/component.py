@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS, COUNTRIES, COURTESY, ORG_AFTER, ORG_POSSESSED, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
 )
-from shared.lexicon.names import FEMALE, MALE
+from shared.lexicon.names import is_common_given_name
 
 COMPONENT_NAME = "newsflow_entity_fixes"
 _PARTY_FIRST_WORDS = frozenset(p.split()[0] for p in PARTIES)
@@ -99,8 +99,8 @@ _TITLED_OF = frozenset({"duke", "duchess", "prince", "princess", "earl", "counte
 
 
 def split_coordination(span: Span) -> list[Span]:
-    """'Amnesty International and Liberty' -> two names. A name with a preposition before the 'and'
-    ('Department of Trade and Industry') or one word on the left ('Marks and Spencer') stays whole."""
+    """'Acme Trust and Liberty Aid' -> two names. A name with a preposition before the 'and'
+    ('Department of Farms and Forests') or one word on the left ('Smith and Sons') stays whole."""
     doc = span.doc
     if span.label_ not in ("ORG", "GPE", "LOC", "FAC", "NORP"):
         return [span]
@@ -113,7 +113,7 @@ def split_coordination(span: Span) -> list[Span]:
 
 
 def extend_coordinated_list(span: Span) -> Span:
-    """'Department for Culture Media' + 'and Sport': a name listing several fields after 'for'/'of'
+    """'Office for Roads Rail' + 'and Ports': a name listing several fields after 'for'/'of'
     that the model cut at the 'and'."""
     doc = span.doc
     if span.label_ != "ORG" or span.end + 1 >= len(doc):
@@ -127,7 +127,7 @@ def extend_coordinated_list(span: Span) -> Span:
 
 
 def extend_title_of_place(span: Span) -> Span:
-    """'Duke' + 'of Edinburgh': a title of nobility or of the church is the person's name with its place."""
+    """'Duke' + 'of Westland': a title of nobility or of the church is the person's name with its place."""
     doc = span.doc
     if len(span) != 1 or span[0].lower_ not in _TITLED_OF or not span[0].is_title or span.end + 1 >= len(doc):
         return span
@@ -153,7 +153,7 @@ def extend_armed_force(span: Span) -> Span:
 
 
 def split_inner_place(span: Span) -> list[Span]:
-    """'Peel Common Infants School in Gosport' -> the school and the place, as two spans."""
+    """'Oak Lane Primary School in Millbrook' -> the school and the place, as two spans."""
     doc = span.doc
     for i in range(span.start + 1, span.end - 1):
         if doc[i].lower_ in _INNER_SPLIT and doc[i].is_lower and doc[i + 1].is_title:
@@ -164,7 +164,7 @@ def split_inner_place(span: Span) -> list[Span]:
 
 
 def extend_rank_title(span: Span, floor: int) -> Span:
-    """A PERSON span with the rank title before it that the model left out ('Pope' Francis)."""
+    """A PERSON span with the rank title before it that the model left out ('Pope' Gregory)."""
     if span.label_ != "PERSON":
         return span
     start = span.start
@@ -175,7 +175,7 @@ def extend_rank_title(span: Span, floor: int) -> Span:
 
 
 def extend_party(span: Span, floor: int = 0) -> Span:
-    """A party name the model cut short ('Liberal' or 'Democrat' of 'Liberal Democrat leader') as the whole name."""
+    """A party name the model cut short ('Liberal' or 'Democrat' of 'Liberal Democrat spokesman') as the whole name."""
     doc = span.doc
     if not all(t.lower_ in _PARTY_WORDS for t in span):  # every result below contains the span's words
         return span
@@ -223,7 +223,7 @@ def fix_label(span: Span, sporty: bool = False) -> str:
             and nxt.isalpha() and nxt.islower() and words[0] not in COUNTRIES:
         return "NORP"
     if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and len(words) == 2 \
-            and (words[0] in MALE or words[0] in FEMALE) and span[1].is_title \
+            and is_common_given_name(words[0]) and span[1].is_title \
             and words[1] not in ORG_HEADS and words[1] not in PLACE_HEADS:
         return "PERSON"
     if label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC") and nxt in REGION_WORDS \
@@ -240,7 +240,7 @@ def fix_label(span: Span, sporty: bool = False) -> str:
 
 
 def _propagate_place_labels(spans: list[Span]) -> list[Span]:
-    """Give every mention of a name the place label one of its mentions earned ('the Kursk region')."""
+    """Give every mention of a name the place label one of its mentions earned ('the Novoland region')."""
     fixed: dict[str, str] = {}
     for s in spans:
         if s.label_ in ("GPE", "LOC", "FAC"):
@@ -260,9 +260,9 @@ _CONTEXT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "
 def context_label(span: Span) -> str | None:
     """'PERSON' or 'ORG' when the words around a span say so, whatever the model said; else None.
 
-    A courtesy title before it makes a person ('Mr Pande'); a company noun before it
-    ('software firm Sendmail'), a spokesman after it ('an Apacs spokeswoman'), a company's
-    possession ("Sandvine's shares") or ', which' make an organisation, unless the span starts
+    A courtesy title before it makes a person ('Mr Roe'); a company noun before it
+    ('software firm Zentrix'), a spokesman after it ('a Zentrix spokeswoman'), a company's
+    possession ("Zentrix's shares") or ', which' make an organisation, unless the span starts
     with a given name.
     """
     doc = span.doc
@@ -270,7 +270,7 @@ def context_label(span: Span) -> str | None:
     if span[0].lower_.rstrip(".") in COURTESY and len(span) > 1 or \
             prev is not None and prev.lower_.rstrip(".") in COURTESY and prev.is_title:
         return "PERSON"
-    if span[0].lower_ in MALE or span[0].lower_ in FEMALE or span.text.lower() in COUNTRIES \
+    if is_common_given_name(span[0].lower_) or span.text.lower() in COUNTRIES \
             or span.label_ == "NORP":  # "a European consortium": an adjective, not a name
         return None
     nxt = [t for t in doc[span.end:span.end + 3]]

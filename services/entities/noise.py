@@ -6,13 +6,14 @@ from urllib.parse import urlparse
 
 from services.entities.canonical import RawMention
 
-# The publisher of the corpus this pipeline is tuned on; an article's `source`/`url` adds its own.
-DEFAULT_PUBLISHERS = ("BBC",)
+# No publisher is assumed: an article's own `source` and `url` name it (a deployment for one
+# publisher may pass its names to the entities stage).
+DEFAULT_PUBLISHERS: tuple[str, ...] = ()
 _CREDIT_SUFFIXES = ("", " news", " news website", " news online", " online", " sport", " sport website", " website")
 
 
 def publisher_names(source: str | None, url: str | None, defaults: tuple[str, ...] = DEFAULT_PUBLISHERS) -> set[str]:
-    """Lower-case names under which the article's publisher credits itself ('BBC', 'BBC News website')."""
+    """Lower-case names under which the article's publisher credits itself ('Daily Planet', 'Daily Planet website')."""
     bases = {d.lower() for d in defaults}
     if source:
         bases.add(source.strip().lower())
@@ -25,7 +26,7 @@ def publisher_names(source: str | None, url: str | None, defaults: tuple[str, ..
 
 
 def is_publisher_credit(mention: RawMention, publishers: set[str]) -> bool:
-    """Whether a mention is the publisher naming itself ('told the BBC'); its channels ('BBC Radio 4') are kept."""
+    """Whether a mention is the publisher naming itself ('told the Planet'); its channels ('Planet Radio 2') are kept."""
     text = re.sub(r"^the\s+", "", mention.text.strip(), flags=re.IGNORECASE).lower()
     text = re.sub(r"['\u2019]s$", "", text)
     return text in publishers

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
+from services.quotes.reported import find_reported
 from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
-    CUES, after_quote, before_quote, sentence_start, subject_of_sentence, words,
+    CUES, after_quote, before_quote, next_sentence_speaker, sentence_start, subject_of_sentence, words,
 )
 from shared.core.events import Entity, Quote
 
@@ -55,10 +56,9 @@ def _kind(text: str, span: QuoteSpan, floor: int) -> str:
 
 
 def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
-    """Every reported-speech quote in `text`, with its speaker resolved against `entities`."""
-    spans = [s for s in pair_quotes(text) if not is_not_speech(text, s)]
-    if not spans:
-        return []
+    """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`."""
+    all_spans = pair_quotes(text)
+    spans = [s for s in all_spans if not is_not_speech(text, s)]
     resolver = Resolver(text, entities, [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1)
                                          for s in spans])
     paras = paragraphs(text)
@@ -88,7 +88,13 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         if attr is not None:
             speaker, label = resolver.resolve(attr.start, attr.end, span.open_mark, attr.where != "after")
             cue = attr.cue
-        if speaker is None and kind == "partial" and not span.continues:
+        if speaker is None and kind == "partial" and idx > 0 and out[-1].speaker is not None \
+                and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark:
+            # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
+            speaker, label, cue = out[-1].speaker, out[-1].speaker_label, out[-1].cue
+        introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
+        if speaker is None and (kind == "partial" or introduced) and not span.continues:
+            # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):
                 speaker, label = resolver.resolve(sub.start, sub.end if sub.cue else _first_np_end(text, sub),
@@ -96,13 +102,42 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                 cue = sub.cue
         if speaker is None and (span.continues or p - prev_para <= 1):
             speaker, label, cue = prev_speaker
+        if speaker is None and span.close_mark is not None and ends_sentence:
+            # a speaker named only in the next sentence: '"We will win." Roe said the party was ready.'
+            nxt = next_sentence_speaker(text, span.close_mark + 1, min(limit, nxt_open))
+            if nxt is not None:
+                speaker, label = resolver.resolve(nxt.start, nxt.end, span.open_mark)
+                cue = nxt.cue
         if speaker is not None:
             prev_speaker = (speaker, label, cue)
             resolver.speakers.append(speaker)
             prev_para = p
         out.append(Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label,
                          cue=cue, kind=kind))
+    out.extend(reported_speech(text, resolver, all_spans))
+    out.sort(key=lambda q: q.start)
     return out
+
+
+def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> list[Quote]:
+    """Quotes of kind "indirect": reported clauses outside quotation marks, with their speakers."""
+    quoted = [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in spans]
+    out = []
+    for r in find_reported(text, quoted):
+        speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
+        out.append(Quote(text=text[r.start:r.end], start=r.start, end=r.end, speaker=speaker, speaker_label=label,
+                         cue=r.cue, kind="indirect"))
+    return out
+
+
+MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
+
+
+def _introduced_by_colon(text: str, open_mark: int, floor: int) -> bool:
+    """Whether a short sentence of the writer's ending in a colon introduces the quote ('Roe resisted: "..."')."""
+    lo = sentence_start(text, open_mark, floor)
+    head = text[lo:open_mark].rstrip()
+    return head.endswith(":") and len(words(text, lo, open_mark)) <= MAX_INTRODUCING_WORDS
 
 
 def _has_name(resolver: Resolver, start: int, end: int) -> bool:
@@ -110,15 +145,46 @@ def _has_name(resolver: Resolver, start: int, end: int) -> bool:
         resolver.text[start:end].split()[0].lower() in ("he", "she", "they")
 
 
+MAX_APPOSITION_WORDS = 8
+MAX_HEAD_WORDS = 6
+
+
+def _apposition_end(text: str, ws: list[tuple[str, int, int]]) -> int | None:
+    """'The state's attorney general, Jane Roe, vowed': a subject with an apposition between commas
+    and a lower-case verb after it; the end of the apposition, else None."""
+    commas = [i for i in range(1, min(len(ws), MAX_HEAD_WORDS + MAX_APPOSITION_WORDS))
+              if "," in text[ws[i - 1][2]:ws[i][1]]]
+    if len(commas) < 2 or commas[0] > MAX_HEAD_WORDS or commas[1] - commas[0] > MAX_APPOSITION_WORDS:
+        return None
+    verb = ws[commas[1]][0]
+    if not verb[:1].islower() or verb in ("and", "or", "but", "who", "which"):
+        return None
+    return ws[commas[1] - 1][2]
+
+
 def _first_np_end(text: str, sub) -> int:
     """For a sentence subject, the end of its first noun phrase (up to a verb-looking lowercase word)."""
     ws = words(text, sub.start, sub.end)
     end = ws[0][2] if ws else sub.end
-    for w, s, e in ws[1:]:
-        if w.lower() in CUES or (w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de")):
+    apposition = _apposition_end(text, ws)
+    if apposition is not None:
+        return apposition
+    n = 0
+    while n + 1 < len(ws):
+        n += 1
+        w, s, e = ws[n]
+        if w.lower() in CUES or "," in text[end:s]:
             break
-        if "," in text[end:s]:
-            break
+        if w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de"):
+            # 'Party nominee Jane Roe said': lower-case words between a title and the name it leads to
+            name = next((i for i in range(n + 1, min(len(ws), n + 4)) if ws[i][0][:1].isupper()
+                         and not any(c in text[ws[n][2]:ws[i][1]] for c in ",;:")
+                         and all(x[0][:1].isalpha() and x[0] not in CUES for x in ws[n:i])), None)
+            if name is None:
+                break
+            end = ws[name][2]
+            n = name
+            continue
         end = e
     return end
 

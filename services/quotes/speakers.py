@@ -20,6 +20,9 @@ praised praises condemned condemns denied denies insist urged cautioned echoed a
 quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
 smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
 warn claim argue explain admit
+tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
+yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
+retorted retorts lamented laments pleaded pleads snapped
 """.split())
 _CLAUSE_OPENERS = frozenset({"and", "but", "however", "meanwhile", "yet", "so", "also", "while", "although",
                              "though", "because", "as", "then", "now", "later", "earlier", "instead", "indeed"})
@@ -43,9 +46,34 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
 
 
+# Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
+sep oct nov dec u.s u.k u.n d.c mt ft
+""".split())
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def is_abbreviation_stop(text: str, stop: int) -> bool:
+    """Whether the full stop at `stop` closes an abbreviation or an initial ('Sen.', 'U.S.', 'J.')."""
+    if text[stop:stop + 1] != ".":
+        return False
+    w = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
+    if w is None:
+        return False
+    word = w.group(1).rstrip(".")
+    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _sentence_breaks(text: str, lo: int, hi: int):
+    for m in _SENT_END.finditer(text, lo, hi):
+        if not is_abbreviation_stop(text, m.start()):
+            yield m
+
+
 def sentence_end(text: str, pos: int, limit: int) -> int:
     """The end of the sentence running at `pos`, not past `limit`."""
-    m = _SENT_END.search(text, pos, limit)
+    m = next(_sentence_breaks(text, pos, limit), None)
     return m.end() if m else limit
 
 
@@ -54,14 +82,15 @@ def sentence_start(text: str, pos: int, floor: int) -> int:
     lo = max(floor, pos - 400)
     best = lo
     # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
-    for m in _SENT_END.finditer(text, lo, min(len(text), pos + 2)):
+    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
         if m.end() <= pos:
             best = m.end()
     return best
 
 
 def _is_cue(w: str) -> bool:
-    return w.lower() in CUES
+    """A speech verb, written in lower case ('States' in 'the United States' is none)."""
+    return w[:1].islower() and w in CUES
 
 
 def _strip_clause_openers(ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -95,31 +124,55 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
     ws = words(text, pos, hi)
     if not ws:
         return None
-    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:3])):
-        return None
     partial = not q_end_punct(text, close)
     max_before = 3 if ends_sentence else (4 if partial else 14)
+    if ends_sentence:
+        # a titled name before the verb ('Senior Adviser Jane Roe said') may be longer
+        titled = 0
+        while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
+            titled += 1
+        max_before = max(max_before, titled)
+    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:max_before + 1])):
+        return None
     for idx, (w, s, e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
             continue
-        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 or text[ws[-1][2]:hi].strip()[:1] == ":"):
+        tail_is_adverbial = idx + 1 < len(ws) and ws[idx + 1][0].lower() in _ATTRIBUTION_TAIL
+        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 and not tail_is_adverbial
+                                                         or text[ws[-1][2]:hi].strip()[:1] == ":"):
             return None  # a new sentence of the writer's (or one introducing the next quote), not an attribution
         if idx == 0:
             # '"...," said X, the ...' : the speaker follows the verb
             if len(ws) > 1:
                 return Attribution(ws[1][1], _phrase_end(text, ws, 1), w.lower(), "after")
             return None
+        if "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws) and ws[idx + 1][0][:1].isupper() \
+                and ws[idx - 1][0][:1].islower() or idx > 1 and ws[0][0].lower() in _PREPOSITIONS \
+                and "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws):
+            # '"..." about the plan, said X' / '"..." for the party, said X': the speaker follows the verb
+            return Attribution(ws[idx + 1][1], _phrase_end(text, ws, idx + 1), w.lower(), "after")
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
             if "," in text[close - 1:ws[0][1]]:
-                end = comma  # '"...," Kurt Barnard, president of ..., said'
+                end = comma  # '"...," Jane Roe, president of ..., said'
             else:
-                start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Mennear added'
+                start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
         return Attribution(start, end, w.lower(), "after")
     return None
 
 
+MAX_TITLED_NAME_WORDS = 6
+_PARTY_TAG = re.compile(r"^[A-Z]-[A-Z][\w.]*$")  # '(D-Ore.)', '(R-Wis.)' after a politician's name
+MAX_OBJECT_WORDS = 9  # the verb and its object before a colon: 'told the paper in a written statement on Friday:'
+_PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
+MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
+MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
+# Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
+_ATTRIBUTION_TAIL = frozenset("""
+as at in on during after before while when from monday tuesday wednesday thursday friday saturday sunday
+yesterday today tonight last this earlier later recently afterwards
+""".split())
 _STOP_AFTER = frozenset({"in", "on", "at", "during", "when", "after", "before", "while", "who", "which",
                          "adding", "as", "to", "from", "speaking", "told", "that", "but", "and"})
 
@@ -134,7 +187,7 @@ def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
         if s > ws[i][1] and any(c in between for c in ",;:()"):
             break
         end = e
-        if text[e:e + 1] == "." and len(w) > 1:
+        if text[e:e + 1] == "." and len(w) > 1 and not is_abbreviation_stop(text, e):
             break
     return end
 
@@ -156,7 +209,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         return None
     ws = words(text, lo, lo + len(head))
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
-    for k in range(len(ws) - 1, max(-1, len(ws) - 8), -1):
+    for k in range(len(ws) - 1, max(-1, len(ws) - MAX_OBJECT_WORDS - 1), -1):
         if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
             subj = _subject_before(text, ws, k, lo)
             if subj is not None:
@@ -178,7 +231,7 @@ _NP_STOP = frozenset({"and", "but", "with", "by", "that", "as", "to", "for", "in
 
 
 def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
-    """A quote opening a sentence after 'Kirwan says his side will ...': the speaker the previous sentence named."""
+    """A quote opening a sentence after 'Roe says her side will ...': the speaker the previous sentence named."""
     if lo <= floor:
         return None
     plo = sentence_start(text, lo - 1, floor)
@@ -195,15 +248,47 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
     return None
 
 
+def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
+    the union'): part of the speaker phrase, whose head is the noun before it."""
+    return ws[i][0].lower() in ("for", "of") and i > 0 and ws[i - 1][0][:1].islower() \
+        and ws[i - 1][0].isalpha() and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
+
+
+MAX_NEXT_SUBJECT_WORDS = 4
+
+
+def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None:
+    """'"We will win." Roe said the party was ready.': a quoted sentence left unattributed whose
+    next sentence, in the same paragraph, opens with its speaker and a speech verb."""
+    lo = pos
+    while lo < limit and text[lo] in " \t":
+        lo += 1
+    if lo >= limit or not text[lo].isupper():
+        return None
+    hi = sentence_end(text, lo, limit)
+    ws = words(text, lo, hi)
+    for k in range(1, min(len(ws), MAX_NEXT_SUBJECT_WORDS + 1)):
+        if _is_cue(ws[k][0]) and ws[k][0] in ("said", "says", "added", "adds", "insisted", "explained"):
+            if any(c in text[ws[0][1]:ws[k][1]] for c in ",;:\"\u201c\u201d"):
+                return None
+            return Attribution(ws[0][1], ws[k - 1][2], ws[k][0], "next")
+    return None
+
+
 def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
-    """Whether word i is an 'and' between two capitalised names ('the Tories and Lib Dems', 'the Queen
-    and Duke of Edinburgh'): a coordinated subject, one speaker phrase."""
+    """Whether word i is an 'and' between two capitalised names ('the Greens and Liberal Party', 'the King
+    and Duke of Westland'): a coordinated subject, one speaker phrase."""
     return ws[i][0].lower() == "and" and 0 < i < len(ws) - 1 and ws[i - 1][0][:1].isupper() \
         and ws[i + 1][0][:1].isupper()
 
 
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
-    """The noun phrase right before verb k ('Chief Treasury Secretary Paul Boateng said'): the speaker phrase."""
+    """The noun phrase right before verb k ('Deputy Transport Secretary Jane Roe said'): the speaker phrase."""
+    for i in range(k - 2, max(-1, k - 5), -1):
+        # a relative clause: 'what she calls "...", 'whom her team called "..."': its subject speaks
+        if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2]:ws[k][1]]:
+            return ws[i + 1][1], ws[k - 1][2]
     j = k
     while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
         j -= 1
@@ -243,8 +328,10 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         between = text[e:ws[start][1]]
         if start == end_idx and skipped:
             between = between.replace(",", "")
+        if _PARTY_TAG.match(w) or _PARTY_TAG.match(ws[start][0]):
+            between = between.replace("(", "").replace(")", "")  # 'Sen. Jane Roe (D-Ore.) said': one name
         if any(c in between for c in ",;:\"\u201c\u201d()") or \
-                w.lower() in _NP_STOP and not _joins_names(ws, start - 1):
+                w.lower() in _NP_STOP and not _joins_names(ws, start - 1) and not _of_phrase(ws, start - 1):
             break
         start -= 1
     phrase = _strip_clause_openers(ws[start:end_idx])
@@ -253,11 +340,29 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     return phrase[0][1], phrase[-1][2]
 
 
+_OPENER_WORDS = frozenset("""
+if first last then next finally for as once unlike like despite amid according instead meanwhile still yet
+""".split())
+
+
+def _is_opener(word: str) -> bool:
+    """Whether a sentence's first word opens an introductory phrase ('If ..., ', 'Speaking on ..., ')
+    rather than its subject: a subordinator or adverb, or a participle."""
+    w = word.lower()
+    return w in _OPENER_WORDS or w.endswith(("ing", "ed", "ly")) and len(w) > 4
+
+
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
-    """The writer's sentence around a partial quote: the phrase before its verb ('Gerasimov hailed the "heroism"')."""
+    """The writer's sentence around a partial quote: the phrase before its verb ('Roe hailed the "courage"')."""
     lo = sentence_start(text, open_mark, floor)
     ws = words(text, lo, open_mark)
     ws = _strip_clause_openers(ws)
+    if ws and (ws[0][0].lower() in _INTRO or _is_opener(ws[0][0])):
+        # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
+        for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
+            if "," in text[ws[i - 1][2]:ws[i][1]]:
+                ws = _strip_clause_openers(ws[i:])
+                break
     if not ws:
         return None
     cue_idx = next((i for i, (w, _, _) in enumerate(ws) if _is_cue(w) or w.lower() in _PARTICIPLES), None)
@@ -265,4 +370,4 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
         subj = _subject_before(text, ws, cue_idx, lo)
         if subj is not None:
             return Attribution(subj[0], subj[1], ws[cue_idx][0].lower(), "subject")
-    return Attribution(ws[0][1], ws[min(len(ws), 8) - 1][2], None, "subject")
+    return Attribution(ws[0][1], ws[min(len(ws), MAX_SUBJECT_WORDS) - 1][2], None, "subject")

@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, TypeVar
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: quotes of kind "indirect" (reported speech)
 
 RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language")
 

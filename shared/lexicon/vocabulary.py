@@ -1,22 +1,13 @@
-"""Small word lists a news editor would write down: countries, parties, name parts, head nouns.
+"""Small word lists a news editor would write down: parties, name parts, head nouns.
 
-They are general English/news knowledge, not taken from any evaluation set.
+They are general English/news knowledge, not taken from any evaluation set; countries
+come from pycountry (`shared.lexicon.places`).
 """
 from __future__ import annotations
 
-COUNTRIES = frozenset(name.strip() for name in """
-afghanistan, albania, algeria, argentina, armenia, australia, austria, azerbaijan, bangladesh, belarus,
-belgium, bolivia, bosnia, brazil, britain, bulgaria, cambodia, cameroon, canada, chile, china, colombia,
-croatia, cuba, cyprus, czech republic, denmark, ecuador, egypt, england, estonia, ethiopia, fiji, finland,
-france, georgia, germany, ghana, greece, holland, hungary, iceland, india, indonesia, iran, iraq, ireland,
-israel, italy, ivory coast, jamaica, japan, jordan, kenya, kuwait, latvia, lebanon, libya, lithuania,
-luxembourg, malaysia, mexico, moldova, morocco, namibia, nepal, netherlands, new zealand, nigeria,
-north korea, northern ireland, norway, pakistan, paraguay, peru, philippines, poland, portugal, qatar,
-romania, russia, samoa, saudi arabia, scotland, senegal, serbia, singapore, slovakia, slovenia,
-south africa, south korea, spain, sri lanka, sudan, sweden, switzerland, syria, taiwan, thailand, tonga,
-tunisia, turkey, uganda, ukraine, united kingdom, united states, uruguay, usa, us, uk, venezuela,
-vietnam, wales, yemen, zambia, zimbabwe
-""".replace("\n", " ").split(","))
+from shared.lexicon import places
+
+COUNTRIES = places.COUNTRIES  # pycountry's names and their everyday forms
 
 # A sports report names national teams after their countries ("England beat Wales").
 SPORT_WORDS = frozenset("""
@@ -61,20 +52,20 @@ road street avenue lane square stadium theatre theater castle chapel cathedral p
 airport park arena hall station
 """.split())
 
-# Region words after a place name ("the Kursk region").
+# Region words after a place name ("the Novoland region").
 REGION_WORDS = frozenset("region province oblast district county state city town village border".split())
 
 # Courtesy titles dropped from a person's canonical name; rank titles (Lord, Prince) are kept.
 COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "prof", "professor"})
 
-# Titles that are part of a person's name in British usage ("Pope Francis", "Lord Justice May").
+# Titles that are part of a person's name in British usage ("Pope Gregory", "Lord Justice Roe").
 RANK_TITLES = frozenset("pope prince princess king queen lord lady duke duchess justice cardinal archbishop".split())
 
 # Demonym endings: "Ukrainian forces" is NORP, not a place.
 DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ic", "i")
 
-# Common nouns a reporter puts before a company's name ("software firm Sendmail",
-# "electronics chain Best Buy"): the name that follows is an organisation.
+# Common nouns a reporter puts before a company's name ("software firm Zentrix",
+# "electronics chain Shopwell"): the name that follows is an organisation.
 COMPANY_NOUNS = frozenset("""
 company companies firm firms group consortium partner agency department maker retailer chain store supermarket
 giant operator carrier bank charity insurer developer publisher manufacturer start-up startup rival subsidiary
@@ -82,7 +73,7 @@ provider watchdog regulator organisation organization outfit label studio brand 
 conglomerate airline broadcaster newspaper magazine club team
 """.split())
 
-# Words after a name that only an organisation takes ("Apacs spokeswoman", "Respond's shares").
+# Words after a name that only an organisation takes ("a Zentrix spokeswoman", "Zentrix's shares").
 ORG_AFTER = frozenset("spokesman spokeswoman spokesperson spokespeople consortium".split())
 ORG_POSSESSED = frozenset("""
 shares profits profit customers subscribers shareholders products website workforce

@@ -34,10 +34,16 @@ def test_mention_offsets_are_kept():
 
 
 def test_publisher_credit_but_not_its_channels():
-    pubs = publisher_names(None, None)
-    assert is_publisher_credit(m("the BBC", 0, "ORG"), pubs)
-    assert is_publisher_credit(m("BBC News website", 0, "ORG"), pubs)
-    assert not is_publisher_credit(m("BBC Radio 4", 0, "ORG"), pubs)
+    pubs = publisher_names("Daily Planet", None)
+    assert is_publisher_credit(m("the Daily Planet", 0, "ORG"), pubs)
+    assert is_publisher_credit(m("Daily Planet News website", 0, "ORG"), pubs)
+    assert not is_publisher_credit(m("Daily Planet Radio 4", 0, "ORG"), pubs)
+
+
+def test_no_publisher_is_assumed_without_source_or_url():
+    """A name is the publisher's credit only when the event's own source or url says so."""
+    assert not is_publisher_credit(m("BBC", 0, "ORG"), publisher_names(None, None))
+    assert is_publisher_credit(m("BBC", 0, "ORG"), publisher_names(None, "https://www.bbc.co.uk/news/x"))
     assert "reuters" in publisher_names(None, "https://www.reuters.com/x")
 
 

@@ -1,0 +1,352 @@
+"""Reported speech without quotation marks: quotes of kind "indirect".
+
+'The minister said (that) the plan would fail', 'The plan would fail, the minister said.',
+'According to the minister, the plan would fail', 'She told reporters the plan would fail',
+'He denied that the plan had failed'. The reported clause runs from after the cue (and its
+'that', its object, its time phrase) to the end of the sentence, or from the start of the
+sentence to the comma before a trailing attribution.
+
+Questions ('asked whether'), beliefs ('thinks', 'believes') and intentions ('promised to',
+'plans to') are not speech: their verbs are no cues here, and a cue followed by 'to' or by
+'whether'/'if' reports no statement. A clause that is itself between quotation marks is a
+direct quote, left to the direct-quote rules.
+
+Plain scans over each sentence: no parser, so the cost is a few regex passes per article.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from services.quotes.speakers import _WORD, is_abbreviation_stop, words
+from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
+
+# After a cue, these introduce a question or an intention, not a statement.
+_NOT_STATEMENT = frozenset({"to", "whether", "if", "why", "how", "what", "who", "when", "where", "which", "for",
+                            "as", "while", "because", "since", "although", "though", "unless", "until", "than",
+                            "like", "and", "but", "or",
+                            "about", "of", "on", "with", "by", "up", "out", "off", "so", "nothing", "yes", "no"})
+_TIME_OR_PLACE = frozenset("""
+on in at during after before last this yesterday today tonight earlier later recently previously
+monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week month year
+again repeatedly publicly privately also
+""".split())
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i"})
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "these", "those", "such", "new",
+                          "this", "that", "any", "no", "every", "each"})
+_PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
+
+_SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+_QUOTE_CHARS = "\"\u201c\u201d"
+_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
+MIN_CLAUSE_WORDS = 3
+MAX_SPEAKER_WORDS = 12  # a trailing attribution ', X said.' is short
+MAX_LEAD_WORDS = 10  # words between a cue and its 'that' ('said in a statement on Tuesday that')
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A reported clause text[start:end], the speaker phrase text[sp_start:sp_end], and its cue."""
+
+    start: int
+    end: int
+    sp_start: int
+    sp_end: int
+    cue: str
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `text`; 'Mr.', 'U.S.' and initials do not end one."""
+    out, lo = [], 0
+    for m in _SENT_BREAK.finditer(text):
+        if is_abbreviation_stop(text, m.start()):
+            continue
+        if m.end() > lo:
+            out.append((lo, m.end()))
+        lo = m.end()
+    if lo < len(text):
+        out.append((lo, len(text)))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out if text[s:e].strip()]
+
+
+class _Quoted:
+    """Which offsets lie inside quotation marks (the direct quotes' ranges, marks included)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        self.ranges = sorted(ranges)
+        self.starts = [r[0] for r in self.ranges]
+
+    def inside(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.ranges[i][0] <= pos < self.ranges[i][1]
+
+    def share(self, lo: int, hi: int) -> float:
+        """The share of text[lo:hi] that lies inside quotation marks."""
+        if hi <= lo:
+            return 0.0
+        covered = sum(max(0, min(hi, b) - max(lo, a)) for a, b in self.ranges if a < hi and b > lo)
+        return covered / (hi - lo)
+
+
+def _is_cue(ws: list[tuple[str, int, int]], k: int) -> bool:
+    w = ws[k][0]
+    if w not in REPORTING_VERBS:  # lower case only: 'States' in a name is no verb
+        return False
+    if w in NOUN_LIKE:
+        prev = ws[k - 1][0] if k > 0 else ""
+        return prev.lower() not in _DETERMINERS and prev.lower() not in _PREPOSITIONS and (
+            prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or w[-1] != "s")
+    return True
+
+
+def _clause_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """text[lo:hi] without surrounding spaces, commas and the final full stop."""
+    while lo < hi and text[lo] in " \t\n,:;":
+        lo += 1
+    while hi > lo and text[hi - 1] in " \t\n.,;:!":
+        hi -= 1
+    return lo, hi
+
+
+def _enough(text: str, lo: int, hi: int) -> bool:
+    """Whether text[lo:hi] has at least MIN_CLAUSE_WORDS words (a short scan: it stops there)."""
+    n = 0
+    for _ in _WORD.finditer(text, lo, hi):
+        n += 1
+        if n >= MIN_CLAUSE_WORDS:
+            return True
+    return False
+
+
+def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
+    """'According to X, CLAUSE' and 'CLAUSE, according to X.'"""
+    for m in _ACCORDING.finditer(text, s, e):
+        if quoted.inside(m.start()):
+            continue
+        if not text[s:m.start()].strip(" ,"):  # at the sentence start: the source runs to the first comma
+            comma = text.find(",", m.end(), e)
+            if comma == -1:
+                return None
+            lo, hi = _clause_bounds(text, comma + 1, e)
+            if _enough(text, lo, hi) and quoted.share(lo, hi) < 0.5:
+                return Reported(lo, hi, m.end(), comma, "according to")
+            return None
+        if text[s:m.start()].rstrip().endswith(","):
+            lo, hi = _clause_bounds(text, s, m.start())
+            sp_lo, sp_hi = _clause_bounds(text, m.end(), e)
+            comma = text.find(",", sp_lo, sp_hi)
+            if comma != -1:
+                sp_hi = comma
+            if _enough(text, lo, hi) and quoted.share(lo, hi) < 0.5:
+                return Reported(lo, hi, sp_lo, sp_hi, "according to")
+        return None
+    return None
+
+
+_AFTER_ATTRIBUTION = frozenset(_TIME_OR_PLACE | {"in", "a", "an", "the", "statement", "interview", "told"})
+
+
+def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: _Quoted) -> Reported | None:
+    """'CLAUSE, X said.' / 'CLAUSE, said X, a ...': an attribution that ends the sentence after its last comma."""
+    cuts = [i for i in range(1, len(ws)) if "," in text[ws[i - 1][2]:ws[i][1]]]
+    if not cuts:
+        return None
+    cut = cuts[-1]
+    after = ws[cut:]
+    # '..., X, a former minister, said.': the attribution may span one more comma
+    k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
+    if k is None and len(cuts) > 1:
+        cut = cuts[-2]
+        after = ws[cut:]
+        k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
+    if k is None or len(after) > MAX_SPEAKER_WORDS or after[k][0] in PARTICIPLES:
+        return None
+    if k == 0 and any(w == "that" for w, _, _ in after[1:]):
+        return None  # ', said in an interview that ...': the verb opens a clause of its own
+    if k == 0 and (len(after) < 2 or after[1][0].lower() in _TIME_OR_PLACE):
+        # '..., a former minister, Jane Roe, said on Monday': the speaker is the segment(s) before the cue
+        before = [c for c in cuts if c < cut]
+        if not before:
+            return None
+        lo_cut = before[-1]
+        if len(before) > 1 and cut - before[-2] <= 8:
+            lo_cut = before[-2]
+        comma = text.rfind(",", ws[lo_cut - 1][2], ws[lo_cut][1])
+        lo, hi = _clause_bounds(text, s, comma)
+        if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5 or any(c in text[comma:e] for c in _QUOTE_CHARS):
+            return None
+        return Reported(lo, hi, ws[lo_cut][1], ws[cut - 1][2], after[0][0])
+    if k > 0 and after[0][0].lower() in _CLAUSE_JOINERS:
+        return None  # ', but later said ...': a second verb of the sentence's subject
+    tail = after[k + 1:]
+    if k > 0 and tail and (len(tail) > 5 or tail[0][0].lower() not in _AFTER_ATTRIBUTION):
+        return None  # the cue opens a clause of its own: not a trailing attribution
+    comma = text.rfind(",", ws[cut - 1][2], ws[cut][1])
+    if quoted.inside(comma) or any(c in text[comma:e] for c in ":" + _QUOTE_CHARS):
+        return None
+    lo, hi = _clause_bounds(text, s, comma)
+    if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5:
+        return None
+    cue = after[k][0]
+    if k == 0:  # ', said X, the ...'
+        if len(after) < 2:
+            return None
+        sp_lo, sp_hi = after[1][1], _end_of_phrase(text, after, 1, e)
+    else:
+        sp_lo, sp_hi = after[0][1], after[k - 1][2]
+    return Reported(lo, hi, sp_lo, sp_hi, cue)
+
+
+def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
+    """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
+    end = ws[i][2]
+    for w, a, b in ws[i + 1:]:
+        if any(c in text[end:a] for c in ",;:(") or w.lower() in _TIME_OR_PLACE:
+            break
+        end = b
+    return end
+
+
+_CLAUSE_JOINERS = frozenset({"and", "but", "or", "while", "although", "though", "because", "as", "so", "yet",
+                             "which", "who", "where", "when", "then"})
+_INTRO_OPENERS = frozenset("""
+in on at after before during following despite with as when while although though since if unlike like
+speaking asked interviewed earlier later meanwhile but and however still also yet so instead now then
+""".split())
+_SKIP_BEFORE_CUE = frozenset("""
+has have had also later first then previously recently again repeatedly would will could can may might must
+should did does do not never once often already still just publicly privately separately similarly
+""".split())
+MAX_SUBJECT_WORDS = 25
+
+
+def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> tuple[int, int] | None:
+    """The subject of the speech verb ws[k]: from the start of its clause to the verb, appositions included.
+
+    'The author of the book, Jane Roe, said' -> 'The author of the book, Jane Roe'; 'In a
+    statement, the firm said' -> 'the firm'. A participle (', saying') or a second verb
+    (', but later said') takes the subject of the sentence.
+    """
+    j = k
+    while j > 0 and ws[j - 1][0].lower() in _SKIP_BEFORE_CUE:
+        j -= 1
+    if j == 0:
+        return None
+    participle = ws[k][0] in PARTICIPLES
+    joined = ws[j - 1][0].lower() in _CLAUSE_JOINERS or participle
+    first = 0
+    # the clause the verb belongs to starts after the last joiner ('..., and she said')
+    if not joined:
+        for i in range(j - 1, 0, -1):
+            if ws[i][0].lower() in _CLAUSE_JOINERS and "," in text[ws[i - 1][2]:ws[i][1]]:
+                first = i + 1
+                break
+    # an introductory phrase before a comma is not the subject ('In a statement, the firm said')
+    if first < j and ws[first][0].lower() in _INTRO_OPENERS:
+        for i in range(first + 1, j):
+            if "," in text[ws[i - 1][2]:ws[i][1]]:
+                first = i
+                break
+    while first < j and ws[first][0].lower() in _CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}:
+        first += 1
+    end = ws[j - 1][2]
+    if joined:  # the subject of the sentence: its first noun phrase
+        end = ws[first][2]
+        for n in range(first + 1, j):
+            w, a, b = ws[n]
+            nxt = ws[n + 2][0] if n + 2 < j and ws[n + 1][0] == "the" else ws[n + 1][0] if n + 1 < j else ""
+            joins = w == "and" and nxt[:1].isupper()  # 'The Greens and the Reds'
+            if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w not in ("of", "for", "the") \
+                    and not joins:
+                break
+            end = b
+    if first >= j or j - first > MAX_SUBJECT_WORDS:
+        return None
+    return ws[first][1], end
+
+
+def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: _Quoted) -> Reported | None:
+    """'X said (that) CLAUSE', 'X told reporters (that) CLAUSE', 'X denied that CLAUSE', '..., saying CLAUSE'."""
+    for k in range(1, len(ws)):
+        if not _is_cue(ws, k) or quoted.inside(ws[k][1]):
+            continue
+        cue = ws[k][0]
+        rest = ws[k + 1:]
+        if not rest:
+            return None
+        gap = text[ws[k][2]:rest[0][1]]
+        if any(c in gap for c in ":" + _QUOTE_CHARS) or quoted.inside(rest[0][1]):
+            return None  # 'X said: "..."' is a direct quote
+        nxt = rest[0][0].lower()
+        j = _that_within(text, rest)
+        if nxt in _NOT_STATEMENT and not (nxt in _TIME_OR_PLACE and j is not None):
+            continue
+        subj = subject_span(text, ws, k, s)
+        if subj is None or quoted.share(subj[0], ws[k][1]) > 0 or any(c in text[subj[0]:ws[k][1]] for c in _QUOTE_CHARS):
+            continue  # '"...," said X': the words before the verb are a quote, not its subject
+        if j is not None:
+            begin = rest[j][2]
+        elif cue not in BARE_CLAUSE:
+            continue
+        elif cue in WITH_LISTENER:
+            # 'told reporters the plan ...': the listener is a short noun phrase (1-2 words)
+            n = 2 if nxt in ("the", "a", "his", "her", "their") else 1
+            if len(rest) <= n:
+                return None
+            begin = rest[n][1]
+        elif "," in gap or nxt in _TIME_OR_PLACE:
+            continue  # 'X said, however, ...' / 'said on Monday' with no 'that': too loose to call
+        else:
+            begin = rest[0][1]
+        lo, hi = _clause_bounds(text, begin, e)
+        hi = _before_next_quote(text, lo, hi)
+        if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5:
+            continue
+        return Reported(lo, hi, subj[0], subj[1], cue)
+    return None
+
+
+def _that_within(text: str, rest: list[tuple[str, int, int]]) -> int | None:
+    """The index of the 'that' opening the reported clause, within MAX_LEAD_WORDS words after the cue."""
+    for j, (w, _, _) in enumerate(rest[:MAX_LEAD_WORDS]):
+        if w.lower() == "that":
+            return j
+        if j and any(c in text[rest[j - 1][2]:rest[j][1]] for c in ";:" + _QUOTE_CHARS):
+            return None
+    return None
+
+
+def _before_next_quote(text: str, lo: int, hi: int) -> int:
+    """The clause without what follows it in the sentence: a quoted sentence ('..., adding: "...'),
+    a second speech verb of the speaker ('... and added'), a clause after a semicolon."""
+    for mark in (": \u201c", ': "', ", adding", "; "):
+        k = text.find(mark, lo, hi)
+        if k != -1:
+            hi = k
+    ws = words(text, lo, hi)
+    for n in range(1, len(ws) - 1):
+        if ws[n][0] == "and" and ws[n + 1][0] in REPORTING_VERBS:
+            return text.rfind(" ", lo, ws[n][1]) if ws[n][1] > lo else hi
+    return hi
+
+
+def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Reported]:
+    """Every reported-speech clause of `text` outside the quoted ranges, in text order."""
+    quoted = _Quoted(quoted_ranges)
+    out: list[Reported] = []
+    for s, e in sentences(text):
+        # only a sentence holding a cue is looked at (a C-speed split, no regex)
+        if REPORTING_VERBS.isdisjoint(text[s:e].translate(_PUNCT_TO_SPACE).split()) \
+                and "ccording to" not in text[s:e]:
+            continue
+        if text[s:e].rstrip(" \"\u201d\u2019'").endswith("?") or quoted.share(s, e) > 0.5:
+            continue
+        found = _according(text, s, e, quoted)
+        if found is None:
+            ws = words(text, s, e)
+            found = _trailing(text, s, e, ws, quoted) or _leading(text, s, e, ws, quoted)
+        if found is not None:
+            out.append(found)
+    return out
