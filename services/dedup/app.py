@@ -37,9 +37,9 @@ def dedup_batch(index: DedupIndex, events: Sequence[ArticleCleaned]) -> list[Art
 def build_stage(settings: Settings, index: DedupIndex | None = None) -> Stage:
     """The dedup stage; without an `index`, connects to the Redis index at `settings.redis_url` now."""
     if index is None:
-        from services.dedup.redis_index import RedisDedupIndex  # only workers need the redis client
+        from services.dedup.redis_index import connect  # only workers need the redis client
 
-        index = RedisDedupIndex.from_url(settings.redis_url, settings.dedup_namespace, index_params(settings))
+        index = connect(settings, index_params(settings))
     bound = index
     return Stage(
         name="dedup",
