@@ -103,8 +103,8 @@ def partition_replicas(settings: Settings, topics: Iterable[str]) -> dict[tuple[
         described = admin.describe_topics(list(topics))
     finally:
         admin.close()
-    return {(t["topic"], p["partition"]): {"leader": p["leader"], "replicas": list(p["replicas"]),
-                                           "isr": list(p["isr"])}
+    return {(t["name"], p["partition_index"]): {"leader": p["leader_id"], "replicas": list(p["replica_nodes"]),
+                                                "isr": list(p["isr_nodes"])}
             for t in described for p in t["partitions"]}
 
 

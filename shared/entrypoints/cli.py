@@ -35,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     items = list(read_inputs(args.files or ["-"]))
-    pipeline = _embedded_pipeline(settings, args)
+    pipeline = _embedded_pipeline(settings, args, len(items))
     out = sys.stdout.buffer
     failures = 0
     progress = None
@@ -62,14 +62,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _embedded_pipeline(settings: Settings, args: argparse.Namespace):
-    """The pipeline `newsflow run` uses: in this process for one job, else over `--jobs` processes."""
+def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: int):
+    """The pipeline `newsflow run` uses: in this process for one job, else over `--jobs` processes.
+
+    No more processes than batches: a handful of articles is not worth starting a pool for.
+    """
     from shared.entrypoints.parallel import ParallelPipeline, default_jobs
 
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs < 1:
-        raise ValueError(f"--jobs {jobs}: give 1 or more")
-    if jobs == 1:
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs {args.jobs}: give 1 or more")
+    jobs = min(args.jobs or default_jobs(), -(-n_items // max(1, settings.batch_size)))
+    if jobs <= 1:
         from shared.entrypoints.bootstrap import build_pipeline
         return build_pipeline(settings, args.stages)
     return ParallelPipeline(settings, args.stages, jobs)
