@@ -99,6 +99,15 @@ class RedisReplicaSet:
         proc.wait()
         return port
 
+    def restart(self, port: int) -> None:
+        """Start a killed server again on its port and data (Sentinel turns an old master into a replica)."""
+        self._start_server(port, None)
+
+    def wait_replicas(self, count: int, timeout_s: float = 60) -> None:
+        """Until the current master has `count` replicas in sync."""
+        self._wait(lambda: redis.Redis(port=self.master_port()).info("replication")["connected_slaves"] >= count,
+                   f"{count} replica(s) of the new master", timeout_s)
+
     def wait_failover(self, old_port: int, timeout_s: float = 60) -> int:
         """Until the Sentinel names a new master; returns its port."""
         self._wait(lambda: self.master_port() != old_port, "the Sentinel to promote a replica", timeout_s)
