@@ -8,6 +8,7 @@ through the Redis index in batches, as the dedup worker sends them. Figures:
   hashes of exact keys and LSH buckets;
 - the steady-state bound: a hash lives up to one slice longer than the records it names,
   so at most (slices + 1) / slices of the hash bytes per article are held at once;
+- the index's own speed (articles/s of `assign` calls, fingerprints computed beforehand);
 - whether every verdict equals the in-process index's on the same stream (the accuracy
   of benchmarks/dedup_accuracy.py, which runs the in-process index, then holds for Redis).
 
@@ -22,6 +23,7 @@ import argparse
 import contextlib
 import random
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -50,9 +52,12 @@ def measure(url: str, texts, batch: int, threshold: float, slices: int = 4) -> d
     fps = [(aid, fingerprint(text)) for aid, text in texts]
     mem0 = used_memory(client)
     got, want = [], []
+    redis_s = 0.0
     for start in range(0, len(fps), batch):
         chunk = fps[start:start + batch]
+        t0 = time.perf_counter()
         got += index.assign(chunk)
+        redis_s += time.perf_counter() - t0
         want += memory.assign(chunk)
     grown = used_memory(client) - mem0
     record_bytes = hash_bytes = hashes = 0
@@ -72,7 +77,7 @@ def measure(url: str, texts, batch: int, threshold: float, slices: int = 4) -> d
     statuses: dict[str, int] = {}
     for v in got:
         statuses[v.status] = statuses.get(v.status, 0) + 1
-    return {"articles": len(texts), "unique": unique, "statuses": statuses, "layout": layout,
+    return {"articles": len(texts), "unique": unique, "index articles/s": len(texts) / redis_s, "statuses": statuses, "layout": layout,
             "used_memory/unique": grown / unique, "used_memory/article": grown / len(texts),
             "records/unique": record_bytes / unique, "hashes/unique": hash_bytes / unique, "hashes": hashes,
             "encodings": encodings,
@@ -109,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({r['used_memory/article']:.0f} per article)")
     print(f"MEMORY USAGE: records {r['records/unique']:.0f} + hashes {r['hashes/unique']:.0f} bytes per unique "
           f"article; steady-state bound {r['steady-state bound/unique']:.0f}")
+    print(f"index calls: {r['index articles/s']:.0f} articles/s (batches of {args.batch}, fingerprints precomputed)")
     print(f"verdicts equal to the in-process index's: {r['same verdicts as memory index']} "
           f"({r['differing verdicts']} differ)")
     return 0 if r["same verdicts as memory index"] else 1

@@ -31,7 +31,7 @@ def test_kill_9_hands_partitions_to_the_live_worker_within_15_s(stack, tmp_path,
     from shared.entrypoints.bootstrap import build_pipeline
     from shared.entrypoints.inputs import InputItem
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
-    articles = bbc_articles(300, "takeover")
+    articles = bbc_articles(200, "takeover")
     events = pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
     pipeline.close()
     ids = {e.id for e in events}
