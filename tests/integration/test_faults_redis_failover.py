@@ -14,7 +14,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import isolated_settings
-from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable
+from faults_support import (
+    PacedPublisher, TopicWatcher, assert_redeliveries_identical, bbc_articles, wait_group_stable, wrong_copy_verdicts,
+)
 from redis_ha import MASTER_NAME, RedisReplicaSet
 from shared.adapters.kafka import Publisher, ensure_topics
 
@@ -66,13 +68,7 @@ def test_master_kill_9_and_sentinel_failover_keep_every_verdict(stack, tmp_path,
     watcher.poll()
     repeats = assert_redeliveries_identical(watcher, t.deduped)
     verdicts = {e["id"]: e["dedup"] for e in watcher.values(t.deduped)}
-    wrong = []
-    for c in copies:
-        original = c["id"][: -len("-copy")]
-        root = verdicts[original]["duplicate_of"] or original  # the corpus has duplicates of its own
-        v = verdicts[c["id"]]
-        if v["status"] != "duplicate" or v["duplicate_of"] != root:
-            wrong.append((c["id"], v))
+    wrong = wrong_copy_verdicts(copies, verdicts)
     lost = len(ids - set(verdicts))
     failed = running[1].log().count("step=process failed")
     print(f"master :{old} killed at {done_at_kill} verdicts, Sentinel promoted :{new}; dedup batches failed and "

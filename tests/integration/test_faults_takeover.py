@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import isolated_settings
-from faults_support import TopicWatcher, bbc_articles, wait_group_stable
+from faults_support import TopicWatcher, bbc_articles, deduped_events, wait_group_stable
 from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -25,15 +25,9 @@ def test_kill_9_hands_partitions_to_the_live_worker_within_15_s(stack, tmp_path,
     settings = isolated_settings(stack, tmp_path, batch_size=8)
     ensure_topics(settings)
     t = settings.topics
-    # entities reads articles.deduped: feed it events the embedded normalize and dedup stages made
     from shared.core.codec import dumps
     from shared.core.events import to_dict
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.inputs import InputItem
-    pipeline = build_pipeline(settings, ["normalize", "dedup"])
-    articles = bbc_articles(200, "takeover")
-    events = pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
-    pipeline.close()
+    events = deduped_events(settings, bbc_articles(200, "takeover"))  # entities reads articles.deduped
     ids = {e.id for e in events}
 
     first = workers("entities", settings, name="entities-a")
