@@ -434,7 +434,12 @@ class LocalStack:
     def up(self) -> dict[str, str]:
         """Start both servers; returns the environment settings that point newsflow at them."""
         self.config.run_dir.mkdir(parents=True, exist_ok=True)
-        (self.config.run_dir / "kafka-brokers").write_text(str(self.config.brokers))
+        remembered = self.config.run_dir / "kafka-brokers"
+        before = remembered.read_text().strip() if remembered.exists() else "1"
+        if before != str(self.config.brokers) and (self.kafka_dir / "data" / "meta.properties").exists():
+            raise StackError(f"{self.config.run_dir} holds a {before}-broker Kafka; stop it and use another "
+                             f"NEWSFLOW_STACK_DIR (or delete this one) for {self.config.brokers} broker(s)")
+        remembered.write_text(str(self.config.brokers))
         self.start_redis()
         self.start_kafka()
         return self.exports()

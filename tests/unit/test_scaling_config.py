@@ -57,3 +57,13 @@ def test_sentinel_addresses():
     assert sentinel_addresses("") == []
     with pytest.raises(ValueError, match="host:port"):
         sentinel_addresses("a:x")
+
+
+def test_up_refuses_to_turn_a_single_broker_stack_dir_into_a_cluster(tmp_path):
+    from shared.entrypoints.stack import LocalStack
+
+    (tmp_path / "kafka" / "data").mkdir(parents=True)
+    (tmp_path / "kafka" / "data" / "meta.properties").write_text("node.id=1\n")
+    stack = LocalStack(StackConfig(run_dir=tmp_path, cache_dir=tmp_path, brokers=3))
+    with pytest.raises(StackError, match="1-broker Kafka"):
+        stack.up()
