@@ -116,8 +116,11 @@ class ParallelPipeline:
             raise ValueError("the first stage must be one the pool runs (normalize)")
         self._local = {n: build_stage(n, settings, embedded=True) for n in names if n in SEQUENTIAL}
         pooled = [n for n in names if n not in SEQUENTIAL]
-        # spawn, not fork: a forked copy of a process that already runs threads (BLAS, tqdm) may deadlock.
-        self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+        # forkserver, not fork: a forked copy of a process that already runs threads (BLAS, tqdm) may
+        # deadlock. The server imports the stages' modules (spaCy) once; each worker forks from it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([f"services.{n}.app" for n in pooled])
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=context,
                                          initializer=_init_worker, initargs=(settings, pooled))
 
     def _submit(self, chunk: _Chunk) -> None:
