@@ -17,9 +17,9 @@ def build_stage(settings: Settings, deps: StageDeps) -> Stage:
     """The dedup stage over `deps.dedup_index`; without one, connects to the Redis index at `settings.redis_url` now."""
     index: DedupIndex | None = deps.dedup_index
     if index is None:
-        from services.dedup.redis_index import RedisDedupIndex  # only workers need the redis client
+        from services.dedup.redis_index import connect  # only workers need the redis client
 
-        index = RedisDedupIndex.from_url(settings.redis_url, settings.dedup_namespace, index_params(settings))
+        index = connect(settings, index_params(settings))
     bound = index
     return Stage(
         name="dedup",

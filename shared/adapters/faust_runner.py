@@ -95,13 +95,18 @@ class StageWorker:
             web_enabled=False,
             topic_disable_leader=True,
             topic_partitions=s.partitions,
-            topic_replication_factor=s.replication_factor,
+            topic_replication_factor=max(1, s.replication_factor),  # topics exist: ensure_topics made them
             key_serializer="raw",
             value_serializer="raw",
             consumer_auto_offset_reset="earliest",
             producer_acks=-1,
             producer_linger=0.005,
             broker_commit_interval=1.0,
+            # A worker killed -9 holds its partitions until the broker misses its heartbeats for the
+            # session timeout (faust's default: 60 s); SIGTERM leaves the group at once either way.
+            # No static membership (group_instance_id): aiokafka then never sends LeaveGroup.
+            broker_session_timeout=s.kafka_session_timeout_s,
+            broker_heartbeat_interval=s.kafka_heartbeat_interval_s,
             stream_buffer_maxsize=max(4096, s.batch_size * 4),
         )
         app.transport.Producer = IdempotentProducer  # type: ignore[misc]  # before faust creates its producer, at start-up

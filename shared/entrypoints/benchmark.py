@@ -3,8 +3,9 @@
 Every figure compares two things measured side by side on this machine, in the same
 run, on the same BBC texts with the same model, so a noisy shared machine moves both:
 
-- embedded: `newsflow run` (all stages) against bare spaCy `nlp.pipe` NER, each a whole
+- embedded: `newsflow run --jobs 1` (all stages) against bare spaCy `nlp.pipe` NER, each a whole
   process with its model load, alternated `repeat` times; ratio = bare / pipeline.
+- jobs: `newsflow run --jobs 1` against `--jobs 2`, whole processes, alternated; speedup.
 - kafka: the real stack, one worker per stage, N articles published, time until the last
   enriched event; against bare NER of the same texts in a process (load excluded, as the
   workers loaded their model before the clock started).
@@ -94,7 +95,7 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
     path = workdir / "articles.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
-    pipeline_cmd = [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)]
+    pipeline_cmd = [sys.executable, "-m", "shared.entrypoints.cli", "run", "--jobs", "1", str(path)]
     bare_cmd = [sys.executable, "-m", "shared.entrypoints.benchmark", "bare", str(path), settings.model]
     bare, pipe = [], []
     for _ in range(repeat):
@@ -104,6 +105,49 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
     return {"articles": len(articles), "bare_s": [round(x, 2) for x in bare], "pipeline_s": [round(x, 2) for x in pipe],
             "ratio": round(b / p, 3), "words_per_s_bare": round(words_of(articles) / b),
             "words_per_s_pipeline": round(words_of(articles) / p)}
+
+
+def _burn(n: int) -> float:
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i
+    return time.perf_counter() - t0
+
+
+def cpu_parallelism(jobs: int = 2, n: int = 10_000_000) -> float:
+    """How many cores this machine gives right now: a pure-Python loop in 1 process against `jobs` at once.
+
+    On an idle 2-core machine about 2.0; when other work holds a core, near 1. The ceiling of
+    any `--jobs` speedup measured at the same moment.
+    """
+    import multiprocessing
+
+    one = _burn(n)
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        pool.map(_burn, [1000] * jobs)  # start-up out of the timing
+        t0 = time.perf_counter()
+        pool.map(_burn, [n] * jobs)
+        many = time.perf_counter() - t0
+    return round(jobs * one / many, 3)
+
+
+def bench_jobs(articles: list[dict], settings: Settings, repeat: int, workdir: Path, jobs: int = 2) -> dict:
+    """`newsflow run --jobs 1` against `--jobs N`, whole processes (model loads included), alternated."""
+    path = workdir / "articles-jobs.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
+    env = {**os.environ, **settings.to_env(), **ONE_THREAD}
+    run = [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path), "--jobs"]
+    one, many, cores = [], [], [cpu_parallelism(jobs)]
+    for _ in range(repeat):
+        one.append(_timed(run + ["1"], env))
+        many.append(_timed(run + [str(jobs)], env))
+    cores.append(cpu_parallelism(jobs))
+    a, b = statistics.median(one), statistics.median(many)
+    return {"articles": len(articles), "jobs": jobs, "cpu_parallelism_before_after": cores,
+            "one_job_s": [round(x, 2) for x in one],
+            "jobs_s": [round(x, 2) for x in many], "speedup": round(a / b, 3),
+            "articles_per_s_one_job": round(len(articles) / a, 1), "articles_per_s_jobs": round(len(articles) / b, 1)}
 
 
 def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
@@ -355,6 +399,9 @@ def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus:
             if "embedded" in parts:
                 results["embedded"] = bench_embedded(articles, settings, repeat, work)
                 report(f"embedded: {orjson.dumps(results['embedded']).decode()}")
+            if "jobs" in parts:
+                results["jobs"] = bench_jobs(articles, settings, repeat, work)
+                report(f"jobs: {orjson.dumps(results['jobs']).decode()}")
             if "kafka" in parts:
                 results["kafka"] = bench_kafka(articles, settings, work, latency_articles)
                 report(f"kafka: {orjson.dumps(results['kafka']).decode()}")
@@ -387,6 +434,12 @@ def format_table(results: dict) -> str:
                      f"{k['latency']['p50_ms']} / {k['latency']['p99_ms']}", ""))
         for stage, ms in k["ms_per_article_by_stage"].items():
             rows.append((f"{stage} ms/article (Kafka workers)", f"{ms:.3f}", ""))
+    if "jobs" in results:
+        j = results["jobs"]
+        rows.append((f"newsflow run --jobs {j['jobs']} / --jobs 1 (speed, model loads included)",
+                     f"{j['speedup']:.3f}", ">= 1.8 on 2 cores"))
+        rows.append(("  cores the machine gave (CPU loop, 2 processes / 1), before / after",
+                     " / ".join(f"{c:.2f}" for c in j["cpu_parallelism_before_after"]), "2.0 when idle"))
     if "scaling" in results:
         for i, trial in enumerate(results["scaling"]["trials"], 1):
             rows.append((f"2 entities workers / 1, trial {i} ({trial['workers_1_articles_per_s']} -> "

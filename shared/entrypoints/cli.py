@@ -30,13 +30,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_run(args: argparse.Namespace) -> int:
     """Enrich articles from files/stdin with every stage in this process; JSON Lines to stdout."""
     from shared.core.batch import DeadLetter
-    from shared.entrypoints.bootstrap import build_pipeline
     from shared.entrypoints.inputs import read_inputs
     from shared.entrypoints.pipeline import as_output, dead_letter_dict
 
     settings = _settings(args)
     items = list(read_inputs(args.files or ["-"]))
-    pipeline = build_pipeline(settings, args.stages)
+    pipeline = _embedded_pipeline(settings, args, len(items))
     out = sys.stdout.buffer
     failures = 0
     progress = None
@@ -63,6 +62,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: int):
+    """The pipeline `newsflow run` uses: in this process for one job, else over `--jobs` processes.
+
+    No more processes than batches: a handful of articles is not worth starting a pool for.
+    """
+    from shared.entrypoints.parallel import ParallelPipeline, default_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ValueError(f"--jobs {args.jobs}: give 1 or more")
+    jobs = min(args.jobs or default_jobs(), -(-n_items // max(1, settings.batch_size)))
+    if jobs <= 1:
+        from shared.entrypoints.bootstrap import build_pipeline
+        return build_pipeline(settings, args.stages)
+    return ParallelPipeline(settings, args.stages, jobs)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     """Run the pipeline on INPUT and print score.py's figures against GOLD."""
     from shared.entrypoints.evaluate import evaluate, format_report
@@ -79,7 +94,12 @@ def cmd_stack(args: argparse.Namespace) -> int:
     """Start, stop or show the local Kafka broker and Redis."""
     from shared.entrypoints.stack import LocalStack, StackConfig, StackError
 
-    stack = LocalStack(StackConfig.from_env())
+    try:
+        config = StackConfig.from_env().with_brokers(args.brokers)
+    except StackError as err:
+        sys.stderr.write(f"newsflow stack {args.action}: {err}\n")
+        return 2
+    stack = LocalStack(config)
     try:
         if args.action == "up":
             exports = stack.up()
@@ -228,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--stages", default=None, help=f"comma-separated subset of {','.join(STAGES)}")
     r.add_argument("--model", default=None, help="spaCy model package or path (NEWSFLOW_MODEL)")
     r.add_argument("--batch-size", type=int, default=None)
+    r.add_argument("--jobs", type=int, default=None,
+                   help="processes to run the stages in (default: the number of cores; 1: this process only)")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("eval", help="score the pipeline on a gold file (../shared/eval)")
@@ -240,6 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stack", help="local Kafka (KRaft) and Redis without Docker")
     s.add_argument("action", choices=["up", "down", "status"])
+    s.add_argument("--brokers", type=int, default=None,
+                   help="Kafka nodes (3: a replicated KRaft cluster); down/status: those of the last up")
     s.set_defaults(func=cmd_stack)
 
     w = sub.add_parser("worker", help="run one faust worker of a stage")
@@ -267,8 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_tail)
 
     b = sub.add_parser("bench", help="speed of the pipeline against bare spaCy NER, as ratios in one run")
-    b.add_argument("--parts", default="stages,embedded,kafka,scaling",
-                   help="comma-separated: stages, embedded, kafka (with latency), scaling")
+    b.add_argument("--parts", default="stages,embedded,jobs,kafka,scaling",
+                   help="comma-separated: stages, embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling")
     b.add_argument("--articles", type=int, default=600)
     b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")
     b.add_argument("--latency-articles", type=int, default=300)

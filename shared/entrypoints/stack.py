@@ -1,12 +1,14 @@
 """A local, real stack without Docker: Apache Kafka (KRaft) from Maven Central jars, and Redis.
 
 `newsflow stack up` fetches the broker's jars with Maven on first use (cached), formats
-a single-node KRaft log directory, starts the broker and a redis-server on loopback
-ports, and prints the settings to export. Tests use `LocalStack` with free ports.
+a single-node KRaft log directory (or, with `--brokers 3`, a cluster of three combined
+broker+controller nodes with a static controller quorum), starts the brokers and a
+redis-server on loopback ports, and prints the settings to export. Tests use `LocalStack` with free ports.
 """
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import shutil
 import signal
@@ -83,6 +85,10 @@ class StackConfig:
     redis_port: int = 6379
     host: str = "127.0.0.1"
     kafka_heap: str = "512m"
+    brokers: int = 1  # 3: a KRaft cluster of three combined broker+controller nodes
+    # Ports of nodes 2.. of a cluster (default: kafka_port + 2, +4 ...; controller_port + 2, +4 ...)
+    extra_kafka_ports: tuple[int, ...] = ()
+    extra_controller_ports: tuple[int, ...] = ()
 
     @classmethod
     def from_env(cls, environ=None) -> "StackConfig":
@@ -98,10 +104,31 @@ class StackConfig:
             redis_port=int(env.get("NEWSFLOW_STACK_REDIS_PORT", "6379")),
         )
 
+    def with_brokers(self, brokers: int | None) -> "StackConfig":
+        """This config with `brokers` nodes; None: the count the last `up` in run_dir used (else 1)."""
+        if brokers is None:
+            try:
+                brokers = int((self.run_dir / "kafka-brokers").read_text().strip())
+            except (OSError, ValueError):
+                brokers = 1
+        if brokers < 1:
+            raise StackError(f"--brokers {brokers}: give 1 or more")
+        return dataclasses.replace(self, brokers=brokers)
+
+    def nodes(self) -> list[tuple[int, int, int]]:
+        """(node id, broker port, controller port) of every Kafka node."""
+        out = [(1, self.kafka_port, self.controller_port)]
+        for i in range(1, self.brokers):
+            port = self.extra_kafka_ports[i - 1] if len(self.extra_kafka_ports) >= i else self.kafka_port + 2 * i
+            cport = (self.extra_controller_ports[i - 1] if len(self.extra_controller_ports) >= i
+                     else self.controller_port + 2 * i)
+            out.append((i + 1, port, cport))
+        return out
+
     @property
     def bootstrap(self) -> str:
-        """The Kafka bootstrap address."""
-        return f"{self.host}:{self.kafka_port}"
+        """The Kafka bootstrap addresses (every broker of a cluster)."""
+        return ",".join(f"{self.host}:{port}" for _, port, _ in self.nodes())
 
     @property
     def redis_url(self) -> str:
@@ -181,7 +208,7 @@ def _read_pid(path: Path) -> int | None:
         return None
     except PermissionError:
         return None  # another user's process: not one we started
-    marker = KAFKA_MARKER if path.name == "kafka.pid" else REDIS_MARKER
+    marker = KAFKA_MARKER if path.name.startswith("kafka") else REDIS_MARKER
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -224,72 +251,113 @@ class LocalStack:
         self.kafka_start_s: float | None = None
 
     # Kafka ------------------------------------------------------------------
-    def _server_properties(self) -> Path:
+    def _node_dir(self, node: int) -> Path:
+        return self.kafka_dir if node == 1 else self.config.run_dir / f"kafka-{node}"
+
+    def _node_pid(self, node: int) -> Path:
+        return self.kafka_pid if node == 1 else self.config.run_dir / f"kafka-{node}.pid"
+
+    def _node_port(self, node: int) -> int:
+        return next(port for n, port, _ in self.config.nodes() if n == node)
+
+    def _server_properties(self, node: int = 1) -> Path:
         c = self.config
+        _, port, cport = next(n for n in c.nodes() if n[0] == node)
+        replicas = str(min(3, c.brokers))
+        min_isr = str(max(1, min(2, c.brokers - 1)))
+        node_dir = self._node_dir(node)
         props = {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "listeners": f"PLAINTEXT://{c.host}:{c.kafka_port},CONTROLLER://{c.host}:{c.controller_port}",
-            "advertised.listeners": f"PLAINTEXT://{c.host}:{c.kafka_port}",
+            "node.id": str(node),
+            "listeners": f"PLAINTEXT://{c.host}:{port},CONTROLLER://{c.host}:{cport}",
+            "advertised.listeners": f"PLAINTEXT://{c.host}:{port}",
             "controller.listener.names": "CONTROLLER",
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "controller.quorum.bootstrap.servers": f"{c.host}:{c.controller_port}",
-            "log.dirs": str(self.kafka_dir / "data"),
+            "log.dirs": str(node_dir / "data"),
             "num.partitions": "6",
-            "offsets.topic.replication.factor": "1",
+            "offsets.topic.replication.factor": replicas,
             "offsets.topic.num.partitions": "6",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
-            "share.coordinator.state.topic.replication.factor": "1",
-            "share.coordinator.state.topic.min.isr": "1",
+            "transaction.state.log.replication.factor": replicas,
+            "transaction.state.log.min.isr": min_isr,
+            "share.coordinator.state.topic.replication.factor": replicas,
+            "share.coordinator.state.topic.min.isr": min_isr,
+            "default.replication.factor": replicas,
+            "min.insync.replicas": min_isr,
             "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "true",
             "message.max.bytes": str(64 * 1024 * 1024),
             "log.retention.hours": "168",
         }
-        path = self.kafka_dir / "server.properties"
+        if c.brokers == 1:
+            props["controller.quorum.bootstrap.servers"] = f"{c.host}:{cport}"
+        else:  # a static quorum of every node's controller
+            props["controller.quorum.voters"] = ",".join(f"{n}@{c.host}:{cp}" for n, _, cp in c.nodes())
+        path = node_dir / "server.properties"
         path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
-        (self.kafka_dir / "log4j2.yaml").write_text(_LOG4J2)
+        (node_dir / "log4j2.yaml").write_text(_LOG4J2)
         return path
 
-    def _kafka_cmd(self, lib: Path, main: str, *args: str) -> list[str]:
+    def _kafka_cmd(self, lib: Path, main: str, *args: str, node: int = 1) -> list[str]:
         return [_java(), f"-Xmx{self.config.kafka_heap}", f"-Xms{self.config.kafka_heap}",
                 "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                f"-Dlog4j2.configurationFile={self.kafka_dir / 'log4j2.yaml'}",
+                f"-Dlog4j2.configurationFile={self._node_dir(node) / 'log4j2.yaml'}",
                 "-cp", f"{lib}/*", main, *args]
 
-    def start_kafka(self, timeout_s: float = 120.0) -> float:
-        """Start the broker (formatting its storage the first time); returns seconds until its port opened."""
-        if _read_pid(self.kafka_pid) is not None:
-            return 0.0
-        if port_open(self.config.host, self.config.kafka_port):
-            raise StackError(f"port {self.config.kafka_port} is taken by another process; "
+    def _cluster_id(self) -> str:
+        """The cluster id every node is formatted with (kept beside the nodes' folders)."""
+        path = self.config.run_dir / "kafka-cluster-id"
+        if not path.exists():
+            path.write_text(kafka_cluster_id())
+        return path.read_text().strip()
+
+    def _launch_node(self, lib: Path, node: int) -> subprocess.Popen | None:
+        """Format (the first time) and start one node; None if it is already running."""
+        pid_file, port = self._node_pid(node), self._node_port(node)
+        if _read_pid(pid_file) is not None:
+            return None
+        if port_open(self.config.host, port):
+            raise StackError(f"port {port} is taken by another process; "
                              "set NEWSFLOW_STACK_KAFKA_PORT to a free one")
-        lib = kafka_jars(self.config.cache_dir)
-        self.kafka_dir.mkdir(parents=True, exist_ok=True)
-        props = self._server_properties()
-        if not (self.kafka_dir / "data" / "meta.properties").exists():
-            fmt = subprocess.run(self._kafka_cmd(lib, "kafka.tools.StorageTool", "format", "--standalone",
-                                                 "-t", kafka_cluster_id(), "-c", str(props)),
+        node_dir = self._node_dir(node)
+        node_dir.mkdir(parents=True, exist_ok=True)
+        props = self._server_properties(node)
+        if not (node_dir / "data" / "meta.properties").exists():
+            how = ["--standalone", "-t", kafka_cluster_id()] if self.config.brokers == 1 else ["-t", self._cluster_id()]
+            fmt = subprocess.run(self._kafka_cmd(lib, "kafka.tools.StorageTool", "format", *how,
+                                                 "-c", str(props), node=node),
                                  capture_output=True, text=True)
             if fmt.returncode != 0:
                 raise StackError(f"formatting Kafka storage failed:\n{fmt.stdout[-2000:]}\n{fmt.stderr[-2000:]}")
-        log = self.kafka_dir / "broker.log"
-        t0 = time.monotonic()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(self._kafka_cmd(lib, "kafka.Kafka", str(props)), stdout=out,
+        with open(node_dir / "broker.log", "ab") as out:
+            proc = subprocess.Popen(self._kafka_cmd(lib, "kafka.Kafka", str(props), node=node), stdout=out,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        self.kafka_pid.write_text(str(proc.pid))
-        wait_for_port(self.config.host, self.config.kafka_port, timeout_s, proc, log)
+        pid_file.write_text(str(proc.pid))
+        return proc
+
+    def start_kafka(self, timeout_s: float = 120.0) -> float:
+        """Start every node (formatting its storage the first time); returns seconds until all ports opened.
+
+        The nodes of a cluster start together: a node's broker waits for a controller quorum.
+        """
+        lib = kafka_jars(self.config.cache_dir)
+        t0 = time.monotonic()
+        started = [(node, self._launch_node(lib, node)) for node, _, _ in self.config.nodes()]
+        if all(proc is None for _, proc in started):
+            return 0.0
+        for node, proc in started:
+            if proc is not None:
+                wait_for_port(self.config.host, self._node_port(node), timeout_s, proc,
+                              self._node_dir(node) / "broker.log")
         self.kafka_start_s = time.monotonic() - t0
         return self.kafka_start_s
 
     def stop_kafka(self) -> bool:
-        """Stop the broker (SIGTERM, then SIGKILL after 30 s)."""
-        return _stop_pid(self.kafka_pid)
+        """Stop every broker (SIGTERM, then SIGKILL after 30 s)."""
+        stopped = [_stop_pid(self._node_pid(node)) for node, _, _ in reversed(self.config.nodes())]
+        return any(stopped)
 
     def restart_kafka(self, kill: bool = False) -> float:
-        """Stop (or SIGKILL, as a crash would) and start the broker on the same port and data; seconds until it listens."""
+        """Stop (or SIGKILL, as a crash would) and start the brokers on the same ports and data; seconds until they listen."""
         if kill:
             self.kill_kafka()
         else:
@@ -297,8 +365,22 @@ class LocalStack:
         return self.start_kafka()
 
     def kill_kafka(self) -> None:
-        """SIGKILL the broker, as a crash would."""
-        _kill_pid(self.kafka_pid)
+        """SIGKILL every broker, as a crash would."""
+        for node, _, _ in self.config.nodes():
+            _kill_pid(self._node_pid(node))
+
+    def kill_broker(self, node: int) -> None:
+        """SIGKILL one node of the cluster (its broker and controller), as a crash would."""
+        _kill_pid(self._node_pid(node))
+
+    def start_broker(self, node: int, timeout_s: float = 120.0) -> float:
+        """Start one node again on its port and data; seconds until its port opened."""
+        t0 = time.monotonic()
+        proc = self._launch_node(kafka_jars(self.config.cache_dir), node)
+        if proc is not None:
+            wait_for_port(self.config.host, self._node_port(node), timeout_s, proc,
+                          self._node_dir(node) / "broker.log")
+        return time.monotonic() - t0
 
     # Redis ------------------------------------------------------------------
     def start_redis(self, timeout_s: float = 30.0) -> None:
@@ -344,6 +426,12 @@ class LocalStack:
     def up(self) -> dict[str, str]:
         """Start both servers; returns the environment settings that point newsflow at them."""
         self.config.run_dir.mkdir(parents=True, exist_ok=True)
+        remembered = self.config.run_dir / "kafka-brokers"
+        before = remembered.read_text().strip() if remembered.exists() else "1"
+        if before != str(self.config.brokers) and (self.kafka_dir / "data" / "meta.properties").exists():
+            raise StackError(f"{self.config.run_dir} holds a {before}-broker Kafka; stop it and use another "
+                             f"NEWSFLOW_STACK_DIR (or delete this one) for {self.config.brokers} broker(s)")
+        remembered.write_text(str(self.config.brokers))
         self.start_redis()
         self.start_kafka()
         return self.exports()
@@ -357,7 +445,8 @@ class LocalStack:
         """Whether each server's process is alive and its port open."""
         c = self.config
         return {
-            "kafka": _read_pid(self.kafka_pid) is not None and port_open(c.host, c.kafka_port),
+            **{("kafka" if node == 1 else f"kafka-{node}"): _read_pid(self._node_pid(node)) is not None
+               and port_open(c.host, port) for node, port, _ in c.nodes()},
             "redis": _read_pid(self.redis_pid) is not None and port_open(c.host, c.redis_port),
         }
 

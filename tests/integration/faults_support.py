@@ -152,3 +152,28 @@ def header(record, name: str) -> str | None:
         if k == name:
             return v.decode("utf-8", "replace") if v is not None else None
     return None
+
+
+def wrong_copy_verdicts(copies: list[dict], verdicts: dict[str, dict], suffix: str = "-copy") -> list:
+    """Copies (id = original id + suffix, same text) whose verdict is not "duplicate of" the original's cluster root."""
+    wrong = []
+    for c in copies:
+        original = c["id"][: -len(suffix)]
+        root = verdicts[original]["duplicate_of"] or original  # the corpus has duplicates of its own
+        v = verdicts[c["id"]]
+        if v["status"] != "duplicate" or v["duplicate_of"] != root:
+            wrong.append((c["id"], v))
+    return wrong
+
+
+def deduped_events(settings: Settings, articles: list[dict]) -> list:
+    """The articles as the dedup stage emits them (embedded normalize and dedup): input for an entities worker."""
+    from shared.core.codec import dumps
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.entrypoints.inputs import InputItem
+
+    pipeline = build_pipeline(settings, ["normalize", "dedup"])
+    try:
+        return pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
+    finally:
+        pipeline.close()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import isolated_settings
-from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable
+from faults_support import (
+    PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable, wrong_copy_verdicts,
+)
 from shared.adapters.kafka import ensure_topics, wait_for_broker
 from shared.core.settings import STAGES
 
@@ -85,13 +87,7 @@ def test_redis_kill_9_and_restart_under_dedup_keeps_every_verdict(stack, tmp_pat
         publisher.join(5)
     assert_redeliveries_identical(watcher, t.deduped)
     verdicts = {e["id"]: e["dedup"] for e in watcher.values(t.deduped)}
-    wrong = []
-    for c in copies:
-        original = c["id"][: -len("-copy")]
-        root = verdicts[original]["duplicate_of"] or original  # the corpus has duplicates of its own
-        v = verdicts[c["id"]]
-        if v["status"] != "duplicate" or v["duplicate_of"] != root:
-            wrong.append((c["id"], v))
+    wrong = wrong_copy_verdicts(copies, verdicts)
     assert not wrong, f"copies judged wrongly after the Redis crash: {wrong[:5]}"
     log = running[1].log()
     assert running[1].alive(), f"dedup worker died:\n{log[-3000:]}"
