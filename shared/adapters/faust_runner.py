@@ -197,7 +197,7 @@ class StageWorker:
             key_serializer="raw",
             value_serializer="raw",
             consumer_auto_offset_reset="earliest",
-            consumer_max_fetch_size=max(4 * 1024 * 1024, s.max_message_bytes + 65_536),
+            consumer_max_fetch_size=max(4 * 1024 * 1024, s.max_input_bytes(self.stage.name) + 65_536),
             producer_acks=-1,
             producer_compression_type=compression_type(s),
             producer_max_request_size=max(1_048_576, s.max_message_bytes + 65_536),
@@ -237,7 +237,7 @@ class StageWorker:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         result = await self._retrying("process", messages, lambda: loop.run_in_executor(
-            self._executor, run_batch, self.stage, messages, self.settings.max_message_bytes))
+            self._executor, run_batch, self.stage, messages, self.settings.max_input_bytes(self.stage.name)))
         for letter in result.dead:
             m = letter.message
             log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",

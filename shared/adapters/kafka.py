@@ -30,11 +30,12 @@ log = logging.getLogger(__name__)
 logging.getLogger("kafka.admin._groups").setLevel(logging.ERROR)
 
 
-def compression_type(settings: Settings) -> str | None:
-    """The producer compression codec of the settings (None for "none")."""
-    codec = settings.compression.lower()
+def compression_type(settings: Settings, raw: bool = False) -> str | None:
+    """The producer compression codec of the settings (None for "none"); `raw`: of the raw topic's publisher."""
+    name, value = ("NEWSFLOW_RAW_COMPRESSION", settings.raw_compression) if raw else ("NEWSFLOW_COMPRESSION", settings.compression)
+    codec = value.lower()
     if codec not in ("lz4", "zstd", "gzip", "snappy", "none"):
-        raise ValueError(f"NEWSFLOW_COMPRESSION={settings.compression!r}: use lz4, zstd, gzip, snappy or none")
+        raise ValueError(f"{name}={value!r}: use lz4, zstd, gzip, snappy or none")
     return None if codec == "none" else codec
 
 
@@ -71,10 +72,12 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
         if missing:
             # A topic a stage produces to accepts an output or dead letter up to max_message_bytes plus
             # record overhead (a broker's default of about 1 MB would refuse it for ever). The raw topic
-            # keeps the broker's limit, so that a larger article still reaches normalize and the DLQ.
+            # takes whole web pages (a compressed batch up to raw_topic_max_message_bytes), so that a page
+            # over the pipeline's raw limit still reaches normalize and the DLQ with its reason.
             configs = {"max.message.bytes": str(settings.max_message_bytes + 65_536)}
+            raw_configs = {"max.message.bytes": str(settings.raw_topic_max_message_bytes)}
             spec = {n: {"num_partitions": settings.partitions, "replication_factor": settings.replication_factor,
-                        **({"configs": configs} if n != settings.topics.raw else {})} for n in missing}
+                        "configs": raw_configs if n == settings.topics.raw else configs} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
             log.info("created topics %s with %d partitions", missing, settings.partitions)
         return missing
@@ -167,11 +170,15 @@ class Publisher:
             client_id="newsflow-publisher",
             acks="all",
             enable_idempotence=True,
-            compression_type=compression_type(settings),
+            compression_type=compression_type(settings, raw=self.topic == settings.topics.raw),
             linger_ms=5,
-            max_request_size=max(1_048_576, settings.max_message_bytes + 65_536),
+            max_request_size=max(1_048_576, self._max_bytes(settings) + 65_536),
             **security_config(settings),
         )
+
+    def _max_bytes(self, settings: Settings) -> int:
+        # raw articles may be whole web pages (settings.max_raw_message_bytes); other topics carry events
+        return settings.max_raw_message_bytes if self.topic == settings.topics.raw else settings.max_message_bytes
 
     def publish(self, article: Mapping[str, Any] | bytes, key: bytes | None = None,
                 headers: list[tuple[str, bytes]] | None = None):

@@ -43,4 +43,4 @@ def build_pipeline(settings: Settings, stages: Sequence[str] | None = None, *, n
     """The embedded pipeline: the given stages (default all) in flow order, no servers."""
     names = parse_stages(stages)
     return Pipeline([build_stage(n, settings, embedded=True, nlp=nlp) for n in names],
-                    batch_size=settings.batch_size, max_message_bytes=settings.max_message_bytes)
+                    batch_size=settings.batch_size, max_message_bytes=settings.max_input_bytes("normalize"))
