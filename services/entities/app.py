@@ -10,6 +10,7 @@ import spacy
 import services.entities.component  # noqa: F401  (registers newsflow_entity_fixes)
 from services.entities.canonical import RawMention, merge_mentions
 from services.entities.component import COMPONENT_NAME
+from services.entities.languages import LazyModel, french_entities, load_french, group_by_model, model_language, skipped_reason
 from services.entities.noise import DEFAULT_PUBLISHERS, is_publisher_credit, publisher_names
 from shared.core.events import ArticleDeduplicated, EntitiesExtracted, promote, with_trace
 from shared.core.settings import Settings
@@ -62,26 +63,49 @@ def entities_of(doc, publishers: set[str]) -> tuple:
     return tuple(merge_mentions(raw))
 
 
-def build_stage(settings: Settings, nlp=None, publishers: tuple[str, ...] = DEFAULT_PUBLISHERS) -> Stage:
-    """The entities stage: `nlp.pipe` over the batch, fixes, canonical entities, one output per input."""
+def build_stage(settings: Settings, nlp=None, publishers: tuple[str, ...] = DEFAULT_PUBLISHERS,
+                nlp_fr=None) -> Stage:
+    """The entities stage: per language, `nlp.pipe` over the batch, fixes, canonical entities, one output per input.
+
+    English articles run `nlp` (`settings.model`), French ones `settings.model_fr` (loaded on the
+    first French article); articles in other languages get no entities, and their trace says why.
+    """
     if nlp is None:
         nlp = load_model(settings.model)
     _ensure_fixes(nlp)
+    french = LazyModel(lambda: nlp_fr if nlp_fr is not None else load_french(settings.model_fr))
     batch_size = max(1, settings.batch_size)
 
+    def run(model, events: Sequence[ArticleDeduplicated], entities_fn) -> list[tuple]:
+        docs = model.pipe((tokenizable(e.text) for e in events), batch_size=batch_size)
+        return [entities_fn(doc, publisher_names(e.source, e.url, publishers)) for e, doc in zip(events, docs)]
+
     def process(events: Sequence[ArticleDeduplicated]) -> list[EntitiesExtracted | Rejected]:
-        t0 = time.perf_counter()
-        docs = list(nlp.pipe((tokenizable(e.text) for e in events), batch_size=batch_size))
-        out = []
-        for event, doc in zip(events, docs):
-            ents = entities_of(doc, publisher_names(event.source, event.url, publishers))
-            out.append(ents)
-        ms = (time.perf_counter() - t0) * 1000.0
-        total_chars = sum(len(e.text) for e in events) or 1
+        out: list[tuple] = [()] * len(events)
+        ms: list[float] = [0.0] * len(events)
+        groups = group_by_model([e.language for e in events], settings.default_language)
+        for lang, idx in groups.items():
+            if lang is None:
+                continue
+            t0 = time.perf_counter()
+            model, fn = (nlp, entities_of) if lang == "en" else (french.get(), french_entities)
+            for i, ents in zip(idx, run(model, [events[i] for i in idx], fn)):
+                out[i] = ents
+            group_ms = (time.perf_counter() - t0) * 1000.0
+            total_chars = sum(len(events[i].text) or 1 for i in idx)
+            for i in idx:  # the group's time shared by text length
+                ms[i] = group_ms * (len(events[i].text) or 1) / total_chars
         return [
             promote(event, EntitiesExtracted, entities=ents,
-                    trace=with_trace(event.trace, "entities", ms * (len(event.text) or 1) / total_chars))
-            for event, ents in zip(events, out)
+                    trace=with_trace(event.trace, "entities", t, **_notes(event.language, settings.default_language)))
+            for event, ents, t in zip(events, out, ms)
         ]
 
     return Stage(name="entities", reads=ArticleDeduplicated, process=isolate_failures(process))
+
+
+def _notes(language: str | None, default: str) -> dict:
+    lang = model_language(language, default)
+    if lang is None:
+        return {"skipped": skipped_reason(language)}
+    return {"model_language": lang}
