@@ -51,7 +51,7 @@ class Settings:
     batch_size: int = 64
     batch_timeout_s: float = 0.05
     compression: str = "none"  # of produced messages: none, lz4, zstd, gzip or snappy (see docs/performance.md)
-    max_message_bytes: int = 4_000_000
+    max_message_bytes: int = 25_165_824  # of an event: it carries the raw body (a page up to 10 MiB) as received: 24 MiB
     max_body_chars: int = 1_000_000  # of the story text (a plain-text body, or what was extracted from HTML)
     max_raw_bytes: int = 10_485_760  # of a raw body in UTF-8 (a whole web page of HTML): 10 MiB
     max_raw_message_bytes: int = 16_777_216  # of a raw message (the body JSON-escaped, plus fields): 16 MiB

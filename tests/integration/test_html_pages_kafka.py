@@ -1,0 +1,41 @@
+"""Whole web pages through the real broker: a 6 MB page rides the raw topic to normalize; one over the raw limit is dead-lettered.
+
+The publisher compresses raw pages (zstd by default) and may send raw messages up to
+max_raw_message_bytes; the raw topic takes batches up to raw_topic_max_message_bytes.
+"""
+import orjson
+import pytest
+
+from conftest import collect, decode_values, isolated_settings
+from pages import big_page, page
+from shared.adapters.kafka import Publisher, ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_large_page_is_extracted_and_one_over_the_raw_limit_goes_to_the_dlq_with_the_reason(stack, tmp_path, workers):
+    settings = isolated_settings(stack, tmp_path)
+    assert settings.raw_compression == "zstd"
+    ensure_topics(settings)
+    worker = workers("normalize", settings)
+    large = big_page(page("en_floods.html"), 6_000_000)
+    too_large = big_page(page("en_minister.html"), settings.max_raw_bytes + 100_000)
+    assert len(large) > settings.max_message_bytes and len(too_large.encode()) > settings.max_raw_bytes
+    with Publisher(settings) as pub:
+        pub.publish({"id": "page-6mb", "url": "https://ledger.example/news/floods", "body": large}).get(timeout=120)
+        pub.publish({"id": "page-too-large", "body": too_large}).get(timeout=120)
+        pub.publish({"id": "after", "body": page("en_minister.html")}).get(timeout=60)
+    clean = {e["id"]: e for e in decode_values(collect(settings, settings.topics.clean, 2, timeout_s=240, watch=[worker]))}
+    dead = collect(settings, settings.topics.dlq, 1, timeout_s=120, watch=[worker])
+    assert set(clean) == {"page-6mb", "after"}
+    story = clean["page-6mb"]
+    assert "said Maria Lopez" in story["text"] and "More news from around the world" not in story["text"]
+    assert story["title"] == "Floods force hundreds from their homes" and story["language"] == "en"
+    assert len(story["body"]) == len(large)  # the page itself travels on, as received
+    (letter,) = dead
+    assert letter.key == b"page-too-large"
+    reason = letter.header("newsflow.error")
+    assert f"exceeds the limit of {settings.max_raw_bytes} bytes" in reason and "raw body" in reason
+    assert letter.header("newsflow.truncated") is None  # the DLQ carries the whole page, as published
+    assert orjson.loads(letter.value) == {"id": "page-too-large", "body": too_large}
+    assert letter.header("newsflow.source.topic") == settings.topics.raw
