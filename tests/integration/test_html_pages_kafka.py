@@ -3,10 +3,13 @@
 The publisher compresses raw pages (zstd by default) and may send raw messages up to
 max_raw_message_bytes; the raw topic takes batches up to raw_topic_max_message_bytes.
 """
+import subprocess
+import sys
+
 import orjson
 import pytest
 
-from conftest import collect, decode_values, isolated_settings
+from conftest import REPO, collect, decode_values, isolated_settings, settings_env
 from pages import big_page, page
 from shared.adapters.kafka import Publisher, ensure_topics
 
@@ -39,3 +42,22 @@ def test_a_large_page_is_extracted_and_one_over_the_raw_limit_goes_to_the_dlq_wi
     assert letter.header("newsflow.truncated") is None  # the DLQ carries the whole page, as published
     assert orjson.loads(letter.value) == {"id": "page-too-large", "body": too_large}
     assert letter.header("newsflow.source.topic") == settings.topics.raw
+
+
+def test_newsflow_publish_sends_a_folder_of_pages_that_normalize_extracts(stack, tmp_path, workers):
+    settings = isolated_settings(stack, tmp_path)
+    ensure_topics(settings)
+    worker = workers("normalize", settings)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(page("en_minister.html"), encoding="utf-8")
+    (folder / "b.htm").write_bytes(page("fr_koursk.html").encode("cp1252"))
+    proc = subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "publish", str(folder)], cwd=REPO,
+                          env=settings_env(settings), capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    out = decode_values(collect(settings, settings.topics.clean, 2, watch=[worker]))
+    by_lang = {e["language"]: e for e in out}
+    assert set(by_lang) == {"en", "fr"}
+    assert by_lang["en"]["title"] == "Minister denies wrongdoing over contracts"
+    assert "Related stories" not in by_lang["en"]["text"]
+    assert "localité de la région de Koursk" in by_lang["fr"]["text"] and by_lang["fr"]["site_name"] == "Le Quotidien"
