@@ -18,7 +18,7 @@ from shared.core.settings import Settings
 def load_scorer(path: str | Path | None = None):
     """The scorer module: `shared.entrypoints.scoring`, or a score.py imported by path."""
     if path is None:
-        from shared import scoring
+        from shared.entrypoints import scoring
         return scoring
     spec = importlib.util.spec_from_file_location("newsflow_external_score", str(path))
     if spec is None or spec.loader is None:
