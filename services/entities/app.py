@@ -1,4 +1,4 @@
-"""Composition root of the entities stage: one spaCy model, run once per article over the batch.
+"""Composition root of the entities stage: one spaCy model per served language, run once per article over the batch.
 
 spaCy is imported when the stage is built, not with this module: the registry of stages
 imports every builder, and a worker of another stage must not pay for spaCy.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from services.entities.languages import FRENCH_NOT_NEEDED, LazyModel
 from services.entities.logic import extract_entities
 from services.entities.noise import DEFAULT_PUBLISHERS
 from shared.core.events import ArticleDeduplicated, EntitiesExtracted
@@ -17,14 +18,19 @@ from shared.core.stage import Rejected, Stage, StageDeps, isolate_failures
 NOT_NEEDED_FOR_NER = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 
-def load_model(model: str) -> Any:
-    """The spaCy pipeline for entities: only `ner` (plus our fixes), nothing NER does not need."""
+def load_model(model: str, exclude: Sequence[str] = NOT_NEEDED_FOR_NER) -> Any:
+    """A spaCy pipeline for entities: only `ner` and what it listens to (plus our fixes for English)."""
     import spacy
 
-    nlp = spacy.load(model, exclude=list(NOT_NEEDED_FOR_NER))
+    nlp = spacy.load(model, exclude=list(exclude))
     if "ner" not in nlp.pipe_names:
         raise ValueError(f"model {model!r} has no 'ner' component")
     return nlp
+
+
+def load_french(model: str) -> Any:
+    """The French spaCy pipeline for entities: tok2vec and ner only (French `ner` listens to the shared tok2vec)."""
+    return load_model(model, FRENCH_NOT_NEEDED)
 
 
 def _ensure_fixes(nlp: Any) -> None:
@@ -35,12 +41,16 @@ def _ensure_fixes(nlp: Any) -> None:
 
 
 def build_stage(settings: Settings, deps: StageDeps, publishers: tuple[str, ...] = DEFAULT_PUBLISHERS) -> Stage:
-    """The entities stage over `deps.nlp` (default: `settings.model`, loaded now): one output per input."""
+    """The entities stage: English articles over `deps.nlp` (default: `settings.model`, loaded now), French ones
+    over `settings.model_fr` (loaded on the first French article); other languages get no entities, and
+    their trace says why."""
     nlp = deps.nlp if deps.nlp is not None else load_model(settings.model)
     _ensure_fixes(nlp)
+    models = {"en": LazyModel(lambda: nlp), "fr": LazyModel(lambda: load_french(settings.model_fr))}
     batch_size = max(1, settings.batch_size)
 
     def process(events: Sequence[ArticleDeduplicated]) -> list[EntitiesExtracted | Rejected]:
-        return list(extract_entities(nlp, events, publishers, batch_size))
+        return list(extract_entities(lambda lang: models[lang].get(), events, publishers, batch_size,
+                                     settings.default_language))
 
     return Stage(name="entities", reads=ArticleDeduplicated, process=isolate_failures(process))

@@ -1,11 +1,12 @@
-"""The entities stage's logic: one `nlp.pipe` over the batch, publisher credits dropped, canonical entities."""
+"""The entities stage's logic: one `nlp.pipe` per language over the batch, publisher credits dropped, canonical entities."""
 from __future__ import annotations
 
 import re
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from services.entities.canonical import RawMention, merge_mentions
+from services.entities.languages import LABEL_MAPS, group_by_model, model_language, skipped_reason
 from services.entities.noise import is_publisher_credit, publisher_names
 from shared.core.events import ArticleDeduplicated, EntitiesExtracted, promote, with_trace
 
@@ -32,26 +33,48 @@ def tokenizable(text: str) -> str:
     return _LONG_RUN.sub(breakup, text)
 
 
-def entities_of(doc: Any, publishers: set[str]) -> tuple:
-    """Canonical entities of a processed doc, without the publisher's own credit."""
-    raw = [RawMention(e.text, e.start_char, e.end_char, e.label_) for e in doc.ents]
+def entities_of(doc: Any, publishers: set[str], labels: Mapping[str, str] | None = None) -> tuple:
+    """Canonical entities of a processed doc, without the publisher's own credit; `labels` renames model labels."""
+    labels = labels or {}
+    raw = [RawMention(e.text, e.start_char, e.end_char, labels.get(e.label_, e.label_)) for e in doc.ents]
     raw = [m for m in raw if not is_publisher_credit(m, publishers)]
     return tuple(merge_mentions(raw))
 
 
-def extract_entities(nlp: Any, events: Sequence[ArticleDeduplicated], publishers: tuple[str, ...],
-                     batch_size: int) -> list[EntitiesExtracted]:
-    """Each event with its canonical entities; the batch's NER time is charged to articles by length."""
-    t0 = time.perf_counter()
-    docs = list(nlp.pipe((tokenizable(e.text) for e in events), batch_size=batch_size))
-    found = [entities_of(doc, publisher_names(event.source, event.url, publishers)) for event, doc in zip(events, docs)]
-    ms = (time.perf_counter() - t0) * 1000.0
-    total_chars = sum(len(e.text) for e in events) or 1
+def extract_entities(model_for: Callable[[str], Any], events: Sequence[ArticleDeduplicated],
+                     publishers: tuple[str, ...], batch_size: int, default_language: str = "en"
+                     ) -> list[EntitiesExtracted]:
+    """Each event with its canonical entities from the model of its language (`model_for(lang)`).
+
+    An article in a language no model serves gets none, and its trace says why. Each
+    language group's NER time is charged to its articles by length.
+    """
+    found: list[tuple] = [()] * len(events)
+    ms: list[float] = [0.0] * len(events)
+    for lang, idx in group_by_model([e.language for e in events], default_language).items():
+        if lang is None:
+            continue
+        t0 = time.perf_counter()
+        docs = model_for(lang).pipe((tokenizable(events[i].text) for i in idx), batch_size=batch_size)
+        for i, doc in zip(idx, docs):
+            found[i] = entities_of(doc, publisher_names(events[i].source, events[i].url, publishers),
+                                   LABEL_MAPS.get(lang))
+        group_ms = (time.perf_counter() - t0) * 1000.0
+        total_chars = sum(len(events[i].text) or 1 for i in idx)
+        for i in idx:
+            ms[i] = group_ms * (len(events[i].text) or 1) / total_chars
     return [
         promote(event, EntitiesExtracted, entities=ents,
-                trace=with_trace(event.trace, "entities", ms * (len(event.text) or 1) / total_chars))
-        for event, ents in zip(events, found)
+                trace=with_trace(event.trace, "entities", t, **_notes(event.language, default_language)))
+        for event, ents, t in zip(events, found, ms)
     ]
+
+
+def _notes(language: str | None, default: str) -> dict:
+    lang = model_language(language, default)
+    if lang is None:
+        return {"skipped": skipped_reason(language)}
+    return {"model_language": lang}
 
 
 __all__ = ["tokenizable", "entities_of", "extract_entities"]

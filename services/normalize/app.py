@@ -14,5 +14,6 @@ def build_stage(settings: Settings, deps: StageDeps) -> Stage:
     return Stage(
         name="normalize",
         reads=ArticlePublished,
-        process=per_item(partial(normalize_article, max_body_chars=settings.max_body_chars)),
+        process=per_item(partial(normalize_article, max_body_chars=settings.max_body_chars,
+                                 max_raw_bytes=settings.max_raw_bytes, default_language=settings.default_language)),
     )

@@ -26,7 +26,7 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _HTML_HINT = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|li|h[1-6]|script|style|html|body)\b", re.IGNORECASE)
 
 # Mojibake: UTF-8 bytes read as cp1252/latin-1 ("â€™" for "’", "Ã©" for "é").
-_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -123,16 +123,17 @@ def html_to_text(body: str) -> str:
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 text that was decoded as cp1252 ("donâ€™t" -> "don’t"), when that is what happened."""
+    """Undo UTF-8 text that was decoded as cp1252 or latin-1 ("donâ€™t" -> "don’t"), when that is what happened.
+
+    ftfy does the repair (it also mends double and partial mojibake, which a whole-text
+    re-decode cannot: docs/extraction.md); the cheap hint keeps clean text from paying for it.
+    """
     if not _MOJIBAKE_HINT.search(text):
         return text
-    for codec in ("cp1252", "latin-1"):
-        try:
-            fixed = text.encode(codec).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        return fixed
-    return text
+    import ftfy
+
+    return ftfy.fix_text(text, uncurl_quotes=False, unescape_html=False, fix_character_width=False,
+                         fix_latin_ligatures=False, fix_line_breaks=False, normalization=None)
 
 
 def normalize_characters(text: str) -> str:

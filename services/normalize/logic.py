@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import hashlib
 
-from services.normalize.cleaning import clean_body
+from services.normalize.cleaning import Cleaned, clean_body, looks_like_html
+from services.normalize.extraction import Page, extract_page, is_whole_page
+from services.normalize.language import decide_language
 from shared.core.events import ArticleCleaned, ArticlePublished, InvalidEvent, with_trace
 from shared.core.stage import Stopwatch
+
+DEFAULT_MAX_RAW_BYTES = 10_485_760
 
 
 def stable_id(raw: ArticlePublished) -> str:
@@ -17,29 +21,59 @@ def stable_id(raw: ArticlePublished) -> str:
     return "a-" + h.hexdigest()
 
 
-def normalize_article(raw: ArticlePublished, max_body_chars: int = 1_000_000) -> ArticleCleaned:
-    """Clean a raw article: story text in `text`; signature, dateline and widget lines in their fields."""
-    clock = Stopwatch()
-    if len(raw.body) > max_body_chars:
-        raise InvalidEvent(f"body of {len(raw.body)} characters exceeds the limit of {max_body_chars}")
+def _check(raw: ArticlePublished, max_raw_bytes: int) -> None:
     if raw.id is not None and not raw.id.strip():
         raise InvalidEvent("'id' is empty")
     if raw.id is not None and len(raw.id) > 512:
         raise InvalidEvent(f"'id' of {len(raw.id)} characters exceeds the limit of 512")
-    cleaned = clean_body(raw.body)
-    title = clean_body(raw.title).text.replace("\n\n", " ") if raw.title else raw.title
+    if len(raw.body) * 4 > max_raw_bytes:  # a UTF-8 character is at most 4 bytes: count only when it may matter
+        size = len(raw.body.encode("utf-8", "surrogatepass"))
+        if size > max_raw_bytes:
+            raise InvalidEvent(f"raw body of {size} bytes exceeds the limit of {max_raw_bytes} bytes (max_raw_bytes)")
+
+
+def _story(raw: ArticlePublished, max_body_chars: int) -> tuple[Cleaned, Page | None, dict]:
+    """The cleaned story of the body, the page it was extracted from (None for text or a fragment), trace notes."""
+    if looks_like_html(raw.body) and is_whole_page(raw.body):
+        page = extract_page(raw.body, raw.url)
+        if page.text.strip():
+            return clean_body(page.text), page, {"extraction": page.mode}
+        return clean_body(raw.body), page, {"extraction": "page-text"}  # no story found: the page's text, not nothing
+    if len(raw.body) > max_body_chars:
+        raise InvalidEvent(f"body of {len(raw.body)} characters exceeds the limit of {max_body_chars}")
+    return clean_body(raw.body), None, {}
+
+
+def normalize_article(raw: ArticlePublished, max_body_chars: int = 1_000_000,
+                      max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES, default_language: str = "en") -> ArticleCleaned:
+    """Clean a raw article: story text in `text` (extracted from a whole web page); page metadata where
+    the publisher gave none; signature, dateline and widget lines in their fields; `language` always set."""
+    clock = Stopwatch()
+    _check(raw, max_raw_bytes)
+    cleaned, page, notes = _story(raw, max_body_chars)
+    if len(cleaned.text) > max_body_chars:
+        raise InvalidEvent(f"extracted text of {len(cleaned.text)} characters exceeds the limit of {max_body_chars}")
+    title = clean_body(raw.title).text.replace("\n\n", " ") if raw.title else None
+    if title is None and page is not None and page.title:
+        title = clean_body(page.title).text.replace("\n\n", " ") or None
+    verdict = decide_language(cleaned.text or (title or ""), raw.language, page.language if page else None,
+                              default_language)
+    notes["language"] = verdict.source
     return ArticleCleaned(
         id=raw.id or stable_id(raw),
         body=raw.body,
         text=cleaned.text,
-        title=title,
+        title=title if title is not None else raw.title,
         url=raw.url,
         source=raw.source,
-        published_at=raw.published_at,
-        language=raw.language,
+        published_at=raw.published_at or (page.published_at if page else None),
+        language=verdict.language,
+        authors=raw.authors or (page.authors if page else ()),
+        site_name=raw.site_name or (page.site_name if page else None),
+        canonical_url=raw.canonical_url or (page.canonical_url if page else None),
         signature=cleaned.signature,
         dateline=cleaned.dateline,
         removed=tuple(cleaned.removed),
         extra=dict(raw.extra),
-        trace=with_trace({}, "normalize", clock.ms()),
+        trace=with_trace({}, "normalize", clock.ms(), **notes),
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from services.quotes.apposition import name_in_apposition_after, name_in_apposition_before
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
 from services.quotes.reported import find_reported
 from services.quotes.resolve import Resolver
@@ -77,8 +78,10 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         attr = None
         if span.close_mark is not None:
             attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence)
+        if attr is not None:
+            attr = name_in_apposition_after(text, attr, limit) or attr
         if attr is None and not span.continues:
-            attr = before_quote(text, span.open_mark, floor)
+            attr = before_quote(text, span.open_mark, floor) or name_in_apposition_before(text, span.open_mark, floor)
             if attr is None and span.open_mark == floor and p > 0:
                 # a speaker introduced at the end of the previous paragraph: 'X said:'
                 prev_text = text[paras[p - 1][0]:paras[p - 1][1]].rstrip()

@@ -56,9 +56,10 @@ def dlq_payload(letter: DeadLetter[InMessage], max_bytes: int
     return key, value, extra
 
 
-def run_messages(stage: Stage, messages: Sequence[InMessage], max_bytes: int) -> BatchResult[InMessage]:
+def run_messages(stage: Stage, messages: Sequence[InMessage], max_bytes: int,
+                 max_input_bytes: int | None = None) -> BatchResult[InMessage]:
     """The batch core over consumed messages (what a worker runs in its executor)."""
-    return run_batch(stage, [(m, m.value) for m in messages], max_bytes)
+    return run_batch(stage, [(m, m.value) for m in messages], max_bytes, max_input_bytes)
 
 
 class IdempotentProducer(AiokafkaProducer):
@@ -88,7 +89,7 @@ class StageWorker:
         datadir.mkdir(parents=True, exist_ok=True)
         app = faust.App(
             s.group_id(self.stage.name),
-            **faust_kafka_options(s),
+            **faust_kafka_options(s, s.max_input_bytes(self.stage.name)),
             store="memory://",
             autodiscover=False,
             datadir=str(datadir),
@@ -141,7 +142,8 @@ class StageWorker:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
         result = await self._retrying("process", messages, lambda: loop.run_in_executor(
-            self._executor, run_messages, self.stage, messages, self.settings.max_message_bytes))
+            self._executor, run_messages, self.stage, messages, self.settings.max_message_bytes,
+            self.settings.max_input_bytes(self.stage.name)))
         for letter in result.dead:
             m = letter.source
             log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",

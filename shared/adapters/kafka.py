@@ -53,11 +53,12 @@ def fetch_limit(settings: Settings) -> int:
     return max(MIN_FETCH_BYTES, settings.max_message_bytes * 2)
 
 
-def compression_type(settings: Settings) -> str | None:
-    """The producer compression codec of the settings (None for "none")."""
-    codec = settings.compression.lower()
+def compression_type(settings: Settings, raw: bool = False) -> str | None:
+    """The producer compression codec of the settings (None for "none"); `raw`: of the raw topic's publisher."""
+    name, value = ("NEWSFLOW_RAW_COMPRESSION", settings.raw_compression) if raw else ("NEWSFLOW_COMPRESSION", settings.compression)
+    codec = value.lower()
     if codec not in ("lz4", "zstd", "gzip", "snappy", "none"):
-        raise ValueError(f"NEWSFLOW_COMPRESSION={settings.compression!r}: use lz4, zstd, gzip, snappy or none")
+        raise ValueError(f"{name}={value!r}: use lz4, zstd, gzip, snappy or none")
     return None if codec == "none" else codec
 
 
@@ -99,12 +100,16 @@ def faust_broker_url(bootstrap: str) -> str:
     return ";".join(f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip())
 
 
-def faust_kafka_options(settings: Settings) -> dict[str, Any]:
-    """The Kafka client options of a worker's `faust.App`: broker, credentials, size limits, compression."""
+def faust_kafka_options(settings: Settings, max_input_bytes: int | None = None) -> dict[str, Any]:
+    """The Kafka client options of a worker's `faust.App`: broker, credentials, size limits, compression.
+
+    `max_input_bytes`: the largest message the worker reads (default max_message_bytes; normalize reads pages).
+    """
+    largest_input = settings.max_message_bytes if max_input_bytes is None else max_input_bytes
     return {
         "broker": faust_broker_url(settings.kafka_bootstrap),
         "broker_credentials": faust_credentials(settings),
-        "consumer_max_fetch_size": max(MIN_FAUST_FETCH_BYTES, settings.max_message_bytes + RECORD_OVERHEAD_BYTES),
+        "consumer_max_fetch_size": max(MIN_FAUST_FETCH_BYTES, largest_input + RECORD_OVERHEAD_BYTES),
         "producer_compression_type": compression_type(settings),
         "producer_max_request_size": record_limit(settings),
     }
@@ -148,12 +153,14 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
         if missing:
             # A topic a stage produces to accepts an output or dead letter up to max_message_bytes plus
             # record overhead (a broker's default of about 1 MB would refuse it for ever). The raw topic
-            # keeps the broker's limit, so that a larger article still reaches normalize and the DLQ.
+            # takes whole web pages (a compressed batch up to raw_topic_max_message_bytes), so that a
+            # page over the pipeline's raw limit still reaches normalize and the DLQ with its reason.
             replication, min_isr = replication_for(settings, len(admin.describe_cluster()["brokers"]))
             durability = {"min.insync.replicas": str(min_isr)}
             configs = {"max.message.bytes": str(settings.max_message_bytes + RECORD_OVERHEAD_BYTES), **durability}
+            raw_configs = {"max.message.bytes": str(settings.raw_topic_max_message_bytes), **durability}
             spec = {n: {"num_partitions": settings.partitions, "replication_factor": replication,
-                        "configs": configs if n != settings.topics.raw else durability} for n in missing}
+                        "configs": raw_configs if n == settings.topics.raw else configs} for n in missing}
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
             log.info("created topics %s with %d partitions, replication factor %d, min.insync.replicas %d",
                      missing, settings.partitions, replication, min_isr)
@@ -262,7 +269,13 @@ class Publisher:
     def __init__(self, settings: Settings, topic: str | None = None) -> None:
         self.settings = settings
         self.topic = topic or settings.topics.raw
-        self._producer = producer(settings)
+        raw = self.topic == settings.topics.raw
+        self._producer = producer(settings, compression_type=compression_type(settings, raw=raw),
+                                  max_request_size=max(MIN_REQUEST_BYTES, self._max_bytes(settings) + RECORD_OVERHEAD_BYTES))
+
+    def _max_bytes(self, settings: Settings) -> int:
+        # raw articles may be whole web pages (settings.max_raw_message_bytes); other topics carry events
+        return settings.max_raw_message_bytes if self.topic == settings.topics.raw else settings.max_message_bytes
 
     def publish(self, article: Mapping[str, Any] | bytes, key: bytes | None = None,
                 headers: list[tuple[str, bytes]] | None = None):

@@ -132,9 +132,13 @@ def encode_batch(stage: Stage, done: Sequence[tuple[S, ArticleCleaned]], max_byt
     return outputs, dead
 
 
-def run_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None) -> BatchResult[S]:
-    """Decode, process and encode one batch, as a worker does; bad inputs become dead letters."""
-    live, dead_in = decode_batch(stage, inputs, max_bytes)
+def run_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None,
+              max_input_bytes: int | None = None) -> BatchResult[S]:
+    """Decode, process and encode one batch, as a worker does; bad inputs become dead letters.
+
+    Inputs may be up to `max_input_bytes` (default `max_bytes`: normalize reads whole pages), outputs up to `max_bytes`.
+    """
+    live, dead_in = decode_batch(stage, inputs, max_bytes if max_input_bytes is None else max_input_bytes)
     done, dead_stage = process_batch(stage, live)
     outputs, dead_out = encode_batch(stage, done, max_bytes)
     return BatchResult(outputs, dead_in + dead_stage + dead_out)

@@ -12,9 +12,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, TypeVar
 
-SCHEMA_VERSION = 2  # 2: quotes of kind "indirect" (reported speech)
+SCHEMA_VERSION = 2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
 
-RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language")
+RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language", "site_name", "canonical_url")
 
 
 class InvalidEvent(ValueError):
@@ -74,6 +74,9 @@ class ArticlePublished:
     source: str | None = None
     published_at: str | None = None
     language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    authors: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -96,8 +99,19 @@ class ArticlePublished:
             if not isinstance(value, str):
                 raise InvalidEvent(f"'{name}' is a {type(value).__name__}, not a string")
             values[name] = value
-        extra = {k: v for k, v in obj.items() if k != "body" and k not in RAW_OPTIONAL_FIELDS}
+        if obj.get("authors") is not None:
+            values["authors"] = _authors_from(obj["authors"])
+        extra = {k: v for k, v in obj.items() if k not in ("body", "authors") and k not in RAW_OPTIONAL_FIELDS}
         return cls(body=body, extra=extra, **values)
+
+
+def _authors_from(value: Any) -> tuple[str, ...]:
+    """`authors` as published: one name, or a list of names."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise InvalidEvent("'authors' is not a string or a list of strings")
+    return tuple(a.strip() for a in value if a.strip())
 
 
 @dataclass(frozen=True)
@@ -112,11 +126,14 @@ class ArticleCleaned:
     source: str | None = None
     published_at: str | None = None
     language: str | None = None
+    authors: tuple[str, ...] = ()
+    site_name: str | None = None
+    canonical_url: str | None = None
     signature: str | None = None
     dateline: str | None = None
     removed: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
-    trace: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    trace: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
     stage: ClassVar[str] = "normalize"
@@ -154,7 +171,7 @@ AnyArticle = TypeVar("AnyArticle", bound=ArticleCleaned)
 # Field order of the JSON output: the contract's order first, the rest after.
 _OUTPUT_ORDER = (
     "schema_version", "id", "title", "url", "source", "published_at", "language",
-    "body", "text", "signature", "dateline", "removed",
+    "authors", "site_name", "canonical_url", "body", "text", "signature", "dateline", "removed",
     "entities", "quotes", "dedup", "trace",
 )
 
@@ -167,10 +184,10 @@ def promote(event: ArticleCleaned, target: type[AnyArticle], **changes: Any) -> 
     return target(**{k: v for k, v in values.items() if k in names})
 
 
-def with_trace(trace: Mapping[str, Mapping[str, float]], stage: str, ms: float) -> dict:
-    """A copy of `trace` with this stage's time added."""
+def with_trace(trace: Mapping[str, Mapping[str, Any]], stage: str, ms: float, **notes: Any) -> dict:
+    """A copy of `trace` with this stage's time added, and its notes (e.g. `skipped="why"`)."""
     out = dict(trace)
-    out[stage] = {"ms": round(ms, 3)}
+    out[stage] = {"ms": round(ms, 3), **notes}
     return out
 
 
@@ -209,7 +226,7 @@ def to_dict(event: ArticleCleaned) -> dict:
             value = [_quote_dict(q) for q in value]
         elif name == "dedup":
             value = _dedup_dict(value)
-        elif name == "removed":
+        elif name in ("removed", "authors"):
             value = list(value)
         elif name == "trace":
             value = {k: dict(v) for k, v in value.items()}
@@ -263,9 +280,11 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
     known = set(_OUTPUT_ORDER)
     try:
         values: dict[str, Any] = {"id": obj["id"], "body": obj["body"], "text": obj["text"]}
-        for name in ("title", "url", "source", "published_at", "language", "signature", "dateline"):
+        for name in ("title", "url", "source", "published_at", "language", "site_name", "canonical_url",
+                     "signature", "dateline"):
             values[name] = _opt_str(obj, name)
         values["removed"] = tuple(obj.get("removed") or ())
+        values["authors"] = _authors_from(obj.get("authors") or [])
         values["trace"] = dict(obj.get("trace") or {})
         values["schema_version"] = int(obj.get("schema_version", SCHEMA_VERSION))
         values["extra"] = {k: v for k, v in obj.items() if k not in known}

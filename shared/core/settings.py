@@ -51,8 +51,14 @@ class Settings:
     batch_size: int = 64
     batch_timeout_s: float = 0.05
     compression: str = "none"  # of produced messages: none, lz4, zstd, gzip or snappy (see docs/performance.md)
-    max_message_bytes: int = 4_000_000
-    max_body_chars: int = 1_000_000
+    max_message_bytes: int = 25_165_824  # of an event: it carries the raw body (a page up to 10 MiB) as received: 24 MiB
+    max_body_chars: int = 1_000_000  # of the story text (a plain-text body, or what was extracted from HTML)
+    max_raw_bytes: int = 10_485_760  # of a raw body in UTF-8 (a whole web page of HTML): 10 MiB
+    max_raw_message_bytes: int = 16_777_216  # of a raw message (the body JSON-escaped, plus fields): 16 MiB
+    raw_topic_max_message_bytes: int = 67_108_864  # the raw topic's max.message.bytes (a compressed batch): 64 MiB
+    raw_compression: str = "zstd"  # of articles published to the raw topic (HTML pages shrink about 5x)
+    default_language: str = "en"  # when neither the publisher nor the text tells
+    model_fr: str = "fr_core_news_sm"  # the spaCy model for French articles (package name or path)
     dedup_threshold: float = 0.55
     dedup_retention_days: float = 30.0
     dedup_namespace: str = "newsflow:dedup"
@@ -80,6 +86,10 @@ class Settings:
     dashboard_max_articles: int = 200
     # The embedded pipeline encodes, size-checks and decodes between stages as workers do (on in the tests).
     embedded_wire: bool = False
+
+    def max_input_bytes(self, stage: str) -> int:
+        """The largest message a stage reads: a raw page for normalize, an event for the others."""
+        return self.max_raw_message_bytes if stage == "normalize" else self.max_message_bytes
 
     def group_id(self, stage: str) -> str:
         """The consumer group of a stage: one group per stage, so workers of it share partitions."""

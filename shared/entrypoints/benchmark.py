@@ -16,6 +16,8 @@ run, on the same BBC texts with the same model, so a noisy shared machine moves 
 - latency: publish-to-enriched p50/p99 with articles published at half the measured
   Kafka-path capacity.
 - stages: mean milliseconds per article of each stage, from the events' `trace`.
+- extraction: main-content extraction per HTML page (ms), and its share of the embedded
+  pipeline's time on the same pages (the dev pages beside the repository, else tests/data/pages).
 """
 from __future__ import annotations
 
@@ -169,6 +171,39 @@ def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
             "pipeline_ms_per_article": round(total * 1000 / len(events), 3),
             "bare_ner_ms_per_article": round(bare * 1000 / len(events), 3),
             "ratio_in_process": round(bare / total, 3)}
+
+
+DEFAULT_PAGES = REPO.parent / "shared" / "corpora" / "html_pages" / "dev_pages.jsonl"
+SAMPLE_PAGES = REPO / "tests" / "data" / "pages"
+
+
+def load_pages(path: Path = DEFAULT_PAGES) -> list[dict]:
+    """Raw HTML pages as articles: the dev pages beside the repository, else the small ones in tests/data."""
+    if path.exists():
+        return [{k: p[k] for k in ("id", "url", "body") if k in p}
+                for p in map(orjson.loads, path.read_bytes().splitlines()) if p]
+    return [{"id": f.stem, "body": f.read_text(encoding="utf-8")} for f in sorted(SAMPLE_PAGES.glob("*.htm*"))]
+
+
+def bench_extraction(pages: list[dict], settings: Settings) -> dict:
+    """Main-content extraction per HTML page (ms) and its share of the embedded pipeline's time on those pages."""
+    from services.normalize.extraction import extract_page
+    from shared.entrypoints.bootstrap import build_pipeline
+    from shared.entrypoints.inputs import InputItem
+
+    extract_page(pages[0]["body"], pages[0].get("url"))  # warm-up: the extractor's import and first parse
+    t0 = time.perf_counter()
+    for p in pages:
+        extract_page(p["body"], p.get("url"))
+    extraction = time.perf_counter() - t0
+    pipeline = build_pipeline(settings)
+    list(pipeline.run([InputItem("warm-up", orjson.dumps({"body": "A warm-up. It said so."}))]))
+    t0 = time.perf_counter()
+    list(pipeline.run(InputItem(str(i), orjson.dumps(p)) for i, p in enumerate(pages)))
+    total = time.perf_counter() - t0
+    return {"pages": len(pages), "extraction_ms_per_page": round(extraction * 1000 / len(pages), 2),
+            "pipeline_ms_per_page": round(total * 1000 / len(pages), 2),
+            "extraction_share": round(extraction / total, 3)}
 
 
 # --- the Kafka path ---------------------------------------------------------------------------
@@ -396,6 +431,9 @@ def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus:
             if "stages" in parts:
                 results["stages"] = bench_stage_times(articles, settings)
                 report(f"stages: {orjson.dumps(results['stages']).decode()}")
+            if "extraction" in parts:
+                results["extraction"] = bench_extraction(load_pages(), settings)
+                report(f"extraction: {orjson.dumps(results['extraction']).decode()}")
             if "embedded" in parts:
                 results["embedded"] = bench_embedded(articles, settings, repeat, work)
                 report(f"embedded: {orjson.dumps(results['embedded']).decode()}")
@@ -426,6 +464,10 @@ def format_table(results: dict) -> str:
         for stage, ms in results["stages"]["ms_per_article"].items():
             rows.append((f"{stage} ms/article (embedded)", f"{ms:.3f}", ""))
         rows.append(("bare NER ms/article (in-process)", f"{results['stages']['bare_ner_ms_per_article']:.3f}", ""))
+    if "extraction" in results:
+        x = results["extraction"]
+        rows.append((f"HTML extraction ms/page ({x['pages']} pages)", f"{x['extraction_ms_per_page']:.2f}", ""))
+        rows.append(("HTML extraction share of embedded time on those pages", f"{x['extraction_share']:.3f}", ""))
     if "kafka" in results:
         k = results["kafka"]
         rows.append(("Kafka path / bare NER (speed ratio)", f"{k['ratio']:.3f}", ">= 0.80"))

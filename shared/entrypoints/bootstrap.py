@@ -63,6 +63,7 @@ def build_pipeline(settings: Settings, stages: str | Sequence[str] | None = None
     deps = embedded_deps(settings, nlp)
     return Pipeline([build_stage(n, settings, deps) for n in parse_stages(stages)],
                     batch_size=settings.batch_size, max_message_bytes=settings.max_message_bytes,
+                    max_input_bytes=settings.max_input_bytes("normalize"),
                     wire=settings.embedded_wire if wire is None else wire)
 
 

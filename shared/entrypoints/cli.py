@@ -291,8 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_tail)
 
     b = sub.add_parser("bench", help="speed of the pipeline against bare spaCy NER, as ratios in one run")
-    b.add_argument("--parts", default="stages,embedded,jobs,kafka,scaling",
-                   help="comma-separated: stages, embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling")
+    b.add_argument("--parts", default="stages,extraction,embedded,jobs,kafka,scaling",
+                   help="comma-separated: stages, extraction (HTML pages), embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling")
     b.add_argument("--articles", type=int, default=600)
     b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")
     b.add_argument("--latency-articles", type=int, default=300)

@@ -24,8 +24,21 @@ class InputItem:
     data: bytes
 
 
+def decode_text(data: bytes) -> str:
+    """The text of a file's bytes: UTF-8 (a BOM dropped) when they are UTF-8, else the encoding
+    charset-normalizer detects (a cp1252 or latin-1 page, UTF-16), else UTF-8 with replacement marks."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", "replace")
+
+
 def _body_only(text: bytes) -> bytes:
-    return orjson.dumps({"body": text.decode("utf-8", "replace")})
+    return orjson.dumps({"body": decode_text(text)})
 
 
 def _items_of(data: bytes, origin: str, kind: str) -> Iterator[InputItem]:

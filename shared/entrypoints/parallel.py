@@ -82,6 +82,7 @@ def _run_first(names: Sequence[str], items: Sequence[InputItem]) -> list:
     s = _WORKER_SETTINGS
     pipeline = Pipeline([_WORKER_STAGES[n] for n in names], batch_size=len(items) or 1,
                         max_message_bytes=s.max_message_bytes if s else None,
+                        max_input_bytes=s.max_input_bytes("normalize") if s else None,
                         wire=s.embedded_wire if s else False)
     return pipeline.run_batch(items)
 

@@ -27,10 +27,11 @@ class Pipeline:
     """Stages composed in order; `run` yields each article's last event (or its DeadLetter) in input order."""
 
     def __init__(self, stages: Sequence[Stage], batch_size: int = 64, max_message_bytes: int | None = None,
-                 wire: bool = False) -> None:
+                 wire: bool = False, max_input_bytes: int | None = None) -> None:
         self.stages = list(stages)
         self.batch_size = batch_size
         self.max_message_bytes = max_message_bytes
+        self.max_input_bytes = max_message_bytes if max_input_bytes is None else max_input_bytes  # raw inputs
         self.wire = wire
 
     def run_batch(self, items: Sequence[InputItem]) -> list[ArticleCleaned | DeadLetter[InputItem]]:
@@ -41,7 +42,7 @@ class Pipeline:
         live: list[tuple[int, object]] = []
         for n, stage in enumerate(self.stages):
             if n == 0 or self.wire:
-                live, dead = decode_batch(stage, wire, limit)
+                live, dead = decode_batch(stage, wire, self.max_input_bytes if n == 0 else limit)
                 results.update((d.source, d) for d in dead)
             done, dead = process_batch(stage, live)
             results.update((d.source, d) for d in dead)

@@ -5,6 +5,7 @@ import pytest
 from conftest import REPO, collect, decode_values, isolated_settings
 from shared.entrypoints.inputs import read_inputs
 from shared.adapters.kafka import Publisher, ensure_topics
+from shared.core.events import SCHEMA_VERSION
 from shared.core.settings import STAGES
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +23,7 @@ def test_seeds_flow_through_every_stage_once_each_enriched(stack, tmp_path, work
     assert len(out) == len(items), "every article arrives exactly once"
     assert len({o["id"] for o in out}) == len(items)
     for event in out:
-        assert event["schema_version"] == 1
+        assert event["schema_version"] == SCHEMA_VERSION
         assert set(event["trace"]) == set(STAGES)
         assert event["dedup"]["status"] in ("unique", "duplicate", "near_duplicate")
         for q in event["quotes"]:
