@@ -13,6 +13,7 @@ Each set runs through the embedded pipeline (what `newsflow run` does) and is sc
 eval/score.py beside the repo when present, else the repo's bundled copy of it.
 `--sample N` takes the first N articles of a part, in id-hash order (a fixed sample).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -114,16 +115,24 @@ def main(argv: list[str] | None = None) -> int:
                 for e in result.get("errors_sample", [])[: args.errors]:
                     print(json.dumps(e, ensure_ascii=False), file=sys.stderr)
     if args.json:
-        print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "errors_sample"} for k, v in rows.items()},
-                         indent=2))
+        print(
+            json.dumps(
+                {k: {kk: vv for kk, vv in v.items() if kk != "errors_sample"} for k, v in rows.items()}, indent=2
+            )
+        )
         return 0
-    print(f"scorer: {'eval/score.py beside the repo' if scorer_file.exists() else 'bundled copy'}; "
-          f"model: {settings.model}; sample: {args.sample or 'all'}")
+    print(
+        f"scorer: {'eval/score.py beside the repo' if scorer_file.exists() else 'bundled copy'}; "
+        f"model: {settings.model}; sample: {args.sample or 'all'}"
+    )
     print("| set | articles | " + " | ".join(label for label, _ in FIGURES) + " | s |")
     print("|---" * (len(FIGURES) + 3) + "|")
     for name, result in rows.items():
-        print(f"| {name} | {result['articles']} | " + " | ".join(figure(result, k) for _, k in FIGURES)
-              + f" | {result['seconds']} |")
+        print(
+            f"| {name} | {result['articles']} | "
+            + " | ".join(figure(result, k) for _, k in FIGURES)
+            + f" | {result['seconds']} |"
+        )
     return 0
 
 

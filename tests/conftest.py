@@ -4,6 +4,7 @@ The stack is started once per test session on free loopback ports, from the same
 as `newsflow stack up`. Set NEWSFLOW_TEST_KAFKA_BOOTSTRAP and NEWSFLOW_TEST_REDIS_URL to
 use servers you already run instead. Every test gets its own topics, groups and keys.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -57,8 +58,13 @@ def stack(tmp_path_factory) -> Iterable[StackInfo]:
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
     kafka_port = free_port()
-    config = StackConfig(run_dir=tmp_path_factory.mktemp("stack"), cache_dir=cache, kafka_port=kafka_port,
-                         controller_port=free_port(), redis_port=free_port())
+    config = StackConfig(
+        run_dir=tmp_path_factory.mktemp("stack"),
+        cache_dir=cache,
+        kafka_port=kafka_port,
+        controller_port=free_port(),
+        redis_port=free_port(),
+    )
     local = LocalStack(config)
     local.up()
     wait_for_broker(Settings(kafka_bootstrap=config.bootstrap))
@@ -72,16 +78,24 @@ def stack(tmp_path_factory) -> Iterable[StackInfo]:
 def pytest_terminal_summary(terminalreporter):
     if _STACK_INFO and _STACK_INFO.kafka_start_s is not None:
         terminalreporter.write_line(
-            f"newsflow: Kafka broker (KRaft) port open {_STACK_INFO.kafka_start_s:.1f}s after start")
+            f"newsflow: Kafka broker (KRaft) port open {_STACK_INFO.kafka_start_s:.1f}s after start"
+        )
 
 
 def isolated_settings(stack: StackInfo, tmp_path: Path, **overrides) -> Settings:
     """Settings of one test: its own topics, consumer groups, dedup namespace and state dir."""
     tag = uuid.uuid4().hex[:10]
     topics = Topics(**{f.name: f"t{tag}.{getattr(Topics(), f.name)}" for f in dataclasses.fields(Topics)})
-    base = dict(kafka_bootstrap=stack.bootstrap, redis_url=stack.redis_url, topics=topics,
-                group_prefix=f"nf{tag}", dedup_namespace=f"nf{tag}:dedup", state_dir=str(tmp_path / "state"),
-                batch_timeout_s=0.1, embedded_wire=True)
+    base = dict(
+        kafka_bootstrap=stack.bootstrap,
+        redis_url=stack.redis_url,
+        topics=topics,
+        group_prefix=f"nf{tag}",
+        dedup_namespace=f"nf{tag}:dedup",
+        state_dir=str(tmp_path / "state"),
+        batch_timeout_s=0.1,
+        embedded_wire=True,
+    )
     base.update(overrides)
     return Settings(**base)
 
@@ -101,9 +115,14 @@ class WorkerProcess:
         self.stage = stage
         self.log_path = log_dir / f"worker-{name or stage}-{uuid.uuid4().hex[:6]}.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "worker", stage],
-                                     env=settings_env(settings), cwd=REPO, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.entrypoints.cli", "worker", stage],
+            env=settings_env(settings),
+            cwd=REPO,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -145,8 +164,9 @@ def workers(tmp_path):
         w.terminate()
 
 
-def collect(settings: Settings, topic: str, expected: int, timeout_s: float = 120.0,
-            watch: Iterable[WorkerProcess] = ()) -> list:
+def collect(
+    settings: Settings, topic: str, expected: int, timeout_s: float = 120.0, watch: Iterable[WorkerProcess] = ()
+) -> list:
     """Read `topic` from the beginning until `expected` messages arrived (or the deadline passes)."""
     from shared.adapters.kafka import tail
 

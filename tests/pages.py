@@ -1,4 +1,5 @@
 """The small HTML pages of tests/data/pages (written for newsflow by make_pages.py there)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,7 @@ def big_page(story_page: str, target_bytes: int) -> str:
     script = "<script>var tracking = '" + "x" * 4000 + "';</script>"
     parts, size, i = [], len(story_page), 0
     while size < target_bytes:
-        chunk = (filler_item.format(i=i) if i % 2 else script)
+        chunk = filler_item.format(i=i) if i % 2 else script
         parts.append(chunk)
         size += len(chunk)
         i += 1

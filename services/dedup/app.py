@@ -1,4 +1,5 @@
 """Composition root of the dedup stage: ArticleCleaned -> ArticleDeduplicated."""
+
 from __future__ import annotations
 
 from services.dedup.index import DedupIndex, IndexParams

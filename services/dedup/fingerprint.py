@@ -14,6 +14,7 @@ stage are dropped too). From it come:
 The parameters are part of the index format (`FORMAT`): changing them changes every
 key, so old and new signatures are never compared.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,10 @@ _WORD = re.compile(r"\w+")
 def _family(seed: int, n: int) -> np.ndarray:
     # From blake2b, not a numpy RNG: the constants must not change with a library version,
     # or workers on different versions would compute incomparable signatures.
-    return np.array([int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).digest(), "little")
-                     for i in range(n)], dtype=np.uint64)
+    return np.array(
+        [int.from_bytes(hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).digest(), "little") for i in range(n)],
+        dtype=np.uint64,
+    )
 
 
 # Multiply-add-shift hashing of 64-bit shingle hashes to 32 bits: h_i(x) = ((a_i*x + b_i) mod 2**64) >> 32,
@@ -59,10 +62,10 @@ _BAND_SALT = _family(SEED + 4, BANDS)
 class Fingerprint:
     """What the index needs of one article's text."""
 
-    exact: bytes          # 16-byte hash of the comparison text
-    signature: bytes      # NUM_PERM little-endian uint16: the low bits of each MinHash value
+    exact: bytes  # 16-byte hash of the comparison text
+    signature: bytes  # NUM_PERM little-endian uint16: the low bits of each MinHash value
     bands: tuple[bytes, ...]  # BANDS 8-byte band hashes, band number mixed in
-    words: int            # number of words in the comparison text (0: nothing to compare)
+    words: int  # number of words in the comparison text (0: nothing to compare)
 
 
 def comparison_words(text: str) -> list[str]:
@@ -98,7 +101,7 @@ def shingle_hashes(words: Sequence[str], k: int = SHINGLE_WORDS) -> np.ndarray:
     n = max(1, len(words) - k + 1)
     acc = np.zeros(n, dtype=np.uint64)
     for j in range(min(k, len(words))):
-        acc += wh[j:j + n] * _SHINGLE_MUL[j]
+        acc += wh[j : j + n] * _SHINGLE_MUL[j]
     return np.unique(acc)
 
 
@@ -112,13 +115,13 @@ def minhash(shingles: np.ndarray) -> np.ndarray:
 
 def band_hashes(sig: np.ndarray) -> tuple[bytes, ...]:
     """One 8-byte hash per LSH band of a MinHash; equal bands of different band numbers never collide."""
-    rows = sig[:BANDS * BAND_ROWS].astype(np.uint64).reshape(BANDS, BAND_ROWS)
+    rows = sig[: BANDS * BAND_ROWS].astype(np.uint64).reshape(BANDS, BAND_ROWS)
     h = (rows * _BAND_MUL).sum(axis=1, dtype=np.uint64) + _BAND_SALT
     h ^= h >> np.uint64(29)  # spread the high bits into the bytes a key keeps
     h *= np.uint64(0xBF58476D1CE4E5B9)
     h ^= h >> np.uint64(32)
     raw = h.astype("<u8").tobytes()
-    return tuple(raw[i:i + 8] for i in range(0, len(raw), 8))
+    return tuple(raw[i : i + 8] for i in range(0, len(raw), 8))
 
 
 def fingerprint(text: str) -> Fingerprint:

@@ -20,6 +20,7 @@ verdicts for the same sequence of articles (the contract tests check this):
 5. the article is recorded (with its signature), the exact key names it, and its
    id is added to each band bucket that holds fewer than `bucket_cap` live ids.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,11 @@ class IndexParams:
     @classmethod
     def from_days(cls, threshold: float, retention_days: float, bucket_cap: int = 4) -> "IndexParams":
         """Params from the settings' units (a threshold and days of retention)."""
-        return cls(threshold=threshold, retention_seconds=max(1, round(retention_days * SECONDS_PER_DAY)),
-                   bucket_cap=bucket_cap)
+        return cls(
+            threshold=threshold,
+            retention_seconds=max(1, round(retention_days * SECONDS_PER_DAY)),
+            bucket_cap=bucket_cap,
+        )
 
 
 class DedupIndex(Protocol):

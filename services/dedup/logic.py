@@ -1,4 +1,5 @@
 """The dedup stage's logic: fingerprint each article, one index call per batch, a verdict each."""
+
 from __future__ import annotations
 
 import time

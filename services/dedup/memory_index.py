@@ -1,4 +1,5 @@
 """The in-process dedup index of `newsflow run`: the algorithm of `index.py` over dicts."""
+
 from __future__ import annotations
 
 import time

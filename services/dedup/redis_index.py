@@ -9,6 +9,7 @@ unique article in all
 many replicas (WAIT, in the same round trip) before any verdict is returned. Any Redis
 error raises: a verdict is never guessed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -74,8 +75,15 @@ class Layout:
 class RedisDedupIndex:
     """A DedupIndex kept in Redis and shared by every worker that uses the same namespace."""
 
-    def __init__(self, client: redis.Redis, namespace: str, params: IndexParams = IndexParams(),
-                 layout: Layout = Layout(), min_replicas: int = 0, wait_timeout_ms: int = 5000) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        namespace: str,
+        params: IndexParams = IndexParams(),
+        layout: Layout = Layout(),
+        min_replicas: int = 0,
+        wait_timeout_ms: int = 5000,
+    ) -> None:
         self._client = client
         self._params = params
         self._layout = layout
@@ -101,8 +109,15 @@ class RedisDedupIndex:
             raise
 
     @classmethod
-    def from_sentinels(cls, sentinels: Sequence[tuple[str, int]], master: str, namespace: str,
-                       params: IndexParams = IndexParams(), url: str | None = None, **options) -> "RedisDedupIndex":
+    def from_sentinels(
+        cls,
+        sentinels: Sequence[tuple[str, int]],
+        master: str,
+        namespace: str,
+        params: IndexParams = IndexParams(),
+        url: str | None = None,
+        **options,
+    ) -> "RedisDedupIndex":
         """Connect to the master that Redis Sentinel names (and follow it through failovers).
 
         Password and database come from `url` (the settings' redis_url) when it has them.
@@ -113,10 +128,15 @@ class RedisDedupIndex:
         if url:
             parsed = redis.connection.parse_url(url)
             auth = {k: parsed[k] for k in ("password", "username", "db") if parsed.get(k) is not None}
-        sentinel = Sentinel(list(sentinels), socket_timeout=5, socket_connect_timeout=5,
-                            sentinel_kwargs={"socket_timeout": 5, "socket_connect_timeout": 5})
-        client = sentinel.master_for(master, socket_timeout=30, socket_connect_timeout=10,
-                                     health_check_interval=30, **auth)
+        sentinel = Sentinel(
+            list(sentinels),
+            socket_timeout=5,
+            socket_connect_timeout=5,
+            sentinel_kwargs={"socket_timeout": 5, "socket_connect_timeout": 5},
+        )
+        client = sentinel.master_for(
+            master, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30, **auth
+        )
         try:
             return cls(client, namespace, params, **options)
         except Exception:
@@ -130,8 +150,22 @@ class RedisDedupIndex:
     def _args(self, article_id: str, fp: Fingerprint) -> list:
         p, lay = self._params, self._layout
         sig = fp.signature if fp.words else b""
-        return [_utf8(article_id), handle_of(article_id), sig, p.min_matches, p.retention_seconds, self.prefix,
-                p.bucket_cap, NUM_PERM, self.epoch_key, self._epoch, lay.slices, lay.shards, fp.exact, *fp.bands]
+        return [
+            _utf8(article_id),
+            handle_of(article_id),
+            sig,
+            p.min_matches,
+            p.retention_seconds,
+            self.prefix,
+            p.bucket_cap,
+            NUM_PERM,
+            self.epoch_key,
+            self._epoch,
+            lay.slices,
+            lay.shards,
+            fp.exact,
+            *fp.bands,
+        ]
 
     def assign(self, items: Sequence[tuple[str, Fingerprint]]) -> list[DedupVerdict]:
         """Verdicts for (article id, fingerprint) pairs: one atomic script call each, one round trip in all."""
@@ -152,7 +186,8 @@ class RedisDedupIndex:
                 raise DedupStateLost(
                     f"the dedup index in Redis (namespace {self.epoch_key.decode(errors='replace')[:-6]}) lost its "
                     "state since this worker started; refusing to give verdicts that would call copies unique. "
-                    "Restore Redis from its append-only file, or restart the dedup workers to accept the loss.")
+                    "Restore Redis from its append-only file, or restart the dedup workers to accept the loss."
+                )
             if isinstance(r, Exception):
                 raise r
             code, root, matches = r
@@ -174,7 +209,8 @@ class RedisDedupIndex:
             if int(acked) < self._min_replicas:
                 raise ReplicationLagging(
                     f"{acked} of the required {self._min_replicas} Redis replica(s) acknowledged the verdicts of "
-                    f"{len(items)} article(s) within {self._wait_timeout_ms} ms; none is sent downstream (retried)")
+                    f"{len(items)} article(s) within {self._wait_timeout_ms} ms; none is sent downstream (retried)"
+                )
         return results
 
     def close(self) -> None:
@@ -198,10 +234,18 @@ def sentinel_addresses(spec: str) -> list[tuple[str, int]]:
 
 def connect(settings: Settings, params: IndexParams) -> RedisDedupIndex:
     """The index the settings ask for: through Sentinel when NEWSFLOW_REDIS_SENTINELS is set, else redis_url."""
-    options = {"layout": Layout.for_volume(settings.dedup_articles_per_day, settings.dedup_retention_days),
-               "min_replicas": settings.redis_min_replicas, "wait_timeout_ms": settings.redis_wait_timeout_ms}
+    options = {
+        "layout": Layout.for_volume(settings.dedup_articles_per_day, settings.dedup_retention_days),
+        "min_replicas": settings.redis_min_replicas,
+        "wait_timeout_ms": settings.redis_wait_timeout_ms,
+    }
     if settings.redis_sentinels:
-        return RedisDedupIndex.from_sentinels(sentinel_addresses(settings.redis_sentinels),
-                                              settings.redis_sentinel_master, settings.dedup_namespace, params,
-                                              url=settings.redis_url, **options)
+        return RedisDedupIndex.from_sentinels(
+            sentinel_addresses(settings.redis_sentinels),
+            settings.redis_sentinel_master,
+            settings.dedup_namespace,
+            params,
+            url=settings.redis_url,
+            **options,
+        )
     return RedisDedupIndex.from_url(settings.redis_url, settings.dedup_namespace, params, **options)

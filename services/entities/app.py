@@ -3,6 +3,7 @@
 spaCy is imported when the stage is built, not with this module: the registry of stages
 imports every builder, and a worker of another stage must not pay for spaCy.
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -50,7 +51,8 @@ def build_stage(settings: Settings, deps: StageDeps, publishers: tuple[str, ...]
     batch_size = max(1, settings.batch_size)
 
     def process(events: Sequence[ArticleDeduplicated]) -> list[EntitiesExtracted | Rejected]:
-        return list(extract_entities(lambda lang: models[lang].get(), events, publishers, batch_size,
-                                     settings.default_language))
+        return list(
+            extract_entities(lambda lang: models[lang].get(), events, publishers, batch_size, settings.default_language)
+        )
 
     return Stage(name="entities", reads=ArticleDeduplicated, process=isolate_failures(process))

@@ -1,4 +1,5 @@
 """Merging entity mentions into canonical entities named by the fullest name the article uses."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -62,12 +63,14 @@ def is_acronym(short: str, key: str) -> bool:
         return False
     if "".join(w[0] for w in words) == short:
         return True
+
     # each word contributes a prefix of 1-3 letters; small search, names are short
     def fit(i: int, j: int) -> bool:
         if j == len(words):
             return i == len(short)
         w = words[j]
-        return any(short[i:i + n] == w[:n] and fit(i + n, j + 1) for n in range(1, min(3, len(w)) + 1))
+        return any(short[i : i + n] == w[:n] and fit(i + n, j + 1) for n in range(1, min(3, len(w)) + 1))
+
     return fit(0, 0)
 
 
@@ -85,9 +88,15 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     for key in groups:
         words = key.split()
         # a full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON
-        if labels[key] != "PERSON" and len(words) >= 2 and not _has_head_word(words) \
-                and any(labels.get(" ".join(words[i:])) == "PERSON" and
-                        len(groups[" ".join(words[i:])]) >= len(groups[key]) for i in range(1, len(words))):
+        if (
+            labels[key] != "PERSON"
+            and len(words) >= 2
+            and not _has_head_word(words)
+            and any(
+                labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
+                for i in range(1, len(words))
+            )
+        ):
             labels[key] = "PERSON"
     persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2]
     for key in groups:
@@ -96,8 +105,12 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
         target = None
         if label == "PERSON" and len(words) <= 2:
             # a shorter form of a person's name: "Roe", "Ann Roe", "Jane"
-            cands = [p for p in persons if len(p.split()) > len(words) and
-                     (p.split()[-len(words):] == words or (len(words) == 1 and p.split()[0] == words[0]))]
+            cands = [
+                p
+                for p in persons
+                if len(p.split()) > len(words)
+                and (p.split()[-len(words) :] == words or (len(words) == 1 and p.split()[0] == words[0]))
+            ]
         elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
             # a surname the model labelled ORG or GPE ("Roe said") joins the person
             cands = [p for p in persons if p.split()[-1] == words[0]]
@@ -107,8 +120,9 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
         if cands:
             target = max(cands, key=lambda p: (len(groups[p]), len(p)))
         if target is None and labels[key] == "ORG" and 2 <= len(key) <= 6 and " " not in key:
-            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key] or \
-                [o for o in groups if o != key and labels[o] == "ORG" and is_acronym(key, o)]
+            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key] or [
+                o for o in groups if o != key and labels[o] == "ORG" and is_acronym(key, o)
+            ]
             if len(cands) == 1:
                 target = cands[0]
         if target is not None:
@@ -147,12 +161,14 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
             if org and place:
                 parts = [("ORG", org), (_vote([m.label for m in place]), place)]
         for lab, group in parts:
-            out.append(Entity(
-                name=_fullest(group, head),
-                label=lab,
-                count=len(group),
-                mentions=tuple(Mention(m.text, m.start, m.end) for m in group),
-            ))
+            out.append(
+                Entity(
+                    name=_fullest(group, head),
+                    label=lab,
+                    count=len(group),
+                    mentions=tuple(Mention(m.text, m.start, m.end) for m in group),
+                )
+            )
     out.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
     return out
 

@@ -3,6 +3,7 @@
 It runs after `ner` and only looks at tokens and `doc.ents`, so it works on
 `spacy.blank("en")` with hand-set entities as well as on a trained pipeline.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,18 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from shared.lexicon.vocabulary import (
-    COMPANY_NOUNS, COUNTRIES, COURTESY, ORG_AFTER, ORG_POSSESSED, DEMONYM_ENDINGS, ORG_HEADS, PARTIES, PLACE_HEADS, RANK_TITLES, REGION_WORDS, SPORT_WORDS,
+    COMPANY_NOUNS,
+    COUNTRIES,
+    COURTESY,
+    ORG_AFTER,
+    ORG_POSSESSED,
+    DEMONYM_ENDINGS,
+    ORG_HEADS,
+    PARTIES,
+    PLACE_HEADS,
+    RANK_TITLES,
+    REGION_WORDS,
+    SPORT_WORDS,
 )
 from shared.lexicon.names import is_common_given_name
 
@@ -94,8 +106,22 @@ def trim(ent: Span) -> Span | None:
 
 
 _NAME_PREPS = frozenset({"of", "for", "&"})
-_TITLED_OF = frozenset({"duke", "duchess", "prince", "princess", "earl", "countess", "archbishop", "bishop",
-                        "marquess", "viscount", "baroness", "baron"})
+_TITLED_OF = frozenset(
+    {
+        "duke",
+        "duchess",
+        "prince",
+        "princess",
+        "earl",
+        "countess",
+        "archbishop",
+        "bishop",
+        "marquess",
+        "viscount",
+        "baroness",
+        "baron",
+    }
+)
 
 
 def split_coordination(span: Span) -> list[Span]:
@@ -105,9 +131,12 @@ def split_coordination(span: Span) -> list[Span]:
     if span.label_ not in ("ORG", "GPE", "LOC", "FAC", "NORP"):
         return [span]
     for i in range(span.start + 2, span.end - 1):
-        if doc[i].lower_ == "and" and doc[i + 1].is_title \
-                and not any(t.lower_ in _NAME_PREPS for t in doc[span.start:i]) \
-                and all(t.is_title or t.is_upper or t.like_num for t in doc[span.start:i]):
+        if (
+            doc[i].lower_ == "and"
+            and doc[i + 1].is_title
+            and not any(t.lower_ in _NAME_PREPS for t in doc[span.start : i])
+            and all(t.is_title or t.is_upper or t.like_num for t in doc[span.start : i])
+        ):
             return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=span.label_)]
     return [span]
 
@@ -119,7 +148,7 @@ def extend_coordinated_list(span: Span) -> Span:
     if span.label_ != "ORG" or span.end + 1 >= len(doc):
         return span
     preps = [i for i in range(span.start + 1, span.end) if doc[i].lower_ in ("of", "for")]
-    if not preps or span.end - preps[-1] - 1 < 2 or not all(t.is_title for t in doc[preps[-1] + 1:span.end]):
+    if not preps or span.end - preps[-1] - 1 < 2 or not all(t.is_title for t in doc[preps[-1] + 1 : span.end]):
         return span
     if doc[span.end].lower_ in ("and", "&") and doc[span.end + 1].is_title:
         return Span(doc, span.start, span.end + 2, label="ORG")
@@ -157,7 +186,7 @@ def split_inner_place(span: Span) -> list[Span]:
     doc = span.doc
     for i in range(span.start + 1, span.end - 1):
         if doc[i].lower_ in _INNER_SPLIT and doc[i].is_lower and doc[i + 1].is_title:
-            tail_words = doc[i + 1:span.end].text.lower().split()
+            tail_words = doc[i + 1 : span.end].text.lower().split()
             tail_label = "FAC" if tail_words[-1] in PLACE_HEADS else "GPE"
             return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=tail_label)]
     return [span]
@@ -181,12 +210,16 @@ def extend_party(span: Span, floor: int = 0) -> Span:
         return span
     for left in (1, 0):
         start = span.start - left
-        if start < floor or not all(t.is_title for t in doc[start:span.start]):
+        if start < floor or not all(t.is_title for t in doc[start : span.start]):
             continue
         for right in (2, 1, 0):
             end = span.end + right
-            if (left or right) and end <= len(doc) and all(t.is_title for t in doc[span.end:end]) \
-                    and doc[start:end].text.lower() in PARTIES:
+            if (
+                (left or right)
+                and end <= len(doc)
+                and all(t.is_title for t in doc[span.end : end])
+                and doc[start:end].text.lower() in PARTIES
+            ):
                 return Span(doc, start, end, label="ORG")
     return span
 
@@ -219,20 +252,37 @@ def fix_label(span: Span, sporty: bool = False) -> str:
         return "ORG"  # a party is an organisation, also as a modifier ("a Tory MP")
     if sporty and low in COUNTRIES and label in ("GPE", "LOC", "NORP", "ORG", "PERSON"):
         return "GPE" if prev in _LOCATIVE else "ORG"
-    if label in ("GPE", "LOC") and len(words) == 1 and words[0].endswith(DEMONYM_ENDINGS[:4]) \
-            and nxt.isalpha() and nxt.islower() and words[0] not in COUNTRIES:
+    if (
+        label in ("GPE", "LOC")
+        and len(words) == 1
+        and words[0].endswith(DEMONYM_ENDINGS[:4])
+        and nxt.isalpha()
+        and nxt.islower()
+        and words[0] not in COUNTRIES
+    ):
         return "NORP"
-    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and len(words) == 2 \
-            and is_common_given_name(words[0]) and span[1].is_title \
-            and words[1] not in ORG_HEADS and words[1] not in PLACE_HEADS:
+    if (
+        label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
+        and len(words) == 2
+        and is_common_given_name(words[0])
+        and span[1].is_title
+        and words[1] not in ORG_HEADS
+        and words[1] not in PLACE_HEADS
+    ):
         return "PERSON"
-    if label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC") and nxt in REGION_WORDS \
-            and len(words) == 1:
+    if (
+        label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC")
+        and nxt in REGION_WORDS
+        and len(words) == 1
+    ):
         return "GPE"
     if words[-1] in ORG_HEADS and label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
         return "ORG"
-    if words[-1] in PLACE_HEADS and label in ("PERSON", "ORG", "GPE", "PRODUCT", "WORK_OF_ART") \
-            and not any(w in ORG_HEADS for w in words):
+    if (
+        words[-1] in PLACE_HEADS
+        and label in ("PERSON", "ORG", "GPE", "PRODUCT", "WORK_OF_ART")
+        and not any(w in ORG_HEADS for w in words)
+    ):
         return "FAC"
     if label == "PRODUCT" and prev in _LOCATIVE | {"of", "from"} and len(words) == 1:
         return "GPE"
@@ -267,13 +317,19 @@ def context_label(span: Span) -> str | None:
     """
     doc = span.doc
     prev = doc[span.start - 1] if span.start > 0 else None
-    if span[0].lower_.rstrip(".") in COURTESY and len(span) > 1 or \
-            prev is not None and prev.lower_.rstrip(".") in COURTESY and prev.is_title:
+    if (
+        span[0].lower_.rstrip(".") in COURTESY
+        and len(span) > 1
+        or prev is not None
+        and prev.lower_.rstrip(".") in COURTESY
+        and prev.is_title
+    ):
         return "PERSON"
-    if is_common_given_name(span[0].lower_) or span.text.lower() in COUNTRIES \
-            or span.label_ == "NORP":  # "a European consortium": an adjective, not a name
+    if (
+        is_common_given_name(span[0].lower_) or span.text.lower() in COUNTRIES or span.label_ == "NORP"
+    ):  # "a European consortium": an adjective, not a name
         return None
-    nxt = [t for t in doc[span.end:span.end + 3]]
+    nxt = list(doc[span.end : span.end + 3])
     if prev is not None and prev.is_lower and prev.lower_ in COMPANY_NOUNS:
         return "ORG"
     if nxt and nxt[0].is_lower and nxt[0].lower_ in ORG_AFTER:
@@ -310,7 +366,7 @@ def _relabel_by_context(spans: list[Span]) -> list[Span]:
 
 def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
     """Add party names the model missed ('Tories', 'Lib Dems', 'Conservative leader') as ORG where no entity covers them."""
-    covered = set()
+    covered: set[int] = set()
     for s in spans:
         covered.update(range(s.start, s.end))
     out = list(spans)

@@ -4,6 +4,7 @@ An article in a language no model serves gets no entities (an English model on G
 text finds garbage) and its trace says why. French spaCy models label people PER; the
 event contract uses spaCy's English label names, so PER becomes PERSON (LOC, ORG, MISC stay).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence

@@ -1,4 +1,5 @@
 """The entities stage's logic: one `nlp.pipe` per language over the batch, publisher credits dropped, canonical entities."""
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,13 @@ def entities_of(doc: Any, publishers: set[str], labels: Mapping[str, str] | None
     return tuple(merge_mentions(raw))
 
 
-def extract_entities(model_for: Callable[[str], Any], events: Sequence[ArticleDeduplicated],
-                     publishers: tuple[str, ...], batch_size: int, default_language: str = "en"
-                     ) -> list[EntitiesExtracted]:
+def extract_entities(
+    model_for: Callable[[str], Any],
+    events: Sequence[ArticleDeduplicated],
+    publishers: tuple[str, ...],
+    batch_size: int,
+    default_language: str = "en",
+) -> list[EntitiesExtracted]:
     """Each event with its canonical entities from the model of its language (`model_for(lang)`).
 
     An article in a language no model serves gets none, and its trace says why. Each
@@ -57,15 +62,20 @@ def extract_entities(model_for: Callable[[str], Any], events: Sequence[ArticleDe
         t0 = time.perf_counter()
         docs = model_for(lang).pipe((tokenizable(events[i].text) for i in idx), batch_size=batch_size)
         for i, doc in zip(idx, docs):
-            found[i] = entities_of(doc, publisher_names(events[i].source, events[i].url, publishers),
-                                   LABEL_MAPS.get(lang))
+            found[i] = entities_of(
+                doc, publisher_names(events[i].source, events[i].url, publishers), LABEL_MAPS.get(lang)
+            )
         group_ms = (time.perf_counter() - t0) * 1000.0
         total_chars = sum(len(events[i].text) or 1 for i in idx)
         for i in idx:
             ms[i] = group_ms * (len(events[i].text) or 1) / total_chars
     return [
-        promote(event, EntitiesExtracted, entities=ents,
-                trace=with_trace(event.trace, "entities", t, **_notes(event.language, default_language)))
+        promote(
+            event,
+            EntitiesExtracted,
+            entities=ents,
+            trace=with_trace(event.trace, "entities", t, **_notes(event.language, default_language)),
+        )
         for event, ents, t in zip(events, found, ms)
     ]
 

@@ -1,4 +1,5 @@
 """Entities that are not part of the story: the article's own publisher credit."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Composition root of the normalize stage."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -14,6 +15,12 @@ def build_stage(settings: Settings, deps: StageDeps) -> Stage:
     return Stage(
         name="normalize",
         reads=ArticlePublished,
-        process=per_item(partial(normalize_article, max_body_chars=settings.max_body_chars,
-                                 max_raw_bytes=settings.max_raw_bytes, default_language=settings.default_language)),
+        process=per_item(
+            partial(
+                normalize_article,
+                max_body_chars=settings.max_body_chars,
+                max_raw_bytes=settings.max_raw_bytes,
+                default_language=settings.default_language,
+            )
+        ),
     )

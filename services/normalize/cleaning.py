@@ -3,6 +3,7 @@
 Every function here is pure and linear in its input (no regex with nested unbounded
 repetition), so a hostile body cannot stall a worker.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,15 +19,19 @@ _BLOCK_TAGS = re.compile(
 # `_drop_spans`): one regex `<script>.*?</script>` rescans to the end of the text from every
 # opener that has no closer, which is quadratic on "<script>" x 10,000.
 _DROP_OPEN = re.compile(r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>", re.IGNORECASE)
-_DROP_CLOSE = {name: re.compile(r"<\s*/\s*" + name + r"\s*>", re.IGNORECASE)
-               for name in ("script", "style", "noscript", "template", "svg", "iframe")}
+_DROP_CLOSE = {
+    name: re.compile(r"<\s*/\s*" + name + r"\s*>", re.IGNORECASE)
+    for name in ("script", "style", "noscript", "template", "svg", "iframe")
+}
 _COMMENT_OPEN = re.compile(r"<!--")
 _COMMENT_CLOSE = re.compile(r"-->")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _HTML_HINT = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|li|h[1-6]|script|style|html|body)\b", re.IGNORECASE)
 
 # Mojibake: UTF-8 bytes read as cp1252/latin-1 ("â€™" for "’", "Ã©" for "é").
-_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -36,12 +41,52 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _NUMBER = re.compile(r"^[+\-\u2212]?[$€£¥]?\d[\d,]*(?:\.\d+)?%?$")
 _SHARE_WORDS = {
-    "share", "share this", "share this article", "share this story", "share on facebook", "share on twitter",
-    "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "email", "e-mail", "print", "copy link",
-    "pinterest", "reddit", "messenger", "telegram", "comments", "comment", "save", "follow", "subscribe",
-    "advertisement", "advert", "sponsored", "read more", "related", "related stories", "related articles",
-    "skip to content", "skip advertisement", "listen", "listen to this article", "play", "close", "menu",
-    "image source", "image caption", "media caption", "getty images", "reuters", "afp", "ap",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "email",
+    "e-mail",
+    "print",
+    "copy link",
+    "pinterest",
+    "reddit",
+    "messenger",
+    "telegram",
+    "comments",
+    "comment",
+    "save",
+    "follow",
+    "subscribe",
+    "advertisement",
+    "advert",
+    "sponsored",
+    "read more",
+    "related",
+    "related stories",
+    "related articles",
+    "skip to content",
+    "skip advertisement",
+    "listen",
+    "listen to this article",
+    "play",
+    "close",
+    "menu",
+    "image source",
+    "image caption",
+    "media caption",
+    "getty images",
+    "reuters",
+    "afp",
+    "ap",
 }
 _SHARE_PREFIX = re.compile(
     r"^(?:share (?:this|on|via)|click here|sign up|subscribe to|follow us|read more:|related:|advertisement\b)",
@@ -61,9 +106,9 @@ _SIGNATURE_PATTERNS = (
     re.compile(r"^--\s*[\w .]{1,60}$"),
 )
 _DATELINE = re.compile(
-    r"^((?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"            # LONDON / NEW YORK / KYIV
-    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"            # , April 26
-    r"\s*(?:\((?:[A-Z][\w ]{1,20})\))?"                             # (Reuters)
+    r"^((?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"  # LONDON / NEW YORK / KYIV
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"  # , April 26
+    r"\s*(?:\((?:[A-Z][\w ]{1,20})\))?"  # (Reuters)
     r"\s*[\-\u2013\u2014]{1,2}\s+)"
 )
 
@@ -106,7 +151,7 @@ def _drop_spans(text: str, opener: re.Pattern, closer_of) -> str:
         if close is None:
             no_closer_after[kind] = m.end()
             continue
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         out.append(" ")
         pos = i = close.end()
     out.append(text[pos:])
@@ -132,8 +177,15 @@ def repair_mojibake(text: str) -> str:
         return text
     import ftfy
 
-    return ftfy.fix_text(text, uncurl_quotes=False, unescape_html=False, fix_character_width=False,
-                         fix_latin_ligatures=False, fix_line_breaks=False, normalization=None)
+    return ftfy.fix_text(
+        text,
+        uncurl_quotes=False,
+        unescape_html=False,
+        fix_character_width=False,
+        fix_latin_ligatures=False,
+        fix_line_breaks=False,
+        normalization=None,
+    )
 
 
 def normalize_characters(text: str) -> str:
@@ -175,7 +227,7 @@ def is_signature_line(line: str) -> bool:
 
 def _paragraphs(text: str) -> list[str]:
     """Paragraphs of text: blank lines separate them; hard-wrapped lines inside one are joined."""
-    blocks = [b for b in re.split(r"\n[ ]*\n+", text)]
+    blocks = list(re.split(r"\n[ ]*\n+", text))
     out: list[str] = []
     for block in blocks:
         lines = [ln.strip() for ln in block.split("\n")]
@@ -200,8 +252,12 @@ def _is_wrapped_continuation(previous: str, line: str, previous_len: int | None 
     if previous.endswith(_SENTENCE_END):
         return False
     first = line[0]
-    return first.islower() or ((len(previous) if previous_len is None else previous_len) >= 40 and not previous.endswith(("-", "\u2013", "\u2014")) and
-                               not first.isupper() and first not in "\"'\u201c\u2018")
+    return first.islower() or (
+        (len(previous) if previous_len is None else previous_len) >= 40
+        and not previous.endswith(("-", "\u2013", "\u2014"))
+        and not first.isupper()
+        and first not in "\"'\u201c\u2018"
+    )
 
 
 def clean_body(body: str) -> Cleaned:
@@ -238,5 +294,5 @@ def clean_body(body: str) -> Cleaned:
         m = _DATELINE.match(kept[0])
         if m and len(m.group(1)) < len(kept[0]):
             dateline = m.group(1).strip().rstrip("-\u2013\u2014 ").strip()
-            kept[0] = kept[0][m.end():]
+            kept[0] = kept[0][m.end() :]
     return Cleaned(text="\n\n".join(kept), signature=signature, dateline=dateline, removed=removed)

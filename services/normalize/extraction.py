@@ -4,6 +4,7 @@ Chosen by measurement (benchmarks/extraction_accuracy.py, docs/extraction.md): t
 with `favor_precision` and its fallbacks scored best on the held-out dev pages, ahead of
 its other modes, readability-lxml, goose3 and jusText.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 
 # A whole page (as a scraper saves it) rather than an article's own HTML fragment: a fragment
 # ("<p>...</p><p>...</p>") is the story already and needs no main-content extraction.
-_PAGE_HINT = re.compile(r"<\s*(?:!doctype\b|html\b|head\b|body\b|nav\b|header\b|footer\b|main\b|article\b|aside\b)",
-                        re.IGNORECASE)
+_PAGE_HINT = re.compile(
+    r"<\s*(?:!doctype\b|html\b|head\b|body\b|nav\b|header\b|footer\b|main\b|article\b|aside\b)", re.IGNORECASE
+)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\band\b|&|\|)\s*")
 
 
@@ -78,6 +80,9 @@ def extract_page(html: str, url: str | None = None) -> Page:
         language=(doc.language or declared_language(html) or None),
         mode=mode,
     )
-    found = tuple(name for name in ("title", "authors", "published_at", "site_name", "canonical_url", "language")
-                  if getattr(page, name))
+    found = tuple(
+        name
+        for name in ("title", "authors", "published_at", "site_name", "canonical_url", "language")
+        if getattr(page, name)
+    )
     return dataclasses.replace(page, found=found)

@@ -5,6 +5,7 @@ package, so nothing is downloaded at run time; it is run with fasttext-predict d
 py3langid: as accurate on headlines, sentences and long texts in
 en/fr/de/es, the cheapest to load and among the cheapest to run (docs/extraction.md).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -67,8 +68,9 @@ def identify(text: str) -> tuple[str | None, float]:
     return language_code(lang) or lang, min(1.0, float(scores[0]))
 
 
-def decide_language(text: str, publisher: str | None = None, page: str | None = None,
-                    default: str = "en") -> LanguageVerdict:
+def decide_language(
+    text: str, publisher: str | None = None, page: str | None = None, default: str = "en"
+) -> LanguageVerdict:
     """The article's language: what the publisher (else the page's `lang`) declared, unless the text
     plainly says otherwise; else the detected language; else `default`."""
     detected, score = identify(text)

@@ -1,4 +1,5 @@
 """normalize: ArticlePublished -> ArticleCleaned, a pure function."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,12 @@ def _story(raw: ArticlePublished, max_body_chars: int) -> tuple[Cleaned, Page | 
     return clean_body(raw.body), None, {}
 
 
-def normalize_article(raw: ArticlePublished, max_body_chars: int = 1_000_000,
-                      max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES, default_language: str = "en") -> ArticleCleaned:
+def normalize_article(
+    raw: ArticlePublished,
+    max_body_chars: int = 1_000_000,
+    max_raw_bytes: int = DEFAULT_MAX_RAW_BYTES,
+    default_language: str = "en",
+) -> ArticleCleaned:
     """Clean a raw article: story text in `text` (extracted from a whole web page); page metadata where
     the publisher gave none; signature, dateline and widget lines in their fields; `language` always set."""
     clock = Stopwatch()
@@ -56,8 +61,9 @@ def normalize_article(raw: ArticlePublished, max_body_chars: int = 1_000_000,
     title = clean_body(raw.title).text.replace("\n\n", " ") if raw.title else None
     if title is None and page is not None and page.title:
         title = clean_body(page.title).text.replace("\n\n", " ") or None
-    verdict = decide_language(cleaned.text or (title or ""), raw.language, page.language if page else None,
-                              default_language)
+    verdict = decide_language(
+        cleaned.text or (title or ""), raw.language, page.language if page else None, default_language
+    )
     notes["language"] = verdict.source
     return ArticleCleaned(
         id=raw.id or stable_id(raw),

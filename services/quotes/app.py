@@ -4,6 +4,7 @@ English articles get the English rules, French ones the French marks and speech 
 (services/quotes/french.py); other languages get no quotes (the English rules would name
 garbage speakers), and the trace says why.
 """
+
 from __future__ import annotations
 
 from services.quotes.french import extract_quotes_fr
@@ -29,5 +30,6 @@ def enrich(event: EntitiesExtracted, default_language: str = "en") -> ArticleEnr
 
 def build_stage(settings: Settings, deps: StageDeps) -> Stage:
     """The quotes stage configured by `settings` (its default language; it takes no injected part)."""
-    return Stage(name="quotes", reads=EntitiesExtracted,
-                 process=per_item(lambda e: enrich(e, settings.default_language)))
+    return Stage(
+        name="quotes", reads=EntitiesExtracted, process=per_item(lambda e: enrich(e, settings.default_language))
+    )

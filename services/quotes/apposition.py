@@ -5,6 +5,7 @@
 
 Both are anchored, bounded scans of one clause next to a quote (linear in the text).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,8 @@ _NAME_AFTER = re.compile(r"\s*,\s*(" + _NAME + r")\s*(?=[,.;:!?]|$)")
 # a whole clause before a quote: 'The minister, John Smith, said:' / 'Her lawyer, Ann Lee, told the court:'
 _BEFORE = re.compile(
     r"(?:^|(?<=\s))(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Aa]n?)\s+(?:[\w'\u2019\-]+\s+){0,4}?[\w'\u2019\-]+"
-    r"\s*,\s*(?P<name>" + _NAME + r")\s*,\s*(?:[a-z]+\s+)?(?P<cue>[a-z]+)\b[^\"\u201c]{0,60}[:,]\s*$")
+    r"\s*,\s*(?P<name>" + _NAME + r")\s*,\s*(?:[a-z]+\s+)?(?P<cue>[a-z]+)\b[^\"\u201c]{0,60}[:,]\s*$"
+)
 
 
 def _is_description(phrase: str) -> bool:
@@ -28,7 +30,7 @@ def _is_description(phrase: str) -> bool:
 
 def name_in_apposition_after(text: str, attr: Attribution, limit: int) -> Attribution | None:
     """The name set off by a comma right after a descriptive speaker phrase ('his spokeswoman, Jane Doe')."""
-    if not _is_description(text[attr.start:attr.end]):
+    if not _is_description(text[attr.start : attr.end]):
         return None
     m = _NAME_AFTER.match(text, attr.end, min(limit, attr.end + 80))
     if m is None or m.group(1).split()[0].lower() in CUES:

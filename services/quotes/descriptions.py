@@ -1,21 +1,26 @@
 """Speakers described rather than named: 'the 25-year-old', 'the minister', 'a council spokesman'."""
+
 from __future__ import annotations
 
 from services.quotes.mentions import ArticleMentions
 
 # Speakers a reporter leaves unnamed on purpose: kept as the description.
-UNNAMED_HEADS = frozenset("""
+UNNAMED_HEADS = frozenset(
+    """
 spokesman spokeswoman spokesperson spokespeople source sources official officials analyst analysts expert experts
 observers critics others broker brokers insider insiders aide aides statement researchers witnesses residents
 campaigners economists diplomats people fans
-""".split())
+""".split()
+)
 # How close (characters) to a person's mention the words of a description must stand to describe them.
 DESCRIPTION_CONTEXT = 60
 MAX_DESCRIPTION_WORDS = 8
 _KEY_CHARS = 5  # 'minister' matches 'ministry', 'German' matches 'Germany'
-_FUNCTION_WORDS = frozenset("""
+_FUNCTION_WORDS = frozenset(
+    """
 and but or nor so yet the a an it this that these those which who whom what there here then as of to in on at
-""".split())
+""".split()
+)
 
 
 def description(core: list[str]) -> str:

@@ -8,6 +8,7 @@
 Marks: « » (with the spaces French typography puts inside), “ ” and ‹ ›; marks inside an
 open quote are part of it. Every scan is bounded and anchored, linear in the text.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -19,18 +20,22 @@ PAIRS = {"\u00ab": "\u00bb", "\u201c": "\u201d", "\u2039": "\u203a"}
 _SPACE = " \t\u00a0\u202f\u2009"
 
 # Speech verbs of French news writing (general knowledge), past participle and present forms.
-PARTICIPLES = frozenset("""
+PARTICIPLES = frozenset(
+    """
 déclaré affirmé ajouté expliqué indiqué estimé souligné assuré précisé dit annoncé confié répondu insisté
 martelé lancé poursuivi rappelé reconnu dénoncé averti prévenu jugé commenté confirmé démenti raconté
 témoigné écrit noté observé regretté admis promis résumé conclu réagi tweeté plaidé répété prévenu
 argué avancé détaillé fustigé salué lâché glissé ironisé nuancé tranché interrogé soutenu
-""".split())
-PRESENT = frozenset("""
+""".split()
+)
+PRESENT = frozenset(
+    """
 déclare affirme ajoute explique indique estime souligne assure précise dit annonce confie répond insiste
 martèle lance poursuit rappelle reconnaît reconnait dénonce avertit prévient juge commente confirme dément
 raconte témoigne écrit note observe regrette admet promet résume conclut réagit plaide répète argue avance
 détaille fustige salue lâche glisse ironise nuance tranche soutient s'exclame
-""".split())
+""".split()
+)
 _VERB = "|".join(sorted((re.escape(v) for v in PARTICIPLES | PRESENT), key=len, reverse=True))
 _ADVERB = r"(?:(?:encore|également|aussi|ensuite|alors|enfin|notamment|aussitôt|plus\s+tard|dimanche|lundi|mardi|mercredi|jeudi|vendredi|samedi|hier)\s+)?"
 _WORD = r"[\w'\u2019\-]+"
@@ -41,13 +46,22 @@ _AFTER = re.compile(
     r"|(?P<v2>" + _VERB + r")(?:-t-|-)(?P<p2>il|elle|ils|elles)\b"
     r"|(?P<v3>" + _VERB + r")\b"
     r"|(?P<v4>selon|d'après|d\u2019après)\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Before the opening mark: 'X a déclaré :' / 'X déclare :' / 'selon X, ' / 'X a affirmé que'
 _BEFORE = re.compile(
-    r"(?P<subj>[^\u00ab\u201c:;.!?]{1,160}?)\s+(?:(?:a|ont|avait|aurait)\s+)?" + _ADVERB +
-    r"(?P<verb>" + _VERB + r")\b[^\u00ab\u201c.]{0,80}?[:,]?[" + _SPACE + r"]*$", re.IGNORECASE)
-_SELON_BEFORE = re.compile(r"\b(?P<verb>selon|d'après|d\u2019après)\s+(?P<subj>[^,\u00ab\u201c]{1,80}),[" + _SPACE + r"]*$",
-                           re.IGNORECASE)
+    r"(?P<subj>[^\u00ab\u201c:;.!?]{1,160}?)\s+(?:(?:a|ont|avait|aurait)\s+)?"
+    + _ADVERB
+    + r"(?P<verb>"
+    + _VERB
+    + r")\b[^\u00ab\u201c.]{0,80}?[:,]?["
+    + _SPACE
+    + r"]*$",
+    re.IGNORECASE,
+)
+_SELON_BEFORE = re.compile(
+    r"\b(?P<verb>selon|d'après|d\u2019après)\s+(?P<subj>[^,\u00ab\u201c]{1,80}),[" + _SPACE + r"]*$", re.IGNORECASE
+)
 _PHRASE_END = re.compile(r"[,.;:!?\u00ab\u201c\n]")
 _SENTENCE_END = re.compile(r"[.!?][" + _SPACE + r"]+|\n")
 
@@ -93,7 +107,7 @@ class _Speakers:
 
     def in_phrase(self, lo: int, hi: int) -> tuple[str, str] | None:
         """The first PERSON (else ORG, else any) entity mentioned in text[lo:hi]."""
-        found = [m for m in self.mentions[bisect.bisect_left(self.starts, lo):] if m[0] < hi]
+        found = [m for m in self.mentions[bisect.bisect_left(self.starts, lo) :] if m[0] < hi]
         for labels in (("PERSON",), ("ORG",), None):
             for m in found:
                 if labels is None or m[3] in labels:
@@ -171,8 +185,11 @@ def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = ()) -> list[Quot
         if found is None or found[0] is None:
             found = _attribution_before(text, open_mark, para_start, sp) or found
         speaker, label, cue = found if found else (None, None, None)
-        head = text[_sentence_start(text, open_mark, para_start):open_mark].strip(_SPACE)
-        kind = "direct" if (not head or head.endswith((":", ",")) or cue is not None and head[-1:] in ":") else "partial"
-        out.append(Quote(text=text[start:end], start=start, end=end, speaker=speaker, speaker_label=label,
-                         cue=cue, kind=kind))
+        head = text[_sentence_start(text, open_mark, para_start) : open_mark].strip(_SPACE)
+        kind = (
+            "direct" if (not head or head.endswith((":", ",")) or cue is not None and head[-1:] in ":") else "partial"
+        )
+        out.append(
+            Quote(text=text[start:end], start=start, end=end, speaker=speaker, speaker_label=label, cue=cue, kind=kind)
+        )
     return out

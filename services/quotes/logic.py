@@ -1,4 +1,5 @@
 """From text and entities to quotes: pair marks, drop titles/nicknames, attribute, inherit speakers."""
+
 from __future__ import annotations
 
 import re
@@ -8,15 +9,23 @@ from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
 from services.quotes.reported import find_reported
 from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
-    CUES, after_quote, before_quote, next_sentence_speaker, sentence_start, subject_of_sentence, words,
+    CUES,
+    after_quote,
+    before_quote,
+    next_sentence_speaker,
+    sentence_start,
+    subject_of_sentence,
+    words,
 )
 from shared.core.events import Entity, Quote
 
-_TITLE_CUES = frozenset("""
+_TITLE_CUES = frozenset(
+    """
 film films movie movies song songs single singles album albums book books novel novels show shows series
 programme program play plays musical opera sitcom drama documentary poem painting game video track hit
 called titled entitled dubbed named nicknamed known report campaign slogan headline magazine newspaper
-""".split())
+""".split()
+)
 _SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by", "or", "is"})
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
 
@@ -31,11 +40,11 @@ def is_title_like(q: str) -> bool:
 
 def is_not_speech(text: str, span: QuoteSpan) -> bool:
     """Titles of works, nicknames and similar labels in quotation marks (not reported speech)."""
-    q = text[span.start:span.end]
+    q = text[span.start : span.end]
     if not is_title_like(q) or span.close_mark is None:
         return False
-    before = text[max(0, span.open_mark - 40):span.open_mark]
-    after = text[span.close_mark + 1:span.close_mark + 3]
+    before = text[max(0, span.open_mark - 40) : span.open_mark]
+    after = text[span.close_mark + 1 : span.close_mark + 3]
     prev_words = re.findall(r"[\w'\u2019]+", before)
     prev = prev_words[-1] if prev_words else ""
     if prev[:1].isupper() and after.strip()[:1].isupper():
@@ -48,10 +57,14 @@ def is_not_speech(text: str, span: QuoteSpan) -> bool:
 
 def _kind(text: str, span: QuoteSpan, floor: int) -> str:
     lo = sentence_start(text, span.open_mark, floor)
-    head = text[lo:span.open_mark].strip()
-    q = text[span.start:span.end]
-    if span.continues or not head or head.endswith((":", ",")) or (q[:1].isupper() and q.rstrip().endswith(
-            (".", ",", "!", "?")) and len(q.split()) > 3):
+    head = text[lo : span.open_mark].strip()
+    q = text[span.start : span.end]
+    if (
+        span.continues
+        or not head
+        or head.endswith((":", ","))
+        or (q[:1].isupper() and q.rstrip().endswith((".", ",", "!", "?")) and len(q.split()) > 3)
+    ):
         return "direct"
     return "partial"
 
@@ -60,8 +73,9 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
     """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`."""
     all_spans = pair_quotes(text)
     spans = [s for s in all_spans if not is_not_speech(text, s)]
-    resolver = Resolver(text, entities, [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1)
-                                         for s in spans])
+    resolver = Resolver(
+        text, entities, [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in spans]
+    )
     paras = paragraphs(text)
     para_of = _para_index(paras)
     out: list[Quote] = []
@@ -72,7 +86,7 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         floor = paras[p][0] if p >= 0 else 0
         limit = paras[p][1] if p >= 0 else len(text)
         nxt_open = spans[idx + 1].open_mark if idx + 1 < len(spans) else limit
-        q = text[span.start:span.end]
+        q = text[span.start : span.end]
         kind = _kind(text, span, floor)
         ends_sentence = q.rstrip().endswith(_TERMINAL)
         attr = None
@@ -84,15 +98,20 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
             attr = before_quote(text, span.open_mark, floor) or name_in_apposition_before(text, span.open_mark, floor)
             if attr is None and span.open_mark == floor and p > 0:
                 # a speaker introduced at the end of the previous paragraph: 'X said:'
-                prev_text = text[paras[p - 1][0]:paras[p - 1][1]].rstrip()
+                prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
                 if prev_text.endswith(":"):
                     attr = before_quote(text, paras[p - 1][1], paras[p - 1][0])
         speaker, label, cue = None, None, None
         if attr is not None:
             speaker, label = resolver.resolve(attr.start, attr.end, span.open_mark, attr.where != "after")
             cue = attr.cue
-        if speaker is None and kind == "partial" and idx > 0 and out[-1].speaker is not None \
-                and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark:
+        if (
+            speaker is None
+            and kind == "partial"
+            and idx > 0
+            and out[-1].speaker is not None
+            and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark
+        ):
             # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
             speaker, label, cue = out[-1].speaker, out[-1].speaker_label, out[-1].cue
         introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
@@ -100,8 +119,9 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
             # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):
-                speaker, label = resolver.resolve(sub.start, sub.end if sub.cue else _first_np_end(text, sub),
-                                                  span.open_mark, bool(sub.cue))
+                speaker, label = resolver.resolve(
+                    sub.start, sub.end if sub.cue else _first_np_end(text, sub), span.open_mark, bool(sub.cue)
+                )
                 cue = sub.cue
         if speaker is None and (span.continues or p - prev_para <= 1):
             speaker, label, cue = prev_speaker
@@ -115,8 +135,9 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
             prev_speaker = (speaker, label, cue)
             resolver.speakers.append(speaker)
             prev_para = p
-        out.append(Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label,
-                         cue=cue, kind=kind))
+        out.append(
+            Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label, cue=cue, kind=kind)
+        )
     out.extend(reported_speech(text, resolver, all_spans))
     out.sort(key=lambda q: q.start)
     return out
@@ -128,8 +149,17 @@ def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> li
     out = []
     for r in find_reported(text, quoted):
         speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
-        out.append(Quote(text=text[r.start:r.end], start=r.start, end=r.end, speaker=speaker, speaker_label=label,
-                         cue=r.cue, kind="indirect"))
+        out.append(
+            Quote(
+                text=text[r.start : r.end],
+                start=r.start,
+                end=r.end,
+                speaker=speaker,
+                speaker_label=label,
+                cue=r.cue,
+                kind="indirect",
+            )
+        )
     return out
 
 
@@ -144,8 +174,9 @@ def _introduced_by_colon(text: str, open_mark: int, floor: int) -> bool:
 
 
 def _has_name(resolver: Resolver, start: int, end: int) -> bool:
-    return any(start <= m.start < end and m.label in ("PERSON", "ORG") for m in resolver.mentions) or \
-        resolver.text[start:end].split()[0].lower() in ("he", "she", "they")
+    return any(start <= m.start < end and m.label in ("PERSON", "ORG") for m in resolver.mentions) or resolver.text[
+        start:end
+    ].split()[0].lower() in ("he", "she", "they")
 
 
 MAX_APPOSITION_WORDS = 8
@@ -155,8 +186,9 @@ MAX_HEAD_WORDS = 6
 def _apposition_end(text: str, ws: list[tuple[str, int, int]]) -> int | None:
     """'The state's attorney general, Jane Roe, vowed': a subject with an apposition between commas
     and a lower-case verb after it; the end of the apposition, else None."""
-    commas = [i for i in range(1, min(len(ws), MAX_HEAD_WORDS + MAX_APPOSITION_WORDS))
-              if "," in text[ws[i - 1][2]:ws[i][1]]]
+    commas = [
+        i for i in range(1, min(len(ws), MAX_HEAD_WORDS + MAX_APPOSITION_WORDS)) if "," in text[ws[i - 1][2] : ws[i][1]]
+    ]
     if len(commas) < 2 or commas[0] > MAX_HEAD_WORDS or commas[1] - commas[0] > MAX_APPOSITION_WORDS:
         return None
     verb = ws[commas[1]][0]
@@ -180,9 +212,16 @@ def _first_np_end(text: str, sub) -> int:
             break
         if w[0].islower() and w.lower() not in ("of", "for", "and", "the", "de"):
             # 'Party nominee Jane Roe said': lower-case words between a title and the name it leads to
-            name = next((i for i in range(n + 1, min(len(ws), n + 4)) if ws[i][0][:1].isupper()
-                         and not any(c in text[ws[n][2]:ws[i][1]] for c in ",;:")
-                         and all(x[0][:1].isalpha() and x[0] not in CUES for x in ws[n:i])), None)
+            name = next(
+                (
+                    i
+                    for i in range(n + 1, min(len(ws), n + 4))
+                    if ws[i][0][:1].isupper()
+                    and not any(c in text[ws[n][2] : ws[i][1]] for c in ",;:")
+                    and all(x[0][:1].isalpha() and x[0] not in CUES for x in ws[n:i])
+                ),
+                None,
+            )
             if name is None:
                 break
             end = ws[name][2]

@@ -4,6 +4,7 @@ Double marks (curly or straight) delimit quotes; single marks are apostrophes or
 inside quotes and never break pairing. An unclosed quote ends at its paragraph's end, or
 at the sentence end right before the next opening mark (BBC runs paragraphs together).
 """
+
 from __future__ import annotations
 
 import re
@@ -95,8 +96,7 @@ def pair_quotes(text: str) -> list[QuoteSpan]:
     return spans
 
 
-def _add_span(spans: list[QuoteSpan], text: str, open_at: int, end: int, close_at: int | None,
-              continues: bool) -> None:
+def _add_span(spans: list[QuoteSpan], text: str, open_at: int, end: int, close_at: int | None, continues: bool) -> None:
     """Append the quote opened at `open_at` and ending before `end`, trimmed, unless nothing is left."""
     s, e = _trim(text, open_at + 1, end)
     if e > s:

@@ -1,4 +1,5 @@
 """The article as the resolvers see it: entity mentions in order, quoted ranges, gender evidence."""
+
 from __future__ import annotations
 
 import bisect
@@ -51,7 +52,7 @@ class ArticleMentions:
 
     def in_quote(self, pos: int) -> bool:
         """Whether `pos` lies inside a quoted range."""
-        i = bisect.bisect_right(self.quoted, (pos, 10 ** 12)) - 1
+        i = bisect.bisect_right(self.quoted, (pos, 10**12)) - 1
         return i >= 0 and self.quoted[i][0] <= pos < self.quoted[i][1]
 
     def _genders(self) -> dict[str, str]:
@@ -65,7 +66,7 @@ class ArticleMentions:
             g, sure = first_name_gender(m.name.split()[0]) if m.name.split() else (None, False)
             if g:
                 v[g] += 3 if sure else 1  # 'mostly male' names yield to the pronouns the article uses
-            before = text[max(0, m.start - TITLE_LOOKBACK):m.start].split()
+            before = text[max(0, m.start - TITLE_LOOKBACK) : m.start].split()
             if before:
                 t = before[-1].lower().rstrip(".")
                 if t in MALE_TITLES:
@@ -73,8 +74,10 @@ class ArticleMentions:
                 elif t in FEMALE_TITLES:
                     v["f"] += 3
             # the first he/she after a mention, before any other person, usually refers to it
-            nxt = next((o.start for o in self.mentions if o.start > m.end and o.label == "PERSON" and o.name != m.name),
-                       len(text))
+            nxt = next(
+                (o.start for o in self.mentions if o.start > m.end and o.label == "PERSON" and o.name != m.name),
+                len(text),
+            )
             pm = _PRONOUN_AFTER.search(text, m.end, min(nxt, m.end + PRONOUN_EVIDENCE_WINDOW))
             if pm:
                 w = pm.group(1).lower()

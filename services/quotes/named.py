@@ -1,4 +1,5 @@
 """Speaker phrases that name someone: an entity inside the phrase, a surname, a joint speaker."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,10 @@ def _governed(text: str, start: int, pos: int) -> bool:
 
 def same_words(a: str, b: str) -> bool:
     """Whether two names have the same words, determiners and possessives aside."""
-    norm = lambda s: [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
+
+    def norm(s):
+        return [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
+
     return norm(a) == norm(b)
 
 
@@ -52,10 +56,16 @@ class NameResolver:
             return None
         k = low.index("and")
         left = [t for t in toks[:k] if t.lower() not in DETERMINERS]
-        right = [t for t in toks[k + 1:] if t.lower() not in DETERMINERS]
-        if not left or not right or len(left) > _MAX_SIDE_WORDS or len(right) > _MAX_SIDE_WORDS \
-                or not left[0][:1].isupper() or not right[0][:1].isupper() \
-                or not all(t[:1].isupper() or t.lower() in ("of", "for", "de") for t in left + right):
+        right = [t for t in toks[k + 1 :] if t.lower() not in DETERMINERS]
+        if (
+            not left
+            or not right
+            or len(left) > _MAX_SIDE_WORDS
+            or len(right) > _MAX_SIDE_WORDS
+            or not left[0][:1].isupper()
+            or not right[0][:1].isupper()
+            or not all(t[:1].isupper() or t.lower() in ("of", "for", "de") for t in left + right)
+        ):
             return None
         text = self.a.text
         k_char = text.find(" and ", start, end)
@@ -63,7 +73,7 @@ class NameResolver:
         labels: list[str | None] = []
         for lo, hi, side in ((start, k_char, left), (k_char + 5, end, right)):
             inside = [m for m in self.a.inside(lo, hi) if m.label in ("PERSON", "ORG", "GPE")]
-            if len(inside) == 1 and same_words(" ".join(side), text[inside[0].start:inside[0].end]):
+            if len(inside) == 1 and same_words(" ".join(side), text[inside[0].start : inside[0].end]):
                 names.append(inside[0].name)
                 labels.append(inside[0].label)
             else:
@@ -83,15 +93,15 @@ class NameResolver:
             first = [m for m in inside if comma == -1 or m.end <= comma]
             if first:
                 inside = first[::-1] + [m for m in inside if m not in first]
-        for m in (inside[::-1] if prefer_last else inside):
+        for m in inside[::-1] if prefer_last else inside:
             if _governed(text, start, m.start):
                 continue  # 'a spokesman for Jane Roe', 'lawyers for ...': someone speaking for the person
             if m.label != "PERSON":
                 continue
-            tail = text[m.end:m.end + 3]
-            if tail.startswith(("'s", "\u2019s")) or (m.end < end and text[m.end:end].strip()[:1] == "'"):
+            tail = text[m.end : m.end + 3]
+            if tail.startswith(("'s", "\u2019s")) or (m.end < end and text[m.end : end].strip()[:1] == "'"):
                 return None  # "Roe's lawyer": a description of someone else
-            rest = text[m.end:end].strip()
+            rest = text[m.end : end].strip()
             if rest[:1].islower() and rest.split()[0].strip(",.") in UNNAMED_HEADS | {"lawyer", "lawyers"}:
                 continue  # "a Roe spokesman": the name only modifies the speaker
             return m.name
@@ -100,7 +110,7 @@ class NameResolver:
     def organisation_inside(self, start: int, end: int, core_text: str) -> tuple[str, str] | None:
         """The organisation or place the phrase is ('the Acme Corporation'), as its canonical entity."""
         for m in self.a.inside(start, end):
-            if m.label in ("ORG", "GPE") and same_words(core_text, self.a.text[m.start:m.end]):
+            if m.label in ("ORG", "GPE") and same_words(core_text, self.a.text[m.start : m.end]):
                 return m.name, ("ORG" if m.label != "GPE" else "GPE")
         return None
 

@@ -1,4 +1,5 @@
 """He, she, they, it: the person or organisation a pronoun speaker refers to."""
+
 from __future__ import annotations
 
 import bisect
@@ -13,17 +14,40 @@ PLURAL_ORG_WINDOW = 500
 DESCRIBED_SPEAKER_WINDOW = 600
 # How far after the later mention (characters) a verb shows it heads a clause of its own.
 CLAUSE_VERB_WINDOW = 40
-_AUXILIARIES = frozenset("""
+_AUXILIARIES = frozenset(
+    """
 is was were are has had have will would could can may might must should also did does do then later
-""".split())
-_INTRO_WORDS = frozenset({"in", "on", "at", "after", "before", "following", "despite", "with", "as", "when",
-                          "while", "although", "during", "unlike", "like", "meeting", "speaking", "asked"})
+""".split()
+)
+_INTRO_WORDS = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "following",
+        "despite",
+        "with",
+        "as",
+        "when",
+        "while",
+        "although",
+        "during",
+        "unlike",
+        "like",
+        "meeting",
+        "speaking",
+        "asked",
+    }
+)
 # A sentence whose subject is an unnamed person: 'A council spokesman denied ...'
 _DESCRIBED_SUBJECT = re.compile(
     r"(?:(?<=[.!?]\s)|(?<=\n)|^)(?:A|An|The|One)\s+(?P<desc>(?:[A-Z][\w'\u2019&-]*\s+){0,4}(?:[a-z-]+\s+)?"
     r"(?P<head>spokesman|spokeswoman|spokesperson|official|aide|source|insider|adviser|advisor))\b"
     r"(?=\s+(?:\w+\s+)?(?:said|says|denied|denies|added|insisted|told|stressed|explained|argued|claimed|"
-    r"confirmed|rejected|dismissed|defended|responded|replied|warned))")
+    r"confirmed|rejected|dismissed|defended|responded|replied|warned))"
+)
 
 
 class PronounResolver:
@@ -57,18 +81,23 @@ class PronounResolver:
             g = a.gender.get(c.name)
             if gender is not None and not (g == gender or (g is None and gm is None)):
                 continue
-            if a.text[c.end:c.end + 2] in ("'s", "\u2019s") or a.text[max(0, c.start - 4):c.start] == "the ":
+            if a.text[c.end : c.end + 2] in ("'s", "\u2019s") or a.text[max(0, c.start - 4) : c.start] == "the ":
                 continue  # 'X's lawyer', 'the X voting panel': not the subject
-            head = a.text[lo:c.start].split()
-            if head and head[0].lower().strip(",") in _INTRO_WORDS and "," in a.text[c.end:m.start]:
+            head = a.text[lo : c.start].split()
+            if head and head[0].lower().strip(",") in _INTRO_WORDS and "," in a.text[c.end : m.start]:
                 continue
             best = c
         if best is not m:
             # the later mention keeps the pronoun when it is the subject of a clause of its own
             # ('X met officials, and Y said ...'): a verb follows it
-            nxt = [w.lower() for w in re.findall(r"[\w']+", a.text[m.end:m.end + CLAUSE_VERB_WINDOW])[:2]]
-            if nxt and (nxt[0] in CUES or nxt[0] in _AUXILIARIES or
-                        len(nxt) > 1 and nxt[0].endswith("ly") and (nxt[1] in CUES or nxt[1] in _AUXILIARIES)):
+            nxt = [w.lower() for w in re.findall(r"[\w']+", a.text[m.end : m.end + CLAUSE_VERB_WINDOW])[:2]]
+            if nxt and (
+                nxt[0] in CUES
+                or nxt[0] in _AUXILIARIES
+                or len(nxt) > 1
+                and nxt[0].endswith("ly")
+                and (nxt[1] in CUES or nxt[1] in _AUXILIARIES)
+            ):
                 return m
         return best
 
@@ -79,8 +108,13 @@ class PronounResolver:
             if self.a.in_quote(m.start()):
                 continue
             head = m.group("head").lower()
-            if gender == "m" and head.endswith("woman") or gender == "f" and head.endswith("man") \
-                    and not head.endswith("woman"):
+            if (
+                gender == "m"
+                and head.endswith("woman")
+                or gender == "f"
+                and head.endswith("man")
+                and not head.endswith("woman")
+            ):
                 continue
             found = m.group("desc")
         return found
@@ -91,9 +125,13 @@ class PronounResolver:
         i = bisect.bisect_left(a.starts, pos) - 1
         while i >= 0 and pos - a.outside[i].start < PLURAL_ORG_WINDOW:
             m = a.outside[i]
-            last = a.text[m.start:m.end].split()[-1]
-            if m.label == "ORG" and last.endswith("s") and not last.endswith(("ss", "'s", "\u2019s")) \
-                    and not last.isupper():
+            last = a.text[m.start : m.end].split()[-1]
+            if (
+                m.label == "ORG"
+                and last.endswith("s")
+                and not last.endswith(("ss", "'s", "\u2019s"))
+                and not last.isupper()
+            ):
                 return m
             i -= 1
         return None

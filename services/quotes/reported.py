@@ -13,6 +13,7 @@ direct quote, left to the direct-quote rules.
 
 Plain scans over each sentence: no parser, so the cost is a few regex passes per article.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -23,23 +24,81 @@ from services.quotes.speakers import _WORD, is_abbreviation_stop, words
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 
 # After a cue, these introduce a question or an intention, not a statement.
-_NOT_STATEMENT = frozenset({"to", "whether", "if", "why", "how", "what", "who", "when", "where", "which", "for",
-                            "as", "while", "because", "since", "although", "though", "unless", "until", "than",
-                            "like", "and", "but", "or",
-                            "about", "of", "on", "with", "by", "up", "out", "off", "so", "nothing", "yes", "no"})
-_TIME_OR_PLACE = frozenset("""
+_NOT_STATEMENT = frozenset(
+    {
+        "to",
+        "whether",
+        "if",
+        "why",
+        "how",
+        "what",
+        "who",
+        "when",
+        "where",
+        "which",
+        "for",
+        "as",
+        "while",
+        "because",
+        "since",
+        "although",
+        "though",
+        "unless",
+        "until",
+        "than",
+        "like",
+        "and",
+        "but",
+        "or",
+        "about",
+        "of",
+        "on",
+        "with",
+        "by",
+        "up",
+        "out",
+        "off",
+        "so",
+        "nothing",
+        "yes",
+        "no",
+    }
+)
+_TIME_OR_PLACE = frozenset(
+    """
 on in at during after before last this yesterday today tonight earlier later recently previously
 monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week month year
 again repeatedly publicly privately also
-""".split())
+""".split()
+)
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i"})
-_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "these", "those", "such", "new",
-                          "this", "that", "any", "no", "every", "each"})
+_DETERMINERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "these",
+        "those",
+        "such",
+        "new",
+        "this",
+        "that",
+        "any",
+        "no",
+        "every",
+        "each",
+    }
+)
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
 
 _SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
-_QUOTE_CHARS = "\"\u201c\u201d"
+_QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
 MIN_CLAUSE_WORDS = 3
 MAX_SPEAKER_WORDS = 12  # a trailing attribution ', X said.' is short
@@ -96,8 +155,11 @@ def _is_cue(ws: list[tuple[str, int, int]], k: int) -> bool:
         return False
     if w in NOUN_LIKE:
         prev = ws[k - 1][0] if k > 0 else ""
-        return prev.lower() not in _DETERMINERS and prev.lower() not in _PREPOSITIONS and (
-            prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or w[-1] != "s")
+        return (
+            prev.lower() not in _DETERMINERS
+            and prev.lower() not in _PREPOSITIONS
+            and (prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or w[-1] != "s")
+        )
     return True
 
 
@@ -125,7 +187,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     for m in _ACCORDING.finditer(text, s, e):
         if quoted.inside(m.start()):
             continue
-        if not text[s:m.start()].strip(" ,"):  # at the sentence start: the source runs to the first comma
+        if not text[s : m.start()].strip(" ,"):  # at the sentence start: the source runs to the first comma
             comma = text.find(",", m.end(), e)
             if comma == -1:
                 return None
@@ -133,7 +195,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
             if _enough(text, lo, hi) and quoted.share(lo, hi) < 0.5:
                 return Reported(lo, hi, m.end(), comma, "according to")
             return None
-        if text[s:m.start()].rstrip().endswith(","):
+        if text[s : m.start()].rstrip().endswith(","):
             lo, hi = _clause_bounds(text, s, m.start())
             sp_lo, sp_hi = _clause_bounds(text, m.end(), e)
             comma = text.find(",", sp_lo, sp_hi)
@@ -150,7 +212,7 @@ _AFTER_ATTRIBUTION = frozenset(_TIME_OR_PLACE | {"in", "a", "an", "the", "statem
 
 def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: _Quoted) -> Reported | None:
     """'CLAUSE, X said.' / 'CLAUSE, said X, a ...': an attribution that ends the sentence after its last comma."""
-    cuts = [i for i in range(1, len(ws)) if "," in text[ws[i - 1][2]:ws[i][1]]]
+    cuts = [i for i in range(1, len(ws)) if "," in text[ws[i - 1][2] : ws[i][1]]]
     if not cuts:
         return None
     cut = cuts[-1]
@@ -180,7 +242,7 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
         return Reported(lo, hi, ws[lo_cut][1], ws[cut - 1][2], after[0][0])
     if k > 0 and after[0][0].lower() in _CLAUSE_JOINERS:
         return None  # ', but later said ...': a second verb of the sentence's subject
-    tail = after[k + 1:]
+    tail = after[k + 1 :]
     if k > 0 and tail and (len(tail) > 5 or tail[0][0].lower() not in _AFTER_ATTRIBUTION):
         return None  # the cue opens a clause of its own: not a trailing attribution
     comma = text.rfind(",", ws[cut - 1][2], ws[cut][1])
@@ -202,23 +264,44 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
 def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
     """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
     end = ws[i][2]
-    for w, a, b in ws[i + 1:]:
+    for w, a, b in ws[i + 1 :]:
         if any(c in text[end:a] for c in ",;:(") or w.lower() in _TIME_OR_PLACE:
             break
         end = b
     return end
 
 
-_CLAUSE_JOINERS = frozenset({"and", "but", "or", "while", "although", "though", "because", "as", "so", "yet",
-                             "which", "who", "where", "when", "then"})
-_INTRO_OPENERS = frozenset("""
+_CLAUSE_JOINERS = frozenset(
+    {
+        "and",
+        "but",
+        "or",
+        "while",
+        "although",
+        "though",
+        "because",
+        "as",
+        "so",
+        "yet",
+        "which",
+        "who",
+        "where",
+        "when",
+        "then",
+    }
+)
+_INTRO_OPENERS = frozenset(
+    """
 in on at after before during following despite with as when while although though since if unlike like
 speaking asked interviewed earlier later meanwhile but and however still also yet so instead now then
-""".split())
-_SKIP_BEFORE_CUE = frozenset("""
+""".split()
+)
+_SKIP_BEFORE_CUE = frozenset(
+    """
 has have had also later first then previously recently again repeatedly would will could can may might must
 should did does do not never once often already still just publicly privately separately similarly
-""".split())
+""".split()
+)
 MAX_SUBJECT_WORDS = 25
 
 
@@ -240,13 +323,13 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
     # the clause the verb belongs to starts after the last joiner ('..., and she said')
     if not joined:
         for i in range(j - 1, 0, -1):
-            if ws[i][0].lower() in _CLAUSE_JOINERS and "," in text[ws[i - 1][2]:ws[i][1]]:
+            if ws[i][0].lower() in _CLAUSE_JOINERS and "," in text[ws[i - 1][2] : ws[i][1]]:
                 first = i + 1
                 break
     # an introductory phrase before a comma is not the subject ('In a statement, the firm said')
     if first < j and ws[first][0].lower() in _INTRO_OPENERS:
         for i in range(first + 1, j):
-            if "," in text[ws[i - 1][2]:ws[i][1]]:
+            if "," in text[ws[i - 1][2] : ws[i][1]]:
                 first = i
                 break
     while first < j and ws[first][0].lower() in _CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}:
@@ -258,8 +341,7 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
             w, a, b = ws[n]
             nxt = ws[n + 2][0] if n + 2 < j and ws[n + 1][0] == "the" else ws[n + 1][0] if n + 1 < j else ""
             joins = w == "and" and nxt[:1].isupper()  # 'The Greens and the Reds'
-            if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w not in ("of", "for", "the") \
-                    and not joins:
+            if any(c in text[end:a] for c in ",;:(") or w[:1].islower() and w not in ("of", "for", "the") and not joins:
                 break
             end = b
     if first >= j or j - first > MAX_SUBJECT_WORDS:
@@ -273,10 +355,10 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
         if not _is_cue(ws, k) or quoted.inside(ws[k][1]):
             continue
         cue = ws[k][0]
-        rest = ws[k + 1:]
+        rest = ws[k + 1 :]
         if not rest:
             return None
-        gap = text[ws[k][2]:rest[0][1]]
+        gap = text[ws[k][2] : rest[0][1]]
         if any(c in gap for c in ":" + _QUOTE_CHARS) or quoted.inside(rest[0][1]):
             return None  # 'X said: "..."' is a direct quote
         nxt = rest[0][0].lower()
@@ -284,7 +366,11 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
         if nxt in _NOT_STATEMENT and not (nxt in _TIME_OR_PLACE and j is not None):
             continue
         subj = subject_span(text, ws, k, s)
-        if subj is None or quoted.share(subj[0], ws[k][1]) > 0 or any(c in text[subj[0]:ws[k][1]] for c in _QUOTE_CHARS):
+        if (
+            subj is None
+            or quoted.share(subj[0], ws[k][1]) > 0
+            or any(c in text[subj[0] : ws[k][1]] for c in _QUOTE_CHARS)
+        ):
             continue  # '"...," said X': the words before the verb are a quote, not its subject
         if j is not None:
             begin = rest[j][2]
@@ -313,7 +399,7 @@ def _that_within(text: str, rest: list[tuple[str, int, int]]) -> int | None:
     for j, (w, _, _) in enumerate(rest[:MAX_LEAD_WORDS]):
         if w.lower() == "that":
             return j
-        if j and any(c in text[rest[j - 1][2]:rest[j][1]] for c in ";:" + _QUOTE_CHARS):
+        if j and any(c in text[rest[j - 1][2] : rest[j][1]] for c in ";:" + _QUOTE_CHARS):
             return None
     return None
 
@@ -338,8 +424,7 @@ def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Repor
     out: list[Reported] = []
     for s, e in sentences(text):
         # only a sentence holding a cue is looked at (a C-speed split, no regex)
-        if REPORTING_VERBS.isdisjoint(text[s:e].translate(_PUNCT_TO_SPACE).split()) \
-                and "ccording to" not in text[s:e]:
+        if REPORTING_VERBS.isdisjoint(text[s:e].translate(_PUNCT_TO_SPACE).split()) and "ccording to" not in text[s:e]:
             continue
         if text[s:e].rstrip(" \"\u201d\u2019'").endswith("?") or quoted.share(s, e) > 0.5:
             continue

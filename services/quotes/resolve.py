@@ -5,6 +5,7 @@ capitalised-name rules on the text alone. Each kind of phrase has its resolver:
 `pronouns` (he, she, they, it), `named` (an entity, a surname, a joint speaker) and
 `descriptions` ('the 25-year-old', 'a spokesman'); `mentions` holds what they share.
 """
+
 from __future__ import annotations
 
 from services.quotes.descriptions import DescriptionResolver, description, is_fragment, is_unnamed

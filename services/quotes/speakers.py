@@ -3,12 +3,14 @@
 Each function looks at a bounded window of text next to a quote (one sentence), with
 plain word scans and anchored regexes, so the work is linear in the text.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-CUES = frozenset("""
+CUES = frozenset(
+    """
 said says say saying told tells tell added adds insisted insists explained explains warned warns argued argues
 claimed claims stated states commented comments continued continues admitted admits acknowledged acknowledges
 declared declares noted notes remarked remarks replied replies responded responds asked asks wrote writes
@@ -23,9 +25,30 @@ warn claim argue explain admit
 tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
 yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
 retorted retorts lamented laments pleaded pleads snapped
-""".split())
-_CLAUSE_OPENERS = frozenset({"and", "but", "however", "meanwhile", "yet", "so", "also", "while", "although",
-                             "though", "because", "as", "then", "now", "later", "earlier", "instead", "indeed"})
+""".split()
+)
+_CLAUSE_OPENERS = frozenset(
+    {
+        "and",
+        "but",
+        "however",
+        "meanwhile",
+        "yet",
+        "so",
+        "also",
+        "while",
+        "although",
+        "though",
+        "because",
+        "as",
+        "then",
+        "now",
+        "later",
+        "earlier",
+        "instead",
+        "indeed",
+    }
+)
 _WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
 _SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
@@ -47,16 +70,18 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 
 
 # Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
-ABBREVIATIONS = frozenset("""
+ABBREVIATIONS = frozenset(
+    """
 mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
 sep oct nov dec u.s u.k u.n d.c mt ft
-""".split())
+""".split()
+)
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
 def is_abbreviation_stop(text: str, stop: int) -> bool:
     """Whether the full stop at `stop` closes an abbreviation or an initial ('Sen.', 'U.S.', 'J.')."""
-    if text[stop:stop + 1] != ".":
+    if text[stop : stop + 1] != ".":
         return False
     w = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
     if w is None:
@@ -132,29 +157,39 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
             titled += 1
         max_before = max(max_before, titled)
-    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[:max_before + 1])):
+    if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[: max_before + 1])):
         return None
-    for idx, (w, s, e) in enumerate(ws[: max_before + 1]):
+    for idx, (w, s, _e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
             continue
         tail_is_adverbial = idx + 1 < len(ws) and ws[idx + 1][0].lower() in _ATTRIBUTION_TAIL
-        if ends_sentence and ws[0][0][:1].isupper() and (len(ws) - idx > 5 and not tail_is_adverbial
-                                                         or text[ws[-1][2]:hi].strip()[:1] == ":"):
+        if (
+            ends_sentence
+            and ws[0][0][:1].isupper()
+            and (len(ws) - idx > 5 and not tail_is_adverbial or text[ws[-1][2] : hi].strip()[:1] == ":")
+        ):
             return None  # a new sentence of the writer's (or one introducing the next quote), not an attribution
         if idx == 0:
             # '"...," said X, the ...' : the speaker follows the verb
             if len(ws) > 1:
                 return Attribution(ws[1][1], _phrase_end(text, ws, 1), w.lower(), "after")
             return None
-        if "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws) and ws[idx + 1][0][:1].isupper() \
-                and ws[idx - 1][0][:1].islower() or idx > 1 and ws[0][0].lower() in _PREPOSITIONS \
-                and "," in text[ws[idx - 1][2]:s] and idx + 1 < len(ws):
+        if (
+            "," in text[ws[idx - 1][2] : s]
+            and idx + 1 < len(ws)
+            and ws[idx + 1][0][:1].isupper()
+            and ws[idx - 1][0][:1].islower()
+            or idx > 1
+            and ws[0][0].lower() in _PREPOSITIONS
+            and "," in text[ws[idx - 1][2] : s]
+            and idx + 1 < len(ws)
+        ):
             # '"..." about the plan, said X' / '"..." for the party, said X': the speaker follows the verb
             return Attribution(ws[idx + 1][1], _phrase_end(text, ws, idx + 1), w.lower(), "after")
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
-            if "," in text[close - 1:ws[0][1]]:
+            if "," in text[close - 1 : ws[0][1]]:
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
@@ -169,12 +204,35 @@ _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to",
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
 # Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
-_ATTRIBUTION_TAIL = frozenset("""
+_ATTRIBUTION_TAIL = frozenset(
+    """
 as at in on during after before while when from monday tuesday wednesday thursday friday saturday sunday
 yesterday today tonight last this earlier later recently afterwards
-""".split())
-_STOP_AFTER = frozenset({"in", "on", "at", "during", "when", "after", "before", "while", "who", "which",
-                         "adding", "as", "to", "from", "speaking", "told", "that", "but", "and"})
+""".split()
+)
+_STOP_AFTER = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "during",
+        "when",
+        "after",
+        "before",
+        "while",
+        "who",
+        "which",
+        "adding",
+        "as",
+        "to",
+        "from",
+        "speaking",
+        "told",
+        "that",
+        "but",
+        "and",
+    }
+)
 
 
 def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
@@ -187,7 +245,7 @@ def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
         if s > ws[i][1] and any(c in between for c in ",;:()"):
             break
         end = e
-        if text[e:e + 1] == "." and len(w) > 1 and not is_abbreviation_stop(text, e):
+        if text[e : e + 1] == "." and len(w) > 1 and not is_abbreviation_stop(text, e):
             break
     return end
 
@@ -198,9 +256,8 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     head = text[lo:open_mark].rstrip()
     if not head:
         return _previous_sentence_speaker(text, lo, floor)
-    m = None
-    for m in _ACCORDING.finditer(text, lo, open_mark):
-        pass
+    matches = list(_ACCORDING.finditer(text, lo, open_mark))
+    m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None:
         ws = words(text, m.end(), open_mark)
         if ws:
@@ -218,16 +275,79 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     return None
 
 
-_SKIP_BACK = frozenset("""
+_SKIP_BACK = frozenset(
+    """
 also has have had later previously recently then yesterday today again further once repeatedly would will
 could has is was were are been had earlier now just already still too subsequently similarly separately
-""".split())
-_PARTICIPLES = frozenset({"saying", "adding", "insisting", "arguing", "warning", "claiming", "explaining",
-                          "accusing", "describing", "calling", "telling", "stating", "noting", "stressing"})
-_INTRO = frozenset({"in", "on", "at", "after", "before", "ahead", "speaking", "earlier", "later", "despite",
-                    "following", "with", "as", "when", "while", "although", "during", "asked", "interviewed"})
-_NP_STOP = frozenset({"and", "but", "with", "by", "that", "as", "to", "for", "in", "on", "at", "from",
-                      "after", "before", "when", "while", "because", "if", "said", "says", "told", "than"})
+""".split()
+)
+_PARTICIPLES = frozenset(
+    {
+        "saying",
+        "adding",
+        "insisting",
+        "arguing",
+        "warning",
+        "claiming",
+        "explaining",
+        "accusing",
+        "describing",
+        "calling",
+        "telling",
+        "stating",
+        "noting",
+        "stressing",
+    }
+)
+_INTRO = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "ahead",
+        "speaking",
+        "earlier",
+        "later",
+        "despite",
+        "following",
+        "with",
+        "as",
+        "when",
+        "while",
+        "although",
+        "during",
+        "asked",
+        "interviewed",
+    }
+)
+_NP_STOP = frozenset(
+    {
+        "and",
+        "but",
+        "with",
+        "by",
+        "that",
+        "as",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "from",
+        "after",
+        "before",
+        "when",
+        "while",
+        "because",
+        "if",
+        "said",
+        "says",
+        "told",
+        "than",
+    }
+)
 
 
 def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
@@ -235,12 +355,25 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
     if lo <= floor:
         return None
     plo = sentence_start(text, lo - 1, floor)
-    if any(c in text[plo:lo] for c in "\"\u201c\u201d"):
+    if any(c in text[plo:lo] for c in '"\u201c\u201d'):
         return None
     ws = words(text, plo, lo)
     for k, (w, _, _) in enumerate(ws[:12]):
-        if w.lower() in ("says", "said", "insists", "insisted", "believes", "admits", "admitted", "told", "added",
-                         "warned", "explained", "argued", "claimed"):
+        if w.lower() in (
+            "says",
+            "said",
+            "insists",
+            "insisted",
+            "believes",
+            "admits",
+            "admitted",
+            "told",
+            "added",
+            "warned",
+            "explained",
+            "argued",
+            "claimed",
+        ):
             subj = _subject_before(text, ws, k, plo) if k > 0 else None
             if subj is not None:
                 return Attribution(subj[0], subj[1], w.lower(), "previous")
@@ -251,8 +384,13 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
 def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
     the union'): part of the speaker phrase, whose head is the noun before it."""
-    return ws[i][0].lower() in ("for", "of") and i > 0 and ws[i - 1][0][:1].islower() \
-        and ws[i - 1][0].isalpha() and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
+    return (
+        ws[i][0].lower() in ("for", "of")
+        and i > 0
+        and ws[i - 1][0][:1].islower()
+        and ws[i - 1][0].isalpha()
+        and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
+    )
 
 
 MAX_NEXT_SUBJECT_WORDS = 4
@@ -270,7 +408,7 @@ def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None
     ws = words(text, lo, hi)
     for k in range(1, min(len(ws), MAX_NEXT_SUBJECT_WORDS + 1)):
         if _is_cue(ws[k][0]) and ws[k][0] in ("said", "says", "added", "adds", "insisted", "explained"):
-            if any(c in text[ws[0][1]:ws[k][1]] for c in ",;:\"\u201c\u201d"):
+            if any(c in text[ws[0][1] : ws[k][1]] for c in ',;:"\u201c\u201d'):
                 return None
             return Attribution(ws[0][1], ws[k - 1][2], ws[k][0], "next")
     return None
@@ -279,42 +417,44 @@ def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None
 def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is an 'and' between two capitalised names ('the Greens and Liberal Party', 'the King
     and Duke of Westland'): a coordinated subject, one speaker phrase."""
-    return ws[i][0].lower() == "and" and 0 < i < len(ws) - 1 and ws[i - 1][0][:1].isupper() \
-        and ws[i + 1][0][:1].isupper()
+    return (
+        ws[i][0].lower() == "and" and 0 < i < len(ws) - 1 and ws[i - 1][0][:1].isupper() and ws[i + 1][0][:1].isupper()
+    )
 
 
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase right before verb k ('Deputy Transport Secretary Jane Roe said'): the speaker phrase."""
     for i in range(k - 2, max(-1, k - 5), -1):
         # a relative clause: 'what she calls "...", 'whom her team called "..."': its subject speaks
-        if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2]:ws[k][1]]:
+        if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2] : ws[k][1]]:
             return ws[i + 1][1], ws[k - 1][2]
     j = k
-    while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2]:ws[j][1]]:
+    while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2] : ws[j][1]]:
         j -= 1
     second_verb = j > 1 and ws[j - 1][0].lower() == "and" and ws[j - 2][0][:1].islower()
-    if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2]:ws[k][1]]):
+    if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]]):
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
         first = _strip_clause_openers(ws[:k])
         if first and first[0][0].lower() in _INTRO:
             for i in range(1, min(len(first), 10)):
-                if "," in text[first[i - 1][2]:first[i][1]]:
+                if "," in text[first[i - 1][2] : first[i][1]]:
                     first = _strip_clause_openers(first[i:])
                     break
         if not first:
             return None
         end = first[0][2]
         for n, (w, s, e) in enumerate(first[1:], 1):
-            if "," in text[end:s] or (w[0].islower() and w.lower() not in ("of", "for", "the", "de")
-                                      and not _joins_names(first, n)):
+            if "," in text[end:s] or (
+                w[0].islower() and w.lower() not in ("of", "for", "the", "de") and not _joins_names(first, n)
+            ):
                 break
             end = e
         return first[0][1], end
-    if j > 0 and "," in text[ws[j - 1][2]:ws[j][1]]:
+    if j > 0 and "," in text[ws[j - 1][2] : ws[j][1]]:
         # an appositive or relative clause ', whose ... ,' between subject and verb: skip back over it
         m = j - 1
-        while m > 0 and "," not in text[ws[m - 1][2]:ws[m][1]] and j - m < 20:
+        while m > 0 and "," not in text[ws[m - 1][2] : ws[m][1]] and j - m < 20:
             m -= 1
         skipped = m > 0 and (ws[m][0].lower() in ("who", "whose", "which") or ws[m][0][:1].islower())
         if skipped:
@@ -325,13 +465,17 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     start = j
     while start > 0 and end_idx - start < 8:
         w, s, e = ws[start - 1]
-        between = text[e:ws[start][1]]
+        between = text[e : ws[start][1]]
         if start == end_idx and skipped:
             between = between.replace(",", "")
         if _PARTY_TAG.match(w) or _PARTY_TAG.match(ws[start][0]):
             between = between.replace("(", "").replace(")", "")  # 'Sen. Jane Roe (D-Ore.) said': one name
-        if any(c in between for c in ",;:\"\u201c\u201d()") or \
-                w.lower() in _NP_STOP and not _joins_names(ws, start - 1) and not _of_phrase(ws, start - 1):
+        if (
+            any(c in between for c in ',;:"\u201c\u201d()')
+            or w.lower() in _NP_STOP
+            and not _joins_names(ws, start - 1)
+            and not _of_phrase(ws, start - 1)
+        ):
             break
         start -= 1
     phrase = _strip_clause_openers(ws[start:end_idx])
@@ -340,9 +484,11 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     return phrase[0][1], phrase[-1][2]
 
 
-_OPENER_WORDS = frozenset("""
+_OPENER_WORDS = frozenset(
+    """
 if first last then next finally for as once unlike like despite amid according instead meanwhile still yet
-""".split())
+""".split()
+)
 
 
 def _is_opener(word: str) -> bool:
@@ -360,7 +506,7 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
     if ws and (ws[0][0].lower() in _INTRO or _is_opener(ws[0][0])):
         # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
         for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
-            if "," in text[ws[i - 1][2]:ws[i][1]]:
+            if "," in text[ws[i - 1][2] : ws[i][1]]:
                 ws = _strip_clause_openers(ws[i:])
                 break
     if not ws:

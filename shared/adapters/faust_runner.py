@@ -4,6 +4,7 @@ At-least-once: a batch's outputs (and dead letters) are acknowledged by the brok
 before the batch's input offsets are acknowledged to faust, which commits them later.
 A crash anywhere in between means the batch is consumed again, never lost.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,13 @@ from shared.core.stage import Stage
 
 log = logging.getLogger("newsflow.worker")
 
-DLQ_HEADERS = ("newsflow.stage", "newsflow.error", "newsflow.source.topic",
-               "newsflow.source.partition", "newsflow.source.offset")
+DLQ_HEADERS = (
+    "newsflow.stage",
+    "newsflow.error",
+    "newsflow.source.topic",
+    "newsflow.source.partition",
+    "newsflow.source.offset",
+)
 
 
 def dlq_headers(letter: DeadLetter[InMessage]) -> list[tuple[str, bytes]]:
@@ -36,8 +42,9 @@ def dlq_headers(letter: DeadLetter[InMessage]) -> list[tuple[str, bytes]]:
     return [(k, v.encode("utf-8", "replace")) for k, v in zip(DLQ_HEADERS, values)]
 
 
-def dlq_payload(letter: DeadLetter[InMessage], max_bytes: int
-                ) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
+def dlq_payload(
+    letter: DeadLetter[InMessage], max_bytes: int
+) -> tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]:
     """Key, value and extra headers of a dead letter: the original bytes, or their head when over `max_bytes`.
 
     A message larger than the producer may send (a 50 MB one, say) would otherwise
@@ -47,8 +54,11 @@ def dlq_payload(letter: DeadLetter[InMessage], max_bytes: int
     key, value = letter.source.key, letter.source.value
     extra: list[tuple[str, bytes]] = []
     if value is not None and len(value) > max_bytes:
-        extra += [("newsflow.truncated", b"true"), ("newsflow.original.bytes", str(len(value)).encode()),
-                  ("newsflow.original.sha256", hashlib.sha256(value).hexdigest().encode())]
+        extra += [
+            ("newsflow.truncated", b"true"),
+            ("newsflow.original.bytes", str(len(value)).encode()),
+            ("newsflow.original.sha256", hashlib.sha256(value).hexdigest().encode()),
+        ]
         value = value[:max_bytes]
     if key is not None and len(key) > MAX_KEY_BYTES:
         extra.append(("newsflow.original.key.bytes", str(len(key)).encode()))
@@ -56,8 +66,9 @@ def dlq_payload(letter: DeadLetter[InMessage], max_bytes: int
     return key, value, extra
 
 
-def run_messages(stage: Stage, messages: Sequence[InMessage], max_bytes: int,
-                 max_input_bytes: int | None = None) -> BatchResult[InMessage]:
+def run_messages(
+    stage: Stage, messages: Sequence[InMessage], max_bytes: int, max_input_bytes: int | None = None
+) -> BatchResult[InMessage]:
     """The batch core over consumed messages (what a worker runs in its executor)."""
     return run_batch(stage, [(m, m.value) for m in messages], max_bytes, max_input_bytes)
 
@@ -111,8 +122,9 @@ class StageWorker:
             stream_buffer_maxsize=max(4096, s.batch_size * 4),
         )
         app.transport.Producer = IdempotentProducer  # type: ignore[misc]  # before faust creates its producer, at start-up
-        source = app.topic(self.input_topic, key_type=bytes, value_type=bytes,
-                           key_serializer="raw", value_serializer="raw")
+        source = app.topic(
+            self.input_topic, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+        )
         sink = app.topic(self.output_topic, key_serializer="raw", value_serializer="raw")
         dlq = app.topic(s.topics.dlq, key_serializer="raw", value_serializer="raw")
 
@@ -121,8 +133,10 @@ class StageWorker:
             # even when processing was cancelled or failed; here offsets are acknowledged
             # only after the batch's outputs are on the broker.
             async for events in stream.noack_take(s.batch_size, within=s.batch_timeout_s):
-                messages = [InMessage(e.message.topic, e.message.partition, e.message.offset,
-                                      e.message.key, e.message.value) for e in events]
+                messages = [
+                    InMessage(e.message.topic, e.message.partition, e.message.offset, e.message.key, e.message.value)
+                    for e in events
+                ]
                 await self.handle(messages, sink, dlq)
                 for event in events:
                     await stream.ack(event)
@@ -141,23 +155,44 @@ class StageWorker:
         """
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        result = await self._retrying("process", messages, lambda: loop.run_in_executor(
-            self._executor, run_messages, self.stage, messages, self.settings.max_message_bytes,
-            self.settings.max_input_bytes(self.stage.name)))
+        result = await self._retrying(
+            "process",
+            messages,
+            lambda: loop.run_in_executor(
+                self._executor,
+                run_messages,
+                self.stage,
+                messages,
+                self.settings.max_message_bytes,
+                self.settings.max_input_bytes(self.stage.name),
+            ),
+        )
         for letter in result.dead:
             m = letter.source
-            log.warning("dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",
-                        self.stage.name, m.topic, m.partition, m.offset, (m.key or b"")[:80], letter.reason,
-                        extra={"stage": self.stage.name, "reason": letter.reason[:500],
-                               **message_fields(m.topic, m.partition, m.offset, m.key)})
+            log.warning(
+                "dead letter: stage=%s topic=%s partition=%d offset=%d key=%r reason=%s",
+                self.stage.name,
+                m.topic,
+                m.partition,
+                m.offset,
+                (m.key or b"")[:80],
+                letter.reason,
+                extra={
+                    "stage": self.stage.name,
+                    "reason": letter.reason[:500],
+                    **message_fields(m.topic, m.partition, m.offset, m.key),
+                },
+            )
         await self._retrying("produce", messages, lambda: self._produce(result, sink, dlq))
         self.processed += len(result.outputs)
         self.dead_lettered += len(result.dead)
         self.observer.batch_done(self.stage.name, messages, result, time.perf_counter() - started)
         if log.isEnabledFor(logging.DEBUG):
             for m in messages:
-                log.debug("processed", extra={"stage": self.stage.name,
-                                              **message_fields(m.topic, m.partition, m.offset, m.key)})
+                log.debug(
+                    "processed",
+                    extra={"stage": self.stage.name, **message_fields(m.topic, m.partition, m.offset, m.key)},
+                )
 
     async def _produce(self, result: BatchResult, sink, dlq) -> None:
         pending = [await _send_no_wait(sink, out.key, out.value) for out in result.outputs]
@@ -176,12 +211,26 @@ class StageWorker:
                 raise
             except Exception as err:  # noqa: BLE001 - logged and retried; the batch stays unacknowledged
                 first = messages[0]
-                log.error("stage=%s step=%s failed for batch topic=%s partition=%d offset=%d size=%d: %s: %s; "
-                          "retrying in %.1fs", self.stage.name, step, first.topic, first.partition, first.offset,
-                          len(messages), type(err).__name__, err, delay,
-                          extra={"stage": self.stage.name, "step": step, "size": len(messages),
-                                 "error": f"{type(err).__name__}: {err}"[:500],
-                                 **message_fields(first.topic, first.partition, first.offset, first.key)})
+                log.error(
+                    "stage=%s step=%s failed for batch topic=%s partition=%d offset=%d size=%d: %s: %s; "
+                    "retrying in %.1fs",
+                    self.stage.name,
+                    step,
+                    first.topic,
+                    first.partition,
+                    first.offset,
+                    len(messages),
+                    type(err).__name__,
+                    err,
+                    delay,
+                    extra={
+                        "stage": self.stage.name,
+                        "step": step,
+                        "size": len(messages),
+                        "error": f"{type(err).__name__}: {err}"[:500],
+                        **message_fields(first.topic, first.partition, first.offset, first.key),
+                    },
+                )
                 self.observer.batch_failed(self.stage.name, step, messages, err)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -13,6 +13,7 @@ Usable from Python:
     for record in tail(settings, settings.topics.enriched, from_beginning=True, max_messages=10):
         print(record.value)
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,7 +56,11 @@ def fetch_limit(settings: Settings) -> int:
 
 def compression_type(settings: Settings, raw: bool = False) -> str | None:
     """The producer compression codec of the settings (None for "none"); `raw`: of the raw topic's publisher."""
-    name, value = ("NEWSFLOW_RAW_COMPRESSION", settings.raw_compression) if raw else ("NEWSFLOW_COMPRESSION", settings.compression)
+    name, value = (
+        ("NEWSFLOW_RAW_COMPRESSION", settings.raw_compression)
+        if raw
+        else ("NEWSFLOW_COMPRESSION", settings.compression)
+    )
     codec = value.lower()
     if codec not in ("lz4", "zstd", "gzip", "snappy", "none"):
         raise ValueError(f"{name}={value!r}: use lz4, zstd, gzip, snappy or none")
@@ -90,8 +95,12 @@ def faust_credentials(settings: Settings) -> Any:
 
         ssl_context = ssl.create_default_context(cafile=cfg.get("ssl_cafile"))
     if "SASL" in proto:
-        return faust.SASLCredentials(username=cfg.get("sasl_plain_username"), password=cfg.get("sasl_plain_password"),
-                                     mechanism=cfg.get("sasl_mechanism") or "PLAIN", ssl_context=ssl_context)
+        return faust.SASLCredentials(
+            username=cfg.get("sasl_plain_username"),
+            password=cfg.get("sasl_plain_password"),
+            mechanism=cfg.get("sasl_mechanism") or "PLAIN",
+            ssl_context=ssl_context,
+        )
     return faust.SSLCredentials(ssl_context)
 
 
@@ -117,21 +126,33 @@ def faust_kafka_options(settings: Settings, max_input_bytes: int | None = None) 
 
 def admin_client(settings: Settings, client_id: str = "newsflow-admin", **overrides: Any) -> KafkaAdminClient:
     """A kafka-python admin client with the configured security."""
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id,
-                            **{**security_config(settings), **overrides})
+    return KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, client_id=client_id, **{**security_config(settings), **overrides}
+    )
 
 
 def consumer(settings: Settings, client_id: str = "newsflow-consumer", **overrides: Any) -> KafkaConsumer:
     """A kafka-python consumer (no group, no auto-commit unless overridden) that can fetch the largest record."""
-    config: dict[str, Any] = dict(group_id=None, enable_auto_commit=False, fetch_max_bytes=fetch_limit(settings),
-                                  max_partition_fetch_bytes=record_limit(settings), **security_config(settings))
+    config: dict[str, Any] = dict(
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_bytes=fetch_limit(settings),
+        max_partition_fetch_bytes=record_limit(settings),
+        **security_config(settings),
+    )
     return KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id, **{**config, **overrides})
 
 
 def producer(settings: Settings, client_id: str = "newsflow-publisher", **overrides: Any) -> KafkaProducer:
     """A kafka-python producer: idempotent, acks=all, batched, compressed as configured, up to the record limit."""
-    config: dict[str, Any] = dict(acks="all", enable_idempotence=True, compression_type=compression_type(settings),
-                                  linger_ms=5, max_request_size=record_limit(settings), **security_config(settings))
+    config: dict[str, Any] = dict(
+        acks="all",
+        enable_idempotence=True,
+        compression_type=compression_type(settings),
+        linger_ms=5,
+        max_request_size=record_limit(settings),
+        **security_config(settings),
+    )
     return KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, client_id=client_id, **{**config, **overrides})
 
 
@@ -159,11 +180,22 @@ def ensure_topics(settings: Settings, topics: Iterable[str] | None = None, timeo
             durability = {"min.insync.replicas": str(min_isr)}
             configs = {"max.message.bytes": str(settings.max_message_bytes + RECORD_OVERHEAD_BYTES), **durability}
             raw_configs = {"max.message.bytes": str(settings.raw_topic_max_message_bytes), **durability}
-            spec = {n: {"num_partitions": settings.partitions, "replication_factor": replication,
-                        "configs": raw_configs if n == settings.topics.raw else configs} for n in missing}
+            spec = {
+                n: {
+                    "num_partitions": settings.partitions,
+                    "replication_factor": replication,
+                    "configs": raw_configs if n == settings.topics.raw else configs,
+                }
+                for n in missing
+            }
             admin.create_topics(spec, timeout_ms=int(timeout_s * 1000), raise_errors=False, wait_for_metadata=True)
-            log.info("created topics %s with %d partitions, replication factor %d, min.insync.replicas %d",
-                     missing, settings.partitions, replication, min_isr)
+            log.info(
+                "created topics %s with %d partitions, replication factor %d, min.insync.replicas %d",
+                missing,
+                settings.partitions,
+                replication,
+                min_isr,
+            )
         return missing
     finally:
         admin.close()
@@ -181,15 +213,22 @@ def replication_for(settings: Settings, brokers: int) -> tuple[int, int]:
 
 def partition_replicas(settings: Settings, topics: Iterable[str]) -> dict[tuple[str, int], dict]:
     """Leader, replicas and in-sync replicas of every partition of `topics`, from the cluster's metadata."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin",
-                             **security_config(settings))
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin", **security_config(settings)
+    )
     try:
         described = admin.describe_topics(list(topics))
     finally:
         admin.close()
-    return {(t["name"], p["partition_index"]): {"leader": p["leader_id"], "replicas": list(p["replica_nodes"]),
-                                                "isr": list(p["isr_nodes"])}
-            for t in described for p in t["partitions"]}
+    return {
+        (t["name"], p["partition_index"]): {
+            "leader": p["leader_id"],
+            "replicas": list(p["replica_nodes"]),
+            "isr": list(p["isr_nodes"]),
+        }
+        for t in described
+        for p in t["partitions"]
+    }
 
 
 def delete_topics(settings: Settings, topics: Iterable[str]) -> None:
@@ -228,8 +267,11 @@ def group_assignments(settings: Settings, group: str, topic: str) -> tuple[str, 
     for member in desc["members"]:
         assignment = member["member_assignment"]
         parts: set[int] = set()
-        assigned = (assignment.get("assigned_partitions", []) if isinstance(assignment, dict)
-                    else getattr(assignment, "assigned_partitions", None) or [])
+        assigned = (
+            assignment.get("assigned_partitions", [])
+            if isinstance(assignment, dict)
+            else getattr(assignment, "assigned_partitions", None) or []
+        )
         for tp in assigned:
             tp_topic = tp["topic"] if isinstance(tp, dict) else tp.topic
             if tp_topic == topic:
@@ -238,8 +280,9 @@ def group_assignments(settings: Settings, group: str, topic: str) -> tuple[str, 
     return desc["group_state"], members
 
 
-def wait_for_group(settings: Settings, group: str, topic: str, members: int, timeout_s: float = 120.0,
-                   alive=lambda: True) -> list[set[int]]:
+def wait_for_group(
+    settings: Settings, group: str, topic: str, members: int, timeout_s: float = 120.0, alive=lambda: True
+) -> list[set[int]]:
     """Block until `group` is Stable with `members` members that all hold partitions of `topic`."""
     deadline = time.monotonic() + timeout_s
     state, parts = "", []  # type: tuple[str, list[set[int]]]
@@ -270,19 +313,27 @@ class Publisher:
         self.settings = settings
         self.topic = topic or settings.topics.raw
         raw = self.topic == settings.topics.raw
-        self._producer = producer(settings, compression_type=compression_type(settings, raw=raw),
-                                  max_request_size=max(MIN_REQUEST_BYTES, self._max_bytes(settings) + RECORD_OVERHEAD_BYTES))
+        self._producer = producer(
+            settings,
+            compression_type=compression_type(settings, raw=raw),
+            max_request_size=max(MIN_REQUEST_BYTES, self._max_bytes(settings) + RECORD_OVERHEAD_BYTES),
+        )
 
     def _max_bytes(self, settings: Settings) -> int:
         # raw articles may be whole web pages (settings.max_raw_message_bytes); other topics carry events
         return settings.max_raw_message_bytes if self.topic == settings.topics.raw else settings.max_message_bytes
 
-    def publish(self, article: Mapping[str, Any] | bytes, key: bytes | None = None,
-                headers: list[tuple[str, bytes]] | None = None):
+    def publish(
+        self,
+        article: Mapping[str, Any] | bytes,
+        key: bytes | None = None,
+        headers: list[tuple[str, bytes]] | None = None,
+    ):
         """Send one article (a dict, or bytes sent as they are); returns kafka-python's future."""
         value = article if isinstance(article, (bytes, bytearray)) else dumps(article)
-        return self._producer.send(self.topic, value=bytes(value), key=key if key is not None else article_key(article),
-                                   headers=headers)
+        return self._producer.send(
+            self.topic, value=bytes(value), key=key if key is not None else article_key(article), headers=headers
+        )
 
     def publish_many(self, articles: Iterable[Mapping[str, Any] | bytes]) -> int:
         """Send many articles and wait until the broker has them all; returns the count."""
@@ -327,17 +378,27 @@ class Record:
         return None
 
 
-def tail(settings: Settings, topic: str | None = None, *, from_beginning: bool = False,
-         max_messages: int | None = None, timeout_s: float | None = 10.0,
-         group_id: str | None = None) -> Iterator[Record]:
+def tail(
+    settings: Settings,
+    topic: str | None = None,
+    *,
+    from_beginning: bool = False,
+    max_messages: int | None = None,
+    timeout_s: float | None = 10.0,
+    group_id: str | None = None,
+) -> Iterator[Record]:
     """Yield messages of a topic (default articles.enriched) until `max_messages` or `timeout_s` of silence.
 
     Without `group_id` the consumer reads every partition directly (no group, no commits).
     """
     topic = topic or settings.topics.enriched
-    reader = consumer(settings, "newsflow-tail", group_id=group_id,
-                      auto_offset_reset="earliest" if from_beginning else "latest",
-                      consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"))
+    reader = consumer(
+        settings,
+        "newsflow-tail",
+        group_id=group_id,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        consumer_timeout_ms=int(timeout_s * 1000) if timeout_s else float("inf"),
+    )
     try:
         if group_id is None:
             partitions = partitions_of(reader, topic)
@@ -350,8 +411,9 @@ def tail(settings: Settings, topic: str | None = None, *, from_beginning: bool =
             reader.subscribe([topic])
         n = 0
         for msg in reader:
-            yield Record(msg.topic, msg.partition, msg.offset, msg.key, msg.value,
-                         tuple(msg.headers or ()), msg.timestamp)
+            yield Record(
+                msg.topic, msg.partition, msg.offset, msg.key, msg.value, tuple(msg.headers or ()), msg.timestamp
+            )
             n += 1
             if max_messages is not None and n >= max_messages:
                 return
@@ -381,8 +443,32 @@ def end_offset_total(reader: KafkaConsumer, partitions: list[TopicPartition]) ->
     return sum(reader.end_offsets(partitions).values()) if partitions else 0
 
 
-__all__ = ["RECORD_OVERHEAD_BYTES", "MAX_KEY_BYTES", "MIN_REQUEST_BYTES", "MIN_FETCH_BYTES", "MIN_FAUST_FETCH_BYTES",
-           "record_limit", "fetch_limit", "compression_type", "security_config", "faust_credentials",
-           "faust_broker_url", "faust_kafka_options", "admin_client", "consumer", "producer", "ensure_topics",
-           "delete_topics", "wait_for_broker", "group_assignments", "wait_for_group", "article_key", "Publisher",
-           "Record", "tail", "partitions_of", "partitions_now", "end_offset_total"]
+__all__ = [
+    "RECORD_OVERHEAD_BYTES",
+    "MAX_KEY_BYTES",
+    "MIN_REQUEST_BYTES",
+    "MIN_FETCH_BYTES",
+    "MIN_FAUST_FETCH_BYTES",
+    "record_limit",
+    "fetch_limit",
+    "compression_type",
+    "security_config",
+    "faust_credentials",
+    "faust_broker_url",
+    "faust_kafka_options",
+    "admin_client",
+    "consumer",
+    "producer",
+    "ensure_topics",
+    "delete_topics",
+    "wait_for_broker",
+    "group_assignments",
+    "wait_for_group",
+    "article_key",
+    "Publisher",
+    "Record",
+    "tail",
+    "partitions_of",
+    "partitions_now",
+    "end_offset_total",
+]

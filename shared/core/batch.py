@@ -12,6 +12,7 @@ One batch of inputs goes through three steps, each of which turns a bad input in
 `run_batch` is all three, as a worker runs them. An exception from the stage itself
 (Redis down, say) propagates: the caller retries the batch rather than emit wrong results.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,8 +82,9 @@ def decode_for(stage: Stage, value: bytes | None, max_bytes: int | None) -> Any:
     return from_dict(stage.reads, loads(value, max_bytes))
 
 
-def decode_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None
-                 ) -> tuple[list[tuple[S, Any]], list[DeadLetter[S]]]:
+def decode_batch(
+    stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None
+) -> tuple[list[tuple[S, Any]], list[DeadLetter[S]]]:
     """The inputs that decode into the stage's event type, and dead letters for the others."""
     live: list[tuple[S, Any]] = []
     dead: list[DeadLetter[S]] = []
@@ -96,8 +98,9 @@ def decode_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_byt
     return live, dead
 
 
-def process_batch(stage: Stage, live: Sequence[tuple[S, Any]]
-                  ) -> tuple[list[tuple[S, ArticleCleaned]], list[DeadLetter[S]]]:
+def process_batch(
+    stage: Stage, live: Sequence[tuple[S, Any]]
+) -> tuple[list[tuple[S, ArticleCleaned]], list[DeadLetter[S]]]:
     """The stage's function over the events; a `Rejected` result becomes a dead letter."""
     results = stage.process([event for _, event in live]) if live else []
     if len(results) != len(live):
@@ -112,8 +115,9 @@ def process_batch(stage: Stage, live: Sequence[tuple[S, Any]]
     return done, dead
 
 
-def encode_batch(stage: Stage, done: Sequence[tuple[S, ArticleCleaned]], max_bytes: int | None
-                 ) -> tuple[list[Output[S]], list[DeadLetter[S]]]:
+def encode_batch(
+    stage: Stage, done: Sequence[tuple[S, ArticleCleaned]], max_bytes: int | None
+) -> tuple[list[Output[S]], list[DeadLetter[S]]]:
     """The wire bytes of each output, keyed by article id; one not encodable or over `max_bytes` is dead."""
     outputs: list[Output[S]] = []
     dead: list[DeadLetter[S]] = []
@@ -121,19 +125,24 @@ def encode_batch(stage: Stage, done: Sequence[tuple[S, ArticleCleaned]], max_byt
         try:
             value = encode(event)
         except (TypeError, ValueError) as err:  # orjson: nesting too deep, unserialisable value
-            dead.append(DeadLetter(source, stage.name,
-                                   f"{stage.name} output cannot be encoded: {type(err).__name__}: {err}"))
+            dead.append(
+                DeadLetter(source, stage.name, f"{stage.name} output cannot be encoded: {type(err).__name__}: {err}")
+            )
             continue
         if max_bytes is not None and len(value) > max_bytes:
-            dead.append(DeadLetter(source, stage.name,
-                                   f"{stage.name} output of {len(value)} bytes exceeds the limit of {max_bytes}"))
+            dead.append(
+                DeadLetter(
+                    source, stage.name, f"{stage.name} output of {len(value)} bytes exceeds the limit of {max_bytes}"
+                )
+            )
             continue
         outputs.append(Output(source, event, event.id.encode("utf-8"), value))
     return outputs, dead
 
 
-def run_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None,
-              max_input_bytes: int | None = None) -> BatchResult[S]:
+def run_batch(
+    stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None, max_input_bytes: int | None = None
+) -> BatchResult[S]:
     """Decode, process and encode one batch, as a worker does; bad inputs become dead letters.
 
     Inputs may be up to `max_input_bytes` (default `max_bytes`: normalize reads whole pages), outputs up to `max_bytes`.
@@ -144,5 +153,15 @@ def run_batch(stage: Stage, inputs: Sequence[tuple[S, bytes | None]], max_bytes:
     return BatchResult(outputs, dead_in + dead_stage + dead_out)
 
 
-__all__ = ["InMessage", "DeadLetter", "Output", "BatchResult", "BatchObserver",
-           "decode_for", "decode_batch", "process_batch", "encode_batch", "run_batch"]
+__all__ = [
+    "InMessage",
+    "DeadLetter",
+    "Output",
+    "BatchResult",
+    "BatchObserver",
+    "decode_for",
+    "decode_batch",
+    "process_batch",
+    "encode_batch",
+    "run_batch",
+]

@@ -1,4 +1,5 @@
 """Bytes on the wire to events and back: JSON via orjson, with clear errors for bad input."""
+
 from __future__ import annotations
 
 from typing import Any, Iterable

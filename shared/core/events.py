@@ -6,13 +6,16 @@ On the wire an event is one JSON object (see `shared.core.codec`); the enriched 
 layout is the contract in `shared/schema/article_enriched.schema.json`, described in the
 README ("The enriched event") and docs/architecture.md.
 """
+
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, TypeVar
 
-SCHEMA_VERSION = 2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
+SCHEMA_VERSION = (
+    2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
+)
 
 RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language", "site_name", "canonical_url")
 
@@ -170,9 +173,25 @@ AnyArticle = TypeVar("AnyArticle", bound=ArticleCleaned)
 
 # Field order of the JSON output: the contract's order first, the rest after.
 _OUTPUT_ORDER = (
-    "schema_version", "id", "title", "url", "source", "published_at", "language",
-    "authors", "site_name", "canonical_url", "body", "text", "signature", "dateline", "removed",
-    "entities", "quotes", "dedup", "trace",
+    "schema_version",
+    "id",
+    "title",
+    "url",
+    "source",
+    "published_at",
+    "language",
+    "authors",
+    "site_name",
+    "canonical_url",
+    "body",
+    "text",
+    "signature",
+    "dateline",
+    "removed",
+    "entities",
+    "quotes",
+    "dedup",
+    "trace",
 )
 
 
@@ -196,20 +215,25 @@ def _mention_dict(m: Mention) -> dict:
 
 
 def _entity_dict(e: Entity) -> dict:
-    return {"name": e.name, "label": e.label, "count": e.count,
-            "mentions": [_mention_dict(m) for m in e.mentions]}
+    return {"name": e.name, "label": e.label, "count": e.count, "mentions": [_mention_dict(m) for m in e.mentions]}
 
 
 def _quote_dict(q: Quote) -> dict:
-    return {"text": q.text, "speaker": q.speaker, "speaker_label": q.speaker_label,
-            "cue": q.cue, "kind": q.kind, "start": q.start, "end": q.end}
+    return {
+        "text": q.text,
+        "speaker": q.speaker,
+        "speaker_label": q.speaker_label,
+        "cue": q.cue,
+        "kind": q.kind,
+        "start": q.start,
+        "end": q.end,
+    }
 
 
 def _dedup_dict(d: DedupVerdict | None) -> dict | None:
     if d is None:
         return None
-    return {"status": d.status, "duplicate_of": d.duplicate_of,
-            "similarity": d.similarity, "cluster_id": d.cluster_id}
+    return {"status": d.status, "duplicate_of": d.duplicate_of, "similarity": d.similarity, "cluster_id": d.cluster_id}
 
 
 def to_dict(event: ArticleCleaned) -> dict:
@@ -249,8 +273,12 @@ def _entities_from(value: Any) -> tuple[Entity, ...]:
     if not isinstance(value, list):
         raise InvalidEvent("'entities' is not a list")
     return tuple(
-        Entity(name=e["name"], label=e["label"], count=int(e.get("count", len(e.get("mentions", ())))),
-               mentions=tuple(Mention(m["text"], int(m["start"]), int(m["end"])) for m in e.get("mentions", ())))
+        Entity(
+            name=e["name"],
+            label=e["label"],
+            count=int(e.get("count", len(e.get("mentions", ())))),
+            mentions=tuple(Mention(m["text"], int(m["start"]), int(m["end"])) for m in e.get("mentions", ())),
+        )
         for e in value
     )
 
@@ -259,8 +287,15 @@ def _quotes_from(value: Any) -> tuple[Quote, ...]:
     if not isinstance(value, list):
         raise InvalidEvent("'quotes' is not a list")
     return tuple(
-        Quote(text=q["text"], start=int(q["start"]), end=int(q["end"]), speaker=q.get("speaker"),
-              speaker_label=q.get("speaker_label"), cue=q.get("cue"), kind=q.get("kind", "direct"))
+        Quote(
+            text=q["text"],
+            start=int(q["start"]),
+            end=int(q["end"]),
+            speaker=q.get("speaker"),
+            speaker_label=q.get("speaker_label"),
+            cue=q.get("cue"),
+            kind=q.get("kind", "direct"),
+        )
         for q in value
     )
 
@@ -280,8 +315,17 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
     known = set(_OUTPUT_ORDER)
     try:
         values: dict[str, Any] = {"id": obj["id"], "body": obj["body"], "text": obj["text"]}
-        for name in ("title", "url", "source", "published_at", "language", "site_name", "canonical_url",
-                     "signature", "dateline"):
+        for name in (
+            "title",
+            "url",
+            "source",
+            "published_at",
+            "language",
+            "site_name",
+            "canonical_url",
+            "signature",
+            "dateline",
+        ):
             values[name] = _opt_str(obj, name)
         values["removed"] = tuple(obj.get("removed") or ())
         values["authors"] = _authors_from(obj.get("authors") or [])
@@ -304,6 +348,20 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
     return cls(**{k: v for k, v in values.items() if k in names})
 
 
-__all__ = ["SCHEMA_VERSION", "InvalidEvent", "Mention", "Entity", "Quote", "DedupVerdict", "ArticlePublished",
-           "ArticleCleaned", "ArticleDeduplicated", "EntitiesExtracted", "ArticleEnriched", "promote", "with_trace",
-           "to_dict", "from_dict"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "InvalidEvent",
+    "Mention",
+    "Entity",
+    "Quote",
+    "DedupVerdict",
+    "ArticlePublished",
+    "ArticleCleaned",
+    "ArticleDeduplicated",
+    "EntitiesExtracted",
+    "ArticleEnriched",
+    "promote",
+    "with_trace",
+    "to_dict",
+    "from_dict",
+]

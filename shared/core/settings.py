@@ -2,6 +2,7 @@
 
 Stages never read `os.environ`; only `Settings.from_env` does.
 """
+
 from __future__ import annotations
 
 import os
@@ -51,7 +52,9 @@ class Settings:
     batch_size: int = 64
     batch_timeout_s: float = 0.05
     compression: str = "none"  # of produced messages: none, lz4, zstd, gzip or snappy (see docs/performance.md)
-    max_message_bytes: int = 25_165_824  # of an event: it carries the raw body (a page up to 10 MiB) as received: 24 MiB
+    max_message_bytes: int = (
+        25_165_824  # of an event: it carries the raw body (a page up to 10 MiB) as received: 24 MiB
+    )
     max_body_chars: int = 1_000_000  # of the story text (a plain-text body, or what was extracted from HTML)
     max_raw_bytes: int = 10_485_760  # of a raw body in UTF-8 (a whole web page of HTML): 10 MiB
     max_raw_message_bytes: int = 16_777_216  # of a raw message (the body JSON-escaped, plus fields): 16 MiB
@@ -132,7 +135,8 @@ class Settings:
                 raise ValueError(f"NEWSFLOW_{f.name.upper()}={raw!r} is not a valid {type(current).__name__}") from None
         topic_values = {
             f.name: env[f"NEWSFLOW_TOPIC_{f.name.upper()}"]
-            for f in fields(Topics) if f"NEWSFLOW_TOPIC_{f.name.upper()}" in env
+            for f in fields(Topics)
+            if f"NEWSFLOW_TOPIC_{f.name.upper()}" in env
         }
         return cls(topics=Topics(**topic_values), **values)
 

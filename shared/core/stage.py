@@ -3,6 +3,7 @@
 Kafka, files and Redis connections live in the runners (`shared.adapters.faust_runner`,
 `shared.entrypoints.pipeline`); a stage only sees events and the parts its composition root gave it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -66,9 +67,10 @@ def per_item(fn: Callable[[In], Out]) -> Callable[[Sequence[In]], list[Out | Rej
     return process
 
 
-def isolate_failures(batch_fn: Callable[[Sequence[In]], list[Out | Rejected]],
-                     one_fn: Callable[[Sequence[In]], list[Out | Rejected]] | None = None
-                     ) -> Callable[[Sequence[In]], list[Out | Rejected]]:
+def isolate_failures(
+    batch_fn: Callable[[Sequence[In]], list[Out | Rejected]],
+    one_fn: Callable[[Sequence[In]], list[Out | Rejected]] | None = None,
+) -> Callable[[Sequence[In]], list[Out | Rejected]]:
     """Run `batch_fn` on the whole batch; if it raises, run each event alone so only the bad one is rejected."""
     one = one_fn or batch_fn
 

@@ -19,6 +19,7 @@ run, on the same BBC texts with the same model, so a noisy shared machine moves 
 - extraction: main-content extraction per HTML page (ms), and its share of the embedded
   pipeline's time on the same pages (the dev pages beside the repository, else tests/data/pages).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -104,9 +105,14 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
         bare.append(_timed(bare_cmd, env))
         pipe.append(_timed(pipeline_cmd, env))
     b, p = statistics.median(bare), statistics.median(pipe)
-    return {"articles": len(articles), "bare_s": [round(x, 2) for x in bare], "pipeline_s": [round(x, 2) for x in pipe],
-            "ratio": round(b / p, 3), "words_per_s_bare": round(words_of(articles) / b),
-            "words_per_s_pipeline": round(words_of(articles) / p)}
+    return {
+        "articles": len(articles),
+        "bare_s": [round(x, 2) for x in bare],
+        "pipeline_s": [round(x, 2) for x in pipe],
+        "ratio": round(b / p, 3),
+        "words_per_s_bare": round(words_of(articles) / b),
+        "words_per_s_pipeline": round(words_of(articles) / p),
+    }
 
 
 def _burn(n: int) -> float:
@@ -146,10 +152,16 @@ def bench_jobs(articles: list[dict], settings: Settings, repeat: int, workdir: P
         many.append(_timed(run + [str(jobs)], env))
     cores.append(cpu_parallelism(jobs))
     a, b = statistics.median(one), statistics.median(many)
-    return {"articles": len(articles), "jobs": jobs, "cpu_parallelism_before_after": cores,
-            "one_job_s": [round(x, 2) for x in one],
-            "jobs_s": [round(x, 2) for x in many], "speedup": round(a / b, 3),
-            "articles_per_s_one_job": round(len(articles) / a, 1), "articles_per_s_jobs": round(len(articles) / b, 1)}
+    return {
+        "articles": len(articles),
+        "jobs": jobs,
+        "cpu_parallelism_before_after": cores,
+        "one_job_s": [round(x, 2) for x in one],
+        "jobs_s": [round(x, 2) for x in many],
+        "speedup": round(a / b, 3),
+        "articles_per_s_one_job": round(len(articles) / a, 1),
+        "articles_per_s_jobs": round(len(articles) / b, 1),
+    }
 
 
 def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
@@ -167,10 +179,13 @@ def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
     total = time.perf_counter() - t0
     bare = bare_ner_seconds([e.text for e in events], settings)
     per_stage = {s: round(statistics.fmean(e.trace[s]["ms"] for e in events), 3) for s in STAGES}
-    return {"articles": len(events), "ms_per_article": per_stage,
-            "pipeline_ms_per_article": round(total * 1000 / len(events), 3),
-            "bare_ner_ms_per_article": round(bare * 1000 / len(events), 3),
-            "ratio_in_process": round(bare / total, 3)}
+    return {
+        "articles": len(events),
+        "ms_per_article": per_stage,
+        "pipeline_ms_per_article": round(total * 1000 / len(events), 3),
+        "bare_ner_ms_per_article": round(bare * 1000 / len(events), 3),
+        "ratio_in_process": round(bare / total, 3),
+    }
 
 
 DEFAULT_PAGES = REPO.parent / "shared" / "corpora" / "html_pages" / "dev_pages.jsonl"
@@ -180,8 +195,11 @@ SAMPLE_PAGES = REPO / "tests" / "data" / "pages"
 def load_pages(path: Path = DEFAULT_PAGES) -> list[dict]:
     """Raw HTML pages as articles: the dev pages beside the repository, else the small ones in tests/data."""
     if path.exists():
-        return [{k: p[k] for k in ("id", "url", "body") if k in p}
-                for p in map(orjson.loads, path.read_bytes().splitlines()) if p]
+        return [
+            {k: p[k] for k in ("id", "url", "body") if k in p}
+            for p in map(orjson.loads, path.read_bytes().splitlines())
+            if p
+        ]
     return [{"id": f.stem, "body": f.read_text(encoding="utf-8")} for f in sorted(SAMPLE_PAGES.glob("*.htm*"))]
 
 
@@ -201,17 +219,22 @@ def bench_extraction(pages: list[dict], settings: Settings) -> dict:
     t0 = time.perf_counter()
     list(pipeline.run(InputItem(str(i), orjson.dumps(p)) for i, p in enumerate(pages)))
     total = time.perf_counter() - t0
-    return {"pages": len(pages), "extraction_ms_per_page": round(extraction * 1000 / len(pages), 2),
-            "pipeline_ms_per_page": round(total * 1000 / len(pages), 2),
-            "extraction_share": round(extraction / total, 3)}
+    return {
+        "pages": len(pages),
+        "extraction_ms_per_page": round(extraction * 1000 / len(pages), 2),
+        "pipeline_ms_per_page": round(total * 1000 / len(pages), 2),
+        "extraction_share": round(extraction / total, 3),
+    }
 
 
 # --- the Kafka path ---------------------------------------------------------------------------
 
+
 def _isolated(settings: Settings, tag: str, **changes) -> Settings:
     topics = Topics(**{f.name: f"bench{tag}.{getattr(Topics(), f.name)}" for f in dataclasses.fields(Topics)})
-    return dataclasses.replace(settings, topics=topics, group_prefix=f"bench{tag}",
-                               dedup_namespace=f"bench{tag}:dedup", **changes)
+    return dataclasses.replace(
+        settings, topics=topics, group_prefix=f"bench{tag}", dedup_namespace=f"bench{tag}:dedup", **changes
+    )
 
 
 class _Workers:
@@ -224,8 +247,14 @@ class _Workers:
     def start(self, stage: str, settings: Settings) -> subprocess.Popen:
         env = {**os.environ, **settings.to_env(), **ONE_THREAD, "PYTHONUNBUFFERED": "1"}
         log = open(self.logdir / f"{stage}-{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "worker", stage, "--loglevel", "warning"],
-                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.entrypoints.cli", "worker", stage, "--loglevel", "warning"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         return proc
 
@@ -244,8 +273,9 @@ class _Workers:
         self.procs.clear()
 
 
-def watch_count(settings: Settings, topic: str, expected: int, timeout_s: float,
-                alive: Callable[[], bool], interval_s: float = 0.1) -> list[tuple[float, int]]:
+def watch_count(
+    settings: Settings, topic: str, expected: int, timeout_s: float, alive: Callable[[], bool], interval_s: float = 0.1
+) -> list[tuple[float, int]]:
     """(monotonic time, records on `topic`) until it holds `expected`: summed end offsets, no consuming."""
     from shared.adapters import kafka
 
@@ -263,8 +293,9 @@ def watch_count(settings: Settings, topic: str, expected: int, timeout_s: float,
             if not alive():
                 raise RuntimeError("a worker exited during the benchmark")
             time.sleep(interval_s)  # sampling period of the offsets, not a timing assertion
-        raise RuntimeError(f"only {samples[-1][1] if samples else 0} of {expected} events arrived on {topic} "
-                           f"within {timeout_s}s")
+        raise RuntimeError(
+            f"only {samples[-1][1] if samples else 0} of {expected} events arrived on {topic} within {timeout_s}s"
+        )
     finally:
         reader.close()
 
@@ -282,8 +313,9 @@ def middle_rate(samples: list[tuple[float, int]], total: int, lo: float = 0.2, h
     return (last[1] - first[1]) / (last[0] - first[0])
 
 
-def scaling_batch_size(events: int, workers: int, batch_size: int, lo: float = 0.2, hi: float = 0.8,
-                       batches_in_window: int = 8) -> int:
+def scaling_batch_size(
+    events: int, workers: int, batch_size: int, lo: float = 0.2, hi: float = 0.8, batches_in_window: int = 8
+) -> int:
     """The largest batch size (at most `batch_size`) with which the middle window spans at least
     `batches_in_window` batches of each of `workers` workers."""
     return max(1, min(batch_size, int(events * (hi - lo) / (batches_in_window * workers))))
@@ -332,9 +364,15 @@ def bench_kafka(articles: list[dict], settings: Settings, workdir: Path, latency
         workers.stop()
     bare = bare_ner_seconds([e["text"] for e in events], settings)
     per_stage = {st: round(statistics.fmean(e["trace"][st]["ms"] for e in events), 3) for st in STAGES}
-    return {"articles": len(articles), "kafka_s": round(elapsed, 2), "bare_ner_s": round(bare, 2),
-            "ratio": round(bare / elapsed, 3), "capacity_articles_per_s": round(capacity, 1),
-            "ms_per_article_by_stage": per_stage, "latency": latency}
+    return {
+        "articles": len(articles),
+        "kafka_s": round(elapsed, 2),
+        "bare_ner_s": round(bare, 2),
+        "ratio": round(bare / elapsed, 3),
+        "capacity_articles_per_s": round(capacity, 1),
+        "ms_per_article_by_stage": per_stage,
+        "latency": latency,
+    }
 
 
 def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -> dict:
@@ -356,15 +394,22 @@ def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -
             pub.publish(a)
         pub.flush()
     watch_count(settings, settings.topics.enriched, already + n, 600, alive, interval_s=0.25)
-    latencies = [r.timestamp_ms - sent[r.key.decode()]
-                 for r in _read_all(settings, settings.topics.enriched, already + n)
-                 if r.key and r.key.decode() in sent]
+    latencies = [
+        r.timestamp_ms - sent[r.key.decode()]
+        for r in _read_all(settings, settings.topics.enriched, already + n)
+        if r.key and r.key.decode() in sent
+    ]
     if not latencies:
         raise RuntimeError("no latency sample arrived")
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
-    return {"articles": len(latencies), "rate_per_s": round(rate, 1), "p50_ms": round(pick(0.50), 1),
-            "p99_ms": round(pick(0.99), 1), "max_ms": round(latencies[-1], 1)}
+    return {
+        "articles": len(latencies),
+        "rate_per_s": round(rate, 1),
+        "p50_ms": round(pick(0.50), 1),
+        "p99_ms": round(pick(0.99), 1),
+        "max_ms": round(latencies[-1], 1),
+    }
 
 
 def bench_scaling(articles: list[dict], settings: Settings, workdir: Path, trials: int = 2) -> dict:
@@ -376,8 +421,11 @@ def bench_scaling(articles: list[dict], settings: Settings, workdir: Path, trial
     from shared.entrypoints.inputs import InputItem
 
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
-    events = [e for e in pipeline.run(InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles))
-              if not isinstance(e, DeadLetter)]
+    events = [
+        e
+        for e in pipeline.run(InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles))
+        if not isinstance(e, DeadLetter)
+    ]
     payload = [(e.id.encode(), encode(e)) for e in events]
     batch = scaling_batch_size(len(payload), 2, settings.batch_size)
     per_trial: list[dict] = []
@@ -402,14 +450,27 @@ def bench_scaling(articles: list[dict], settings: Settings, workdir: Path, trial
             trial[f"workers_{n_workers}_articles_per_s"] = round(middle_rate(samples, len(payload)), 1)
         trial["speedup"] = round(trial["workers_2_articles_per_s"] / trial["workers_1_articles_per_s"], 3)
         per_trial.append(trial)
-    return {"articles": len(payload), "batch_size": batch, "window": "20%-80% of outputs, summed end offsets",
-            "trials": per_trial, "speedup": round(statistics.median(t["speedup"] for t in per_trial), 3),
-            "workers_1_articles_per_s": round(statistics.median(t["workers_1_articles_per_s"] for t in per_trial), 1),
-            "workers_2_articles_per_s": round(statistics.median(t["workers_2_articles_per_s"] for t in per_trial), 1)}
+    return {
+        "articles": len(payload),
+        "batch_size": batch,
+        "window": "20%-80% of outputs, summed end offsets",
+        "trials": per_trial,
+        "speedup": round(statistics.median(t["speedup"] for t in per_trial), 3),
+        "workers_1_articles_per_s": round(statistics.median(t["workers_1_articles_per_s"] for t in per_trial), 1),
+        "workers_2_articles_per_s": round(statistics.median(t["workers_2_articles_per_s"] for t in per_trial), 1),
+    }
 
 
-def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus: Path = DEFAULT_CORPUS,
-              latency_articles: int = 300, report: Callable[[str], None] = print, scaling_trials: int = 2) -> dict:
+def run_bench(
+    parts: list[str],
+    n: int,
+    repeat: int,
+    settings: Settings,
+    corpus: Path = DEFAULT_CORPUS,
+    latency_articles: int = 300,
+    report: Callable[[str], None] = print,
+    scaling_trials: int = 2,
+) -> dict:
     """Run the chosen parts; report each figure as it is measured; return them all."""
     articles = load_articles(corpus, n)
     results: dict = {"articles": n, "model": settings.model, "cpus": os.cpu_count()}
@@ -419,8 +480,14 @@ def run_bench(parts: list[str], n: int, repeat: int, settings: Settings, corpus:
         if any(p in parts for p in ("kafka", "scaling")) and not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):
             from shared.adapters.kafka import wait_for_broker
             from shared.entrypoints.stack import LocalStack, StackConfig, free_port
-            config = StackConfig(run_dir=work / "stack", cache_dir=StackConfig.from_env().cache_dir,
-                                 kafka_port=free_port(), controller_port=free_port(), redis_port=free_port())
+
+            config = StackConfig(
+                run_dir=work / "stack",
+                cache_dir=StackConfig.from_env().cache_dir,
+                kafka_port=free_port(),
+                controller_port=free_port(),
+                redis_port=free_port(),
+            )
             stack = LocalStack(config)
             stack.up()
             settings = dataclasses.replace(settings, kafka_bootstrap=config.bootstrap, redis_url=config.redis_url)
@@ -458,8 +525,13 @@ def format_table(results: dict) -> str:
     """The headline figures as a small table."""
     rows = [("figure", "value", "target")]
     if "embedded" in results:
-        rows.append(("embedded pipeline / bare NER (speed ratio, model load included)",
-                     f"{results['embedded']['ratio']:.3f}", ">= 0.85"))
+        rows.append(
+            (
+                "embedded pipeline / bare NER (speed ratio, model load included)",
+                f"{results['embedded']['ratio']:.3f}",
+                ">= 0.85",
+            )
+        )
     if "stages" in results:
         for stage, ms in results["stages"]["ms_per_article"].items():
             rows.append((f"{stage} ms/article (embedded)", f"{ms:.3f}", ""))
@@ -472,22 +544,44 @@ def format_table(results: dict) -> str:
         k = results["kafka"]
         rows.append(("Kafka path / bare NER (speed ratio)", f"{k['ratio']:.3f}", ">= 0.80"))
         rows.append(("Kafka path capacity (articles/s)", f"{k['capacity_articles_per_s']}", ""))
-        rows.append((f"latency p50 / p99 at {k['latency']['rate_per_s']}/s (ms)",
-                     f"{k['latency']['p50_ms']} / {k['latency']['p99_ms']}", ""))
+        rows.append(
+            (
+                f"latency p50 / p99 at {k['latency']['rate_per_s']}/s (ms)",
+                f"{k['latency']['p50_ms']} / {k['latency']['p99_ms']}",
+                "",
+            )
+        )
         for stage, ms in k["ms_per_article_by_stage"].items():
             rows.append((f"{stage} ms/article (Kafka workers)", f"{ms:.3f}", ""))
     if "jobs" in results:
         j = results["jobs"]
-        rows.append((f"newsflow run --jobs {j['jobs']} / --jobs 1 (speed, model loads included)",
-                     f"{j['speedup']:.3f}", ">= 1.8 on 2 cores"))
-        rows.append(("  cores the machine gave (CPU loop, 2 processes / 1), before / after",
-                     " / ".join(f"{c:.2f}" for c in j["cpu_parallelism_before_after"]), "2.0 when idle"))
+        rows.append(
+            (
+                f"newsflow run --jobs {j['jobs']} / --jobs 1 (speed, model loads included)",
+                f"{j['speedup']:.3f}",
+                ">= 1.8 on 2 cores",
+            )
+        )
+        rows.append(
+            (
+                "  cores the machine gave (CPU loop, 2 processes / 1), before / after",
+                " / ".join(f"{c:.2f}" for c in j["cpu_parallelism_before_after"]),
+                "2.0 when idle",
+            )
+        )
     if "scaling" in results:
         for i, trial in enumerate(results["scaling"]["trials"], 1):
-            rows.append((f"2 entities workers / 1, trial {i} ({trial['workers_1_articles_per_s']} -> "
-                         f"{trial['workers_2_articles_per_s']} articles/s)", f"{trial['speedup']:.3f}", ""))
-        rows.append(("2 entities workers / 1 (throughput, median of trials)", f"{results['scaling']['speedup']:.3f}",
-                     ">= 1.7"))
+            rows.append(
+                (
+                    f"2 entities workers / 1, trial {i} ({trial['workers_1_articles_per_s']} -> "
+                    f"{trial['workers_2_articles_per_s']} articles/s)",
+                    f"{trial['speedup']:.3f}",
+                    "",
+                )
+            )
+        rows.append(
+            ("2 entities workers / 1 (throughput, median of trials)", f"{results['scaling']['speedup']:.3f}", ">= 1.7")
+        )
     width = max(len(r[0]) for r in rows)
     return "".join(f"{a:<{width}}  {b:>14}  {c}\n" for a, b, c in rows)
 

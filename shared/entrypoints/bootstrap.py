@@ -6,6 +6,7 @@ builder of `STAGE_BUILDERS` takes `(settings, deps)`; `deps` carries the parts a
 injects (a loaded spaCy model, the in-process dedup index), and a builder makes what is
 not given (a worker's Redis index, its own model).
 """
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -54,17 +55,21 @@ def parse_stages(spec: str | Sequence[str] | None) -> list[str]:
     return sorted(set(names), key=STAGES.index)
 
 
-def build_pipeline(settings: Settings, stages: str | Sequence[str] | None = None, *, nlp: Any = None,
-                   wire: bool | None = None) -> Pipeline:
+def build_pipeline(
+    settings: Settings, stages: str | Sequence[str] | None = None, *, nlp: Any = None, wire: bool | None = None
+) -> Pipeline:
     """The embedded pipeline: the given stages (default all) in flow order, no servers.
 
     `wire` (default `settings.embedded_wire`) encodes and decodes between stages as workers do.
     """
     deps = embedded_deps(settings, nlp)
-    return Pipeline([build_stage(n, settings, deps) for n in parse_stages(stages)],
-                    batch_size=settings.batch_size, max_message_bytes=settings.max_message_bytes,
-                    max_input_bytes=settings.max_input_bytes("normalize"),
-                    wire=settings.embedded_wire if wire is None else wire)
+    return Pipeline(
+        [build_stage(n, settings, deps) for n in parse_stages(stages)],
+        batch_size=settings.batch_size,
+        max_message_bytes=settings.max_message_bytes,
+        max_input_bytes=settings.max_input_bytes("normalize"),
+        wire=settings.embedded_wire if wire is None else wire,
+    )
 
 
 def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
@@ -84,8 +89,13 @@ def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
         worker = StageWorker(settings, stage, observer=obs.observer)
         obs.attach(worker.app)
         try:
-            faust.Worker(worker.app, loglevel=loglevel, quiet=True, redirect_stdouts=False,
-                         logging_config=obs.logging_config(loglevel)).execute_from_commandline()
+            faust.Worker(
+                worker.app,
+                loglevel=loglevel,
+                quiet=True,
+                redirect_stdouts=False,
+                logging_config=obs.logging_config(loglevel),
+            ).execute_from_commandline()
         finally:
             worker.close()
     finally:

@@ -1,4 +1,5 @@
 """The `newsflow` command: run, eval, stack, worker, dashboard, publish, tail, topics."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,6 +24,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["batch_size"] = args.batch_size
     if overrides:
         from dataclasses import replace
+
         settings = replace(settings, **overrides)
     return settings
 
@@ -41,6 +43,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress = None
     if len(items) >= 50:
         from tqdm import tqdm
+
         progress = tqdm(total=len(items), unit="article", file=sys.stderr, disable=None)
     try:
         for result in pipeline.run(items):
@@ -74,6 +77,7 @@ def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: in
     jobs = min(args.jobs or default_jobs(), -(-n_items // max(1, settings.batch_size)))
     if jobs <= 1:
         from shared.entrypoints.bootstrap import build_pipeline
+
         return build_pipeline(settings, args.stages)
     return ParallelPipeline(settings, args.stages, jobs)
 
@@ -106,6 +110,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
             if stack.kafka_start_s:
                 sys.stderr.write(f"kafka broker up in {stack.kafka_start_s:.1f}s; redis up\n")
             from shared.adapters.kafka import ensure_topics, wait_for_broker
+
             settings = Settings.from_env(dict(os.environ, **exports))
             wait_for_broker(settings)
             ensure_topics(settings)
@@ -149,9 +154,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         import logging.config
 
         from shared.adapters.observability.logjson import logging_config
+
         logging.config.dictConfig(logging_config(settings.log_level, {"component": "dashboard"}))
-    sys.stderr.write(f"newsflow dashboard: http://{settings.dashboard_host}:{settings.dashboard_port}/ "
-                     f"following {settings.topics.enriched}\n")
+    sys.stderr.write(
+        f"newsflow dashboard: http://{settings.dashboard_host}:{settings.dashboard_port}/ "
+        f"following {settings.topics.enriched}\n"
+    )
     run_dashboard(settings)
     return 0
 
@@ -189,13 +197,18 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     out = sys.stdout.buffer
-    for rec in tail(settings, args.topic, from_beginning=args.from_beginning, max_messages=args.max,
-                    timeout_s=args.timeout):
+    for rec in tail(
+        settings, args.topic, from_beginning=args.from_beginning, max_messages=args.max, timeout_s=args.timeout
+    ):
         if args.meta or rec.topic == settings.topics.dlq:
-            meta = {"topic": rec.topic, "partition": rec.partition, "offset": rec.offset,
-                    "key": rec.key.decode("utf-8", "replace") if rec.key else None,
-                    "headers": {k: (v.decode("utf-8", "replace") if v else None) for k, v in rec.headers},
-                    "value": rec.value.decode("utf-8", "replace") if rec.value is not None else None}
+            meta = {
+                "topic": rec.topic,
+                "partition": rec.partition,
+                "offset": rec.offset,
+                "key": rec.key.decode("utf-8", "replace") if rec.key else None,
+                "headers": {k: (v.decode("utf-8", "replace") if v else None) for k, v in rec.headers},
+                "value": rec.value.decode("utf-8", "replace") if rec.value is not None else None,
+            }
             out.write(orjson.dumps(meta) + b"\n")
         else:
             out.write(rec.value + b"\n")
@@ -228,9 +241,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not corpus.exists():
         sys.stderr.write(f"newsflow bench: corpus {corpus} not found (pass --corpus)\n")
         return 2
-    results = run_bench(parts, args.articles, args.repeat, _settings(args), corpus=corpus,
-                        latency_articles=args.latency_articles, report=_to_stderr,
-                        scaling_trials=args.scaling_trials)
+    results = run_bench(
+        parts,
+        args.articles,
+        args.repeat,
+        _settings(args),
+        corpus=corpus,
+        latency_articles=args.latency_articles,
+        report=_to_stderr,
+        scaling_trials=args.scaling_trials,
+    )
     if args.json:
         sys.stdout.write(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
@@ -248,8 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--stages", default=None, help=f"comma-separated subset of {','.join(STAGES)}")
     r.add_argument("--model", default=None, help="spaCy model package or path (NEWSFLOW_MODEL)")
     r.add_argument("--batch-size", type=int, default=None)
-    r.add_argument("--jobs", type=int, default=None,
-                   help="processes to run the stages in (default: the number of cores; 1: this process only)")
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes to run the stages in (default: the number of cores; 1: this process only)",
+    )
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("eval", help="score the pipeline on a gold file (../shared/eval)")
@@ -262,8 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stack", help="local Kafka (KRaft) and Redis without Docker")
     s.add_argument("action", choices=["up", "down", "status"])
-    s.add_argument("--brokers", type=int, default=None,
-                   help="Kafka nodes (3: a replicated KRaft cluster); down/status: those of the last up")
+    s.add_argument(
+        "--brokers",
+        type=int,
+        default=None,
+        help="Kafka nodes (3: a replicated KRaft cluster); down/status: those of the last up",
+    )
     s.set_defaults(func=cmd_stack)
 
     w = sub.add_parser("worker", help="run one faust worker of a stage")
@@ -291,8 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_tail)
 
     b = sub.add_parser("bench", help="speed of the pipeline against bare spaCy NER, as ratios in one run")
-    b.add_argument("--parts", default="stages,extraction,embedded,jobs,kafka,scaling",
-                   help="comma-separated: stages, extraction (HTML pages), embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling")
+    b.add_argument(
+        "--parts",
+        default="stages,extraction,embedded,jobs,kafka,scaling",
+        help="comma-separated: stages, extraction (HTML pages), embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling",
+    )
     b.add_argument("--articles", type=int, default=600)
     b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")
     b.add_argument("--latency-articles", type=int, default=300)
@@ -310,8 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsflow` command."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=os.environ.get("NEWSFLOW_LOG_LEVEL", "WARNING").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=os.environ.get("NEWSFLOW_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         return args.func(args) or 0
     except (ValueError, FileNotFoundError, TimeoutError) as err:

@@ -3,6 +3,7 @@
 The figures are those of `newsflow run INPUT > PRED; python score.py GOLD PRED`: the
 same pipeline, the same scorer (a copy in `shared/entrypoints/scoring.py`, or `scorer_path`).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -41,8 +42,13 @@ def predict(input_path: str | Path, settings: Settings, nlp: Any = None) -> dict
         pipeline.close()
 
 
-def evaluate(gold_path: str | Path, input_path: str | Path, settings: Settings | None = None,
-             scorer_path: str | Path | None = None, nlp: Any = None) -> dict:
+def evaluate(
+    gold_path: str | Path,
+    input_path: str | Path,
+    settings: Settings | None = None,
+    scorer_path: str | Path | None = None,
+    nlp: Any = None,
+) -> dict:
     """score.py's figures (quotes, speakers, entities, duplicates) of the pipeline on INPUT against GOLD."""
     scorer = load_scorer(scorer_path)
     gold = scorer.load(str(gold_path))

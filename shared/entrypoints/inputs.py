@@ -4,6 +4,7 @@ JSON Lines (.jsonl, one article a line), a JSON file (.json: one article or a li
 them), or any other file as one article's body (.txt); `-` is stdin, sniffed the same
 way; a directory is every such file in it, in name order.
 """
+
 from __future__ import annotations
 
 import sys

@@ -8,6 +8,7 @@ flow through the stages independently: while this process deduplicates chunk k, 
 pool normalizes chunk k+1 and runs entities on chunk k-1; results are yielded in input
 order.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -80,10 +81,13 @@ def _init_worker(settings: Settings, names: Sequence[str]) -> None:
 def _run_first(names: Sequence[str], items: Sequence[InputItem]) -> list:
     """The first segment (it starts with normalize): decode raw inputs, then its stages."""
     s = _WORKER_SETTINGS
-    pipeline = Pipeline([_WORKER_STAGES[n] for n in names], batch_size=len(items) or 1,
-                        max_message_bytes=s.max_message_bytes if s else None,
-                        max_input_bytes=s.max_input_bytes("normalize") if s else None,
-                        wire=s.embedded_wire if s else False)
+    pipeline = Pipeline(
+        [_WORKER_STAGES[n] for n in names],
+        batch_size=len(items) or 1,
+        max_message_bytes=s.max_message_bytes if s else None,
+        max_input_bytes=s.max_input_bytes("normalize") if s else None,
+        wire=s.embedded_wire if s else False,
+    )
     return pipeline.run_batch(items)
 
 
@@ -121,8 +125,9 @@ class ParallelPipeline:
         # deadlock. The server imports the stages' modules (spaCy) once; each worker forks from it.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([f"services.{n}.app" for n in pooled])
-        self._pool = ProcessPoolExecutor(self.jobs, mp_context=context,
-                                         initializer=_init_worker, initargs=(settings, pooled))
+        self._pool = ProcessPoolExecutor(
+            self.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, pooled)
+        )
 
     def _submit(self, chunk: _Chunk) -> None:
         names = self.segments[chunk.segment][1]

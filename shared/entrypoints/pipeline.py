@@ -5,6 +5,7 @@ The same stage functions the Kafka workers run, through the same batch core
 encoded, size-checked and decoded again by the next stage, exactly as between workers;
 without it events pass from stage to stage in memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,14 @@ def dead_letter_dict(letter: DeadLetter[InputItem]) -> dict:
 class Pipeline:
     """Stages composed in order; `run` yields each article's last event (or its DeadLetter) in input order."""
 
-    def __init__(self, stages: Sequence[Stage], batch_size: int = 64, max_message_bytes: int | None = None,
-                 wire: bool = False, max_input_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        stages: Sequence[Stage],
+        batch_size: int = 64,
+        max_message_bytes: int | None = None,
+        wire: bool = False,
+        max_input_bytes: int | None = None,
+    ) -> None:
         self.stages = list(stages)
         self.batch_size = batch_size
         self.max_message_bytes = max_message_bytes
@@ -72,8 +79,9 @@ class Pipeline:
             stage.close()
 
 
-def _with_item(result: ArticleCleaned | DeadLetter[int], items: Sequence[InputItem]
-               ) -> ArticleCleaned | DeadLetter[InputItem]:
+def _with_item(
+    result: ArticleCleaned | DeadLetter[int], items: Sequence[InputItem]
+) -> ArticleCleaned | DeadLetter[InputItem]:
     if isinstance(result, DeadLetter):
         return DeadLetter(items[result.source], result.stage, result.reason)
     return result

@@ -5,6 +5,7 @@ a single-node KRaft log directory (or, with `--brokers 3`, a cluster of three co
 broker+controller nodes with a static controller quorum), starts the brokers and a
 redis-server on loopback ports, and prints the settings to export. Tests use `LocalStack` with free ports.
 """
+
 from __future__ import annotations
 
 import base64
@@ -120,8 +121,11 @@ class StackConfig:
         out = [(1, self.kafka_port, self.controller_port)]
         for i in range(1, self.brokers):
             port = self.extra_kafka_ports[i - 1] if len(self.extra_kafka_ports) >= i else self.kafka_port + 2 * i
-            cport = (self.extra_controller_ports[i - 1] if len(self.extra_controller_ports) >= i
-                     else self.controller_port + 2 * i)
+            cport = (
+                self.extra_controller_ports[i - 1]
+                if len(self.extra_controller_ports) >= i
+                else self.controller_port + 2 * i
+            )
             out.append((i + 1, port, cport))
         return out
 
@@ -152,8 +156,9 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
-def wait_for_port(host: str, port: int, timeout_s: float, proc: subprocess.Popen | None = None,
-                  log: Path | None = None) -> None:
+def wait_for_port(
+    host: str, port: int, timeout_s: float, proc: subprocess.Popen | None = None, log: Path | None = None
+) -> None:
     """Block until host:port accepts connections; fail early if `proc` exits."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -174,14 +179,25 @@ def kafka_jars(cache_dir: Path) -> Path:
         return lib
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise StackError("Maven (mvn) is needed once to fetch the Kafka jars; install it (Debian: apt-get install maven)")
+        raise StackError(
+            "Maven (mvn) is needed once to fetch the Kafka jars; install it (Debian: apt-get install maven)"
+        )
     work = cache_dir / f"kafka-{KAFKA_VERSION}"
     work.mkdir(parents=True, exist_ok=True)
     (work / "pom.xml").write_text(_POM.format(kafka=KAFKA_VERSION, log4j=LOG4J_VERSION))
     proc = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(work / "pom.xml"), "dependency:copy-dependencies",
-         "-DincludeScope=runtime", f"-DoutputDirectory={lib}"],
-        capture_output=True, text=True,
+        [
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(work / "pom.xml"),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={lib}",
+        ],
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise StackError(f"fetching Kafka {KAFKA_VERSION} jars failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -192,7 +208,9 @@ def kafka_jars(cache_dir: Path) -> Path:
 def _java() -> str:
     java = shutil.which("java")
     if java is None:
-        raise StackError("Java 17+ is needed to run the Kafka broker; install it (Debian: apt-get install openjdk-17-jre-headless)")
+        raise StackError(
+            "Java 17+ is needed to run the Kafka broker; install it (Debian: apt-get install openjdk-17-jre-headless)"
+        )
     return java
 
 
@@ -298,10 +316,18 @@ class LocalStack:
         return path
 
     def _kafka_cmd(self, lib: Path, main: str, *args: str, node: int = 1) -> list[str]:
-        return [_java(), f"-Xmx{self.config.kafka_heap}", f"-Xms{self.config.kafka_heap}",
-                "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                f"-Dlog4j2.configurationFile={self._node_dir(node) / 'log4j2.yaml'}",
-                "-cp", f"{lib}/*", main, *args]
+        return [
+            _java(),
+            f"-Xmx{self.config.kafka_heap}",
+            f"-Xms{self.config.kafka_heap}",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={self._node_dir(node) / 'log4j2.yaml'}",
+            "-cp",
+            f"{lib}/*",
+            main,
+            *args,
+        ]
 
     def _cluster_id(self) -> str:
         """The cluster id every node is formatted with (kept beside the nodes' folders)."""
@@ -316,21 +342,27 @@ class LocalStack:
         if _read_pid(pid_file) is not None:
             return None
         if port_open(self.config.host, port):
-            raise StackError(f"port {port} is taken by another process; "
-                             "set NEWSFLOW_STACK_KAFKA_PORT to a free one")
+            raise StackError(f"port {port} is taken by another process; set NEWSFLOW_STACK_KAFKA_PORT to a free one")
         node_dir = self._node_dir(node)
         node_dir.mkdir(parents=True, exist_ok=True)
         props = self._server_properties(node)
         if not (node_dir / "data" / "meta.properties").exists():
             how = ["--standalone", "-t", kafka_cluster_id()] if self.config.brokers == 1 else ["-t", self._cluster_id()]
-            fmt = subprocess.run(self._kafka_cmd(lib, "kafka.tools.StorageTool", "format", *how,
-                                                 "-c", str(props), node=node),
-                                 capture_output=True, text=True)
+            fmt = subprocess.run(
+                self._kafka_cmd(lib, "kafka.tools.StorageTool", "format", *how, "-c", str(props), node=node),
+                capture_output=True,
+                text=True,
+            )
             if fmt.returncode != 0:
                 raise StackError(f"formatting Kafka storage failed:\n{fmt.stdout[-2000:]}\n{fmt.stderr[-2000:]}")
         with open(node_dir / "broker.log", "ab") as out:
-            proc = subprocess.Popen(self._kafka_cmd(lib, "kafka.Kafka", str(props), node=node), stdout=out,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(
+                self._kafka_cmd(lib, "kafka.Kafka", str(props), node=node),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         pid_file.write_text(str(proc.pid))
         return proc
 
@@ -346,8 +378,9 @@ class LocalStack:
             return 0.0
         for node, proc in started:
             if proc is not None:
-                wait_for_port(self.config.host, self._node_port(node), timeout_s, proc,
-                              self._node_dir(node) / "broker.log")
+                wait_for_port(
+                    self.config.host, self._node_port(node), timeout_s, proc, self._node_dir(node) / "broker.log"
+                )
         self.kafka_start_s = time.monotonic() - t0
         return self.kafka_start_s
 
@@ -378,8 +411,7 @@ class LocalStack:
         t0 = time.monotonic()
         proc = self._launch_node(kafka_jars(self.config.cache_dir), node)
         if proc is not None:
-            wait_for_port(self.config.host, self._node_port(node), timeout_s, proc,
-                          self._node_dir(node) / "broker.log")
+            wait_for_port(self.config.host, self._node_port(node), timeout_s, proc, self._node_dir(node) / "broker.log")
         return time.monotonic() - t0
 
     # Redis ------------------------------------------------------------------
@@ -391,26 +423,37 @@ class LocalStack:
         if binary is None:
             raise StackError("redis-server not found; install it (Debian: apt-get install redis-server)")
         if port_open(self.config.host, self.config.redis_port):
-            raise StackError(f"port {self.config.redis_port} is taken by another process; "
-                             "set NEWSFLOW_STACK_REDIS_PORT to a free one")
+            raise StackError(
+                f"port {self.config.redis_port} is taken by another process; "
+                "set NEWSFLOW_STACK_REDIS_PORT to a free one"
+            )
         self.redis_dir.mkdir(parents=True, exist_ok=True)
         conf = self.redis_dir / "redis.conf"
-        conf.write_text("\n".join([
-            f"port {self.config.redis_port}",
-            f"bind {self.config.host}",
-            "protected-mode yes",
-            f"dir {self.redis_dir}",
-            "appendonly yes",
-            # fsync before replying: a verdict the dedup index returned is on disk, so a crash
-            # (even of the machine) never forgets an article whose verdict went downstream
-            "appendfsync always",
-            "save 60 1000",
-            "daemonize no",
-            f"logfile {self.redis_dir / 'redis.log'}",
-            "",
-        ]))
-        proc = subprocess.Popen([binary, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        conf.write_text(
+            "\n".join(
+                [
+                    f"port {self.config.redis_port}",
+                    f"bind {self.config.host}",
+                    "protected-mode yes",
+                    f"dir {self.redis_dir}",
+                    "appendonly yes",
+                    # fsync before replying: a verdict the dedup index returned is on disk, so a crash
+                    # (even of the machine) never forgets an article whose verdict went downstream
+                    "appendfsync always",
+                    "save 60 1000",
+                    "daemonize no",
+                    f"logfile {self.redis_dir / 'redis.log'}",
+                    "",
+                ]
+            )
+        )
+        proc = subprocess.Popen(
+            [binary, str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.redis_pid.write_text(str(proc.pid))
         wait_for_port(self.config.host, self.config.redis_port, timeout_s, proc, self.redis_dir / "redis.log")
 
@@ -429,8 +472,10 @@ class LocalStack:
         remembered = self.config.run_dir / "kafka-brokers"
         before = remembered.read_text().strip() if remembered.exists() else "1"
         if before != str(self.config.brokers) and (self.kafka_dir / "data" / "meta.properties").exists():
-            raise StackError(f"{self.config.run_dir} holds a {before}-broker Kafka; stop it and use another "
-                             f"NEWSFLOW_STACK_DIR (or delete this one) for {self.config.brokers} broker(s)")
+            raise StackError(
+                f"{self.config.run_dir} holds a {before}-broker Kafka; stop it and use another "
+                f"NEWSFLOW_STACK_DIR (or delete this one) for {self.config.brokers} broker(s)"
+            )
         remembered.write_text(str(self.config.brokers))
         self.start_redis()
         self.start_kafka()
@@ -445,8 +490,11 @@ class LocalStack:
         """Whether each server's process is alive and its port open."""
         c = self.config
         return {
-            **{("kafka" if node == 1 else f"kafka-{node}"): _read_pid(self._node_pid(node)) is not None
-               and port_open(c.host, port) for node, port, _ in c.nodes()},
+            **{
+                ("kafka" if node == 1 else f"kafka-{node}"): _read_pid(self._node_pid(node)) is not None
+                and port_open(c.host, port)
+                for node, port, _ in c.nodes()
+            },
             "redis": _read_pid(self.redis_pid) is not None and port_open(c.host, c.redis_port),
         }
 

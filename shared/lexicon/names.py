@@ -4,6 +4,7 @@
 stage weighs it against honorifics and pronouns. `is_common_given_name` is stricter: a name
 frequent in English-speaking countries, so that 'Hong' or 'Paris' alone do not make a person.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,8 +15,15 @@ COMMON_FREQUENCY = 3  # gender-guesser's frequency scale: 1 (rare) .. 13 (very f
 _GENDER = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}
 
 
-_CODES = {"M": "male", "1M": "mostly_male", "?M": "mostly_male", "F": "female", "1F": "mostly_female",
-          "?F": "mostly_female", "?": "andy"}
+_CODES = {
+    "M": "male",
+    "1M": "mostly_male",
+    "?M": "mostly_male",
+    "F": "female",
+    "1F": "mostly_female",
+    "?F": "mostly_female",
+    "?": "andy",
+}
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +40,7 @@ def _detector():
             if line[0] in "#=":
                 continue
             gender, name, values = _CODES[line[:2].strip()], line[3:29].strip().lower(), line[30:-1]
-            for variant in ({name.replace("+", j) for j in ("", " ", "-")} if "+" in name else (name,)):
+            for variant in {name.replace("+", j) for j in ("", " ", "-")} if "+" in name else (name,):
                 names.setdefault(variant, {})[gender] = values
     det = detector.Detector.__new__(detector.Detector)
     det.case_sensitive, det.names = False, names

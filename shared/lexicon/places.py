@@ -1,4 +1,5 @@
 """Country names: pycountry's ISO 3166 names, with the short forms news writing uses."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -6,11 +7,37 @@ import unicodedata
 import pycountry
 
 # Names in everyday use that ISO 3166 spells otherwise or lists as parts of a country (general knowledge).
-EVERYDAY_NAMES = frozenset({
-    "britain", "great britain", "uk", "england", "scotland", "wales", "northern ireland", "us", "usa",
-    "america", "russia", "turkey", "czech republic", "ivory coast", "holland", "south korea", "north korea",
-    "iran", "syria", "vietnam", "laos", "bolivia", "venezuela", "tanzania", "taiwan", "moldova", "macedonia",
-})
+EVERYDAY_NAMES = frozenset(
+    {
+        "britain",
+        "great britain",
+        "uk",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+        "us",
+        "usa",
+        "america",
+        "russia",
+        "turkey",
+        "czech republic",
+        "ivory coast",
+        "holland",
+        "south korea",
+        "north korea",
+        "iran",
+        "syria",
+        "vietnam",
+        "laos",
+        "bolivia",
+        "venezuela",
+        "tanzania",
+        "taiwan",
+        "moldova",
+        "macedonia",
+    }
+)
 
 
 def _plain(name: str) -> str:

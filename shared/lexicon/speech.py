@@ -1,10 +1,12 @@
 """Verbs that report speech, for quotes with and without quotation marks."""
+
 from __future__ import annotations
 
 # Verbs that report what someone said or wrote: a clause after them is reported speech
 # ('said the plan failed', 'denied that ...'). Beliefs (think, believe, feel), questions (ask,
 # wonder) and intentions (plan, want, promise, vow) are not speech, so they are not here.
-REPORTING_VERBS = frozenset("""
+REPORTING_VERBS = frozenset(
+    """
 said says say saying told tells tell telling added adds adding denied denies deny denying
 warned warns warn warning argued argues argue arguing insisted insists insist insisting
 claimed claims claim claiming stated states noted notes note noting explained explains explain explaining
@@ -17,19 +19,51 @@ emphasised emphasises replied replies responded responds countered counters reca
 revealed reveals disclosed discloses complained complains charged charges declared declares
 observed observes indicated indicates cautioned cautions reiterated reiterates reiterate repeated
 assured assures informed informs reminded reminds agreed agrees
-""".split())
+""".split()
+)
 PARTICIPLES = frozenset(w for w in REPORTING_VERBS if w.endswith("ing"))
 # Verbs that take a reported clause without 'that' ('said the plan failed'); the others need their 'that'.
-BARE_CLAUSE = frozenset("""
+BARE_CLAUSE = frozenset(
+    """
 said says say saying told tells tell telling claimed claims claim claiming insisted insists insist insisting
 argued argues argue arguing warned warns warn warning denied denies deny predicted predicts predict
 suggested suggests suggest acknowledged admitted admits admit noted notes note noting wrote writes write
 added adds adding maintained contended asserted stated confirmed reported reports explained
-""".split())
+""".split()
+)
 # Verbs whose listener comes before the reported clause: 'told reporters (that) ...'.
-WITH_LISTENER = frozenset({"told", "tells", "tell", "telling", "assured", "assures", "informed", "informs",
-                           "reminded", "reminds", "warned", "warns"})
+WITH_LISTENER = frozenset(
+    {
+        "told",
+        "tells",
+        "tell",
+        "telling",
+        "assured",
+        "assures",
+        "informed",
+        "informs",
+        "reminded",
+        "reminds",
+        "warned",
+        "warns",
+    }
+)
 # Forms that are also nouns ('the claims that', 'the report'): verbs only where no determiner or
 # preposition stands before them (plural forms: only after a name or a pronoun).
-NOUN_LIKE = frozenset({"claims", "notes", "states", "reports", "charges", "counters", "warns",
-                       "claim", "note", "report", "charge", "stress", "write"})
+NOUN_LIKE = frozenset(
+    {
+        "claims",
+        "notes",
+        "states",
+        "reports",
+        "charges",
+        "counters",
+        "warns",
+        "claim",
+        "note",
+        "report",
+        "charge",
+        "stress",
+        "write",
+    }
+)

@@ -1,4 +1,5 @@
 """Titles before a person's name: nameparser's list, and which of them say the person's gender."""
+
 from __future__ import annotations
 
 from nameparser.config import CONSTANTS
@@ -7,10 +8,28 @@ from nameparser.config import CONSTANTS
 # forms of US political titles that newspapers write with a full stop.
 TITLES = frozenset(t.lower() for t in CONSTANTS.titles) | {"sen", "rep", "gov", "lt", "sgt", "capt", "col", "gen"}
 # Titles that give the bearer's gender (general English usage).
-MALE_TITLES = frozenset({"mr", "sir", "lord", "prince", "king", "duke", "father", "brother", "uncle", "earl",
-                         "baron", "count", "emperor"})
-FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "lady", "dame", "princess", "queen", "duchess", "sister", "aunt",
-                           "baroness", "countess", "empress", "madam", "madame"})
+MALE_TITLES = frozenset(
+    {"mr", "sir", "lord", "prince", "king", "duke", "father", "brother", "uncle", "earl", "baron", "count", "emperor"}
+)
+FEMALE_TITLES = frozenset(
+    {
+        "mrs",
+        "ms",
+        "miss",
+        "lady",
+        "dame",
+        "princess",
+        "queen",
+        "duchess",
+        "sister",
+        "aunt",
+        "baroness",
+        "countess",
+        "empress",
+        "madam",
+        "madame",
+    }
+)
 
 
 def title_gender(word: str) -> str | None:

@@ -3,6 +3,7 @@
 They are general English/news knowledge, not taken from any evaluation set; countries
 come from pycountry (`shared.lexicon.places`).
 """
+
 from __future__ import annotations
 
 from shared.lexicon import places
@@ -10,20 +11,41 @@ from shared.lexicon import places
 COUNTRIES = places.COUNTRIES  # pycountry's names and their everyday forms
 
 # A sports report names national teams after their countries ("England beat Wales").
-SPORT_WORDS = frozenset("""
+SPORT_WORDS = frozenset(
+    """
 rugby football soccer cricket tennis golf match matches coach captain squad tournament championship
 championships league cup final semi-final quarter-final striker midfielder defender goalkeeper fly-half
 full-back scrum try tries wicket innings olympic olympics athlete athletics sprint medal seeded seed
 nations grand slam fixture fixtures season manager kick-off penalty referee
-""".split())
+""".split()
+)
 
 # UK and US parties, which the model often calls NORP or PERSON.
-PARTIES = frozenset({
-    "labour", "conservative", "conservatives", "tory", "tories", "liberal democrat", "liberal democrats",
-    "lib dem", "lib dems", "labour party", "conservative party", "snp", "plaid cymru", "ukip",
-    "green party", "democratic unionist party", "sinn fein", "lib dem", "liberal democrat",
-    "liberal democrat party", "democratic party", "republican party", "greens",
-})
+PARTIES = frozenset(
+    {
+        "labour",
+        "conservative",
+        "conservatives",
+        "tory",
+        "tories",
+        "liberal democrat",
+        "liberal democrats",
+        "lib dem",
+        "lib dems",
+        "labour party",
+        "conservative party",
+        "snp",
+        "plaid cymru",
+        "ukip",
+        "green party",
+        "democratic unionist party",
+        "sinn fein",
+        "liberal democrat party",
+        "democratic party",
+        "republican party",
+        "greens",
+    }
+)
 
 # One party, several names: each tuple lists a party's names from the one an editor would
 # put in an index ("Conservative Party") to the adjectival nickname ("Tory"). The noun forms
@@ -39,18 +61,22 @@ PARTY_ALIASES = (
 PARTY_RANK = {name: (i, rank) for i, names in enumerate(PARTY_ALIASES) for rank, name in enumerate(names)}
 
 # Words that make a name an organisation whatever the model said.
-ORG_HEADS = frozenset("""
+ORG_HEADS = frozenset(
+    """
 aid agency association authority bank board campaign centre center church club college commission committee
 company corporation council court department forum foundation fund group institute institution labs league
 ltd inc plc ministry ministries office organisation organization party police service society systems
 technologies trust union university
-""".split())
+""".split()
+)
 
 # Words that make a name a place or a building.
-PLACE_HEADS = frozenset("""
+PLACE_HEADS = frozenset(
+    """
 road street avenue lane square stadium theatre theater castle chapel cathedral palace prison dam bridge
 airport park arena hall station
-""".split())
+""".split()
+)
 
 # Region words after a place name ("the Novoland region").
 REGION_WORDS = frozenset("region province oblast district county state city town village border".split())
@@ -66,16 +92,20 @@ DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ic", "i")
 
 # Common nouns a reporter puts before a company's name ("software firm Zentrix",
 # "electronics chain Shopwell"): the name that follows is an organisation.
-COMPANY_NOUNS = frozenset("""
+COMPANY_NOUNS = frozenset(
+    """
 company companies firm firms group consortium partner agency department maker retailer chain store supermarket
 giant operator carrier bank charity insurer developer publisher manufacturer start-up startup rival subsidiary
 provider watchdog regulator organisation organization outfit label studio brand network website specialist
 conglomerate airline broadcaster newspaper magazine club team
-""".split())
+""".split()
+)
 
 # Words after a name that only an organisation takes ("a Zentrix spokeswoman", "Zentrix's shares").
 ORG_AFTER = frozenset("spokesman spokeswoman spokesperson spokespeople consortium".split())
-ORG_POSSESSED = frozenset("""
+ORG_POSSESSED = frozenset(
+    """
 shares profits profit customers subscribers shareholders products website workforce
 chief executive chairman founder co-founder headquarters revenue revenues sales
-""".split())
+""".split()
+)

@@ -9,27 +9,121 @@ speaker and every name by group, in the format of the project owners' score.py.
 Nothing here comes from an evaluation set: the names are combinations of common first and
 last names, the sentences are written for this file.
 """
+
 from __future__ import annotations
 
 import random
 
-FIRST = ["Anna", "James", "Maria", "David", "Sarah", "Peter", "Laura", "Thomas", "Helen", "Robert", "Emma",
-         "Daniel", "Claire", "Michael", "Julia", "Simon", "Rachel", "Martin", "Karen", "Paul", "Fiona", "Andrew",
-         "Lucy", "Mark", "Alice", "George", "Nina", "Oliver", "Grace", "Henry"]
-LAST = ["Hartley", "Moreno", "Fischer", "Okafor", "Lindqvist", "Brennan", "Castillo", "Novak", "Whitfield",
-        "Tanaka", "Dubois", "Kowalski", "Ferreira", "Albright", "Sorensen", "Mackenzie", "Romano", "Haddad",
-        "Pearson", "Vasquez", "Holloway", "Kramer", "Delgado", "Ashworth", "Marsh", "Gallagher", "Petrov",
-        "Langley", "Osei", "Fairbanks"]
-ORG_HEAD = ["Northgate", "Bluewater", "Redfield", "Silverline", "Harbour", "Eastbrook", "Kingsway", "Westmoor",
-            "Clearview", "Oakridge", "Highland", "Stonebridge"]
+FIRST = [
+    "Anna",
+    "James",
+    "Maria",
+    "David",
+    "Sarah",
+    "Peter",
+    "Laura",
+    "Thomas",
+    "Helen",
+    "Robert",
+    "Emma",
+    "Daniel",
+    "Claire",
+    "Michael",
+    "Julia",
+    "Simon",
+    "Rachel",
+    "Martin",
+    "Karen",
+    "Paul",
+    "Fiona",
+    "Andrew",
+    "Lucy",
+    "Mark",
+    "Alice",
+    "George",
+    "Nina",
+    "Oliver",
+    "Grace",
+    "Henry",
+]
+LAST = [
+    "Hartley",
+    "Moreno",
+    "Fischer",
+    "Okafor",
+    "Lindqvist",
+    "Brennan",
+    "Castillo",
+    "Novak",
+    "Whitfield",
+    "Tanaka",
+    "Dubois",
+    "Kowalski",
+    "Ferreira",
+    "Albright",
+    "Sorensen",
+    "Mackenzie",
+    "Romano",
+    "Haddad",
+    "Pearson",
+    "Vasquez",
+    "Holloway",
+    "Kramer",
+    "Delgado",
+    "Ashworth",
+    "Marsh",
+    "Gallagher",
+    "Petrov",
+    "Langley",
+    "Osei",
+    "Fairbanks",
+]
+ORG_HEAD = [
+    "Northgate",
+    "Bluewater",
+    "Redfield",
+    "Silverline",
+    "Harbour",
+    "Eastbrook",
+    "Kingsway",
+    "Westmoor",
+    "Clearview",
+    "Oakridge",
+    "Highland",
+    "Stonebridge",
+]
 ORG_TAIL = ["Bank", "Motors", "Energy", "Airways", "Telecom", "Foods", "Insurance", "Pharmaceuticals"]
-PLACES = ["London", "Paris", "Berlin", "Madrid", "Tokyo", "Chicago", "Toronto", "Sydney", "Dublin", "Lisbon",
-          "Vienna", "Oslo", "Nairobi", "Mumbai", "Boston", "Glasgow"]
+PLACES = [
+    "London",
+    "Paris",
+    "Berlin",
+    "Madrid",
+    "Tokyo",
+    "Chicago",
+    "Toronto",
+    "Sydney",
+    "Dublin",
+    "Lisbon",
+    "Vienna",
+    "Oslo",
+    "Nairobi",
+    "Mumbai",
+    "Boston",
+    "Glasgow",
+]
 TOPICS = ["profits", "sales", "exports", "wages", "prices", "investment", "orders", "costs", "jobs", "output"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "September", "October", "November"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-ROLES = ["chief executive", "finance director", "chairman", "spokeswoman", "spokesman", "economist",
-         "union leader", "analyst"]
+ROLES = [
+    "chief executive",
+    "finance director",
+    "chairman",
+    "spokeswoman",
+    "spokesman",
+    "economist",
+    "union leader",
+    "analyst",
+]
 
 QUOTES = [
     "We have had a difficult year but the business is in much better shape than it was",
@@ -71,10 +165,20 @@ def _name(rng: random.Random, used: set[str]) -> str:
 
 def _fill(rng: random.Random, template: str, org: str, org2: str) -> str:
     place, place2 = rng.sample(PLACES, 2)
-    return template.format(org=org, org2=org2, topic=rng.choice(TOPICS), pct=rng.randint(2, 89),
-                           money=f"${rng.randint(2, 95)}.{rng.randint(1, 9)}bn", month=rng.choice(MONTHS),
-                           place=place, place2=place2, day=rng.choice(DAYS), num=rng.randint(2, 9),
-                           decade=rng.choice([1970, 1980, 1990]), ord=rng.choice(["second", "third", "fifth"]))
+    return template.format(
+        org=org,
+        org2=org2,
+        topic=rng.choice(TOPICS),
+        pct=rng.randint(2, 89),
+        money=f"${rng.randint(2, 95)}.{rng.randint(1, 9)}bn",
+        month=rng.choice(MONTHS),
+        place=place,
+        place2=place2,
+        day=rng.choice(DAYS),
+        num=rng.randint(2, 9),
+        decade=rng.choice([1970, 1980, 1990]),
+        ord=rng.choice(["second", "third", "fifth"]),
+    )
 
 
 def article(i: int, tag: str = "gen", seed: int = 20261201) -> dict:
@@ -92,8 +196,11 @@ def article(i: int, tag: str = "gen", seed: int = 20261201) -> dict:
             text = rng.choice(QUOTES)
             last = name.split()[-1]
             if name in first_mention:
-                sentences.append(f"\u201c{text},\u201d said Mr {last}." if role in ("chairman", "spokesman")
-                                 else f"\u201c{text},\u201d {last} said.")
+                sentences.append(
+                    f"\u201c{text},\u201d said Mr {last}."
+                    if role in ("chairman", "spokesman")
+                    else f"\u201c{text},\u201d {last} said."
+                )
             else:
                 first_mention.add(name)
                 sentences.append(f"\u201c{text},\u201d said {name}, the {role} of {org}.")
@@ -103,10 +210,16 @@ def article(i: int, tag: str = "gen", seed: int = 20261201) -> dict:
     body = "\n\n".join(paragraphs)
     orgs = [o for o in (org, org2) if o in body]
     persons = sorted({n for n, _ in people if n in first_mention})
-    return {"id": f"{tag}-{i:05d}", "title": f"{org} reports {rng.choice(TOPICS)} for {rng.choice(MONTHS)}",
-            "body": body,
-            "gold": {"quotes": quotes, "ignore_quotes": [],
-                     "entities": {"PERSON": persons, "ORG": orgs, "LOC": sorted(places)}}}
+    return {
+        "id": f"{tag}-{i:05d}",
+        "title": f"{org} reports {rng.choice(TOPICS)} for {rng.choice(MONTHS)}",
+        "body": body,
+        "gold": {
+            "quotes": quotes,
+            "ignore_quotes": [],
+            "entities": {"PERSON": persons, "ORG": orgs, "LOC": sorted(places)},
+        },
+    }
 
 
 def articles(n: int, tag: str = "gen") -> list[dict]:

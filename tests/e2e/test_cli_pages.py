@@ -1,4 +1,5 @@
 """`newsflow run page.html` and `newsflow run pages/`, as a newcomer runs them: a subprocess, pages in, JSON Lines out."""
+
 import json
 import shutil
 import subprocess
@@ -13,8 +14,9 @@ SCHEMA = json.loads((REPO / "shared" / "schema" / "article_enriched.schema.json"
 
 
 def run_cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "run", *args], cwd=REPO,
-                          capture_output=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "shared.entrypoints.cli", "run", *args], cwd=REPO, capture_output=True, timeout=600
+    )
 
 
 def test_run_one_html_page_gives_its_story_metadata_and_speakers():
@@ -27,7 +29,9 @@ def test_run_one_html_page_gives_its_story_metadata_and_speakers():
     assert event["site_name"] == "The Daily Ledger" and event["language"] == "en"
     assert "Home" not in event["text"] and "Related stories" not in event["text"]
     assert [(q["text"], q["speaker"]) for q in event["quotes"]] == [
-        ("I have done nothing wrong.", "John Smith"), ("We will fight on,", "Jane Doe")]
+        ("I have done nothing wrong.", "John Smith"),
+        ("We will fight on,", "Jane Doe"),
+    ]
 
 
 def test_run_a_folder_of_pages_enriches_each_in_name_order_in_its_language(tmp_path):
@@ -35,12 +39,20 @@ def test_run_a_folder_of_pages_enriches_each_in_name_order_in_its_language(tmp_p
     folder.mkdir()
     for f in PAGES.glob("*.html"):
         shutil.copy(f, folder / f.name)
-    (folder / "old.htm").write_bytes((PAGES / "fr_koursk.html").read_text(encoding="utf-8")
-                                     .replace("Le Quotidien", "Les Archives").encode("cp1252"))  # an old copy, in Windows-1252
+    (folder / "old.htm").write_bytes(
+        (PAGES / "fr_koursk.html").read_text(encoding="utf-8").replace("Le Quotidien", "Les Archives").encode("cp1252")
+    )  # an old copy, in Windows-1252
     proc = run_cli(str(folder))
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     events = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert [e["language"] for e in events] == ["de", "en", "en", "es", "fr", "fr"]  # name order: de_, en_, en_, es_, fr_, old
+    assert [e["language"] for e in events] == [
+        "de",
+        "en",
+        "en",
+        "es",
+        "fr",
+        "fr",
+    ]  # name order: de_, en_, en_, es_, fr_, old
     for e in events:
         jsonschema.validate(e, SCHEMA)
         assert e["title"] and e["published_at"] and len(e["text"]) > 200

@@ -1,4 +1,5 @@
 """`newsflow run`, the embedded default, as a newcomer runs it: a subprocess, files in, JSON Lines out."""
+
 import json
 import subprocess
 import sys
@@ -15,22 +16,30 @@ DEV_INPUT = SHARED_DIR / "eval" / "dev_input.jsonl"
 
 
 def run_cli(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "run", *args], cwd=REPO, input=stdin,
-                          capture_output=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "shared.entrypoints.cli", "run", *args],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        timeout=600,
+    )
 
 
 def check_contract(event: dict) -> None:
     jsonschema.validate(event, SCHEMA)
     for q in event["quotes"]:
-        assert event["text"][q["start"]:q["end"]] == q["text"], q
+        assert event["text"][q["start"] : q["end"]] == q["text"], q
     for e in event["entities"]:
         assert e["count"] == len(e["mentions"])
         for m in e["mentions"]:
-            assert event["text"][m["start"]:m["end"]] == m["text"], m
+            assert event["text"][m["start"] : m["end"]] == m["text"], m
 
 
-INPUT_SET = ("dev set ../shared/eval" if DEV_INPUT.exists()
-             else "bundled generated articles (dev-set run NOT done: ../shared/eval absent)")
+INPUT_SET = (
+    "dev set ../shared/eval"
+    if DEV_INPUT.exists()
+    else "bundled generated articles (dev-set run NOT done: ../shared/eval absent)"
+)
 
 
 @pytest.mark.parametrize("input_set", [INPUT_SET])

@@ -4,6 +4,7 @@ Needs Debian's `chromium` (/usr/bin/chromium) and the PyPI package `playwright` 
 only: no browser download). Without them the test is skipped, except in CI (CI=true), where
 it fails. The screenshot is kept in test-artifacts/dashboard.png.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,16 @@ from shared.core.settings import STAGES
 from shared.entrypoints.stack import free_port
 
 CHROMIUM = Path(os.environ.get("NEWSFLOW_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOT = ARTIFACTS / "dashboard.png"  # the whole page
 SCREENSHOT_TOP = ARTIFACTS / "dashboard-top.png"  # what the window shows first
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -52,6 +61,7 @@ def require_browser():
     if MISSING:
         pytest.fail(MISSING + " — CI must install them (scripts/setup)", pytrace=False)
     from playwright import sync_api
+
     return sync_api
 
 
@@ -62,8 +72,14 @@ class DashboardProcess:
         self.url = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
         self.log_path = log_dir / "dashboard.log"
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "shared.entrypoints.cli", "dashboard"], env=settings_env(settings),
-                                     cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "shared.entrypoints.cli", "dashboard"],
+            env=settings_env(settings),
+            cwd=REPO,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -122,12 +138,14 @@ def wait_for_dom(page, expression: str, what: str, processes, timeout_s: float) 
             return
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; page shows: "
-                                     f"{page.inner_text('header.top')!r}") from None
+                raise AssertionError(
+                    f"timed out waiting for {what}; page shows: {page.inner_text('header.top')!r}"
+                ) from None
 
 
-def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(stack, tmp_path, workers, dashboard,
-                                                                            capsys):
+def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(
+    stack, tmp_path, workers, dashboard, capsys
+):
     sync_api = require_browser()
     settings = isolated_settings(stack, tmp_path, dashboard_port=free_port(), dashboard_poll_s=0.5)
     ensure_topics(settings)
@@ -141,18 +159,33 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(st
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(board.url + "/")
-            wait_for_dom(page, "document.getElementById('status').textContent === 'following'",
-                         "the dashboard to follow the enriched topic", running + [board], 60)
+            wait_for_dom(
+                page,
+                "document.getElementById('status').textContent === 'following'",
+                "the dashboard to follow the enriched topic",
+                running + [board],
+                60,
+            )
             with Publisher(settings) as pub:
                 pub.publish_many(item.data for item in items)
 
-            wait_for_dom(page, f"document.querySelectorAll('#feed article.article').length >= {len(items)}",
-                         f"{len(items)} articles on the page", running + [board], 240)
+            wait_for_dom(
+                page,
+                f"document.querySelectorAll('#feed article.article').length >= {len(items)}",
+                f"{len(items)} articles on the page",
+                running + [board],
+                240,
+            )
             # the stage table catches up once every stage has committed the articles
-            wait_for_dom(page, "Array.from(document.querySelectorAll('table.stages tbody tr'))"
-                               f".every(r => r.children[1].textContent === '{len(items)}' "
-                               "&& r.querySelector('.lag').textContent === '0')",
-                         "every stage consumed with lag 0", running + [board], 120)
+            wait_for_dom(
+                page,
+                "Array.from(document.querySelectorAll('table.stages tbody tr'))"
+                f".every(r => r.children[1].textContent === '{len(items)}' "
+                "&& r.querySelector('.lag').textContent === '0')",
+                "every stage consumed with lag 0",
+                running + [board],
+                120,
+            )
 
             ids = page.eval_on_selector_all("#feed article.article", "els => els.map(e => e.dataset.id)")
             assert len(ids) == len(set(ids)) == len(items)
@@ -162,9 +195,12 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(st
             labels = set(page.eval_on_selector_all("#feed mark.ent", "els => els.map(e => e.dataset.label)"))
             assert {"PERSON", "ORG", "GPE"} <= labels
             assert page.locator('#feed mark.ent[title="PERSON: Valery Gerasimov"]').count() >= 1
-            colours = {label: page.eval_on_selector(f'#feed mark.ent[data-label="{label}"]',
-                                                    "e => getComputedStyle(e).backgroundColor")
-                       for label in ("PERSON", "ORG", "GPE")}
+            colours = {
+                label: page.eval_on_selector(
+                    f'#feed mark.ent[data-label="{label}"]', "e => getComputedStyle(e).backgroundColor"
+                )
+                for label in ("PERSON", "ORG", "GPE")
+            }
             assert len(set(colours.values())) == 3 and "rgba(0, 0, 0, 0)" not in colours.values(), colours
 
             # quotes with their speakers; the seed article has attributed quotes
@@ -175,8 +211,7 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(st
             assert speakers and all(s.strip() for s in speakers), speakers
 
             # the duplicate pair of seeds/ is grouped in one cluster, the first-seen copy first
-            pair = page.locator("#feed section.cluster.dup",
-                                has=page.locator('article[data-id="bbc-business-007"]'))
+            pair = page.locator("#feed section.cluster.dup", has=page.locator('article[data-id="bbc-business-007"]'))
             assert pair.count() == 1
             in_cluster = pair.locator("article.article").evaluate_all("els => els.map(e => e.dataset.id)")
             assert set(in_cluster) == {"bbc-business-007", "bbc-business-253"}

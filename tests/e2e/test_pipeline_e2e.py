@@ -27,10 +27,10 @@ def test_seeds_flow_through_every_stage_once_each_enriched(stack, tmp_path, work
         assert set(event["trace"]) == set(STAGES)
         assert event["dedup"]["status"] in ("unique", "duplicate", "near_duplicate")
         for q in event["quotes"]:
-            assert event["text"][q["start"]:q["end"]] == q["text"]
+            assert event["text"][q["start"] : q["end"]] == q["text"]
         for e in event["entities"]:
             for m in e["mentions"]:
-                assert event["text"][m["start"]:m["end"]] == m["text"]
+                assert event["text"][m["start"] : m["end"]] == m["text"]
     by_id = {o["id"]: o for o in out}
     seed = next(o for o in out if o["body"].lstrip().startswith("CMSD"))
     assert not seed["text"].startswith("CMSD") and "0.0100" not in seed["text"].split("\n\n")[0]
@@ -39,5 +39,7 @@ def test_seeds_flow_through_every_stage_once_each_enriched(stack, tmp_path, work
     assert any(e["name"] == "Valery Gerasimov" and e["label"] == "PERSON" for e in seed["entities"])
     assert seed["quotes"], "the seed has quotes"
     # the duplicate pair in seeds/ is linked to its first-seen copy through Redis
-    assert by_id["bbc-business-253"]["dedup"]["duplicate_of"] == "bbc-business-007" or \
-        by_id["bbc-business-007"]["dedup"]["duplicate_of"] == "bbc-business-253"
+    assert (
+        by_id["bbc-business-253"]["dedup"]["duplicate_of"] == "bbc-business-007"
+        or by_id["bbc-business-007"]["dedup"]["duplicate_of"] == "bbc-business-253"
+    )

@@ -1,4 +1,5 @@
 """Start and stop a throwaway redis-server on a free loopback port (for dedup tests and benchmarks)."""
+
 from __future__ import annotations
 
 import shutil
@@ -28,9 +29,23 @@ def redis_server(timeout_s: float = 20.0) -> Iterator[str]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="nf-redis-") as workdir:
         proc = subprocess.Popen(
-            [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", workdir, "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                exe,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workdir,
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"redis://127.0.0.1:{port}/0"
         try:

@@ -3,6 +3,7 @@
 Not a test module. `TopicWatcher` reads topics incrementally from the beginning with
 kafka-python (no group, no commits), so a test can wait for progress without re-reading.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,7 +18,6 @@ from kafka.structs import TopicPartition
 from data import news_corpus
 from shared.adapters.kafka import Publisher, consumer
 from shared.core.settings import Settings
-
 
 
 def corpus_articles(n: int, tag: str) -> list[dict]:
@@ -133,8 +133,14 @@ def wait_group_stable(settings: Settings, stage: str, members: int, timeout_s: f
 
     watch = list(watch)
     try:
-        wait_for_group(settings, settings.group_id(stage), settings.topics.of_stage(stage)[0], members,
-                       timeout_s=timeout_s, alive=lambda: all(w.alive() for w in watch))
+        wait_for_group(
+            settings,
+            settings.group_id(stage),
+            settings.topics.of_stage(stage)[0],
+            members,
+            timeout_s=timeout_s,
+            alive=lambda: all(w.alive() for w in watch),
+        )
     except RuntimeError:
         dead = next(w for w in watch if not w.alive())
         raise AssertionError(dead.log()[-4000:]) from None

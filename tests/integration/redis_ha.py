@@ -4,6 +4,7 @@ Not a test module. Every server persists with `appendonly yes` / `appendfsync al
 stack's Redis does. The Sentinel binary is `redis-sentinel` (Debian package) or, where only
 redis-server is installed, `redis-server --sentinel` (the same program).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,14 +44,22 @@ class RedisReplicaSet:
         workdir = self.root / f"redis-{port}"
         workdir.mkdir(parents=True, exist_ok=True)
         conf = workdir / "redis.conf"
-        lines = [f"port {port}", "bind 127.0.0.1", f"dir {workdir}", "appendonly yes", "appendfsync always",
-                 'save ""', f"logfile {workdir / 'redis.log'}"]
+        lines = [
+            f"port {port}",
+            "bind 127.0.0.1",
+            f"dir {workdir}",
+            "appendonly yes",
+            "appendfsync always",
+            'save ""',
+            f"logfile {workdir / 'redis.log'}",
+        ]
         if replica_of is not None and not conf.exists():
             lines.append(f"replicaof 127.0.0.1 {replica_of}")
         if not conf.exists():
             conf.write_text("\n".join(lines) + "\n")  # Sentinel rewrites it on failover: keep its version
-        proc = subprocess.Popen(["redis-server", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            ["redis-server", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         self.procs[port] = proc
         wait_for_port("127.0.0.1", port, 20, proc, workdir / "redis.log")
 
@@ -60,23 +69,40 @@ class RedisReplicaSet:
         self._start_server(master, None)
         for port in replicas:
             self._start_server(port, master)
-        self._wait(lambda: redis.Redis(port=master).info("replication")["connected_slaves"] == len(replicas)
-                   and all(redis.Redis(port=p).info("replication").get("master_link_status") == "up"
-                           for p in replicas), "replicas in sync", 30)
+        self._wait(
+            lambda: (
+                redis.Redis(port=master).info("replication")["connected_slaves"] == len(replicas)
+                and all(redis.Redis(port=p).info("replication").get("master_link_status") == "up" for p in replicas)
+            ),
+            "replicas in sync",
+            30,
+        )
         conf = self.root / "sentinel.conf"
-        conf.write_text("\n".join([
-            f"port {self.sentinel_port}", "bind 127.0.0.1", f"dir {self.root}",
-            f"logfile {self.root / 'sentinel.log'}",
-            f"sentinel monitor {MASTER_NAME} 127.0.0.1 {master} 1",
-            f"sentinel down-after-milliseconds {MASTER_NAME} 1000",
-            f"sentinel failover-timeout {MASTER_NAME} 10000",
-            f"sentinel parallel-syncs {MASTER_NAME} 1", ""]))
-        proc = subprocess.Popen(_sentinel_command(conf), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        conf.write_text(
+            "\n".join(
+                [
+                    f"port {self.sentinel_port}",
+                    "bind 127.0.0.1",
+                    f"dir {self.root}",
+                    f"logfile {self.root / 'sentinel.log'}",
+                    f"sentinel monitor {MASTER_NAME} 127.0.0.1 {master} 1",
+                    f"sentinel down-after-milliseconds {MASTER_NAME} 1000",
+                    f"sentinel failover-timeout {MASTER_NAME} 10000",
+                    f"sentinel parallel-syncs {MASTER_NAME} 1",
+                    "",
+                ]
+            )
+        )
+        proc = subprocess.Popen(
+            _sentinel_command(conf), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         self.procs[self.sentinel_port] = proc
         wait_for_port("127.0.0.1", self.sentinel_port, 20, proc, self.root / "sentinel.log")
-        self._wait(lambda: len(self._sentinel().sentinel_slaves(MASTER_NAME)) == len(replicas),
-                   "the Sentinel to see the replicas", 30)
+        self._wait(
+            lambda: len(self._sentinel().sentinel_slaves(MASTER_NAME)) == len(replicas),
+            "the Sentinel to see the replicas",
+            30,
+        )
 
     def _sentinel(self) -> redis.Redis:
         return redis.Redis(port=self.sentinel_port, socket_timeout=2)
@@ -105,8 +131,11 @@ class RedisReplicaSet:
 
     def wait_replicas(self, count: int, timeout_s: float = 60) -> None:
         """Until the current master has `count` replicas in sync."""
-        self._wait(lambda: redis.Redis(port=self.master_port()).info("replication")["connected_slaves"] >= count,
-                   f"{count} replica(s) of the new master", timeout_s)
+        self._wait(
+            lambda: redis.Redis(port=self.master_port()).info("replication")["connected_slaves"] >= count,
+            f"{count} replica(s) of the new master",
+            timeout_s,
+        )
 
     def wait_failover(self, old_port: int, timeout_s: float = 60) -> int:
         """Until the Sentinel names a new master; returns its port."""

@@ -1,4 +1,5 @@
 """The Redis dedup index on a real redis-server: the contract, retention, failures, concurrency."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,8 +19,12 @@ from dedup_redis_server import free_port, redis_server  # noqa: E402
 _spec = importlib.util.spec_from_file_location("dedup_contract", HERE.parent / "unit" / "dedup_contract.py")
 dedup_contract = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dedup_contract)
-DedupContract, story, edited, one = (dedup_contract.DedupContract, dedup_contract.story,
-                                     dedup_contract.edited, dedup_contract.one)
+DedupContract, story, edited, one = (
+    dedup_contract.DedupContract,
+    dedup_contract.story,
+    dedup_contract.edited,
+    dedup_contract.one,
+)
 
 from services.dedup.fingerprint import fingerprint  # noqa: E402
 from shared.entrypoints.bootstrap import build_stage  # noqa: E402
@@ -83,8 +88,14 @@ def test_same_verdicts_as_the_memory_index(index_kit):
 
 def test_every_key_expires_within_the_retention(index_kit, dedup_redis_url):
     index, _ = index_kit(IndexParams(retention_seconds=3600))
-    index.assign([("a", fingerprint(story(1))), ("b", fingerprint(story(1))),
-                  ("c", fingerprint(edited(story(1), 5))), ("e", fingerprint(""))])
+    index.assign(
+        [
+            ("a", fingerprint(story(1))),
+            ("b", fingerprint(story(1))),
+            ("c", fingerprint(edited(story(1), 5))),
+            ("e", fingerprint("")),
+        ]
+    )
     client = redis.Redis.from_url(dedup_redis_url)
     keys = list(client.scan_iter(match=index.prefix + b"*"))
     records = [k for k in keys if k.startswith(index.prefix + b"a:")]
@@ -138,6 +149,7 @@ def test_redis_going_away_raises_never_a_verdict():
         stage = build_stage("dedup", Settings(redis_url=url, dedup_namespace=fresh_namespace()))
         from services.normalize.logic import normalize_article
         from shared.core.events import ArticlePublished
+
         event = normalize_article(ArticlePublished(body=story(9), id="x"))
         assert stage.process([event])[0].dedup.status == "unique"
         redis.Redis.from_url(url).shutdown(nosave=True)
@@ -152,13 +164,13 @@ def test_lost_redis_state_is_reported_never_turned_into_unique_verdicts(index_ki
     index, _ = index_kit(IndexParams())
     assert one(index, "first", story(11)).status == "unique"
     client = redis.Redis.from_url(dedup_redis_url)
-    for key in list(client.scan_iter(match=index.epoch_key[:-len(b"epoch")] + b"*")):
+    for key in list(client.scan_iter(match=index.epoch_key[: -len(b"epoch")] + b"*")):
         client.delete(key)  # what an unpersisted restart does to this namespace
     client.close()
     with pytest.raises(DedupStateLost, match="lost its state"):
         one(index, "copy", story(11))
     # a restarted worker accepts the loss explicitly: a new epoch, a fresh index
-    restarted = RedisDedupIndex.from_url(dedup_redis_url, index.epoch_key.decode()[:-len(":epoch")], IndexParams())
+    restarted = RedisDedupIndex.from_url(dedup_redis_url, index.epoch_key.decode()[: -len(":epoch")], IndexParams())
     assert one(restarted, "copy", story(11)).status == "unique"
     restarted.close()
 
@@ -210,7 +222,7 @@ def _worker(url: str, namespace: str, worker: int, barrier, results) -> None:
     barrier.wait()
     verdicts = []
     for start in range(0, len(items), 5):
-        batch = items[start:start + 5]
+        batch = items[start : start + 5]
         verdicts += index.assign([(aid, fingerprint(text)) for aid, text, _ in batch])
     index.close()
     results.put([(aid, s, v) for (aid, _, s), v in zip(items, verdicts)])
@@ -221,8 +233,9 @@ def test_concurrent_workers_agree_on_one_cluster_and_one_first_seen(dedup_redis_
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(WORKERS)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(dedup_redis_url, namespace, w, barrier, results))
-             for w in range(WORKERS)]
+    procs = [
+        ctx.Process(target=_worker, args=(dedup_redis_url, namespace, w, barrier, results)) for w in range(WORKERS)
+    ]
     for p in procs:
         p.start()
     collected = [results.get(timeout=120) for _ in procs]

@@ -6,6 +6,7 @@ when larger than the limit), the stage, the error and the source topic/partition
 no worker dies and the good article published after them flows. A body near the size
 limit keeps its worker in the group and does not stall its partition.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def _raw_producer(settings) -> KafkaProducer:
     """A producer that, unlike `Publisher`, sends messages far over the pipeline's limit (as a hostile peer)."""
-    return producer(settings, "newsflow-test-hostile", enable_idempotence=False, compression_type=None,
-                    linger_ms=0, max_request_size=60 * 1024 * 1024)
+    return producer(
+        settings,
+        "newsflow-test-hostile",
+        enable_idempotence=False,
+        compression_type=None,
+        linger_ms=0,
+        max_request_size=60 * 1024 * 1024,
+    )
 
 
 def test_bad_inputs_are_dead_lettered_with_their_origin_or_enriched_and_workers_survive(stack, tmp_path, workers):
@@ -49,8 +56,12 @@ def test_bad_inputs_are_dead_lettered_with_their_origin_or_enriched_and_workers_
     normalize = build_pipeline(settings, ["normalize"])
     expected_ids = Counter(e.id for e in normalize.run_batch(ok_items))
     watcher = TopicWatcher(settings, [t.enriched, t.dlq])
-    watcher.wait(lambda w: w.count(t.dlq) >= len(expected_dead) and sum(w.ids(t.enriched).values()) >= len(ok_items),
-                 "every bad input enriched or dead-lettered", timeout_s=300, watch=running)
+    watcher.wait(
+        lambda w: w.count(t.dlq) >= len(expected_dead) and sum(w.ids(t.enriched).values()) >= len(ok_items),
+        "every bad input enriched or dead-lettered",
+        timeout_s=300,
+        watch=running,
+    )
     watcher.poll()
     assert watcher.ids(t.enriched) == expected_ids, "exactly the acceptable inputs are enriched"
     dead = {r.key: r for r in watcher.records[t.dlq]}
@@ -78,7 +89,10 @@ def test_bad_inputs_are_dead_lettered_with_their_origin_or_enriched_and_workers_
 def _members(settings, stage: str) -> set[str]:
     admin = admin_client(settings)
     try:
-        return {m["member_id"] for m in admin.describe_groups([settings.group_id(stage)])[settings.group_id(stage)]["members"]}
+        return {
+            m["member_id"]
+            for m in admin.describe_groups([settings.group_id(stage)])[settings.group_id(stage)]["members"]
+        }
     finally:
         admin.close()
 
@@ -104,9 +118,12 @@ def test_a_huge_article_keeps_its_worker_in_the_group_and_the_partition_flowing(
         pub.flush()
     watcher = TopicWatcher(settings, [t.enriched, t.dlq])
     want = {"huge-1"} | {a["id"] for a in followers}
-    watcher.wait(lambda w: want <= set(w.ids(t.enriched)) and w.count(t.dlq) >= 1,
-                 "the huge article, its followers and the over-limit dead letter", timeout_s=400,
-                 watch=running.values())
+    watcher.wait(
+        lambda w: want <= set(w.ids(t.enriched)) and w.count(t.dlq) >= 1,
+        "the huge article, its followers and the over-limit dead letter",
+        timeout_s=400,
+        watch=running.values(),
+    )
     (letter,) = watcher.records[t.dlq]
     assert "exceeds the limit of" in dict(letter.headers)["newsflow.error"].decode()
     enriched = {e["id"]: e for e in watcher.values(t.enriched)}

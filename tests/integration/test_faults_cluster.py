@@ -8,6 +8,7 @@ partitions of the flow is killed -9: every id still reaches articles.enriched, n
 dies, repeats are identical. The broker is then started again and catches up: every
 partition's in-sync replica set is full again (polled, with a deadline).
 """
+
 from __future__ import annotations
 
 import time
@@ -18,7 +19,13 @@ from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
 
 from conftest import StackInfo, isolated_settings
-from faults_support import PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable
+from faults_support import (
+    PacedPublisher,
+    TopicWatcher,
+    assert_redeliveries_identical,
+    corpus_articles,
+    wait_group_stable,
+)
 from shared.adapters.kafka import ensure_topics, partition_replicas, wait_for_broker
 from shared.core.settings import STAGES, Settings
 
@@ -36,10 +43,17 @@ def cluster(stack, tmp_path):
     from shared.entrypoints.stack import LocalStack, StackConfig, free_port
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
-    config = StackConfig(run_dir=tmp_path / "cluster", cache_dir=cache, kafka_port=free_port(),
-                         controller_port=free_port(), redis_port=free_port(), kafka_heap="384m", brokers=3,
-                         extra_kafka_ports=(free_port(), free_port()),
-                         extra_controller_ports=(free_port(), free_port()))
+    config = StackConfig(
+        run_dir=tmp_path / "cluster",
+        cache_dir=cache,
+        kafka_port=free_port(),
+        controller_port=free_port(),
+        redis_port=free_port(),
+        kafka_heap="384m",
+        brokers=3,
+        extra_kafka_ports=(free_port(), free_port()),
+        extra_controller_ports=(free_port(), free_port()),
+    )
     local = LocalStack(config)
     config.run_dir.mkdir(parents=True)
     try:
@@ -53,8 +67,9 @@ def cluster(stack, tmp_path):
 def _min_isr(settings: Settings, topics) -> dict[str, str]:
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
     try:
-        got = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, t, ["min.insync.replicas"])
-                                      for t in topics])
+        got = admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t, ["min.insync.replicas"]) for t in topics]
+        )
     finally:
         admin.close()
     return {t: cfg["min.insync.replicas"]["value"] for t, cfg in got["topic"].items()}
@@ -96,15 +111,20 @@ def test_kill_9_of_the_busiest_broker_loses_nothing_and_it_catches_up(cluster, t
     publisher = PacedPublisher(settings, articles, per_second=80)
     publisher.start()
     try:
-        watcher.wait(lambda w: w.count(t.enriched) >= 150, "the flow to be under way", timeout_s=300,
-                     watch=running.values())
+        watcher.wait(
+            lambda w: w.count(t.enriched) >= 150, "the flow to be under way", timeout_s=300, watch=running.values()
+        )
         leaders = Counter(r["leader"] for r in partition_replicas(settings, flow).values())
         victim = leaders.most_common(1)[0][0]
         local.kill_broker(victim)
         killed_at = watcher.count(t.enriched)
         publisher.join_ok(timeout_s=600)
-        watcher.wait(lambda w: ids <= set(w.ids(t.enriched)), f"all {N} ids with broker {victim} down",
-                     timeout_s=900, watch=running.values())
+        watcher.wait(
+            lambda w: ids <= set(w.ids(t.enriched)),
+            f"all {N} ids with broker {victim} down",
+            timeout_s=900,
+            watch=running.values(),
+        )
     finally:
         publisher.join(5)
     watcher.poll()
@@ -115,12 +135,15 @@ def test_kill_9_of_the_busiest_broker_loses_nothing_and_it_catches_up(cluster, t
     restart_s = local.start_broker(victim)
     catch_up_s = _wait_isr_full(settings, flow, timeout_s=180)
     assert watcher.count(t.dlq) == 0, f"dead letters: {[r.headers for r in watcher.records[t.dlq]][:3]}"
-    repeats = {topic: assert_redeliveries_identical(watcher, topic) for topic in (t.clean, t.deduped, t.entities,
-                                                                                   t.enriched)}
+    repeats = {
+        topic: assert_redeliveries_identical(watcher, topic) for topic in (t.clean, t.deduped, t.entities, t.enriched)
+    }
     for w in running.values():
         assert w.alive(), f"{w.stage} worker died when broker {victim} was killed:\n{w.log()[-3000:]}"
-    print(f"killed broker {victim} (led {leaders[victim]} of {len(after)} partitions) at {killed_at} enriched; "
-          f"articles lost: {lost}; repeats {repeats}; restarted in {restart_s:.1f} s, ISR full again "
-          f"{catch_up_s:.1f} s later")
+    print(
+        f"killed broker {victim} (led {leaders[victim]} of {len(after)} partitions) at {killed_at} enriched; "
+        f"articles lost: {lost}; repeats {repeats}; restarted in {restart_s:.1f} s, ISR full again "
+        f"{catch_up_s:.1f} s later"
+    )
     assert lost == 0
     watcher.close()

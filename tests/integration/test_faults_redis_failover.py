@@ -9,13 +9,19 @@ is back as the new master's replica. Then a copy of every 5th original is publis
 is still "duplicate of" its original, including the originals judged before the crash.
 Every id arrives and repeats are identical.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from conftest import isolated_settings
 from faults_support import (
-    PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable, wrong_copy_verdicts,
+    PacedPublisher,
+    TopicWatcher,
+    assert_redeliveries_identical,
+    corpus_articles,
+    wait_group_stable,
+    wrong_copy_verdicts,
 )
 from redis_ha import MASTER_NAME, RedisReplicaSet
 from shared.adapters.kafka import Publisher, ensure_topics
@@ -34,8 +40,14 @@ def replica_set(tmp_path):
 
 
 def test_master_kill_9_and_sentinel_failover_keep_every_verdict(stack, tmp_path, workers, replica_set):
-    settings = isolated_settings(stack, tmp_path, batch_size=16, redis_sentinels=replica_set.sentinels,
-                                 redis_sentinel_master=MASTER_NAME, redis_min_replicas=1)
+    settings = isolated_settings(
+        stack,
+        tmp_path,
+        batch_size=16,
+        redis_sentinels=replica_set.sentinels,
+        redis_sentinel_master=MASTER_NAME,
+        redis_min_replicas=1,
+    )
     ensure_topics(settings)
     t = settings.topics
     running = [workers("normalize", settings), workers("dedup", settings)]
@@ -57,8 +69,12 @@ def test_master_kill_9_and_sentinel_failover_keep_every_verdict(stack, tmp_path,
         replica_set.restart(old)  # back as a replica of the new master: WAIT can be met again
         replica_set.wait_replicas(1)
         publisher.join_ok()
-        watcher.wait(lambda w: ids <= set(w.ids(t.deduped)), f"all {len(ids)} originals after the failover",
-                     timeout_s=300, watch=running)
+        watcher.wait(
+            lambda w: ids <= set(w.ids(t.deduped)),
+            f"all {len(ids)} originals after the failover",
+            timeout_s=300,
+            watch=running,
+        )
     finally:
         publisher.join(5)
     with Publisher(settings) as pub:
@@ -71,9 +87,11 @@ def test_master_kill_9_and_sentinel_failover_keep_every_verdict(stack, tmp_path,
     wrong = wrong_copy_verdicts(copies, verdicts)
     lost = len(ids - set(verdicts))
     failed = running[1].log().count("step=process failed")
-    print(f"master :{old} killed at {done_at_kill} verdicts, Sentinel promoted :{new}; dedup batches failed and "
-          f"retried: {failed}; articles lost: {lost}; repeats {repeats}; copies judged wrongly: "
-          f"{len(wrong)} of {len(copies)}")
+    print(
+        f"master :{old} killed at {done_at_kill} verdicts, Sentinel promoted :{new}; dedup batches failed and "
+        f"retried: {failed}; articles lost: {lost}; repeats {repeats}; copies judged wrongly: "
+        f"{len(wrong)} of {len(copies)}"
+    )
     assert not wrong, f"copies judged wrongly after the failover: {wrong[:5]}"
     assert lost == 0
     assert all(w.alive() for w in running), running[1].log()[-3000:]

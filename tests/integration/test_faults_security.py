@@ -6,6 +6,7 @@ carries the password; a second Kafka broker with only a SASL_PLAINTEXT listener 
 _SASL_MECHANISM, _SASL_USERNAME and _SASL_PASSWORD. No secret appears in a worker's log
 (at DEBUG) or in `repr(Settings)`; a wrong password fails loudly without printing it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -31,9 +32,26 @@ def redis_with_password(tmp_path):
     if binary is None:
         pytest.skip("redis-server is not installed")
     port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", REDIS_PASSWORD,
-                             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--requirepass",
+            REDIS_PASSWORD,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for_port("127.0.0.1", port, 20, proc)
         yield port
@@ -44,27 +62,34 @@ def redis_with_password(tmp_path):
 
 def test_redis_password_from_the_url_works_and_is_never_printed(stack, tmp_path, workers, redis_with_password):
     port = redis_with_password
-    settings = isolated_settings(stack, tmp_path, redis_url=f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0",
-                                 log_level="DEBUG")
+    settings = isolated_settings(
+        stack, tmp_path, redis_url=f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0", log_level="DEBUG"
+    )
     assert REDIS_PASSWORD not in repr(settings) and REDIS_PASSWORD not in str(settings)
     ensure_topics(settings)
     running = [workers("normalize", settings), workers("dedup", settings)]
     with Publisher(settings) as pub:
         pub.publish_many({"id": f"pw-{i}", "body": f"Story {i} about the vote."} for i in range(5))
     watcher = TopicWatcher(settings, [settings.topics.deduped])
-    watcher.wait(lambda w: len(w.ids(settings.topics.deduped)) == 5, "5 verdicts through the password Redis",
-                 timeout_s=120, watch=running)
+    watcher.wait(
+        lambda w: len(w.ids(settings.topics.deduped)) == 5,
+        "5 verdicts through the password Redis",
+        timeout_s=120,
+        watch=running,
+    )
     watcher.close()
-    wrong = isolated_settings(stack, tmp_path, redis_url=f"redis://:not-{REDIS_PASSWORD}@127.0.0.1:{port}/0",
-                              log_level="DEBUG")
+    wrong = isolated_settings(
+        stack, tmp_path, redis_url=f"redis://:not-{REDIS_PASSWORD}@127.0.0.1:{port}/0", log_level="DEBUG"
+    )
     bad = workers("dedup", wrong, name="dedup-wrong-password")
     try:
         bad.proc.wait(60)
     except subprocess.TimeoutExpired:
         pass
     assert not bad.alive(), "a worker with a wrong Redis password must fail at start"
-    assert "Authentication" in bad.log() or "invalid username-password" in bad.log() or "WRONGPASS" in bad.log(), \
+    assert "Authentication" in bad.log() or "invalid username-password" in bad.log() or "WRONGPASS" in bad.log(), (
         bad.log()[-2000:]
+    )
     for w in running + [bad]:
         assert REDIS_PASSWORD not in w.log(), f"{w.stage} worker printed the Redis password"
 
@@ -75,18 +100,22 @@ class _SaslStack(LocalStack):
     def _server_properties(self):
         path = super()._server_properties()
         c = self.config
-        jaas = ('org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" '
-                f'password="{KAFKA_PASSWORD}" user_admin="{KAFKA_PASSWORD}" user_newsflow="{KAFKA_PASSWORD}";')
+        jaas = (
+            'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" '
+            f'password="{KAFKA_PASSWORD}" user_admin="{KAFKA_PASSWORD}" user_newsflow="{KAFKA_PASSWORD}";'
+        )
         props = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-        props.update({
-            "listeners": f"SASL_PLAINTEXT://{c.host}:{c.kafka_port},CONTROLLER://{c.host}:{c.controller_port}",
-            "advertised.listeners": f"SASL_PLAINTEXT://{c.host}:{c.kafka_port}",
-            "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "inter.broker.listener.name": "SASL_PLAINTEXT",
-            "sasl.enabled.mechanisms": "PLAIN",
-            "sasl.mechanism.inter.broker.protocol": "PLAIN",
-            "listener.name.sasl_plaintext.plain.sasl.jaas.config": jaas,
-        })
+        props.update(
+            {
+                "listeners": f"SASL_PLAINTEXT://{c.host}:{c.kafka_port},CONTROLLER://{c.host}:{c.controller_port}",
+                "advertised.listeners": f"SASL_PLAINTEXT://{c.host}:{c.kafka_port}",
+                "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name": "SASL_PLAINTEXT",
+                "sasl.enabled.mechanisms": "PLAIN",
+                "sasl.mechanism.inter.broker.protocol": "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config": jaas,
+            }
+        )
         path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         return path
 
@@ -95,9 +124,18 @@ class _SaslStack(LocalStack):
 def sasl_broker(tmp_path):
     import os
     from pathlib import Path
+
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
-    local = _SaslStack(StackConfig(run_dir=tmp_path / "sasl", cache_dir=cache, kafka_port=free_port(),
-                                   controller_port=free_port(), redis_port=free_port(), kafka_heap="384m"))
+    local = _SaslStack(
+        StackConfig(
+            run_dir=tmp_path / "sasl",
+            cache_dir=cache,
+            kafka_port=free_port(),
+            controller_port=free_port(),
+            redis_port=free_port(),
+            kafka_heap="384m",
+        )
+    )
     local.config.run_dir.mkdir(parents=True)
     local.start_kafka()
     try:
@@ -106,10 +144,17 @@ def sasl_broker(tmp_path):
         local.kill_kafka()  # a throwaway broker: no need for a controlled shutdown
 
 
-def test_kafka_sasl_plain_publish_worker_and_tail_with_the_password_never_printed(stack, tmp_path, workers,
-                                                                                   sasl_broker):
-    sasl = dict(kafka_bootstrap=sasl_broker, kafka_security_protocol="SASL_PLAINTEXT", kafka_sasl_mechanism="PLAIN",
-                kafka_sasl_username="newsflow", kafka_sasl_password=KAFKA_PASSWORD, log_level="DEBUG")
+def test_kafka_sasl_plain_publish_worker_and_tail_with_the_password_never_printed(
+    stack, tmp_path, workers, sasl_broker
+):
+    sasl = dict(
+        kafka_bootstrap=sasl_broker,
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_sasl_mechanism="PLAIN",
+        kafka_sasl_username="newsflow",
+        kafka_sasl_password=KAFKA_PASSWORD,
+        log_level="DEBUG",
+    )
     settings = isolated_settings(stack, tmp_path, **sasl)
     assert KAFKA_PASSWORD not in repr(settings)
     wait_for_broker(settings, timeout_s=60)

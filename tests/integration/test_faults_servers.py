@@ -7,13 +7,19 @@ every copy keeps its verdict "duplicate of the original" across the Redis crash 
 stack's Redis fsyncs its append-only file before it replies: docs/reliability.md).
 These tests restart the session's servers, so they wait until both serve again.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from conftest import isolated_settings
 from faults_support import (
-    PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable, wrong_copy_verdicts,
+    PacedPublisher,
+    TopicWatcher,
+    assert_redeliveries_identical,
+    corpus_articles,
+    wait_group_stable,
+    wrong_copy_verdicts,
 )
 from shared.adapters.kafka import ensure_topics, wait_for_broker
 from shared.core.settings import STAGES
@@ -45,8 +51,12 @@ def test_broker_kill_9_and_restart_mid_stream_loses_nothing(stack, tmp_path, wor
         local.restart_kafka(kill=True)
         wait_for_broker(settings, timeout_s=120)
         publisher.join_ok()
-        watcher.wait(lambda w: ids <= set(w.ids(t.enriched)), f"all {len(ids)} ids after the broker restart",
-                     timeout_s=420, watch=running)
+        watcher.wait(
+            lambda w: ids <= set(w.ids(t.enriched)),
+            f"all {len(ids)} ids after the broker restart",
+            timeout_s=420,
+            watch=running,
+        )
     finally:
         publisher.join(5)
     for topic in (t.clean, t.deduped, t.entities, t.enriched):
@@ -77,12 +87,20 @@ def test_redis_kill_9_and_restart_under_dedup_keeps_every_verdict(stack, tmp_pat
         local.kill_redis()
         # keep it down until the dedup worker has failed a batch on it (and is retrying it)
         dedup = running[1]
-        watcher.wait(lambda w: "step=process failed" in dedup.log(), "the dedup worker to notice Redis is down",
-                     timeout_s=120, watch=running)
+        watcher.wait(
+            lambda w: "step=process failed" in dedup.log(),
+            "the dedup worker to notice Redis is down",
+            timeout_s=120,
+            watch=running,
+        )
         local.start_redis()
         publisher.join_ok()
-        watcher.wait(lambda w: ids <= set(w.ids(t.deduped)), f"all {len(ids)} ids after the Redis restart",
-                     timeout_s=300, watch=running)
+        watcher.wait(
+            lambda w: ids <= set(w.ids(t.deduped)),
+            f"all {len(ids)} ids after the Redis restart",
+            timeout_s=300,
+            watch=running,
+        )
     finally:
         publisher.join(5)
     assert_redeliveries_identical(watcher, t.deduped)

@@ -6,6 +6,7 @@ The broker notices the dead member when its session times out (NEWSFLOW_KAFKA_SE
 measured from the kill to the group being Stable with the survivor holding all partitions
 (polled group state, no sleep), printed, and asserted under 15 s. Nothing is lost.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,6 +28,7 @@ def test_kill_9_hands_partitions_to_the_live_worker_within_15_s(stack, tmp_path,
     t = settings.topics
     from shared.core.codec import dumps
     from shared.core.events import to_dict
+
     events = deduped_events(settings, corpus_articles(200, "takeover"))  # entities reads articles.deduped
     ids = {e.id for e in events}
 
@@ -36,16 +38,16 @@ def test_kill_9_hands_partitions_to_the_live_worker_within_15_s(stack, tmp_path,
     watcher = TopicWatcher(settings, [t.entities])
     with Publisher(settings, topic=t.deduped) as pub:
         pub.publish_many(dumps(to_dict(e)) for e in events)
-    watcher.wait(lambda w: w.count(t.entities) >= 40, "both workers under way", timeout_s=180,
-                 watch=[first, second])
+    watcher.wait(lambda w: w.count(t.entities) >= 40, "both workers under way", timeout_s=180, watch=[first, second])
 
     first.kill()
     killed = time.monotonic()
-    parts = wait_for_group(settings, settings.group_id("entities"), t.deduped, 1, timeout_s=90,
-                           alive=second.alive)
+    parts = wait_for_group(settings, settings.group_id("entities"), t.deduped, 1, timeout_s=90, alive=second.alive)
     took = time.monotonic() - killed
-    print(f"take-over after kill -9: {took:.1f} s (session timeout {settings.kafka_session_timeout_s} s, "
-          f"heartbeat {settings.kafka_heartbeat_interval_s} s); survivor holds partitions {sorted(parts[0])}")
+    print(
+        f"take-over after kill -9: {took:.1f} s (session timeout {settings.kafka_session_timeout_s} s, "
+        f"heartbeat {settings.kafka_heartbeat_interval_s} s); survivor holds partitions {sorted(parts[0])}"
+    )
     assert parts[0] == set(range(settings.partitions))
     assert took < TAKE_OVER_LIMIT_S, f"take-over took {took:.1f} s"
 

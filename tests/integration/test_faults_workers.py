@@ -5,13 +5,18 @@ id reaches articles.enriched; an article delivered twice carries identical enric
 and dedup verdict. SIGTERM: the worker finishes its batch, produces, commits and leaves
 the group, so its successor neither loses nor repeats anything.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from conftest import isolated_settings
 from faults_support import (
-    PacedPublisher, TopicWatcher, assert_redeliveries_identical, corpus_articles, wait_group_stable,
+    PacedPublisher,
+    TopicWatcher,
+    assert_redeliveries_identical,
+    corpus_articles,
+    wait_group_stable,
 )
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.settings import STAGES
@@ -38,6 +43,7 @@ def test_kill_9_of_each_stage_mid_stream_loses_nothing_and_repeats_are_identical
     # Kill each stage once its output passed a point mid-stream; restart it at once.
     thresholds = {"normalize": 300, "dedup": 250, "entities": 200, "quotes": 150}
     try:
+
         def kill_when_due():
             for stage, at in thresholds.items():
                 if stage not in killed_at and watcher.count(out_topic[stage]) >= at:
@@ -45,12 +51,20 @@ def test_kill_9_of_each_stage_mid_stream_loses_nothing_and_repeats_are_identical
                     killed_at[stage] = watcher.count(out_topic[stage])
                     running[stage] = workers(stage, settings, name=f"{stage}-restarted")
 
-        watcher.wait(lambda w: len(killed_at) == len(STAGES), "every stage to be killed once",
-                     timeout_s=300, on_tick=kill_when_due)
+        watcher.wait(
+            lambda w: len(killed_at) == len(STAGES),
+            "every stage to be killed once",
+            timeout_s=300,
+            on_tick=kill_when_due,
+        )
         assert all(n < N for n in killed_at.values()), f"a stage was killed after it had finished: {killed_at}"
         publisher.join_ok()
-        watcher.wait(lambda w: ids <= set(w.ids(t.enriched)), f"all {N} ids on {t.enriched}",
-                     timeout_s=600, watch=running.values())
+        watcher.wait(
+            lambda w: ids <= set(w.ids(t.enriched)),
+            f"all {N} ids on {t.enriched}",
+            timeout_s=600,
+            watch=running.values(),
+        )
     finally:
         publisher.join(5)
     watcher.poll()
@@ -76,6 +90,7 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
     from shared.entrypoints.bootstrap import build_pipeline
     from shared.core.codec import dumps
     from shared.entrypoints.inputs import InputItem
+
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     articles = corpus_articles(400, "sigterm")
     events = pipeline.run_batch([InputItem(f"bbc:{i}", dumps(a)) for i, a in enumerate(articles)])
@@ -89,13 +104,16 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
     done_before = watcher.count(t.entities)
     assert done_before < len(articles), "the worker finished everything before SIGTERM; nothing was tested"
     second = workers("entities", settings, name="entities-second")
-    watcher.wait(lambda w: len(w.ids(t.entities)) == len(articles), f"all {len(articles)} ids",
-                 timeout_s=300, watch=[second])
+    watcher.wait(
+        lambda w: len(w.ids(t.entities)) == len(articles), f"all {len(articles)} ids", timeout_s=300, watch=[second]
+    )
     watcher.poll()
     counts = watcher.ids(t.entities)
     repeated = {k: v for k, v in counts.items() if v > 1}
-    assert not repeated, (f"after a graceful stop at {done_before} outputs, {len(repeated)} articles were "
-                          f"processed twice: {sorted(repeated)[:5]}")
+    assert not repeated, (
+        f"after a graceful stop at {done_before} outputs, {len(repeated)} articles were "
+        f"processed twice: {sorted(repeated)[:5]}"
+    )
     log = first.log()
     assert "Traceback" not in log, f"the stopping worker logged an error:\n{log[-3000:]}"
     watcher.close()
@@ -103,4 +121,5 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
 
 def _as_dict(event):
     from shared.core.events import to_dict
+
     return to_dict(event)

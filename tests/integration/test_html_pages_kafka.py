@@ -3,6 +3,7 @@
 The publisher compresses raw pages (zstd by default) and may send raw messages up to
 max_raw_message_bytes; the raw topic takes batches up to raw_topic_max_message_bytes.
 """
+
 import subprocess
 import sys
 
@@ -23,12 +24,16 @@ def test_a_large_page_is_extracted_and_one_over_the_raw_limit_goes_to_the_dlq_wi
     worker = workers("normalize", settings)
     large = big_page(page("en_floods.html"), 6_000_000)
     too_large = big_page(page("en_minister.html"), settings.max_raw_bytes + 100_000)
-    assert len(large) > 1_048_576 * 5 and len(too_large.encode()) > settings.max_raw_bytes  # over a default broker limit (1 MB)
+    assert (
+        len(large) > 1_048_576 * 5 and len(too_large.encode()) > settings.max_raw_bytes
+    )  # over a default broker limit (1 MB)
     with Publisher(settings) as pub:
         pub.publish({"id": "page-6mb", "url": "https://ledger.example/news/floods", "body": large}).get(timeout=120)
         pub.publish({"id": "page-too-large", "body": too_large}).get(timeout=120)
         pub.publish({"id": "after", "body": page("en_minister.html")}).get(timeout=60)
-    clean = {e["id"]: e for e in decode_values(collect(settings, settings.topics.clean, 2, timeout_s=240, watch=[worker]))}
+    clean = {
+        e["id"]: e for e in decode_values(collect(settings, settings.topics.clean, 2, timeout_s=240, watch=[worker]))
+    }
     dead = collect(settings, settings.topics.dlq, 1, timeout_s=120, watch=[worker])
     assert set(clean) == {"page-6mb", "after"}
     story = clean["page-6mb"]
@@ -52,8 +57,13 @@ def test_newsflow_publish_sends_a_folder_of_pages_that_normalize_extracts(stack,
     folder.mkdir()
     (folder / "a.html").write_text(page("en_minister.html"), encoding="utf-8")
     (folder / "b.htm").write_bytes(page("fr_koursk.html").encode("cp1252"))
-    proc = subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "publish", str(folder)], cwd=REPO,
-                          env=settings_env(settings), capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "shared.entrypoints.cli", "publish", str(folder)],
+        cwd=REPO,
+        env=settings_env(settings),
+        capture_output=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     out = decode_values(collect(settings, settings.topics.clean, 2, watch=[worker]))
     by_lang = {e["language"]: e for e in out}

@@ -1,4 +1,5 @@
 """The kafka-python adapters against a real broker."""
+
 import orjson
 import pytest
 

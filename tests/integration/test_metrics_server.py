@@ -1,4 +1,5 @@
 """The HTTP servers on loopback, without a broker: the worker's probes server and the dashboard app."""
+
 import asyncio
 import urllib.error
 import urllib.request
@@ -29,14 +30,16 @@ def get(url):
 def test_probe_server_answers_metrics_liveness_and_readiness():
     metrics = WorkerMetrics("quotes")
     state = HealthState("quotes")
-    server = HealthServer("127.0.0.1", 0, metrics.registry, state,
-                          on_ready=lambda ok: metrics.ready.labels("quotes").set(int(ok)))
+    server = HealthServer(
+        "127.0.0.1", 0, metrics.registry, state, on_ready=lambda ok: metrics.ready.labels("quotes").set(int(ok))
+    )
     port = server.start()
     try:
         base = f"http://127.0.0.1:{port}"
         message = InMessage("t", 0, 0, b"a", b"{}")
-        PrometheusObserver(metrics).batch_done("quotes", [message],
-                                               BatchResult([Output(message, None, b"a", b"{}")], []), 0.01)  # type: ignore[arg-type]
+        PrometheusObserver(metrics).batch_done(
+            "quotes", [message], BatchResult([Output(message, None, b"a", b"{}")], []), 0.01
+        )  # type: ignore[arg-type]
         status, ctype, body = get(base + "/metrics")
         assert status == 200 and ctype.startswith("text/plain")
         assert b'newsflow_articles_processed_total{stage="quotes"} 1.0' in body
@@ -56,6 +59,7 @@ def test_probe_server_answers_metrics_liveness_and_readiness():
 
 class Idle:
     """Stands in for the follower and the poller threads."""
+
     state = "following"
     error = None
 
@@ -69,8 +73,16 @@ class Idle:
 def test_dashboard_app_serves_the_page_and_incremental_snapshots():
     store = ArticleStore()
     series = StageSeries()
-    store.add({"id": "a1", "title": "Blair speaks", "text": "Blair spoke.", "entities": [], "quotes": [],
-               "dedup": {"status": "unique", "duplicate_of": None, "similarity": 1.0, "cluster_id": "c1"}})
+    store.add(
+        {
+            "id": "a1",
+            "title": "Blair speaks",
+            "text": "Blair spoke.",
+            "entities": [],
+            "quotes": [],
+            "dedup": {"status": "unique", "duplicate_of": None, "similarity": 1.0, "cluster_id": "c1"},
+        }
+    )
     series.add(1.0, {"normalize": StageReading(1, 0, 1)})
     app = build_app(Settings(), follower=Idle(), poller=Idle(), store=store, series=series)
 

@@ -1,4 +1,5 @@
 """One worker with its metrics port on the real broker: /metrics, /healthz, /readyz and JSON logs."""
+
 import time
 import urllib.error
 import urllib.request
@@ -72,8 +73,10 @@ def test_worker_serves_metrics_health_and_readiness_and_counts_articles(stack, t
 
     def counted():
         s = samples(base)
-        done = (s[("newsflow_articles_processed_total", stage)] == 5
-                and s[("newsflow_articles_dead_lettered_total", stage)] == 1)
+        done = (
+            s[("newsflow_articles_processed_total", stage)] == 5
+            and s[("newsflow_articles_dead_lettered_total", stage)] == 1
+        )
         return s if done else None
 
     after = wait_until(counted, "processed=5 and dead_lettered=1", worker)

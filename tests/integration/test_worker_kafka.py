@@ -1,4 +1,5 @@
 """A stage worker on the real broker: dead letters, and two workers sharing one group."""
+
 import pytest
 
 from conftest import collect, decode_values, isolated_settings
@@ -35,8 +36,9 @@ def test_two_workers_in_one_group_split_partitions_and_lose_nothing(stack, tmp_p
     settings = isolated_settings(stack, tmp_path)
     ensure_topics(settings)
     pair = [workers("normalize", settings, name="a"), workers("normalize", settings, name="b")]
-    a, b = wait_for_group(settings, settings.group_id("normalize"), settings.topics.raw, 2,
-                          alive=lambda: all(w.alive() for w in pair))
+    a, b = wait_for_group(
+        settings, settings.group_id("normalize"), settings.topics.raw, 2, alive=lambda: all(w.alive() for w in pair)
+    )
     assert not (a & b) and a | b == set(range(settings.partitions))
     ids = [f"scale-{i}" for i in range(300)]
     with Publisher(settings) as pub:

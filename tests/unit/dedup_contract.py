@@ -5,6 +5,7 @@ Not a test module itself: `test_dedup_contract.py` (in-memory index) and
 provide the fixture `index_kit`: a factory `make(params) -> (index, expire_all)`, where
 `expire_all()` makes everything the index holds reach the end of its retention.
 """
+
 from __future__ import annotations
 
 import random

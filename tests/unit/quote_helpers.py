@@ -1,4 +1,5 @@
 """Helpers of the quote tests (not a test module): entities with their mentions found in a text."""
+
 from shared.core.events import Entity, Mention
 
 

@@ -6,6 +6,7 @@ processed. `BAD_INPUTS` (tests/bad_inputs.py) is shared with
 tests/integration/test_faults_bad_input.py, which sends the same bytes through the real
 broker and workers.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -66,10 +67,10 @@ def test_each_bad_input_is_processed_or_dead_lettered_and_the_next_article_flows
         assert good["id"] == "good-after" and good["quotes"], "the good article after it is enriched"
         assert set(enriched["trace"]) == set(STAGES)
         for q in enriched["quotes"]:
-            assert enriched["text"][q["start"]:q["end"]] == q["text"], f"{name}: quote offsets"
+            assert enriched["text"][q["start"] : q["end"]] == q["text"], f"{name}: quote offsets"
         for e in enriched["entities"]:
             for m in e["mentions"]:
-                assert enriched["text"][m["start"]:m["end"]] == m["text"], f"{name}: mention offsets"
+                assert enriched["text"][m["start"] : m["end"]] == m["text"], f"{name}: mention offsets"
     else:
         assert dead_at == "normalize", f"{name}: expected a dead letter at normalize, got {dead_at}"
         (letter,) = result.dead
@@ -87,9 +88,12 @@ MALFORMED_INTERMEDIATE = {
     "text is a number": {"id": "x", "body": "b", "text": 5},
     "entities: not a list": {"id": "x", "body": "b", "text": "t", "entities": "nope"},
     "entities: one without a name": {"id": "x", "body": "b", "text": "t", "entities": [{"label": "ORG"}]},
-    "entities: mention offset not a number": {"id": "x", "body": "b", "text": "t",
-                                    "entities": [{"name": "A", "label": "ORG", "mentions": [
-                                        {"text": "A", "start": "zero", "end": 1}]}]},
+    "entities: mention offset not a number": {
+        "id": "x",
+        "body": "b",
+        "text": "t",
+        "entities": [{"name": "A", "label": "ORG", "mentions": [{"text": "A", "start": "zero", "end": 1}]}],
+    },
     "dedup: verdict without status": {"id": "x", "body": "b", "text": "t", "dedup": {"similarity": 1}},
     "quotes: not a list": {"id": "x", "body": "b", "text": "t", "quotes": 3},
     "newer schema_version": {"id": "x", "body": "b", "text": "t", "schema_version": 99},
@@ -114,12 +118,17 @@ def test_malformed_events_on_intermediate_topics_are_dead_lettered_by_later_stag
 
 def test_newsflow_run_reports_bad_lines_and_prints_the_good_ones(tmp_path):
     """The embedded CLI path on the same inputs (those a JSON Lines file can carry)."""
-    lines = [v for n, (v, _) in BAD_INPUTS.items()
-             if v and b"\n" not in v and len(v) < 2_000_000 and v.strip()] + [GOOD]
+    lines = [v for n, (v, _) in BAD_INPUTS.items() if v and b"\n" not in v and len(v) < 2_000_000 and v.strip()] + [
+        GOOD
+    ]
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    proc = subprocess.run([sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)], capture_output=True, timeout=600,
-                          cwd=str(__import__("conftest").REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)],
+        capture_output=True,
+        timeout=600,
+        cwd=str(__import__("conftest").REPO),
+    )
     assert proc.returncode in (0, 1), f"crashed with {proc.returncode}:\n{proc.stderr.decode()[-3000:]}"
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()[-3000:]
     out = [orjson.loads(line) for line in proc.stdout.splitlines() if line.strip()]

@@ -1,4 +1,5 @@
 """The scaling figure of `newsflow bench`: a rate over the middle of the run, from summed end offsets."""
+
 from __future__ import annotations
 
 import pytest

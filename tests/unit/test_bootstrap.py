@@ -1,4 +1,5 @@
 """The composition root and the embedded runner: one registry, one batch core, the wire round trip."""
+
 from __future__ import annotations
 
 import inspect
@@ -61,7 +62,9 @@ def test_the_wire_option_comes_from_the_settings():
 
 
 def test_observability_imports_no_runner_and_no_cycle():
-    code = ("import sys; import shared.adapters.observability.runtime; "
-            "print('faust' in sys.modules, 'shared.adapters.faust_runner' in sys.modules)")
+    code = (
+        "import sys; import shared.adapters.observability.runtime; "
+        "print('faust' in sys.modules, 'shared.adapters.faust_runner' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

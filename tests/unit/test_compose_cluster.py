@@ -1,4 +1,5 @@
 """docker-compose.cluster.yml, the replicated override: three KRaft nodes, a Redis replica and a Sentinel."""
+
 import json
 import subprocess
 
@@ -38,8 +39,13 @@ def test_docker_compose_config_accepts_the_override():
     cmd = compose_command()
     if cmd is None:
         pytest.skip("no Compose v2 CLI here (docker compose plugin or docker-compose binary)")
-    out = subprocess.run(cmd + ["-f", str(COMPOSE), "-f", str(CLUSTER), "--profile", "tools", "config",
-                                "--format", "json"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    out = subprocess.run(
+        cmd + ["-f", str(COMPOSE), "-f", str(CLUSTER), "--profile", "tools", "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     services = json.loads(out.stdout)["services"]
     assert {"kafka-2", "kafka-3", "redis-replica", "redis-sentinel", *STAGES} <= set(services)

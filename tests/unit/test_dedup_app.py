@@ -1,4 +1,5 @@
 """The dedup stage: events in, verdicts out, index failures never become verdicts."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,10 +12,12 @@ from shared.core.settings import Settings
 from shared.core.stage import StageDeps
 from shared.entrypoints.bootstrap import build_stage
 
-STORY = ("Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (\u00a3600m) for the three "
-         "months to December, from $639m year-earlier.\n\nThe firm, which is now one of the biggest investors "
-         "in Google, benefited from sales of high-speed internet connections and higher advert sales. "
-         "TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn.")
+STORY = (
+    "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (\u00a3600m) for the three "
+    "months to December, from $639m year-earlier.\n\nThe firm, which is now one of the biggest investors "
+    "in Google, benefited from sales of high-speed internet connections and higher advert sales. "
+    "TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn."
+)
 
 
 def cleaned(article_id: str, body: str, title: str = "Ad sales boost Time Warner profit") -> ArticleCleaned:
@@ -27,10 +30,14 @@ def test_stage_shape_and_verdicts():
     index.close = lambda: closed.append(True)
     stage = build_stage("dedup", Settings(), StageDeps(dedup_index=index))
     assert stage.name == "dedup" and stage.reads is ArticleCleaned
-    syndicated = ("CMSD\n0.0100\nShare this article\n\n<p>" + STORY.replace('"', "&quot;") +
-                  "</p>\n\nB.Chan--ThChM")
-    out = stage.process([cleaned("orig", STORY), cleaned("copy", syndicated, title="UPDATE 1-Time Warner profit up"),
-                         cleaned("orig", STORY)])
+    syndicated = "CMSD\n0.0100\nShare this article\n\n<p>" + STORY.replace('"', "&quot;") + "</p>\n\nB.Chan--ThChM"
+    out = stage.process(
+        [
+            cleaned("orig", STORY),
+            cleaned("copy", syndicated, title="UPDATE 1-Time Warner profit up"),
+            cleaned("orig", STORY),
+        ]
+    )
     assert all(isinstance(o, ArticleDeduplicated) for o in out)
     first, copy, again = (o.dedup for o in out)
     assert (first.status, first.duplicate_of, first.cluster_id) == ("unique", None, cluster_id("orig"))
@@ -44,6 +51,7 @@ def test_stage_shape_and_verdicts():
 
 def test_settings_reach_the_index():
     from services.dedup.app import index_params
+
     p = index_params(Settings(dedup_threshold=0.7, dedup_retention_days=2))
     assert (p.threshold, p.retention_seconds) == (0.7, 2 * 86400)
 

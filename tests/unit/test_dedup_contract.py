@@ -1,4 +1,5 @@
 """The DedupIndex contract, held by the in-process index (the Redis one: tests/integration)."""
+
 from __future__ import annotations
 
 import pytest

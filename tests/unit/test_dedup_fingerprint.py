@@ -1,4 +1,5 @@
 """Fingerprints: comparison normalisation, determinism, and the MinHash estimate."""
+
 from __future__ import annotations
 
 import random
@@ -10,22 +11,29 @@ from hypothesis import given, settings, strategies as st
 
 from services.dedup import fingerprint as fpm
 from services.dedup.fingerprint import (
-    BAND_ROWS, BANDS, NUM_PERM, comparison_words, estimated_similarity, fingerprint, matching_values,
+    BAND_ROWS,
+    BANDS,
+    NUM_PERM,
+    comparison_words,
+    estimated_similarity,
+    fingerprint,
+    matching_values,
     shingle_hashes,
 )
 
 
 def jaccard(a: list[str], b: list[str], k: int = fpm.SHINGLE_WORDS) -> float:
-    sa = {tuple(a[i:i + k]) for i in range(max(1, len(a) - k + 1))}
-    sb = {tuple(b[i:i + k]) for i in range(max(1, len(b) - k + 1))}
+    sa = {tuple(a[i : i + k]) for i in range(max(1, len(a) - k + 1))}
+    sb = {tuple(b[i : i + k]) for i in range(max(1, len(b) - k + 1))}
     return len(sa & sb) / len(sa | sb)
 
 
 def test_comparison_ignores_case_quotes_entities_tags_and_spacing():
     a = 'The PM said: "We\'ll win" &amp; left.\n\nNext   paragraph'
     b = "<p>the pm said \u201cwe\u2019ll WIN\u201d & left</p><p>next paragraph</p>"
-    assert comparison_words(a) == comparison_words(b) == [
-        "the", "pm", "said", "well", "win", "left", "next", "paragraph"]
+    assert (
+        comparison_words(a) == comparison_words(b) == ["the", "pm", "said", "well", "win", "left", "next", "paragraph"]
+    )
     assert fingerprint(a) == fingerprint(b)
 
 
@@ -56,10 +64,17 @@ def test_short_text_is_one_shingle():
 def test_same_text_same_fingerprint_in_another_process():
     """The hash family is seeded, not Python's per-process salted hash()."""
     text = "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn"
-    code = ("import sys; from services.dedup.fingerprint import fingerprint as f; "
-            f"sys.stdout.write(f({text!r}).signature.hex())")
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": "123", "PYTHONPATH": "."}).stdout
+    code = (
+        "import sys; from services.dedup.fingerprint import fingerprint as f; "
+        f"sys.stdout.write(f({text!r}).signature.hex())"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123", "PYTHONPATH": "."},
+    ).stdout
     assert other == fingerprint(text).signature.hex()
 
 
@@ -79,8 +94,9 @@ def test_estimate_tracks_true_jaccard():
         b = list(a)
         for _ in range(rng.randint(0, len(a) // 3)):
             b[rng.randrange(len(b))] = rng.choice(vocab)
-        est = estimated_similarity(matching_values(fingerprint(" ".join(a)).signature,
-                                                   fingerprint(" ".join(b)).signature))
+        est = estimated_similarity(
+            matching_values(fingerprint(" ".join(a)).signature, fingerprint(" ".join(b)).signature)
+        )
         errors.append(abs(est - jaccard(a, b)))
     assert np.mean(errors) < 0.03
     assert max(errors) < 0.15
@@ -94,7 +110,7 @@ def test_identical_signatures_share_every_band_and_different_texts_none():
 
 def test_lsh_parameters_catch_the_threshold():
     """A pair at Jaccard 0.5 becomes a candidate with probability >= 0.99."""
-    p = 1 - (1 - 0.5 ** BAND_ROWS) ** BANDS
+    p = 1 - (1 - 0.5**BAND_ROWS) ** BANDS
     assert p >= 0.99
     assert BANDS * BAND_ROWS <= NUM_PERM
 
@@ -108,8 +124,10 @@ def test_fingerprint_is_total_and_deterministic(text):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from(["news", "said", "the", "Minister", "it's", "2005", "Café"]), min_size=1, max_size=40),
-       st.sampled_from([str.upper, str.lower, lambda s: s.replace("'", "\u2019"), lambda s: s.replace(" ", "\n  ")]))
+@given(
+    st.lists(st.sampled_from(["news", "said", "the", "Minister", "it's", "2005", "Café"]), min_size=1, max_size=40),
+    st.sampled_from([str.upper, str.lower, lambda s: s.replace("'", "\u2019"), lambda s: s.replace(" ", "\n  ")]),
+)
 def test_surface_changes_keep_the_exact_key(words, change):
     text = " ".join(words)
     assert fingerprint(change(text)).exact == fingerprint(text).exact

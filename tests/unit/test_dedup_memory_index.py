@@ -1,4 +1,5 @@
 """What only the in-process index shows directly: its retention clock and its bounded size."""
+
 from __future__ import annotations
 
 from dedup_contract import edited, one, story
@@ -11,8 +12,7 @@ from test_dedup_contract import FakeClock
 def test_entries_expire_and_are_dropped():
     clock = FakeClock()
     index = MemoryDedupIndex(IndexParams(retention_seconds=100), clock=clock)
-    index.assign([(f"a{i}", fingerprint(story(i)))
-                  for i in range(50)])
+    index.assign([(f"a{i}", fingerprint(story(i))) for i in range(50)])
     assert len(index) == 50
     clock.now += 101
     one(index, "later", story(999))

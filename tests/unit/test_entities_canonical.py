@@ -1,4 +1,5 @@
 """Merging mentions into canonical entities."""
+
 from services.entities.canonical import RawMention, merge_mentions
 from services.entities.noise import is_publisher_credit, publisher_names
 
@@ -8,8 +9,7 @@ def m(text, start, label):
 
 
 def test_surname_joins_full_name():
-    ents = merge_mentions([m("Valery Gerasimov", 0, "PERSON"), m("Gerasimov", 40, "PERSON"),
-                           m("Gerasimov", 80, "ORG")])
+    ents = merge_mentions([m("Valery Gerasimov", 0, "PERSON"), m("Gerasimov", 40, "PERSON"), m("Gerasimov", 80, "ORG")])
     assert [(e.name, e.label, e.count) for e in ents] == [("Valery Gerasimov", "PERSON", 3)]
 
 
@@ -48,13 +48,21 @@ def test_no_publisher_is_assumed_without_source_or_url():
 
 
 def test_party_names_are_one_entity_named_by_the_noun_form():
-    ents = merge_mentions([m("Tory", 0, "ORG"), m("Tories", 20, "ORG"), m("Conservatives", 40, "ORG"),
-                           m("Lib Dems", 60, "ORG"), m("Liberal Democrat", 80, "ORG")])
+    ents = merge_mentions(
+        [
+            m("Tory", 0, "ORG"),
+            m("Tories", 20, "ORG"),
+            m("Conservatives", 40, "ORG"),
+            m("Lib Dems", 60, "ORG"),
+            m("Liberal Democrat", 80, "ORG"),
+        ]
+    )
     assert sorted((e.name, e.count) for e in ents) == [("Conservatives", 3), ("Lib Dems", 2)]
 
 
 def test_acronym_from_word_beginnings():
     from services.entities.canonical import is_acronym
+
     assert is_acronym("apacs", "association for payment clearing services")
     assert not is_acronym("xyz", "association for payment clearing services")
     ents = merge_mentions([m("Association for Payment Clearing Services", 0, "ORG"), m("Apacs", 60, "ORG")])

@@ -1,4 +1,5 @@
 """The newsflow_entity_fixes component on spacy.blank('en') with hand-set entities."""
+
 import spacy
 
 import services.entities.component  # noqa: F401
@@ -47,8 +48,9 @@ def test_missing_plural_party_is_added():
 
 
 def test_place_after_in_is_split_off():
-    doc = _doc(_nlp(), "Pupils at Peel Common Infants School in Gosport",
-               [("Peel Common Infants School in Gosport", "ORG")])
+    doc = _doc(
+        _nlp(), "Pupils at Peel Common Infants School in Gosport", [("Peel Common Infants School in Gosport", "ORG")]
+    )
     assert [(e.text, e.label_) for e in doc.ents] == [("Peel Common Infants School", "ORG"), ("Gosport", "GPE")]
 
 
@@ -77,8 +79,7 @@ def test_given_name_blocks_company_context_and_courtesy_title_makes_a_person():
 def test_coordinated_orgs_split_but_listed_fields_extend():
     t = "Backed by Amnesty International and Liberty, the Department for Culture Media and Sport agreed."
     doc = _doc(_nlp(), t, [("Amnesty International and Liberty", "ORG"), ("Department for Culture Media", "ORG")])
-    assert [e.text for e in doc.ents] == ["Amnesty International", "Liberty",
-                                          "Department for Culture Media and Sport"]
+    assert [e.text for e in doc.ents] == ["Amnesty International", "Liberty", "Department for Culture Media and Sport"]
 
 
 def test_marks_and_spencer_stays_whole():
@@ -87,6 +88,9 @@ def test_marks_and_spencer_stays_whole():
 
 
 def test_title_of_place_and_national_army():
-    doc = _doc(_nlp(), "The Duke of Kent said the Ruritanian army had left.",
-               [("Duke", "PERSON"), ("Kent", "GPE"), ("Ruritanian", "NORP")])
+    doc = _doc(
+        _nlp(),
+        "The Duke of Kent said the Ruritanian army had left.",
+        [("Duke", "PERSON"), ("Kent", "GPE"), ("Ruritanian", "NORP")],
+    )
     assert [(e.text, e.label_) for e in doc.ents] == [("Duke of Kent", "PERSON"), ("Ruritanian army", "ORG")]

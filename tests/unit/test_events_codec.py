@@ -2,9 +2,22 @@ import orjson
 import pytest
 
 from shared.core.codec import decode_raw, encode
-from shared.core.events import (ArticleCleaned, ArticleDeduplicated, ArticleEnriched, ArticlePublished, DedupVerdict,
-                           Entity, EntitiesExtracted, InvalidEvent, Mention, Quote, SCHEMA_VERSION, from_dict,
-                           promote, to_dict)
+from shared.core.events import (
+    ArticleCleaned,
+    ArticleDeduplicated,
+    ArticleEnriched,
+    ArticlePublished,
+    DedupVerdict,
+    Entity,
+    EntitiesExtracted,
+    InvalidEvent,
+    Mention,
+    Quote,
+    SCHEMA_VERSION,
+    from_dict,
+    promote,
+    to_dict,
+)
 
 
 def test_raw_article_keeps_unknown_fields_and_accepts_int_id():
@@ -12,15 +25,18 @@ def test_raw_article_keeps_unknown_fields_and_accepts_int_id():
     assert raw.id == "7" and raw.extra == {"category": "tech"}
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"not json", "not JSON"),
-    (b"[1, 2]", "not an object"),
-    (b'{"title": "t"}', "no 'body'"),
-    (b'{"body": 5}', "not a string"),
-    (b'{"body": "x", "title": 3}', "'title' is a int"),
-    (b"", "empty message"),
-    (b'{"body": "\xff\xfe"}', "not JSON"),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"not json", "not JSON"),
+        (b"[1, 2]", "not an object"),
+        (b'{"title": "t"}', "no 'body'"),
+        (b'{"body": 5}', "not a string"),
+        (b'{"body": "x", "title": 3}', "'title' is a int"),
+        (b"", "empty message"),
+        (b'{"body": "\xff\xfe"}', "not JSON"),
+    ],
+)
 def test_invalid_raw_events_say_why(data, reason):
     with pytest.raises(InvalidEvent, match=reason):
         decode_raw(data)
@@ -32,12 +48,21 @@ def test_size_limit_is_checked_before_parsing():
 
 
 def test_enriched_event_round_trips_in_contract_order():
-    cleaned = ArticleCleaned(id="a1", body="B", text="Mr X said it.", removed=("CMSD",), extra={"category": "c"},
-                             trace={"normalize": {"ms": 1.0}})
-    enriched = promote(cleaned, ArticleEnriched,
-                       dedup=DedupVerdict("unique", None, 0.0, "a1"),
-                       entities=(Entity("Mr X", "PERSON", 1, (Mention("X", 3, 4),)),),
-                       quotes=(Quote("it", 10, 12, "Mr X", "PERSON", "said", "direct"),))
+    cleaned = ArticleCleaned(
+        id="a1",
+        body="B",
+        text="Mr X said it.",
+        removed=("CMSD",),
+        extra={"category": "c"},
+        trace={"normalize": {"ms": 1.0}},
+    )
+    enriched = promote(
+        cleaned,
+        ArticleEnriched,
+        dedup=DedupVerdict("unique", None, 0.0, "a1"),
+        entities=(Entity("Mr X", "PERSON", 1, (Mention("X", 3, 4),)),),
+        quotes=(Quote("it", 10, 12, "Mr X", "PERSON", "said", "direct"),),
+    )
     d = to_dict(enriched)
     assert list(d)[:2] == ["schema_version", "id"] and d["schema_version"] == SCHEMA_VERSION
     assert d["category"] == "c"

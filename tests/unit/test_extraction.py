@@ -1,4 +1,5 @@
 """Whole web pages through normalize: the story extracted, page metadata kept, sizes and encodings."""
+
 import orjson
 import pytest
 
@@ -11,8 +12,17 @@ from shared.core.settings import Settings
 from shared.entrypoints.bootstrap import build_pipeline
 from shared.entrypoints.inputs import InputItem, decode_text
 
-FURNITURE = ("Home", "cookies", "Related stories", "Rail strike talks collapse", "Typical politicians",
-             "All rights reserved", "Facebook", "Privacy", "dataLayer")
+FURNITURE = (
+    "Home",
+    "cookies",
+    "Related stories",
+    "Rail strike talks collapse",
+    "Typical politicians",
+    "All rights reserved",
+    "Facebook",
+    "Privacy",
+    "dataLayer",
+)
 
 
 def test_a_whole_page_keeps_the_story_and_drops_menu_banner_related_comments_and_footer():
@@ -36,14 +46,26 @@ def test_page_metadata_is_extracted_where_the_publisher_gave_none():
 
 
 def test_what_the_publisher_gave_wins_over_what_was_extracted():
-    raw = ArticlePublished.from_dict({
-        "body": page("en_minister.html"), "title": "Publisher's title", "published_at": "2024-03-11T22:00:00Z",
-        "authors": ["A. Writer", "B. Editor"], "site_name": "Ledger Online", "canonical_url": "https://ledger.example/x",
-        "language": "en-GB"})
+    raw = ArticlePublished.from_dict(
+        {
+            "body": page("en_minister.html"),
+            "title": "Publisher's title",
+            "published_at": "2024-03-11T22:00:00Z",
+            "authors": ["A. Writer", "B. Editor"],
+            "site_name": "Ledger Online",
+            "canonical_url": "https://ledger.example/x",
+            "language": "en-GB",
+        }
+    )
     e = normalize_article(raw)
     assert (e.title, e.published_at, e.authors, e.site_name, e.canonical_url, e.language) == (
-        "Publisher's title", "2024-03-11T22:00:00Z", ("A. Writer", "B. Editor"), "Ledger Online",
-        "https://ledger.example/x", "en")
+        "Publisher's title",
+        "2024-03-11T22:00:00Z",
+        ("A. Writer", "B. Editor"),
+        "Ledger Online",
+        "https://ledger.example/x",
+        "en",
+    )
     assert e.trace["normalize"]["language"] == "publisher"
 
 
@@ -55,7 +77,9 @@ def test_an_html_fragment_is_the_story_already_and_is_not_extracted():
 
 
 def test_a_page_without_a_story_keeps_its_plain_text_rather_than_nothing():
-    e = normalize_article(ArticlePublished(body="<html><body><nav><a href='/'>Home</a> | <a href='/w'>World</a></nav></body></html>"))
+    e = normalize_article(
+        ArticlePublished(body="<html><body><nav><a href='/'>Home</a> | <a href='/w'>World</a></nav></body></html>")
+    )
     assert e.text == "Home | World"
 
 
@@ -86,9 +110,17 @@ def test_the_raw_limits_are_settings_and_the_raw_message_limit_covers_a_json_esc
 
 def test_dedup_fingerprints_come_from_the_story_two_pages_of_one_site_are_not_copies():
     pipeline = build_pipeline(Settings(), ["normalize", "dedup"])
-    items = [InputItem(n, orjson.dumps({"id": n, "body": page(f)})) for n, f in
-             (("minister", "en_minister.html"), ("floods", "en_floods.html"), ("minister-again", "en_minister.html"))]
-    restyled = page("en_minister.html").replace("The Daily Ledger", "Another Site").replace("Rail strike", "Ferry strike")
+    items = [
+        InputItem(n, orjson.dumps({"id": n, "body": page(f)}))
+        for n, f in (
+            ("minister", "en_minister.html"),
+            ("floods", "en_floods.html"),
+            ("minister-again", "en_minister.html"),
+        )
+    ]
+    restyled = (
+        page("en_minister.html").replace("The Daily Ledger", "Another Site").replace("Rail strike", "Ferry strike")
+    )
     items.append(InputItem("restyled", orjson.dumps({"id": "restyled", "body": restyled})))
     out = {e.id: e.dedup for e in pipeline.run(items)}
     assert out["minister"].status == "unique" and out["floods"].status == "unique"

@@ -5,6 +5,7 @@ tags, entities, line breaks, dashes); the linearity checks time adversarial patt
 n and 8n characters and require the cost to grow like the input, not like its square
 (catastrophic regex backtracking or quadratic scans would show as a 64x jump).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,14 +22,64 @@ from services.quotes.logic import extract_quotes
 from shared.core.events import ArticlePublished, Entity, Mention
 
 MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a`"
-HTMLISH = ["<p>", "</p>", "<br/>", "<div class='x'>", "</div>", "<script>", "</script>", "<!--", "-->", "&amp;",
-           "&ldquo;", "&#8220;", "&", "<", ">", "<a href=\"", "\">"]
-WORDS = ["He", "said", "Mr", "Blair", "told", "the", "BBC", "\u2014", "--", "CMSD", "0.0100", "B.Chan--ThChM",
-         "LONDON", "(Reuters)", "-", "Share", "added", ".", ",", ":", "\n", "\n\n", " ", "  ", "\t", "\u00a0",
-         "\u200b", "\r\n", "\u00e2\u20ac\u0153", "\u00c3\u00a9", "Valery Gerasimov", "\ufeff", "\x00"]
+HTMLISH = [
+    "<p>",
+    "</p>",
+    "<br/>",
+    "<div class='x'>",
+    "</div>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&ldquo;",
+    "&#8220;",
+    "&",
+    "<",
+    ">",
+    '<a href="',
+    '">',
+]
+WORDS = [
+    "He",
+    "said",
+    "Mr",
+    "Blair",
+    "told",
+    "the",
+    "BBC",
+    "\u2014",
+    "--",
+    "CMSD",
+    "0.0100",
+    "B.Chan--ThChM",
+    "LONDON",
+    "(Reuters)",
+    "-",
+    "Share",
+    "added",
+    ".",
+    ",",
+    ":",
+    "\n",
+    "\n\n",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    "\u200b",
+    "\r\n",
+    "\u00e2\u20ac\u0153",
+    "\u00c3\u00a9",
+    "Valery Gerasimov",
+    "\ufeff",
+    "\x00",
+]
 
-tokens = st.one_of(st.sampled_from(list(MARKS)), st.sampled_from(HTMLISH), st.sampled_from(WORDS),
-                   st.text(min_size=1, max_size=8))
+tokens = st.one_of(
+    st.sampled_from(list(MARKS)), st.sampled_from(HTMLISH), st.sampled_from(WORDS), st.text(min_size=1, max_size=8)
+)
 bodies = st.lists(tokens, max_size=300).map("".join)
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -55,7 +106,7 @@ def test_normalize_article_never_raises_and_ids_are_stable(body, title):
 def test_extract_quotes_never_raises_and_offsets_index_the_text(text):
     for q in extract_quotes(text, ()):
         assert 0 <= q.start <= q.end <= len(text)
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
 
 
 @FUZZ
@@ -67,26 +118,50 @@ def test_extract_quotes_with_entities_never_raises(text, data):
             break
         s = data.draw(st.integers(0, len(text) - 1))
         e = data.draw(st.integers(s + 1, min(len(text), s + 20)))
-        ents.append(Entity(text[s:e], data.draw(st.sampled_from(["PERSON", "ORG", "GPE"])), 1,
-                           (Mention(text[s:e], s, e),)))
+        ents.append(
+            Entity(text[s:e], data.draw(st.sampled_from(["PERSON", "ORG", "GPE"])), 1, (Mention(text[s:e], s, e),))
+        )
     for q in extract_quotes(text, tuple(ents)):
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
 
 
 @FUZZ
-@given(st.lists(st.one_of(st.sampled_from(list(MARKS) + ["(", ".", ",", " ", "\n"]), st.text(max_size=3)),
-                max_size=600).map("".join))
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(list(MARKS) + ["(", ".", ",", " ", "\n"]), st.text(max_size=3)), max_size=600
+    ).map("".join)
+)
 def test_tokenizable_keeps_length_and_every_non_whitespace_run_short(text):
     out = tokenizable(text)
     assert len(out) == len(text)
     assert all(a == b or b == " " for a, b in zip(text, out))
 
 
-_OLD_DROP = re.compile(r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>.*?<\s*/\s*\1\s*>",
-                       re.IGNORECASE | re.DOTALL)
+_OLD_DROP = re.compile(
+    r"<\s*(script|style|noscript|template|svg|iframe)\b[^>]{0,2000}>.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL
+)
 _OLD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_TAG_PARTS = st.sampled_from(["<script>", "</script>", "<SCRIPT a=1>", "</ script >", "<style ", "<style>", "</style>",
-                              "<!--", "-->", "x", " ", ">", "<", "<svg", "</svg>", "<scripts>", "\n"])
+_TAG_PARTS = st.sampled_from(
+    [
+        "<script>",
+        "</script>",
+        "<SCRIPT a=1>",
+        "</ script >",
+        "<style ",
+        "<style>",
+        "</style>",
+        "<!--",
+        "-->",
+        "x",
+        " ",
+        ">",
+        "<",
+        "<svg",
+        "</svg>",
+        "<scripts>",
+        "\n",
+    ]
+)
 
 
 @settings(max_examples=1500, deadline=None)
@@ -94,8 +169,11 @@ _TAG_PARTS = st.sampled_from(["<script>", "</script>", "<SCRIPT a=1>", "</ scrip
 def test_linear_element_dropping_equals_the_one_regex_form(html):
     """The linear `_drop_spans` removes exactly what `<script>.*?</script>` (quadratic) removed."""
     old = _OLD_DROP.sub(" ", _OLD_COMMENT.sub(" ", html))
-    new = cleaning._drop_spans(cleaning._drop_spans(html, cleaning._COMMENT_OPEN, lambda _: cleaning._COMMENT_CLOSE),
-                               cleaning._DROP_OPEN, cleaning._DROP_CLOSE.__getitem__)
+    new = cleaning._drop_spans(
+        cleaning._drop_spans(html, cleaning._COMMENT_OPEN, lambda _: cleaning._COMMENT_CLOSE),
+        cleaning._DROP_OPEN,
+        cleaning._DROP_CLOSE.__getitem__,
+    )
     assert new == old
 
 
@@ -110,9 +188,9 @@ def test_line_predicates_never_raise(line):
 # --- linear time -------------------------------------------------------------------------------
 ADVERSARIAL = {
     "opening curly quotes": "\u201c",
-    "straight quotes and words": "\"a ",
-    "unbalanced quote per word": "He said \"no ",
-    "quotes without spaces": "\"x\"",
+    "straight quotes and words": '"a ',
+    "unbalanced quote per word": 'He said "no ',
+    "quotes without spaces": '"x"',
     "nested guillemets": "\u00ab\u201e",
     "tag openers without close": "<p ",
     "tag-like with attributes": "<div a='",
@@ -157,4 +235,5 @@ def test_time_is_linear_in_input_size(name):
     # 8x the input: linear is ~8x, quadratic ~64x. Allow 24x (and a 50 ms floor for timer noise).
     assert large <= max(24 * small, 0.05), (
         f"{name!r}: {small * 1000:.1f} ms for {len(unit) * small_n} chars but {large * 1000:.1f} ms for 8x that: "
-        f"super-linear")
+        f"super-linear"
+    )

@@ -1,4 +1,5 @@
 """Kafka client configuration from settings, without a broker: limits and the one security config."""
+
 from __future__ import annotations
 
 from shared.adapters import kafka
@@ -26,4 +27,3 @@ def test_faust_credentials_follow_the_same_security_config():
     creds = kafka.faust_credentials(s)
     assert isinstance(creds, faust.SASLCredentials)
     assert (creds.username, creds.password, str(creds.mechanism.value)) == ("u", "p", "PLAIN")
-

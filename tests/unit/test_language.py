@@ -1,20 +1,33 @@
 """Language detection: fastText's identifier behind the publisher's word (sentences written for newsflow)."""
+
 import pytest
 
 from services.normalize.language import decide_language, identify, language_code
 
 TEXTS = {
-    "en": ["The government announced new measures to curb rising energy prices on Tuesday.",
-           "Heavy rain caused flooding across the north of the country."],
-    "fr": ["Le gouvernement a annoncé mardi de nouvelles mesures contre la hausse des prix de l'énergie.",
-           "De fortes pluies ont provoqué des inondations dans le nord du pays."],
-    "de": ["Die Regierung hat am Dienstag neue Maßnahmen gegen steigende Energiepreise angekündigt.",
-           "Starker Regen führte im Norden des Landes zu Überschwemmungen."],
-    "es": ["El gobierno anunció el martes nuevas medidas para frenar la subida de los precios de la energía.",
-           "Las fuertes lluvias provocaron inundaciones en el norte del país."],
+    "en": [
+        "The government announced new measures to curb rising energy prices on Tuesday.",
+        "Heavy rain caused flooding across the north of the country.",
+    ],
+    "fr": [
+        "Le gouvernement a annoncé mardi de nouvelles mesures contre la hausse des prix de l'énergie.",
+        "De fortes pluies ont provoqué des inondations dans le nord du pays.",
+    ],
+    "de": [
+        "Die Regierung hat am Dienstag neue Maßnahmen gegen steigende Energiepreise angekündigt.",
+        "Starker Regen führte im Norden des Landes zu Überschwemmungen.",
+    ],
+    "es": [
+        "El gobierno anunció el martes nuevas medidas para frenar la subida de los precios de la energía.",
+        "Las fuertes lluvias provocaron inundaciones en el norte del país.",
+    ],
 }
-HEADLINES = {"en": "Storm hits the coast", "fr": "La tempête frappe la côte", "de": "Sturm trifft die Küste",
-             "es": "La tormenta azota la costa"}
+HEADLINES = {
+    "en": "Storm hits the coast",
+    "fr": "La tempête frappe la côte",
+    "de": "Sturm trifft die Küste",
+    "es": "La tormenta azota la costa",
+}
 
 
 @pytest.mark.parametrize("lang", sorted(TEXTS))
@@ -26,8 +39,15 @@ def test_sentences_long_texts_and_headlines_are_identified(lang):
 
 
 def test_language_tags_are_reduced_to_their_primary_subtag():
-    assert [language_code(v) for v in ("en-GB", "fr_FR", "DE", "es-419", "French", "", None)] == \
-        ["en", "fr", "de", "es", None, None, None]
+    assert [language_code(v) for v in ("en-GB", "fr_FR", "DE", "es-419", "French", "", None)] == [
+        "en",
+        "fr",
+        "de",
+        "es",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_the_publishers_language_is_trusted_unless_the_text_plainly_says_otherwise():

@@ -2,6 +2,7 @@
 
 The embedded pipeline over the pages of tests/data/pages (real spaCy models, no servers).
 """
+
 import orjson
 import pytest
 
@@ -27,8 +28,10 @@ def test_every_event_has_its_language(enriched):
 def test_an_english_page_gets_english_entities_and_appositive_speakers(enriched):
     e = enriched["en"]
     assert {"John Smith", "Jane Doe"} <= {x.name for x in e.entities if x.label == "PERSON"}
-    assert [(q.text, q.speaker) for q in e.quotes if q.kind != "indirect"] == [("I have done nothing wrong.", "John Smith"),
-                                                       ("We will fight on,", "Jane Doe")]
+    assert [(q.text, q.speaker) for q in e.quotes if q.kind != "indirect"] == [
+        ("I have done nothing wrong.", "John Smith"),
+        ("We will fight on,", "Jane Doe"),
+    ]
     assert e.trace["entities"]["model_language"] == "en"
 
 

@@ -1,4 +1,5 @@
 """The shared lexicon: names with genders (gender-guesser), titles (nameparser), countries (pycountry)."""
+
 from shared.lexicon import names, places, speech, titles, vocabulary
 
 

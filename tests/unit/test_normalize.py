@@ -29,8 +29,10 @@ def test_same_article_published_twice_gets_same_id_and_different_one_does_not():
 
 
 def test_html_tags_and_entities_become_text():
-    out = clean_body("<div><p>Mr Blair said &ldquo;no&rdquo; &amp; left.</p><script>var x=1;</script>"
-                     "<p>Second&nbsp;paragraph.</p></div>")
+    out = clean_body(
+        "<div><p>Mr Blair said &ldquo;no&rdquo; &amp; left.</p><script>var x=1;</script>"
+        "<p>Second&nbsp;paragraph.</p></div>"
+    )
     assert out.text == "Mr Blair said \u201cno\u201d & left.\n\nSecond paragraph."
 
 
@@ -41,10 +43,14 @@ def test_share_buttons_and_widgets_are_removed_and_recorded():
 
 
 def test_rewrapped_lines_are_joined_but_paragraphs_kept():
-    body = ("The minister said the plan would cost more than\nexpected and take years to\ncomplete.\n\n"
-            "A second paragraph follows.")
-    assert clean_body(body).text == ("The minister said the plan would cost more than expected and take years "
-                                     "to complete.\n\nA second paragraph follows.")
+    body = (
+        "The minister said the plan would cost more than\nexpected and take years to\ncomplete.\n\n"
+        "A second paragraph follows."
+    )
+    assert clean_body(body).text == (
+        "The minister said the plan would cost more than expected and take years "
+        "to complete.\n\nA second paragraph follows."
+    )
 
 
 def test_dateline_moves_to_its_field():
@@ -53,13 +59,14 @@ def test_dateline_moves_to_its_field():
     assert out.text.startswith("Shares rose on Monday.")
 
 
-@pytest.mark.parametrize("line", ["B.Chan--ThChM", "(Reporting by Jane Doe; Editing by John Roe)", "ach/jm/rl",
-                                  "\u00a9 2025 AFP"])
+@pytest.mark.parametrize(
+    "line", ["B.Chan--ThChM", "(Reporting by Jane Doe; Editing by John Roe)", "ach/jm/rl", "\u00a9 2025 AFP"]
+)
 def test_wire_signatures_are_recognised(line):
     assert is_signature_line(line)
 
 
-@pytest.mark.parametrize("line", ["The Russian army advanced.", "He said: \"No.\"", "Kursk"])
+@pytest.mark.parametrize("line", ["The Russian army advanced.", 'He said: "No."', "Kursk"])
 def test_story_lines_are_not_signatures_or_widgets(line):
     assert not is_signature_line(line)
     assert not is_widget_line(line)
@@ -81,8 +88,8 @@ def test_body_over_the_limit_is_rejected_with_reason():
 
 
 def test_curly_and_straight_quotes_are_kept_as_written():
-    out = clean_body("He said \u201cyes\u201d and \"no\".")
-    assert out.text == "He said \u201cyes\u201d and \"no\"."
+    out = clean_body('He said \u201cyes\u201d and "no".')
+    assert out.text == 'He said \u201cyes\u201d and "no".'
 
 
 def test_a_capitalised_heading_inside_the_story_is_kept():

@@ -3,6 +3,7 @@
 The compose v2 binary is looked for as the `docker compose` plugin, then `docker-compose` on
 PATH or beside this Python; without one that test is skipped.
 """
+
 import dataclasses
 import json
 import shutil
@@ -16,8 +17,9 @@ from shared.core.settings import STAGES, Settings, Topics
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
-KNOWN_ENV = ({f"NEWSFLOW_{f.name.upper()}" for f in dataclasses.fields(Settings)}
-             | {f"NEWSFLOW_TOPIC_{f.name.upper()}" for f in dataclasses.fields(Topics)})
+KNOWN_ENV = {f"NEWSFLOW_{f.name.upper()}" for f in dataclasses.fields(Settings)} | {
+    f"NEWSFLOW_TOPIC_{f.name.upper()}" for f in dataclasses.fields(Topics)
+}
 
 
 def compose_command() -> list[str] | None:
@@ -88,8 +90,13 @@ def test_docker_compose_config_accepts_the_file():
     cmd = compose_command()
     if cmd is None:
         pytest.skip("no Compose v2 CLI here (docker compose plugin or docker-compose binary)")
-    out = subprocess.run(cmd + ["-f", str(COMPOSE), "--profile", "tools", "config", "--format", "json"],
-                         capture_output=True, text=True, cwd=REPO, timeout=60)
+    out = subprocess.run(
+        cmd + ["-f", str(COMPOSE), "--profile", "tools", "config", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     services = json.loads(out.stdout)["services"]
     assert {"kafka", "redis", "dashboard", "publish", "tail", *STAGES} <= set(services)

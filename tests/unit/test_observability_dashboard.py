@@ -1,10 +1,18 @@
 """The dashboard's pure parts: HTML of articles and clusters, SVG charts, the store, stage series."""
+
 import re
 from html.parser import HTMLParser
 
 from shared.entrypoints.dashboard.charts import line_chart, nice_max
-from shared.entrypoints.dashboard.render import (cluster_key, group_clusters, highlight_text, mention_spans, quote_list,
-                                     render_article, render_feed)
+from shared.entrypoints.dashboard.render import (
+    cluster_key,
+    group_clusters,
+    highlight_text,
+    mention_spans,
+    quote_list,
+    render_article,
+    render_feed,
+)
 from shared.entrypoints.dashboard.stats import StageReading, StageSeries, stage_reading
 from shared.entrypoints.dashboard.store import ArticleStore
 
@@ -12,26 +20,52 @@ TEXT = 'Mr Blair said: "We <will> win."\n\nGordon Brown & Labour agreed in Londo
 
 
 def _event(id_, status="unique", dup_of=None, cluster="c-" + "x", seq=0, **over):
-    ev = {"id": id_, "title": f"Title {id_}", "text": TEXT,
-          "entities": [{"name": "Tony Blair", "label": "PERSON", "count": 1,
-                        "mentions": [{"text": "Blair", "start": 3, "end": 8}]},
-                       {"name": "Gordon Brown", "label": "PERSON", "count": 1,
-                        "mentions": [{"text": "Gordon Brown", "start": 33, "end": 45}]},
-                       {"name": "Labour", "label": "ORG", "count": 1,
-                        "mentions": [{"text": "Labour", "start": 48, "end": 54}]},
-                       {"name": "London", "label": "GPE", "count": 1,
-                        "mentions": [{"text": "London", "start": 67, "end": 73}]}],
-          "quotes": [{"text": "We <will> win.", "speaker": "Tony Blair", "speaker_label": "PERSON", "cue": "said",
-                      "kind": "direct", "start": 16, "end": 30}],
-          "dedup": {"status": status, "duplicate_of": dup_of, "similarity": 1.0 if dup_of else 1.0,
-                    "cluster_id": cluster},
-          "_seq": seq}
+    ev = {
+        "id": id_,
+        "title": f"Title {id_}",
+        "text": TEXT,
+        "entities": [
+            {
+                "name": "Tony Blair",
+                "label": "PERSON",
+                "count": 1,
+                "mentions": [{"text": "Blair", "start": 3, "end": 8}],
+            },
+            {
+                "name": "Gordon Brown",
+                "label": "PERSON",
+                "count": 1,
+                "mentions": [{"text": "Gordon Brown", "start": 33, "end": 45}],
+            },
+            {"name": "Labour", "label": "ORG", "count": 1, "mentions": [{"text": "Labour", "start": 48, "end": 54}]},
+            {"name": "London", "label": "GPE", "count": 1, "mentions": [{"text": "London", "start": 67, "end": 73}]},
+        ],
+        "quotes": [
+            {
+                "text": "We <will> win.",
+                "speaker": "Tony Blair",
+                "speaker_label": "PERSON",
+                "cue": "said",
+                "kind": "direct",
+                "start": 16,
+                "end": 30,
+            }
+        ],
+        "dedup": {
+            "status": status,
+            "duplicate_of": dup_of,
+            "similarity": 1.0 if dup_of else 1.0,
+            "cluster_id": cluster,
+        },
+        "_seq": seq,
+    }
     ev.update(over)
     return ev
 
 
 class Checker(HTMLParser):
     """Fails on mismatched tags, so rendered HTML is well formed."""
+
     VOID = {"br", "img", "hr", "meta", "link", "input"}
 
     def __init__(self):
@@ -65,14 +99,22 @@ def test_mentions_are_highlighted_by_label_and_text_is_escaped():
 
 
 def test_overlapping_and_out_of_range_mentions_are_dropped():
-    ents = [{"name": "A", "label": "ORG", "mentions": [{"start": 0, "end": 5}, {"start": 90, "end": 95}]},
-            {"name": "B", "label": "PERSON", "mentions": [{"start": 2, "end": 4}, {"start": 0, "end": 9}]}]
+    ents = [
+        {"name": "A", "label": "ORG", "mentions": [{"start": 0, "end": 5}, {"start": 90, "end": 95}]},
+        {"name": "B", "label": "PERSON", "mentions": [{"start": 2, "end": 4}, {"start": 0, "end": 9}]},
+    ]
     assert mention_spans(ents, 20) == [(0, 9, "PERSON", "B")]
 
 
 def test_quotes_show_their_speaker_or_unattributed():
-    html = well_formed(quote_list([{"text": "Yes", "speaker": "Tony Blair", "speaker_label": "PERSON", "cue": "said"},
-                                   {"text": "No <b>", "speaker": None}]))
+    html = well_formed(
+        quote_list(
+            [
+                {"text": "Yes", "speaker": "Tony Blair", "speaker_label": "PERSON", "cue": "said"},
+                {"text": "No <b>", "speaker": None},
+            ]
+        )
+    )
     assert '<span class="speaker" data-label="PERSON">Tony Blair</span>' in html
     assert '<span class="speaker unknown">unattributed</span>' in html
     assert "No &lt;b&gt;" in html
@@ -88,8 +130,13 @@ def test_an_article_card_carries_id_status_entities_and_quotes():
 
 
 def test_value_entities_are_summarised_in_one_chip():
-    ev = _event("a", entities=[{"name": "2004", "label": "DATE", "count": 1, "mentions": []},
-                               {"name": "three", "label": "CARDINAL", "count": 2, "mentions": []}])
+    ev = _event(
+        "a",
+        entities=[
+            {"name": "2004", "label": "DATE", "count": 1, "mentions": []},
+            {"name": "three", "label": "CARDINAL", "count": 2, "mentions": []},
+        ],
+    )
     assert "+2 dates, amounts and numbers" in render_article(ev)
 
 
@@ -126,8 +173,7 @@ def test_store_upserts_by_id_keeps_the_bound_and_counts_versions():
 
 
 def test_chart_has_one_polyline_per_series_scaled_to_a_nice_maximum():
-    svg = line_chart("Lag", {"normalize": [(90.0, 0.0), (100.0, 7.0)], "dedup": [(100.0, 3.0)]},
-                     window_s=60, now=100.0)
+    svg = line_chart("Lag", {"normalize": [(90.0, 0.0), (100.0, 7.0)], "dedup": [(100.0, 3.0)]}, window_s=60, now=100.0)
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count('<polyline class="series"') == 2
     assert 'data-series="normalize"' in svg and ">10<" in svg  # y axis max 10 for 7

@@ -1,4 +1,5 @@
 """The JSON log formatter: one object a line with the runner's context fields."""
+
 import io
 import logging
 import logging.config
@@ -16,13 +17,19 @@ def _record(msg="hello %s", args=("world",), level=logging.INFO, **extra):
 
 
 def test_a_record_is_one_json_line_with_context_fields():
-    line = JsonFormatter().format(_record(stage="entities", topic="articles.deduped", partition=3, offset=42,
-                                          article_id="bbc-1"))
+    line = JsonFormatter().format(
+        _record(stage="entities", topic="articles.deduped", partition=3, offset=42, article_id="bbc-1")
+    )
     assert "\n" not in line
     doc = orjson.loads(line)
     assert doc["message"] == "hello world" and doc["level"] == "info" and doc["logger"] == "newsflow.worker"
-    assert (doc["stage"], doc["topic"], doc["partition"], doc["offset"], doc["article_id"]) == \
-        ("entities", "articles.deduped", 3, 42, "bbc-1")
+    assert (doc["stage"], doc["topic"], doc["partition"], doc["offset"], doc["article_id"]) == (
+        "entities",
+        "articles.deduped",
+        3,
+        42,
+        "bbc-1",
+    )
     assert doc["ts"].endswith("+00:00")
     assert "args" not in doc and "msg" not in doc and "levelno" not in doc
 
@@ -38,6 +45,7 @@ def test_exceptions_are_kept_as_text():
         raise ValueError("boom")
     except ValueError:
         import sys
+
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     doc = orjson.loads(JsonFormatter().format(record))
     assert "ValueError: boom" in doc["exception"]

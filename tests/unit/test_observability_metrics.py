@@ -1,4 +1,5 @@
 """Worker metrics: the observer's counters, lag per partition, liveness and readiness."""
+
 import asyncio
 from collections import namedtuple
 
@@ -33,8 +34,10 @@ def test_observer_counts_outputs_dead_letters_sizes_and_seconds():
     m = WorkerMetrics("dedup", process_metrics=False)
     obs = PrometheusObserver(m, clock=lambda: 1234.0)
     msgs = _messages(5)
-    result = BatchResult([Output(m, None, m.key, b"{}") for m in msgs[:3]],  # type: ignore[arg-type]
-                         [DeadLetter(msgs[3], "dedup", "bad"), DeadLetter(msgs[4], "dedup", "worse")])
+    result = BatchResult(
+        [Output(m, None, m.key, b"{}") for m in msgs[:3]],  # type: ignore[arg-type]
+        [DeadLetter(msgs[3], "dedup", "bad"), DeadLetter(msgs[4], "dedup", "worse")],
+    )
     obs.batch_done("dedup", msgs, result, 0.03)
     obs.batch_done("dedup", msgs[:1], BatchResult([Output(msgs[0], None, b"a0", b"{}")], []), 2.0)  # type: ignore[arg-type]
     assert value(m, "newsflow_articles_processed_total") == 4
@@ -92,8 +95,9 @@ def test_lag_refresher_reads_only_the_input_topic_and_reports_the_assignment():
     m = WorkerMetrics("normalize", process_metrics=False)
     state = HealthState("normalize")
     refresher = LagRefresher("raw", m.set_lag, state.set_assignment)
-    consumer = FakeConsumer([TP("raw", 0), TP("raw", 2), TP("other", 0)],
-                            {TP("raw", 0): 8, TP("raw", 2): 4}, {TP("raw", 0): 8})
+    consumer = FakeConsumer(
+        [TP("raw", 0), TP("raw", 2), TP("other", 0)], {TP("raw", 0): 8, TP("raw", 2): 4}, {TP("raw", 0): 8}
+    )
     lags = asyncio.run(refresher.refresh(consumer))
     assert lags == {("raw", 0): 0, ("raw", 2): 4}
     assert state.assigned == (0, 2) and state.group_joined

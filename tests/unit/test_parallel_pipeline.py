@@ -1,4 +1,5 @@
 """The parallel runner of `newsflow run --jobs N`: same events, same order, same dedup verdicts as one job."""
+
 import random
 
 import orjson
@@ -33,13 +34,18 @@ def stream() -> list[InputItem]:
 
 
 def comparable(results) -> list:
-    return [dead_letter_dict(r) if isinstance(r, DeadLetter) else {k: v for k, v in to_dict(r).items() if k != "trace"}
-            for r in results]
+    return [
+        dead_letter_dict(r) if isinstance(r, DeadLetter) else {k: v for k, v in to_dict(r).items() if k != "trace"}
+        for r in results
+    ]
 
 
 def test_segments_keep_dedup_alone_and_in_order():
     assert segments_of(["normalize", "dedup", "entities", "quotes"]) == [
-        (True, ("normalize",)), (False, ("dedup",)), (True, ("entities", "quotes"))]
+        (True, ("normalize",)),
+        (False, ("dedup",)),
+        (True, ("entities", "quotes")),
+    ]
     assert segments_of(["normalize", "entities"]) == [(True, ("normalize", "entities"))]
 
 

@@ -7,6 +7,7 @@ training split (the part the rules were never tuned on; the cut is
 `benchmarks/attribution_accuracy.py`'s). Without ../shared the test ids say that those
 dev-set checks were not run.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,7 +46,9 @@ SETS = [BUNDLED] + ([BBC_DEV] if HAVE_DEV else []) + ([HELDOUT] if HAVE_POLNEAR 
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("attribution_accuracy", REPO / "benchmarks" / "attribution_accuracy.py")
+    spec = importlib.util.spec_from_file_location(
+        "attribution_accuracy", REPO / "benchmarks" / "attribution_accuracy.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

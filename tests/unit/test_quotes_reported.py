@@ -2,6 +2,7 @@
 
 Every text here is made up for the rule it tests.
 """
+
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, sentences, subject_span
 from services.quotes.speakers import words
@@ -16,15 +17,19 @@ def reported(text, entities=()):
 def test_said_with_and_without_that():
     t = "Jane Roe said the bridge would reopen in May. John Doe said that the cost had doubled."
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe"), ent(t, "John Doe", "PERSON", "John Doe")]
-    assert reported(t, es) == [("the bridge would reopen in May", "Jane Roe", "said"),
-                               ("the cost had doubled", "John Doe", "said")]
+    assert reported(t, es) == [
+        ("the bridge would reopen in May", "Jane Roe", "said"),
+        ("the cost had doubled", "John Doe", "said"),
+    ]
 
 
 def test_trailing_attribution_after_the_clause():
     t = "The bridge will reopen in May, the mayor said. The cost has doubled, said Jane Roe, a city engineer."
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
-    assert reported(t, es) == [("The bridge will reopen in May", "mayor", "said"),
-                               ("The cost has doubled", "Jane Roe", "said")]
+    assert reported(t, es) == [
+        ("The bridge will reopen in May", "mayor", "said"),
+        ("The cost has doubled", "Jane Roe", "said"),
+    ]
 
 
 def test_trailing_attribution_with_an_apposition_and_a_time():
@@ -34,27 +39,38 @@ def test_trailing_attribution_with_an_apposition_and_a_time():
 
 
 def test_according_to_before_and_after_the_clause():
-    t = ("According to the fire service, the blaze started in a kitchen. "
-         "Two people were hurt, according to Acme Hospital.")
+    t = (
+        "According to the fire service, the blaze started in a kitchen. "
+        "Two people were hurt, according to Acme Hospital."
+    )
     es = [ent(t, "Acme Hospital", "ORG", "Acme Hospital")]
-    assert reported(t, es) == [("the blaze started in a kitchen", "fire service", "according to"),
-                               ("Two people were hurt", "Acme Hospital", "according to")]
+    assert reported(t, es) == [
+        ("the blaze started in a kitchen", "fire service", "according to"),
+        ("Two people were hurt", "Acme Hospital", "according to"),
+    ]
 
 
 def test_told_reporters_skips_the_listener():
     t = "Jane Roe told reporters the vote would be close. She told the council that funds had run out."
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
-    assert reported(t, es) == [("the vote would be close", "Jane Roe", "told"),
-                               ("funds had run out", "Jane Roe", "told")]
+    assert reported(t, es) == [
+        ("the vote would be close", "Jane Roe", "told"),
+        ("funds had run out", "Jane Roe", "told"),
+    ]
 
 
 def test_denied_warned_argued_insisted_that():
-    t = ("Mr Doe denied that he had seen the letter. Mrs Roe warned that prices would rise. "
-         "The union argued that the deal was unfair. The firm insisted that its figures were right.")
+    t = (
+        "Mr Doe denied that he had seen the letter. Mrs Roe warned that prices would rise. "
+        "The union argued that the deal was unfair. The firm insisted that its figures were right."
+    )
     got = reported(t)
     assert [(c, cue) for c, _, cue in got] == [
-        ("he had seen the letter", "denied"), ("prices would rise", "warned"),
-        ("the deal was unfair", "argued"), ("its figures were right", "insisted")]
+        ("he had seen the letter", "denied"),
+        ("prices would rise", "warned"),
+        ("the deal was unfair", "argued"),
+        ("its figures were right", "insisted"),
+    ]
 
 
 def test_time_phrase_before_that():
@@ -64,9 +80,11 @@ def test_time_phrase_before_that():
 
 
 def test_questions_beliefs_and_intentions_are_not_speech():
-    t = ("Jane Roe asked whether the plant would close. John Doe believes the plant will close. "
-         "The mayor thinks the vote is lost. The firm promised to hire more staff. "
-         "Jane Roe said she would try to help. Did the mayor say the plan had failed?")
+    t = (
+        "Jane Roe asked whether the plant would close. John Doe believes the plant will close. "
+        "The mayor thinks the vote is lost. The firm promised to hire more staff. "
+        "Jane Roe said she would try to help. Did the mayor say the plan had failed?"
+    )
     got = reported(t)
     assert got == [("she would try to help", "Jane Roe", "said")]
 
@@ -109,7 +127,7 @@ def test_plural_noun_forms_are_not_verbs():
 def test_clause_offsets_index_the_text():
     t = "Officials said the road would stay shut until Friday."
     (q,) = [q for q in extract_quotes(t) if q.kind == "indirect"]
-    assert t[q.start:q.end] == q.text == "the road would stay shut until Friday"
+    assert t[q.start : q.end] == q.text == "the road would stay shut until Friday"
     assert q.speaker == "Officials"
 
 

@@ -1,4 +1,5 @@
 """Speaker patterns and resolution, with and without entities."""
+
 import time
 
 from services.quotes.logic import extract_quotes
@@ -11,17 +12,14 @@ def speakers(text, entities=()):
 
 
 def test_after_quote_with_pronoun_and_honorific():
-    t = ('Tory leader Michael Howard spoke. "We will cut waste," he said. '
-         '"It is fair," Mr Howard insisted.')
+    t = 'Tory leader Michael Howard spoke. "We will cut waste," he said. "It is fair," Mr Howard insisted.'
     es = [ent(t, "Michael Howard", "PERSON", "Michael Howard", "Howard")]
     assert speakers(t, es) == [("We will cut waste,", "Michael Howard"), ("It is fair,", "Michael Howard")]
 
 
 def test_said_x_the_description_and_before_colon():
-    t = ('"It was good," said Andrew Pendleton, head of policy. '
-         'Chancellor Gordon Brown told the BBC: "We disagree."')
-    es = [ent(t, "Andrew Pendleton", "PERSON", "Andrew Pendleton"),
-          ent(t, "Gordon Brown", "PERSON", "Gordon Brown")]
+    t = '"It was good," said Andrew Pendleton, head of policy. Chancellor Gordon Brown told the BBC: "We disagree."'
+    es = [ent(t, "Andrew Pendleton", "PERSON", "Andrew Pendleton"), ent(t, "Gordon Brown", "PERSON", "Gordon Brown")]
     assert speakers(t, es) == [("It was good,", "Andrew Pendleton"), ("We disagree.", "Gordon Brown")]
 
 
@@ -33,8 +31,10 @@ def test_whole_sentence_quote_inherits_and_paragraph_continues():
 
 def test_she_goes_to_the_woman():
     t = 'John Major met Mrs Thatcher. Margaret Thatcher was angry. "No," she said.'
-    es = [ent(t, "John Major", "PERSON", "John Major"),
-          ent(t, "Margaret Thatcher", "PERSON", "Margaret Thatcher", "Thatcher")]
+    es = [
+        ent(t, "John Major", "PERSON", "John Major"),
+        ent(t, "Margaret Thatcher", "PERSON", "Margaret Thatcher", "Thatcher"),
+    ]
     assert speakers(t, es) == [("No,", "Margaret Thatcher")]
 
 
@@ -64,33 +64,36 @@ def test_dash_attribution():
 def test_quote_offsets_index_text():
     t = 'He said "a" and "b c" then "d'
     for q in extract_quotes(t, ()):
-        assert t[q.start:q.end] == q.text
+        assert t[q.start : q.end] == q.text
 
 
 def test_fuzz_unbalanced_quotes_linear():
-    t = " ".join(['"he said', "Mr X said:", '\u201cyes', "it's"] * 2500)
+    t = " ".join(['"he said', "Mr X said:", "\u201cyes", "it's"] * 2500)
     t0 = time.perf_counter()
     extract_quotes(t, ())
     assert time.perf_counter() - t0 < 5.0
 
 
 def test_he_is_the_sentence_subject_not_a_name_in_an_aside():
-    t = ('Opposition leader Peter Grant attacked the plan - which John Mills once backed - in a speech. '
-         '"It will fail," he said.')
+    t = (
+        "Opposition leader Peter Grant attacked the plan - which John Mills once backed - in a speech. "
+        '"It will fail," he said.'
+    )
     es = [ent(t, "Peter Grant", "PERSON", "Peter Grant"), ent(t, "John Mills", "PERSON", "John Mills")]
     assert speakers(t, es) == [("It will fail,", "Peter Grant")]
 
 
 def test_he_after_an_unnamed_spokesman_stays_with_the_spokesman():
-    t = ('Mr Ward criticised the scheme. A council spokesman denied it was unfair. '
-         '"We consulted everyone," he said.')
+    t = 'Mr Ward criticised the scheme. A council spokesman denied it was unfair. "We consulted everyone," he said.'
     es = [ent(t, "Ward", "PERSON", "Ward")]
     assert speakers(t, es) == [("We consulted everyone,", "council spokesman")]
 
 
 def test_they_prefers_an_organisation_named_in_the_plural():
-    t = ('The Greens want a new tax, collected by the Revenue Office which would gain. '
-         'They say the old tax puts a "ceiling" on fairness.')
+    t = (
+        "The Greens want a new tax, collected by the Revenue Office which would gain. "
+        'They say the old tax puts a "ceiling" on fairness.'
+    )
     es = [ent(t, "Greens", "ORG", "Greens"), ent(t, "Revenue Office", "ORG", "Revenue Office")]
     assert speakers(t, es) == [("ceiling", "Greens")]
 
@@ -102,8 +105,7 @@ def test_coordinated_speakers_are_one_joint_speaker():
 
 
 def test_second_verb_of_the_subject_and_unusual_speech_verb():
-    t = ('Mrs Hale said the date was set and added: "I am thrilled." '
-         '"You can call it luck," smiles one trader.')
+    t = 'Mrs Hale said the date was set and added: "I am thrilled." "You can call it luck," smiles one trader.'
     es = [ent(t, "Ann Hale", "PERSON", "Hale")]
     assert speakers(t, es) == [("I am thrilled.", "Ann Hale"), ("You can call it luck,", "trader")]
 
@@ -115,19 +117,23 @@ def test_quote_after_a_sentence_naming_the_speaker():
 
 
 def test_described_speaker_falls_back_to_the_sentence_subject():
-    t = ('Tom Hale also said he understood why the league side wanted Sam Cole. '
-         '"It would be a loss," said the Rovers boss.')
+    t = (
+        "Tom Hale also said he understood why the league side wanted Sam Cole. "
+        '"It would be a loss," said the Rovers boss.'
+    )
     es = [ent(t, "Tom Hale", "PERSON", "Tom Hale"), ent(t, "Sam Cole", "PERSON", "Sam Cole")]
     assert speakers(t, es) == [("It would be a loss,", "Tom Hale")]
 
 
 def test_a_function_word_is_never_a_speaker():
     from services.quotes.resolve import Resolver
+
     t = 'and described it as "fine".'
     assert Resolver(t, (), []).resolve(0, 3, 20) == (None, None)
 
 
 # --- issue 11: rules that generalise (made-up examples) ---
+
 
 def test_titles_with_a_full_stop_do_not_end_the_sentence():
     t = '"The budget is late," Sen. Jane Roe (D-Ore.) said on Monday.'
@@ -172,8 +178,7 @@ def test_subject_with_an_apposition_before_a_partial_quote():
 
 
 def test_he_prefers_the_nearer_person_of_unknown_gender():
-    t = ('Sam Doe opened the scoring. Later Kai Roe equalised in a busy second half. '
-         '"It was a great game," he said.')
+    t = 'Sam Doe opened the scoring. Later Kai Roe equalised in a busy second half. "It was a great game," he said.'
     es = [ent(t, "Sam Doe", "PERSON", "Sam Doe"), ent(t, "Kai Roe", "PERSON", "Kai Roe")]
     assert speakers(t, es)[0][1] == "Kai Roe"
 

@@ -1,5 +1,6 @@
 """Pure configuration of the scale-out parts: replication from the broker count, the cluster's nodes,
 the Redis index's layout, Sentinel addresses."""
+
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,9 @@ def test_a_three_node_cluster_has_distinct_ports_and_lists_every_broker(tmp_path
     ports = [p for _, p, c in nodes] + [c for _, p, c in nodes]
     assert len(set(ports)) == 6
     assert config.bootstrap == "127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096"
-    explicit = StackConfig(run_dir=tmp_path, cache_dir=tmp_path, brokers=3, extra_kafka_ports=(1, 2),
-                           extra_controller_ports=(3, 4))
+    explicit = StackConfig(
+        run_dir=tmp_path, cache_dir=tmp_path, brokers=3, extra_kafka_ports=(1, 2), extra_controller_ports=(3, 4)
+    )
     assert explicit.nodes()[1:] == [(2, 1, 3), (3, 2, 4)]
 
 

@@ -9,8 +9,14 @@ from shared.core.settings import Settings
 
 
 def test_settings_read_from_a_given_environment():
-    s = Settings.from_env({"NEWSFLOW_KAFKA_BOOTSTRAP": "h:1", "NEWSFLOW_PARTITIONS": "12",
-                           "NEWSFLOW_TOPIC_RAW": "in", "NEWSFLOW_BATCH_TIMEOUT_S": "0.5"})
+    s = Settings.from_env(
+        {
+            "NEWSFLOW_KAFKA_BOOTSTRAP": "h:1",
+            "NEWSFLOW_PARTITIONS": "12",
+            "NEWSFLOW_TOPIC_RAW": "in",
+            "NEWSFLOW_BATCH_TIMEOUT_S": "0.5",
+        }
+    )
     assert s.kafka_bootstrap == "h:1" and s.partitions == 12 and s.topics.raw == "in"
     assert s.batch_timeout_s == 0.5 and s.topics.enriched == "articles.enriched"
     assert s.group_id("dedup") == "newsflow-dedup"

@@ -1,4 +1,5 @@
 """The runner's batch logic, without Kafka: decode, process, dead-letter."""
+
 from shared.adapters.faust_runner import DLQ_HEADERS, dlq_headers, run_messages
 from shared.core.batch import InMessage
 from shared.core.settings import Settings
@@ -12,8 +13,9 @@ def msg(value: bytes, offset: int = 0) -> InMessage:
 def test_good_and_bad_messages_are_split_and_bad_ones_keep_their_bytes():
     stage = build_stage("normalize", Settings())
     bad = b"\xff not json"
-    result = run_messages(stage, [msg(b'{"id": "a", "body": "Hello."}', 1), msg(bad, 2), msg(b'{"x": 1}', 3)],
-                       max_bytes=10_000)
+    result = run_messages(
+        stage, [msg(b'{"id": "a", "body": "Hello."}', 1), msg(bad, 2), msg(b'{"x": 1}', 3)], max_bytes=10_000
+    )
     assert [o.key for o in result.outputs] == [b"a"]
     assert [d.source.value for d in result.dead] == [bad, b'{"x": 1}']
     assert "not JSON" in result.dead[0].reason and "no 'body'" in result.dead[1].reason

@@ -4,6 +4,7 @@ The server runs in a daemon thread (stdlib `http.server`), so /metrics and /heal
 even when the worker's event loop is stuck; liveness is judged from a heartbeat that the
 event loop writes, not from the server answering.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,12 +49,21 @@ class HealthState:
         """Alive unless the event loop, once running, has not beaten for `stall_s` seconds."""
         now = self.clock()
         if self.heartbeat is None:
-            return True, {"alive": True, "stage": self.stage, "loop": "starting",
-                          "uptime_s": round(now - self.started, 3)}
+            return True, {
+                "alive": True,
+                "stage": self.stage,
+                "loop": "starting",
+                "uptime_s": round(now - self.started, 3),
+            }
         age = now - self.heartbeat
         ok = age <= self.stall_s
-        return ok, {"alive": ok, "stage": self.stage, "loop": "running" if ok else "stalled",
-                    "heartbeat_age_s": round(age, 3), "uptime_s": round(now - self.started, 3)}
+        return ok, {
+            "alive": ok,
+            "stage": self.stage,
+            "loop": "running" if ok else "stalled",
+            "heartbeat_age_s": round(age, 3),
+            "uptime_s": round(now - self.started, 3),
+        }
 
     def readiness(self) -> tuple[bool, dict]:
         """Ready when the stage (and its model) is loaded, the group is joined and partitions are assigned."""
@@ -65,9 +75,14 @@ class HealthState:
         elif not self.assigned:
             reasons.append("no input partitions assigned (more workers than partitions?)")
         ok = not reasons
-        return ok, {"ready": ok, "stage": self.stage, "stage_loaded": self.stage_loaded,
-                    "group_joined": self.group_joined, "assigned_partitions": list(self.assigned),
-                    "reasons": reasons}
+        return ok, {
+            "ready": ok,
+            "stage": self.stage,
+            "stage_loaded": self.stage_loaded,
+            "group_joined": self.group_joined,
+            "assigned_partitions": list(self.assigned),
+            "reasons": reasons,
+        }
 
 
 def _handler(registry: CollectorRegistry, state: HealthState, on_ready: Callable[[bool], None] | None):
@@ -105,8 +120,14 @@ def _handler(registry: CollectorRegistry, state: HealthState, on_ready: Callable
 class HealthServer:
     """/metrics (Prometheus text format), /healthz (liveness) and /readyz (readiness) on host:port."""
 
-    def __init__(self, host: str, port: int, registry: CollectorRegistry, state: HealthState,
-                 on_ready: Callable[[bool], None] | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        registry: CollectorRegistry,
+        state: HealthState,
+        on_ready: Callable[[bool], None] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.registry = registry
@@ -122,8 +143,9 @@ class HealthServer:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="newsflow-health", daemon=True)
         self._thread.start()
-        log.info("serving /metrics, /healthz, /readyz on %s:%d", self.host, self.port,
-                 extra={"stage": self.state.stage})
+        log.info(
+            "serving /metrics, /healthz, /readyz on %s:%d", self.host, self.port, extra={"stage": self.state.stage}
+        )
         return self.port
 
     def stop(self) -> None:

@@ -3,6 +3,7 @@
 The runner passes `extra={"topic": ..., "partition": ..., "offset": ..., "article_id": ...}`;
 `StaticFields` adds what is fixed for the process (the stage).
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,13 +65,23 @@ def logging_config(level: str | int, fields: Mapping[str, Any] | None = None, st
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
         "filters": {"static": {"()": StaticFields, "fields": dict(fields or {})}},
-        "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["static"],
-                                 "stream": stream if stream is not None else sys.stderr}},
+        "handlers": {
+            "default": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["static"],
+                "stream": stream if stream is not None else sys.stderr,
+            }
+        },
         "root": {"level": level_name, "handlers": ["default"]},
     }
 
 
 def message_fields(topic: str, partition: int, offset: int, key: bytes | None) -> dict[str, Any]:
     """The `extra=` fields of one consumed message; the key is the article id (Kafka key = id)."""
-    return {"topic": topic, "partition": partition, "offset": offset,
-            "article_id": key.decode("utf-8", "replace")[:200] if key else None}
+    return {
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "article_id": key.decode("utf-8", "replace")[:200] if key else None,
+    }

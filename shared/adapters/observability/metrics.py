@@ -3,6 +3,7 @@
 `PrometheusObserver` is the runner's `BatchObserver`: the runner calls it after every
 batch, so stages stay free of metrics code. Lag gauges are set by `lag.LagRefresher`.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,28 +28,47 @@ class WorkerMetrics:
             ProcessCollector(registry=self.registry)
             PlatformCollector(registry=self.registry)
         r = self.registry
-        self.processed = Counter("newsflow_articles_processed", "Articles processed and produced to the output topic",
-                                 ["stage"], registry=r)
-        self.dead_lettered = Counter("newsflow_articles_dead_lettered",
-                                     "Articles sent to the dead-letter topic (invalid or rejected)", ["stage"],
-                                     registry=r)
-        self.failed = Counter("newsflow_articles_failed",
-                              "Articles in batches whose step failed and is retried (counted per attempt)",
-                              ["stage", "step"], registry=r)
+        self.processed = Counter(
+            "newsflow_articles_processed", "Articles processed and produced to the output topic", ["stage"], registry=r
+        )
+        self.dead_lettered = Counter(
+            "newsflow_articles_dead_lettered",
+            "Articles sent to the dead-letter topic (invalid or rejected)",
+            ["stage"],
+            registry=r,
+        )
+        self.failed = Counter(
+            "newsflow_articles_failed",
+            "Articles in batches whose step failed and is retried (counted per attempt)",
+            ["stage", "step"],
+            registry=r,
+        )
         self.batches = Counter("newsflow_batches", "Batches processed and acknowledged", ["stage"], registry=r)
-        self.batches_failed = Counter("newsflow_batches_failed", "Failed attempts of a batch step", ["stage", "step"],
-                                      registry=r)
-        self.batch_size = Histogram("newsflow_batch_size", "Messages per batch", ["stage"],
-                                    buckets=BATCH_SIZE_BUCKETS, registry=r)
-        self.processing_seconds = Histogram("newsflow_batch_processing_seconds",
-                                            "Seconds from taking a batch to its outputs acknowledged by the broker",
-                                            ["stage"], buckets=SECONDS_BUCKETS, registry=r)
-        self.last_batch = Gauge("newsflow_last_batch_timestamp_seconds", "Unix time of the last batch done",
-                                ["stage"], registry=r)
-        self.lag = Gauge("newsflow_consumer_lag", "Messages of the input topic not yet committed, per partition",
-                         ["stage", "topic", "partition"], registry=r)
-        self.assigned = Gauge("newsflow_consumer_assigned_partitions", "Input partitions assigned to this worker",
-                              ["stage"], registry=r)
+        self.batches_failed = Counter(
+            "newsflow_batches_failed", "Failed attempts of a batch step", ["stage", "step"], registry=r
+        )
+        self.batch_size = Histogram(
+            "newsflow_batch_size", "Messages per batch", ["stage"], buckets=BATCH_SIZE_BUCKETS, registry=r
+        )
+        self.processing_seconds = Histogram(
+            "newsflow_batch_processing_seconds",
+            "Seconds from taking a batch to its outputs acknowledged by the broker",
+            ["stage"],
+            buckets=SECONDS_BUCKETS,
+            registry=r,
+        )
+        self.last_batch = Gauge(
+            "newsflow_last_batch_timestamp_seconds", "Unix time of the last batch done", ["stage"], registry=r
+        )
+        self.lag = Gauge(
+            "newsflow_consumer_lag",
+            "Messages of the input topic not yet committed, per partition",
+            ["stage", "topic", "partition"],
+            registry=r,
+        )
+        self.assigned = Gauge(
+            "newsflow_consumer_assigned_partitions", "Input partitions assigned to this worker", ["stage"], registry=r
+        )
         self.ready = Gauge("newsflow_worker_ready", "1 when /readyz answers 200", ["stage"], registry=r)
         for labelled in (self.processed, self.dead_lettered, self.batches, self.last_batch, self.assigned, self.ready):
             labelled.labels(stage)  # present at 0 from the start

@@ -4,6 +4,7 @@
 passes its `observer` to the `StageWorker`, calls `start()` first (probes answer while the broker is awaited),
 `attach(app)` before the faust worker starts and `close()` after.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,8 +30,9 @@ class WorkerObservability:
         self.lag = LagRefresher(input_topic, self.metrics.set_lag, self.state.set_assignment)
         self.server: HealthServer | None = None
         if settings.metrics_port:
-            self.server = HealthServer(settings.metrics_host, settings.metrics_port, self.metrics.registry,
-                                       self.state, on_ready=self._on_ready)
+            self.server = HealthServer(
+                settings.metrics_host, settings.metrics_port, self.metrics.registry, self.state, on_ready=self._on_ready
+            )
 
     def _on_ready(self, ok: bool) -> None:
         self.metrics.ready.labels(self.stage).set(1 if ok else 0)

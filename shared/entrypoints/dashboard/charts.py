@@ -1,4 +1,5 @@
 """Per-stage time series as inline SVG line charts (no scripts, no external assets)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -33,8 +34,16 @@ def _fmt(v: float) -> str:
     return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
 
 
-def line_chart(title: str, series: Mapping[str, Sequence[tuple[float, float]]], *, unit: str = "",
-               window_s: float = 240.0, now: float | None = None, width: int = 460, height: int = 180) -> str:
+def line_chart(
+    title: str,
+    series: Mapping[str, Sequence[tuple[float, float]]],
+    *,
+    unit: str = "",
+    window_s: float = 240.0,
+    now: float | None = None,
+    width: int = 460,
+    height: int = 180,
+) -> str:
     """An SVG chart of `series` ({name: [(unix time, value)]}) over the last `window_s` seconds.
 
     Each series is one `<polyline class="series" data-series=NAME>`; the y axis starts at 0.
@@ -51,9 +60,11 @@ def line_chart(title: str, series: Mapping[str, Sequence[tuple[float, float]]], 
         y = top + ph * (1 - min(v, y_max) / y_max)
         return f"{x:.1f},{y:.1f}"
 
-    out = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
-           f'<text class="chart-title" x="{left}" y="15">{escape(title)}</text>']
+    out = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<text class="chart-title" x="{left}" y="15">{escape(title)}</text>',
+    ]
     for frac in (0.0, 0.5, 1.0):
         y = top + ph * (1 - frac)
         out.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}"/>')
@@ -67,8 +78,10 @@ def line_chart(title: str, series: Mapping[str, Sequence[tuple[float, float]]], 
         if len(visible) == 1:
             visible = visible * 2
         coords = " ".join(xy(t, v) for t, v in visible)
-        out.append(f'<polyline class="series" data-series="{escape(name)}" fill="none" stroke="{colour}" '
-                   f'stroke-width="2" points="{coords}"/>')
+        out.append(
+            f'<polyline class="series" data-series="{escape(name)}" fill="none" stroke="{colour}" '
+            f'stroke-width="2" points="{coords}"/>'
+        )
         latest = _fmt(visible[-1][1]) if visible else "–"
         out.append(f'<text class="legend" x="{legend_x}" y="31" fill="{colour}">{escape(name)} {latest}</text>')
         legend_x += 7 * (len(name) + len(latest)) + 22

@@ -3,6 +3,7 @@
 It reads without a consumer group (every dashboard sees every article) and starts at the
 last `max_articles` messages, so a dashboard opened late still shows recent articles.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,7 +73,10 @@ class EnrichedFollower(ClientLoop):
                 raise ValueError("not an enriched event")
         except (orjson.JSONDecodeError, ValueError, TypeError) as err:
             self.bad_messages += 1
-            log.warning("skipping a message that is not an enriched event: %s", err,
-                        extra={"topic": rec.topic, "partition": rec.partition, "offset": rec.offset})
+            log.warning(
+                "skipping a message that is not an enriched event: %s",
+                err,
+                extra={"topic": rec.topic, "partition": rec.partition, "offset": rec.offset},
+            )
             return
         self.store.add(event)

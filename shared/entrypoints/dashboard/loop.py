@@ -1,4 +1,5 @@
 """A daemon thread around one Kafka client that reconnects after a failure (the dashboard's follower and poller)."""
+
 from __future__ import annotations
 
 import logging

@@ -2,14 +2,33 @@
 
 Pure functions of the event dicts; every piece of article text is escaped.
 """
+
 from __future__ import annotations
 
 from html import escape
 from typing import Any, Iterable, Sequence
 
 #: Labels with a colour of their own in the page's CSS; others are shown as "other".
-LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
-          "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "LANGUAGE")
+LABELS = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+    "DATE",
+    "TIME",
+    "MONEY",
+    "PERCENT",
+    "QUANTITY",
+    "CARDINAL",
+    "ORDINAL",
+    "LANGUAGE",
+)
 
 
 def mention_spans(entities: Iterable[dict[str, Any]], text_len: int) -> list[tuple[int, int, str, str]]:
@@ -39,8 +58,10 @@ def highlight_text(text: str, entities: Iterable[dict[str, Any]]) -> str:
     pos = 0
     for start, end, label, name in mention_spans(entities, len(text)):
         parts.append(escape(text[pos:start]))
-        parts.append(f'<mark class="ent" data-label="{escape(label)}" title="{escape(label)}: {escape(name)}">'
-                     f'{escape(text[start:end])}</mark>')
+        parts.append(
+            f'<mark class="ent" data-label="{escape(label)}" title="{escape(label)}: {escape(name)}">'
+            f"{escape(text[start:end])}</mark>"
+        )
         pos = end
     parts.append(escape(text[pos:]))
     html = "".join(parts)
@@ -56,8 +77,11 @@ def entity_chips(entities: Sequence[dict[str, Any]]) -> str:
     named = [e for e in entities or () if str(e.get("label")) not in VALUE_LABELS]
     values = len(entities or ()) - len(named)
     ordered = sorted(named, key=lambda e: (str(e.get("label")), -int(e.get("count") or 0), str(e.get("name"))))
-    chips = [f'<span class="chip ent" data-label="{escape(str(e.get("label")))}">{escape(str(e.get("name")))}'
-             f'<small>{escape(str(e.get("label")))} ×{int(e.get("count") or 0)}</small></span>' for e in ordered]
+    chips = [
+        f'<span class="chip ent" data-label="{escape(str(e.get("label")))}">{escape(str(e.get("name")))}'
+        f"<small>{escape(str(e.get('label')))} ×{int(e.get('count') or 0)}</small></span>"
+        for e in ordered
+    ]
     if values:
         chips.append(f'<span class="chip values">+{values} dates, amounts and numbers</span>')
     return f'<div class="chips">{"".join(chips)}</div>' if chips else '<div class="chips empty">no entities</div>'
@@ -71,13 +95,17 @@ def quote_list(quotes: Sequence[dict[str, Any]]) -> str:
     for q in quotes:
         speaker = q.get("speaker")
         if speaker:
-            who = (f'<span class="speaker" data-label="{escape(str(q.get("speaker_label") or ""))}">'
-                   f'{escape(str(speaker))}</span>')
+            who = (
+                f'<span class="speaker" data-label="{escape(str(q.get("speaker_label") or ""))}">'
+                f"{escape(str(speaker))}</span>"
+            )
         else:
             who = '<span class="speaker unknown">unattributed</span>'
         cue = f' <span class="cue">{escape(str(q["cue"]))}</span>' if q.get("cue") else ""
-        items.append(f'<li class="quote"><q>{escape(str(q.get("text") or ""))}</q>'
-                     f'<span class="attribution">— {who}{cue}</span></li>')
+        items.append(
+            f'<li class="quote"><q>{escape(str(q.get("text") or ""))}</q>'
+            f'<span class="attribution">— {who}{cue}</span></li>'
+        )
     return f'<ul class="quotes">{"".join(items)}</ul>'
 
 
@@ -90,8 +118,10 @@ def dedup_badge(dedup: dict[str, Any] | None) -> str:
         return '<span class="badge unique">unique</span>'
     sim = dedup.get("similarity")
     sim_text = f" ({float(sim):.2f})" if isinstance(sim, (int, float)) else ""
-    return (f'<span class="badge dup" data-status="{escape(status)}">{escape(status.replace("_", " "))} of '
-            f'<code>{escape(str(dedup.get("duplicate_of")))}</code>{sim_text}</span>')
+    return (
+        f'<span class="badge dup" data-status="{escape(status)}">{escape(status.replace("_", " "))} of '
+        f"<code>{escape(str(dedup.get('duplicate_of')))}</code>{sim_text}</span>"
+    )
 
 
 def render_article(event: dict[str, Any]) -> str:
@@ -106,12 +136,14 @@ def render_article(event: dict[str, Any]) -> str:
         meta.append(f'<span class="source">{escape(str(event["source"]))}</span>')
     meta.append(dedup_badge(event.get("dedup")))
     meta.append(f'<span class="counts">{len(entities)} entities · {len(quotes)} quotes</span>')
-    return (f'<article class="article" data-id="{escape(str(event.get("id")))}" data-status="{escape(status)}">'
-            f'<header><h3>{escape(str(title))}</h3><div class="meta">{" ".join(m for m in meta if m)}</div></header>'
-            f'{entity_chips(entities)}'
-            f'<div class="text">{highlight_text(text, entities)}</div>'
-            f'<section class="quotes-box"><h4>Quotes</h4>{quote_list(quotes)}</section>'
-            f'</article>')
+    return (
+        f'<article class="article" data-id="{escape(str(event.get("id")))}" data-status="{escape(status)}">'
+        f'<header><h3>{escape(str(title))}</h3><div class="meta">{" ".join(m for m in meta if m)}</div></header>'
+        f"{entity_chips(entities)}"
+        f'<div class="text">{highlight_text(text, entities)}</div>'
+        f'<section class="quotes-box"><h4>Quotes</h4>{quote_list(quotes)}</section>'
+        f"</article>"
+    )
 
 
 def cluster_key(event: dict[str, Any]) -> str:
@@ -142,13 +174,19 @@ def render_feed(events: Sequence[dict[str, Any]]) -> str:
     for members in group_clusters(events):
         key = escape(cluster_key(members[0]))
         if len(members) > 1:
-            head = (f'<h2 class="cluster-head">Duplicate cluster · {len(members)} articles · '
-                    f'first seen <code>{escape(str(members[0].get("id")))}</code></h2>')
-            sections.append(f'<section class="cluster dup" data-cluster="{key}" data-size="{len(members)}">{head}'
-                            f'{"".join(render_article(e) for e in members)}</section>')
+            head = (
+                f'<h2 class="cluster-head">Duplicate cluster · {len(members)} articles · '
+                f"first seen <code>{escape(str(members[0].get('id')))}</code></h2>"
+            )
+            sections.append(
+                f'<section class="cluster dup" data-cluster="{key}" data-size="{len(members)}">{head}'
+                f"{''.join(render_article(e) for e in members)}</section>"
+            )
         else:
-            sections.append(f'<section class="cluster single" data-cluster="{key}" data-size="1">'
-                            f'{render_article(members[0])}</section>')
+            sections.append(
+                f'<section class="cluster single" data-cluster="{key}" data-size="1">'
+                f"{render_article(members[0])}</section>"
+            )
     return "".join(sections)
 
 

@@ -6,6 +6,7 @@ Routes:
 - `/api/articles`: the articles held, as JSON;
 - `/healthz`: 200 with the follower's state.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,20 +37,23 @@ SETTINGS = web.AppKey("settings", Settings)
 def render_stats(snapshot: dict, window_s: float, now: float | None = None) -> str:
     """The throughput and lag charts and the per-stage table, as HTML."""
     now = now if now is not None else time.time()
-    charts = (line_chart("Throughput per stage (articles/s)", snapshot["throughput"], unit="art/s",
-                         window_s=window_s, now=now)
-              + line_chart("Consumer lag per stage (messages)", snapshot["lag"], unit="msgs", window_s=window_s,
-                           now=now))
+    charts = line_chart(
+        "Throughput per stage (articles/s)", snapshot["throughput"], unit="art/s", window_s=window_s, now=now
+    ) + line_chart("Consumer lag per stage (messages)", snapshot["lag"], unit="msgs", window_s=window_s, now=now)
     rows = []
     for i, stage in enumerate(snapshot["lag"]):
         r = snapshot["latest"].get(stage)
         tp = snapshot["throughput"][stage][-1][1] if snapshot["throughput"][stage] else 0.0
-        rows.append(f'<tr data-stage="{escape(stage)}"><td><span class="dot" style="background:{colour_of(stage, i)}">'
-                    f'</span>{escape(stage)}</td><td>{r.committed if r else "–"}</td><td>{tp:.1f}</td>'
-                    f'<td class="lag">{r.lag if r else "–"}</td></tr>')
-    table = ('<table class="stages"><thead><tr><th>stage</th><th>consumed</th><th>art/s</th><th>lag</th></tr></thead>'
-             f'<tbody>{"".join(rows)}</tbody></table>'
-             f'<p class="dlq">dead letters: <b>{snapshot["dead_letters"]}</b></p>')
+        rows.append(
+            f'<tr data-stage="{escape(stage)}"><td><span class="dot" style="background:{colour_of(stage, i)}">'
+            f"</span>{escape(stage)}</td><td>{r.committed if r else '–'}</td><td>{tp:.1f}</td>"
+            f'<td class="lag">{r.lag if r else "–"}</td></tr>'
+        )
+    table = (
+        '<table class="stages"><thead><tr><th>stage</th><th>consumed</th><th>art/s</th><th>lag</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="dlq">dead letters: <b>{snapshot["dead_letters"]}</b></p>'
+    )
     return f'<div class="charts">{charts}</div>{table}'
 
 
@@ -68,10 +72,13 @@ async def snapshot(request: web.Request) -> web.Response:
     follower = app[FOLLOWER]
     poller = app[POLLER]
     window_s = max(60.0, app[SETTINGS].dashboard_poll_s * 120)
-    doc = {"version": version, "count": len(articles),
-           "clusters": len({(a.get("dedup") or {}).get("cluster_id") or a.get("id") for a in articles}),
-           "status": follower.error or poller.error or follower.state,
-           "stats_html": render_stats(app[SERIES].snapshot(), window_s)}
+    doc = {
+        "version": version,
+        "count": len(articles),
+        "clusters": len({(a.get("dedup") or {}).get("cluster_id") or a.get("id") for a in articles}),
+        "status": follower.error or poller.error or follower.state,
+        "stats_html": render_stats(app[SERIES].snapshot(), window_s),
+    }
     if request.query.get("version") != str(version):
         doc["feed_html"] = render_feed(articles)
     return web.Response(body=orjson.dumps(doc), content_type="application/json")
@@ -80,20 +87,30 @@ async def snapshot(request: web.Request) -> web.Response:
 async def articles(request: web.Request) -> web.Response:
     """The articles held, oldest first."""
     _, items = request.app[STORE].snapshot()
-    return web.Response(body=orjson.dumps([{k: v for k, v in a.items() if k != "_seq"} for a in items]),
-                        content_type="application/json")
+    return web.Response(
+        body=orjson.dumps([{k: v for k, v in a.items() if k != "_seq"} for a in items]), content_type="application/json"
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Alive; tells whether the follower is following."""
     follower = request.app[FOLLOWER]
-    return web.Response(body=orjson.dumps({"alive": True, "follower": follower.state, "error": follower.error,
-                                           "articles": len(request.app[STORE])}),
-                        content_type="application/json")
+    return web.Response(
+        body=orjson.dumps(
+            {"alive": True, "follower": follower.state, "error": follower.error, "articles": len(request.app[STORE])}
+        ),
+        content_type="application/json",
+    )
 
 
-def build_app(settings: Settings, *, follower: EnrichedFollower | None = None, poller: StatsPoller | None = None,
-              store: ArticleStore | None = None, series: StageSeries | None = None) -> web.Application:
+def build_app(
+    settings: Settings,
+    *,
+    follower: EnrichedFollower | None = None,
+    poller: StatsPoller | None = None,
+    store: ArticleStore | None = None,
+    series: StageSeries | None = None,
+) -> web.Application:
     """The aiohttp application; the follower and poller threads start with it and stop with it."""
     app = web.Application()
     app[SETTINGS] = settings
@@ -123,6 +140,11 @@ def build_app(settings: Settings, *, follower: EnrichedFollower | None = None, p
 def run_dashboard(settings: Settings) -> None:
     """Serve the dashboard on dashboard_host:dashboard_port until SIGTERM/SIGINT."""
     app = build_app(settings)
-    log.info("dashboard on http://%s:%d/ following %s", settings.dashboard_host, settings.dashboard_port,
-             settings.topics.enriched, extra={"topic": settings.topics.enriched})
+    log.info(
+        "dashboard on http://%s:%d/ following %s",
+        settings.dashboard_host,
+        settings.dashboard_port,
+        settings.topics.enriched,
+        extra={"topic": settings.topics.enriched},
+    )
     web.run_app(app, host=settings.dashboard_host, port=settings.dashboard_port, print=None, access_log=None)

@@ -3,6 +3,7 @@
 `StageSeries` is pure (it turns successive offset readings into series); `KafkaOffsets`
 reads the broker; `StatsPoller` runs the reading in a thread every `dashboard_poll_s`.
 """
+
 from __future__ import annotations
 
 import threading
@@ -14,6 +15,7 @@ from typing import Callable, Mapping
 from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
 from shared.entrypoints.dashboard.loop import ClientLoop
+
 
 @dataclass(frozen=True)
 class StageReading:
@@ -56,13 +58,17 @@ class StageSeries:
     def snapshot(self) -> dict:
         """Copies of the series and the latest readings."""
         with self._lock:
-            return {"throughput": {s: list(v) for s, v in self.throughput.items()},
-                    "lag": {s: list(v) for s, v in self.lag.items()},
-                    "latest": dict(self.latest), "dead_letters": self.dead_letters}
+            return {
+                "throughput": {s: list(v) for s, v in self.throughput.items()},
+                "lag": {s: list(v) for s, v in self.lag.items()},
+                "latest": dict(self.latest),
+                "dead_letters": self.dead_letters,
+            }
 
 
-def stage_reading(committed: Mapping[int, int | None], ends: Mapping[int, int],
-                  beginnings: Mapping[int, int] | None = None) -> StageReading:
+def stage_reading(
+    committed: Mapping[int, int | None], ends: Mapping[int, int], beginnings: Mapping[int, int] | None = None
+) -> StageReading:
     """A stage's reading from per-partition committed and end offsets (a partition never committed counts from its beginning)."""
     beginnings = beginnings or {}
     total_committed = total_lag = 0
@@ -97,8 +103,9 @@ class KafkaOffsets:
             begins = {tp.partition: off for tp, off in self._consumer.beginning_offsets(tps).items()}
             group = self.settings.group_id(stage)
             offsets = self._admin.list_group_offsets({group: tps}).get(group, {})
-            committed = {tp.partition: (om.offset if om is not None else None)
-                         for tp, om in offsets.items() if tp.topic == topic}
+            committed = {
+                tp.partition: (om.offset if om is not None else None) for tp, om in offsets.items() if tp.topic == topic
+            }
             readings[stage] = stage_reading(committed, ends, begins)
         dlq = self._partitions(self.settings.topics.dlq)
         dead = 0
@@ -119,8 +126,13 @@ class StatsPoller(ClientLoop):
 
     what = "stage stats poll"
 
-    def __init__(self, series: StageSeries, source_factory: Callable[[], KafkaOffsets], interval_s: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        series: StageSeries,
+        source_factory: Callable[[], KafkaOffsets],
+        interval_s: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__("newsflow-dashboard-stats", interval_s)
         self.series = series
         self.source_factory = source_factory

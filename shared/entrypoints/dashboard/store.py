@@ -1,4 +1,5 @@
 """The articles the dashboard has seen: bounded, upserted by id, versioned; thread-safe."""
+
 from __future__ import annotations
 
 import threading
