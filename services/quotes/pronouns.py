@@ -7,6 +7,7 @@ import re
 
 from services.quotes.mentions import ArticleMentions, EntityMention
 from services.quotes.speakers import CUES
+from shared.lexicon.speech import INTRO_WORDS
 
 # How far back (characters) 'they' looks for an organisation named in the plural ('the Greens').
 PLURAL_ORG_WINDOW = 500
@@ -18,28 +19,6 @@ _AUXILIARIES = frozenset(
     """
 is was were are has had have will would could can may might must should also did does do then later
 """.split()
-)
-_INTRO_WORDS = frozenset(
-    {
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "following",
-        "despite",
-        "with",
-        "as",
-        "when",
-        "while",
-        "although",
-        "during",
-        "unlike",
-        "like",
-        "meeting",
-        "speaking",
-        "asked",
-    }
 )
 # A sentence whose subject is an unnamed person: 'A council spokesman denied ...'
 _DESCRIBED_SUBJECT = re.compile(
@@ -84,7 +63,7 @@ class PronounResolver:
             if a.text[c.end : c.end + 2] in ("'s", "\u2019s") or a.text[max(0, c.start - 4) : c.start] == "the ":
                 continue  # 'X's lawyer', 'the X voting panel': not the subject
             head = a.text[lo : c.start].split()
-            if head and head[0].lower().strip(",") in _INTRO_WORDS and "," in a.text[c.end : m.start]:
+            if head and head[0].lower().strip(",") in INTRO_WORDS and "," in a.text[c.end : m.start]:
                 continue
             best = c
         if best is not m:

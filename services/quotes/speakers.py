@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.lexicon.speech import INTRO_WORDS
+
 CUES = frozenset(
     """
 said says say saying told tells tell added adds insisted insists explained explains warned warns argued argues
@@ -299,29 +301,6 @@ _PARTICIPLES = frozenset(
         "stressing",
     }
 )
-_INTRO = frozenset(
-    {
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "ahead",
-        "speaking",
-        "earlier",
-        "later",
-        "despite",
-        "following",
-        "with",
-        "as",
-        "when",
-        "while",
-        "although",
-        "during",
-        "asked",
-        "interviewed",
-    }
-)
 _NP_STOP = frozenset(
     {
         "and",
@@ -436,7 +415,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
         first = _strip_clause_openers(ws[:k])
-        if first and first[0][0].lower() in _INTRO:
+        if first and first[0][0].lower() in INTRO_WORDS:
             for i in range(1, min(len(first), 10)):
                 if "," in text[first[i - 1][2] : first[i][1]]:
                     first = _strip_clause_openers(first[i:])
@@ -503,7 +482,7 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
     lo = sentence_start(text, open_mark, floor)
     ws = words(text, lo, open_mark)
     ws = _strip_clause_openers(ws)
-    if ws and (ws[0][0].lower() in _INTRO or _is_opener(ws[0][0])):
+    if ws and (ws[0][0].lower() in INTRO_WORDS or _is_opener(ws[0][0])):
         # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
         for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
             if "," in text[ws[i - 1][2] : ws[i][1]]:

@@ -67,3 +67,13 @@ NOUN_LIKE = frozenset(
         "write",
     }
 )
+
+
+# First words of an introductory phrase before a sentence's subject ('After the vote, ...',
+# 'Speaking on Monday, ...', 'Asked about it, ...'): the speaker is named after the comma.
+INTRO_WORDS = frozenset(
+    """
+in on at after before ahead following despite with as when while although during unlike like
+earlier later meeting speaking asked interviewed
+""".split()
+)
