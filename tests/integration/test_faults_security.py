@@ -97,8 +97,8 @@ def test_redis_password_from_the_url_works_and_is_never_printed(stack, tmp_path,
 class _SaslStack(LocalStack):
     """A second single-node broker whose client listener accepts only SASL_PLAINTEXT (PLAIN)."""
 
-    def _server_properties(self):
-        path = super()._server_properties()
+    def _server_properties(self, node: int = 1):
+        path = super()._server_properties(node)
         c = self.config
         jaas = (
             'org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" '
