@@ -106,7 +106,7 @@ _SIGNATURE_PATTERNS = (
     re.compile(r"^--\s*[\w .]{1,60}$"),
 )
 _DATELINE = re.compile(
-    r"^((?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"  # LONDON / NEW YORK / KYIV
+    r"^((?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"  # LONDON / NEW YORK / PARIS
     r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?)?"  # , April 26
     r"\s*(?:\((?:[A-Z][\w ]{1,20})\))?"  # (Reuters)
     r"\s*[\-\u2013\u2014]{1,2}\s+)"
