@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from services.quotes.apposition import name_in_apposition_after, name_in_apposition_before
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
-from services.quotes.reported import find_reported
+from services.quotes.reported import Reported, find_reported, trailing_attribution
 from services.quotes.resolve import Resolver
 from services.quotes.speakers import (
     CUES,
+    Attribution,
     after_quote,
     before_quote,
     next_sentence_speaker,
+    sentence_end,
     sentence_start,
     subject_of_sentence,
     words,
@@ -80,7 +83,10 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
     para_of = _para_index(paras)
     out: list[Quote] = []
     prev_speaker: tuple[str | None, str | None, str | None] = (None, None, None)
-    prev_para = -10
+    prev_para, prev_pos = -10, -1
+    quoted_ranges = [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in all_spans]
+    reported = find_reported(text, quoted_ranges)
+    reported_starts = [r.start for r in reported]
     for idx, span in enumerate(spans):
         p = para_of(span.open_mark)
         floor = paras[p][0] if p >= 0 else 0
@@ -91,7 +97,7 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         ends_sentence = q.rstrip().endswith(_TERMINAL)
         attr = None
         if span.close_mark is not None:
-            attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence)
+            attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence, kind == "partial")
         if attr is not None:
             attr = name_in_apposition_after(text, attr, limit) or attr
         if attr is None and not span.continues:
@@ -101,6 +107,8 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                 prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
                 if prev_text.endswith(":"):
                     attr = before_quote(text, paras[p - 1][1], paras[p - 1][0])
+        if attr is None and span.close_mark is not None:
+            attr = _attribution_ending_sentence(text, span, floor, limit)
         speaker, label, cue = None, None, None
         if attr is not None:
             speaker, label = resolver.resolve(attr.start, attr.end, span.open_mark, attr.where != "after")
@@ -123,6 +131,15 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                     sub.start, sub.end if sub.cue else _first_np_end(text, sub), span.open_mark, bool(sub.cue)
                 )
                 cue = sub.cue
+        if speaker is None and not span.continues:
+            # reported speech since the last attributed quote, in this paragraph or the one before:
+            # 'Roe said the plan would fail.' then '"It cannot work."'
+            k = bisect.bisect_left(reported_starts, span.open_mark) - 1
+            last = reported[k] if k >= 0 and reported[k].start > prev_pos else None
+            if last is not None and para_of(last.start) >= p - 1:
+                name, name_label = resolver.resolve(last.sp_start, last.sp_end, last.start)
+                if name is not None:
+                    prev_speaker, prev_para = (name, name_label, last.cue), para_of(last.start)
         if speaker is None and (span.continues or p - prev_para <= 1):
             speaker, label, cue = prev_speaker
         if speaker is None and span.close_mark is not None and ends_sentence:
@@ -134,20 +151,19 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         if speaker is not None:
             prev_speaker = (speaker, label, cue)
             resolver.speakers.append(speaker)
-            prev_para = p
+            prev_para, prev_pos = p, span.open_mark
         out.append(
             Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label, cue=cue, kind=kind)
         )
-    out.extend(reported_speech(text, resolver, all_spans))
+    out.extend(reported_speech(text, resolver, reported))
     out.sort(key=lambda q: q.start)
     return out
 
 
-def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> list[Quote]:
-    """Quotes of kind "indirect": reported clauses outside quotation marks, with their speakers."""
-    quoted = [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in spans]
+def reported_speech(text: str, resolver: Resolver, reported: list[Reported]) -> list[Quote]:
+    """Quotes of kind "indirect": the reported clauses outside quotation marks, with their speakers."""
     out = []
-    for r in find_reported(text, quoted):
+    for r in reported:
         speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
         out.append(
             Quote(
@@ -161,6 +177,24 @@ def reported_speech(text: str, resolver: Resolver, spans: list[QuoteSpan]) -> li
             )
         )
     return out
+
+
+MAX_TRAILING_CHARS = 400  # how far from the quote a sentence-ending attribution is looked for
+
+
+def _attribution_ending_sentence(text: str, span: QuoteSpan, floor: int, limit: int) -> Attribution | None:
+    """'His endorsements will carry "a great deal of weight", a spokesman said.': the attribution that
+    ends the quote's sentence, after the closing mark."""
+    assert span.close_mark is not None
+    lo = sentence_start(text, span.open_mark, floor)
+    window = min(limit, span.close_mark + 1 + MAX_TRAILING_CHARS)
+    hi = sentence_end(text, span.close_mark + 1, window)
+    if hi == window < limit:
+        return None  # no sentence end near the quote: no short attribution ending its sentence
+    found = trailing_attribution(text, max(lo, span.open_mark - MAX_TRAILING_CHARS), hi)
+    if found is None or found.sp_start <= span.close_mark:
+        return None
+    return Attribution(found.sp_start, found.sp_end, found.cue, "after")
 
 
 MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
@@ -233,7 +267,6 @@ def _first_np_end(text: str, sub) -> int:
 
 def _para_index(paras: list[tuple[int, int]]):
     starts = [p[0] for p in paras]
-    import bisect
 
     def find(pos: int) -> int:
         return bisect.bisect_right(starts, pos) - 1

@@ -261,6 +261,12 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
     return Reported(lo, hi, sp_lo, sp_hi, cue)
 
 
+def trailing_attribution(text: str, s: int, e: int) -> Reported | None:
+    """The attribution that ends the sentence text[s:e] after its last comma ('..., X said.'), whatever
+    lies in quotation marks before it: for a quote inside the sentence ('... carry "weight", X said.')."""
+    return _trailing(text, s, e, words(text, s, e), _Quoted([]))
+
+
 def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
     """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
     end = ws[i][2]

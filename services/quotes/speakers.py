@@ -27,6 +27,11 @@ warn claim argue explain admit
 tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
 yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
 retorted retorts lamented laments pleaded pleads snapped
+remembered remembers recounted recounts opined opines elaborated elaborates scoffed scoffs sniped snipes
+mocked mocks marveled marvels marvelled griped gripes bragged brags reasoned reasons clarified clarifies
+intoned roared thundered bellowed whispered whispers murmured muttered mutters
+reiterated reiterates texted emailed e-mailed messaged contended contends asserted asserts alleged alleges
+testified testifies cautions stated noted wondered wonders summed
 """.split()
 )
 _CLAUSE_OPENERS = frozenset(
@@ -128,11 +133,19 @@ def _strip_clause_openers(ws: list[tuple[str, int, int]]) -> list[tuple[str, int
 
 def q_end_punct(text: str, close: int) -> bool:
     """Whether the quoted text ends with punctuation (a full quoted sentence or clause)."""
-    return close > 0 and text[close - 1] in ",.!?;:\u2026"
+    k = close
+    while k > 0 and text[k - 1] in "'\u2019":
+        k -= 1  # a quote inside the quote closes first: '"... 'I'm for it,' he said,"'
+    return k > 0 and text[k - 1] in ",.!?;:\u2026"
 
 
-def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attribution | None:
-    """'"...," X said' / '"...," said X, the ...' / '"..." -X': the speaker right after the closing mark."""
+def after_quote(
+    text: str, close: int, limit: int, ends_sentence: bool, inside_sentence: bool = False
+) -> Attribution | None:
+    """'"...," X said' / '"...," said X, the ...' / '"..." -X': the speaker right after the closing mark.
+
+    `inside_sentence`: the quote ends a sentence of the writer's that began before it ('Roe called
+    it "dangerous."'); a capitalised sentence after it is a new one unless it is short ('Roe said.')."""
     pos = close + 1
     tail_end = min(limit, pos + 240)
     rest = text[pos:tail_end]
@@ -159,6 +172,18 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
             titled += 1
         max_before = max(max_before, titled)
+        if 0 < titled < len(ws) and "," in text[ws[titled - 1][2] : ws[titled][1]] and not inside_sentence:
+            # 'Jane Roe, a retired nurse from Ohio, said': an apposition between the name and the verb
+            close_comma = next(
+                (
+                    j
+                    for j in range(titled + 1, min(len(ws), titled + MAX_APPOSITION_WORDS))
+                    if "," in text[ws[j - 1][2] : ws[j][1]]
+                ),
+                None,
+            )
+            if close_comma is not None:
+                max_before = max(max_before, close_comma)
     if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[: max_before + 1])):
         return None
     for idx, (w, s, _e) in enumerate(ws[: max_before + 1]):
@@ -168,7 +193,11 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         if (
             ends_sentence
             and ws[0][0][:1].isupper()
-            and (len(ws) - idx > 5 and not tail_is_adverbial or text[ws[-1][2] : hi].strip()[:1] == ":")
+            and (
+                (len(ws) - idx - 1 if inside_sentence else _clause_words_after(text, ws, idx)) > MAX_TAIL_WORDS
+                and not tail_is_adverbial
+                or text[ws[-1][2] : hi].strip()[:1] == ":"
+            )
         ):
             return None  # a new sentence of the writer's (or one introducing the next quote), not an attribution
         if idx == 0:
@@ -181,6 +210,8 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
             and idx + 1 < len(ws)
             and ws[idx + 1][0][:1].isupper()
             and ws[idx - 1][0][:1].islower()
+            and ws[0][0][:1].islower()  # '"...," Roe, a senator, told CBS': the name before is the speaker
+            and w.lower() not in _LISTENER_VERBS
             or idx > 1
             and ws[0][0].lower() in _PREPOSITIONS
             and "," in text[ws[idx - 1][2] : s]
@@ -191,7 +222,7 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
-            if "," in text[close - 1 : ws[0][1]]:
+            if "," in text[close - 1 : ws[0][1]] or q_end_punct(text, close) and text[close - 1] in "'\u2019":
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
@@ -200,6 +231,21 @@ def after_quote(text: str, close: int, limit: int, ends_sentence: bool) -> Attri
 
 
 MAX_TITLED_NAME_WORDS = 6
+_LISTENER_VERBS = frozenset({"told", "tells", "tell", "asked", "asks", "urged", "urges", "assured", "assures"})
+MAX_APPOSITION_WORDS = 10  # 'Jane Roe, a retired nurse from Ohio, said'
+MAX_TAIL_WORDS = 4  # words after 'X said' up to a comma in an attribution ('X told reporters on Monday')
+
+
+def _clause_words_after(text: str, ws: list[tuple[str, int, int]], idx: int) -> int:
+    """How many words follow word idx before the next comma, semicolon or colon ('X shouted, adding ...')."""
+    n = 0
+    for i in range(idx + 1, len(ws)):
+        if any(c in text[ws[i - 1][2] : ws[i][1]] for c in ",;:"):
+            break
+        n += 1
+    return n
+
+
 _PARTY_TAG = re.compile(r"^[A-Z]-[A-Z][\w.]*$")  # '(D-Ore.)', '(R-Wis.)' after a politician's name
 MAX_OBJECT_WORDS = 9  # the verb and its object before a colon: 'told the paper in a written statement on Friday:'
 _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
@@ -282,6 +328,31 @@ _SKIP_BACK = frozenset(
 also has have had later previously recently then yesterday today again further once repeatedly would will
 could has is was were are been had earlier now just already still too subsequently similarly separately
 """.split()
+)
+# A time phrase between a subject and its verb: 'on Friday', 'last week', 'earlier this month'.
+_TIME_NOUNS = frozenset(
+    """
+monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week weekend month
+year
+""".split()
+)
+_TIME_LEADS = frozenset(
+    {
+        "on",
+        "last",
+        "this",
+        "that",
+        "late",
+        "early",
+        "next",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    }
 )
 _PARTICIPLES = frozenset(
     {
@@ -408,8 +479,13 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2] : ws[k][1]]:
             return ws[i + 1][1], ws[k - 1][2]
     j = k
-    while j > 0 and ws[j - 1][0].lower() in _SKIP_BACK and "," not in text[ws[j - 1][2] : ws[j][1]]:
-        j -= 1
+    while j > 0 and "," not in text[ws[j - 1][2] : ws[j][1]]:
+        if ws[j - 1][0].lower() in _SKIP_BACK:
+            j -= 1
+        elif j > 1 and ws[j - 1][0].lower() in _TIME_NOUNS and ws[j - 2][0].lower() in _TIME_LEADS:
+            j -= 2  # 'Jane Roe on Friday declared', 'Roe last week called'
+        else:
+            break
     second_verb = j > 1 and ws[j - 1][0].lower() == "and" and ws[j - 2][0][:1].islower()
     if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]]):
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
