@@ -247,7 +247,7 @@ def _clause_words_after(text: str, ws: list[tuple[str, int, int]], idx: int) -> 
 
 
 _PARTY_TAG = re.compile(r"^[A-Z]-[A-Z][\w.]*$")  # '(D-Ore.)', '(R-Wis.)' after a politician's name
-MAX_OBJECT_WORDS = 9  # the verb and its object before a colon: 'told the paper in a written statement on Friday:'
+MAX_OBJECT_WORDS = 16  # the verb and its object before the mark: 'said on Twitter on Monday, in reference to her son,'
 _PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
@@ -315,12 +315,40 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     ws = words(text, lo, lo + len(head))
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
     for k in range(len(ws) - 1, max(-1, len(ws) - MAX_OBJECT_WORDS - 1), -1):
+        inverted = _inverted_speaker(text, ws, k)
+        if inverted is not None:
+            return Attribution(inverted[0], inverted[1], ws[k][0].lower(), "before")
         if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
             subj = _subject_before(text, ws, k, lo)
             if subj is not None:
                 return Attribution(subj[0], subj[1], ws[k][0].lower(), "before")
             return None
     return None
+
+
+MAX_INVERTED_NAME_WORDS = 4
+
+
+def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tuple[int, int] | None:
+    """'..., explained Jane Roe, "..."' / 'Said Jane Roe, who ..., "..."': a name right after the verb word k,
+    up to the comma that ends the clause; (start, end) of the name, else None."""
+    w = ws[k][0]
+    if (
+        not (_is_cue(w) or k == 0 and w in ("Said", "Says", "Added", "Adds"))
+        or w in _LISTENER_VERBS  # 'Roe, a delegate, told POLITICO, "..."': the listener follows
+        or k + 1 >= len(ws)
+    ):
+        return None
+    if k > 0 and "," not in text[ws[k - 1][2] : ws[k][1]]:
+        return None  # 'Roe explained Doe's plan:' has its subject before the verb
+    n = k + 1
+    while n < len(ws) and n - k <= MAX_INVERTED_NAME_WORDS and ws[n][0][:1].isupper():
+        if "," in text[ws[n - 1][2] : ws[n][1]] and n > k + 1:
+            break
+        n += 1
+    if n == k + 1 or n - k > MAX_INVERTED_NAME_WORDS or n < len(ws) and "," not in text[ws[n - 1][2] : ws[n][1]]:
+        return None
+    return ws[k + 1][1], ws[n - 1][2]
 
 
 _SKIP_BACK = frozenset(
@@ -553,6 +581,17 @@ def _is_opener(word: str) -> bool:
     return w in _OPENER_WORDS or w.endswith(("ing", "ed", "ly")) and len(w) > 4
 
 
+def _skip_apposition(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Words after an introductory phrase without the apposition that may end it ('Preceded by Joe Roe,
+    the county sheriff, Jane Doe launched ...'): a segment opening with 'the'/'a' up to the next comma."""
+    if not ws or ws[0][0] not in ("the", "a", "an"):
+        return ws
+    for i in range(1, min(len(ws), MAX_APPOSITION_WORDS)):
+        if "," in text[ws[i - 1][2] : ws[i][1]]:
+            return ws[i:]
+    return ws
+
+
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
     """The writer's sentence around a partial quote: the phrase before its verb ('Roe hailed the "courage"')."""
     lo = sentence_start(text, open_mark, floor)
@@ -562,7 +601,7 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
         # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
         for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
             if "," in text[ws[i - 1][2] : ws[i][1]]:
-                ws = _strip_clause_openers(ws[i:])
+                ws = _skip_apposition(text, _strip_clause_openers(ws[i:]))
                 break
     if not ws:
         return None
