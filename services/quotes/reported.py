@@ -309,6 +309,8 @@ should did does do not never once often already still just publicly privately se
 """.split()
 )
 MAX_SUBJECT_WORDS = 25
+_RELATIVE = frozenset({"who", "whose", "which"})
+_ASIDES = frozenset({"however", "meanwhile", "also", "too", "though", "instead"})
 
 
 def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> tuple[int, int] | None:
@@ -326,12 +328,19 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
     participle = ws[k][0] in PARTICIPLES
     joined = ws[j - 1][0].lower() in _CLAUSE_JOINERS or participle
     first = 0
+    stop = j  # the subject ends before word `stop`
     # the clause the verb belongs to starts after the last joiner ('..., and she said')
     if not joined:
         for i in range(j - 1, 0, -1):
             if ws[i][0].lower() in _CLAUSE_JOINERS and "," in text[ws[i - 1][2] : ws[i][1]]:
+                if ws[i][0].lower() in _RELATIVE and stop == j and "," in text[ws[j - 1][2] : ws[j][1]]:
+                    stop = i  # 'Roe, who chairs the panel, said': the relative clause is no subject
+                    continue
                 first = i + 1
                 break
+    while stop - 1 > first and ws[stop - 1][0].lower() in _ASIDES:
+        stop -= 1  # 'Roe, meanwhile, who ...'
+    j = stop
     # an introductory phrase before a comma is not the subject ('In a statement, the firm said')
     if first < j and ws[first][0].lower() in _INTRO_OPENERS:
         for i in range(first + 1, j):

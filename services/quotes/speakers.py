@@ -226,8 +226,20 @@ def after_quote(
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
+        lead = _WORD.search(text, start, end)
+        if lead is not None and (lead.group(0) in _NOT_A_SUBJECT or lead.group(0).endswith("ing")):
+            return None  # '"..." of Trump, whom he called', '"...," while trying to explain': no speaker phrase
         return Attribution(start, end, w.lower(), "after")
     return None
+
+
+# Words a speaker phrase never opens with (lower case): relative and subordinating words.
+_NOT_A_SUBJECT = frozenset(
+    """
+who whom whose which what that while when where whereas because since if unless although though as after
+before until than to of for with by from about into
+""".split()
+)
 
 
 MAX_TITLED_NAME_WORDS = 6
