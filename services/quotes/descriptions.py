@@ -41,7 +41,9 @@ def is_unnamed(desc: str) -> bool:
 
 def is_fragment(desc: str) -> bool:
     """Whether a description has no content word ('and', 'it'): not a speaker."""
-    return not any(w[:1].isalpha() and w.lower() not in _FUNCTION_WORDS for w in desc.split())
+    return not any(
+        w[:1].isalpha() and w.lower().replace("\u2019", "'").split("'")[0] not in _FUNCTION_WORDS for w in desc.split()
+    )  # "It's", "There's" are function words too
 
 
 class DescriptionResolver:

@@ -219,6 +219,8 @@ def after_quote(
         ):
             # '"..." about the plan, said X' / '"..." for the party, said X': the speaker follows the verb
             return Attribution(ws[idx + 1][1], _phrase_end(text, ws, idx + 1), w.lower(), "after")
+        if ws[idx - 1][0] == "and":
+            return None  # '"terrible," denounced her record and said': a second verb of the writer's subject
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
@@ -331,6 +333,12 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         if inverted is not None:
             return Attribution(inverted[0], inverted[1], ws[k][0].lower(), "before")
         if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
+            closing = max(text.rfind(c, lo, ws[k][1]) for c in '"\u201d')
+            if ws[k][0].lower() in _PARTICIPLES and closing != -1:
+                # '"It was a disaster," Roe said, adding, "...': the main clause is the writer's words after the quote
+                cue = ws[k]
+                ws = [w for w in ws if w[1] > closing]
+                k = ws.index(cue)
             subj = _subject_before(text, ws, k, lo)
             if subj is not None:
                 return Attribution(subj[0], subj[1], ws[k][0].lower(), "before")
