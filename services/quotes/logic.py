@@ -107,6 +107,12 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
                 prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
                 if prev_text.endswith(":"):
                     attr = before_quote(text, paras[p - 1][1], paras[p - 1][0])
+                    if attr is None:
+                        # 'Roe quotes a former adviser:' / 'The mayor hit back:': the subject of that sentence
+                        end = paras[p - 1][0] + len(prev_text) - 1
+                        sub = subject_of_sentence(text, end, paras[p - 1][0])
+                        if sub is not None and _has_name(resolver, sub.start, sub.end):
+                            attr = Attribution(sub.start, _first_np_end(text, sub), None, "subject")
         if attr is None and span.close_mark is not None:
             attr = _attribution_ending_sentence(text, span, floor, limit)
         speaker, label, cue = None, None, None

@@ -189,7 +189,16 @@ def after_quote(
     for idx, (w, s, _e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
             continue
-        tail_is_adverbial = idx + 1 < len(ws) and ws[idx + 1][0].lower() in _ATTRIBUTION_TAIL
+        after = idx + 1
+        if w.lower() in _LISTENER_VERBS:
+            # 'X told reporters during a call', 'X asked the crowd on Monday': the listener, then the tail
+            while (
+                after < len(ws) and after - idx <= MAX_LISTENER_WORDS and ws[after][0].lower() not in _ATTRIBUTION_TAIL
+            ):
+                after += 1
+            if after - idx > MAX_LISTENER_WORDS:
+                after = idx + 1
+        tail_is_adverbial = after < len(ws) and ws[after][0].lower() in _ATTRIBUTION_TAIL or after == len(ws)
         if (
             ends_sentence
             and ws[0][0][:1].isupper()
@@ -247,6 +256,7 @@ before until than to of for with by from about into
 MAX_TITLED_NAME_WORDS = 6
 _LISTENER_VERBS = frozenset({"told", "tells", "tell", "asked", "asks", "urged", "urges", "assured", "assures"})
 MAX_APPOSITION_WORDS = 10  # 'Jane Roe, a retired nurse from Ohio, said'
+MAX_LISTENER_WORDS = 3  # 'told the Washington Post', 'asked reporters'
 MAX_TAIL_WORDS = 4  # words after 'X said' up to a comma in an attribution ('X told reporters on Monday')
 
 
@@ -327,6 +337,9 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     if not head.endswith((":", ",")):
         return None
     ws = words(text, lo, lo + len(head))
+    labelled = _name_label(text, ws, lo + len(head)) if head.endswith(":") else None
+    if labelled is not None:
+        return Attribution(labelled[0], labelled[1], None, "before")
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
     for k in range(len(ws) - 1, max(-1, len(ws) - MAX_OBJECT_WORDS - 1), -1):
         inverted = _inverted_speaker(text, ws, k)
@@ -347,6 +360,22 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
 
 
 MAX_INVERTED_NAME_WORDS = 4
+MAX_LABEL_WORDS = 6
+_DASHES = (" - ", " \u2013 ", " \u2014 ")
+
+
+def _name_label(text: str, ws: list[tuple[str, int, int]], colon: int) -> tuple[int, int] | None:
+    """'HEADLINE - Jane Roe and John Doe: "..."' / 'Pew Research: "..."': a name alone before the colon,
+    after a dash or opening the sentence; (start, end) of the name, else None."""
+    cut = max(text.rfind(d, ws[0][1] if ws else colon, colon) for d in _DASHES)
+    label = [w for w in ws if w[1] > cut] if cut != -1 else ws
+    if not label or len(label) > MAX_LABEL_WORDS or not label[0][0][:1].isupper():
+        return None
+    if not all(w[0][:1].isupper() or w[0] in ("and", "of", "&") for w in label) or label[-1][0] in ("and", "of"):
+        return None
+    if cut == -1 and all(w[0].isupper() for w in label) and len(label) > 1:
+        return None  # 'BREAKING NEWS:' is a heading, not a speaker
+    return label[0][1], label[-1][2]
 
 
 def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tuple[int, int] | None:
@@ -354,7 +383,7 @@ def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tupl
     up to the comma that ends the clause; (start, end) of the name, else None."""
     w = ws[k][0]
     if (
-        not (_is_cue(w) or k == 0 and w in ("Said", "Says", "Added", "Adds"))
+        not (_is_cue(w) or k == 0 and w[:1].isupper() and w.lower() in CUES)
         or w in _LISTENER_VERBS  # 'Roe, a delegate, told POLITICO, "..."': the listener follows
         or k + 1 >= len(ws)
     ):
@@ -418,6 +447,15 @@ _PARTICIPLES = frozenset(
         "stating",
         "noting",
         "stressing",
+        "writing",
+        "tweeting",
+        "declaring",
+        "asserting",
+        "suggesting",
+        "asking",
+        "announcing",
+        "concluding",
+        "admitting",
     }
 )
 _NP_STOP = frozenset(
