@@ -650,6 +650,30 @@ def _skip_apposition(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[st
     return ws
 
 
+# Words before a cue that make it a noun: 'his repeated calls', 'Republican claims of', 'earlier remarks'.
+_NOUN_MARKERS = frozenset(
+    """
+the a an his her their its our my your this that these those such repeated earlier recent latest previous
+republican democratic of for in on at with by from about
+""".split()
+)
+
+
+def _is_verb_cue(text: str, ws: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether word i is a speech verb used as a verb: not a noun ('her claims', 'Trump's remarks') and,
+    for a participle, after a comma or a name ('..., saying', 'with Roe saying'; 'a creative writing
+    professor' is none)."""
+    w = ws[i][0]
+    if w.lower() in _PARTICIPLES:
+        return i > 0 and ("," in text[ws[i - 1][2] : ws[i][1]] or ws[i - 1][0][:1].isupper())
+    if not _is_cue(w):
+        return False
+    if i == 0:
+        return True
+    prev = ws[i - 1][0]
+    return prev.lower() not in _NOUN_MARKERS and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+
+
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:
     """The writer's sentence around a partial quote: the phrase before its verb ('Roe hailed the "courage"')."""
     lo = sentence_start(text, open_mark, floor)
@@ -663,7 +687,7 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
                 break
     if not ws:
         return None
-    cue_idx = next((i for i, (w, _, _) in enumerate(ws) if _is_cue(w) or w.lower() in _PARTICIPLES), None)
+    cue_idx = next((i for i in range(len(ws)) if _is_verb_cue(text, ws, i)), None)
     if cue_idx is not None and cue_idx > 0:
         subj = _subject_before(text, ws, cue_idx, lo)
         if subj is not None:
