@@ -233,7 +233,13 @@ def after_quote(
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
-            if "," in text[close - 1 : ws[0][1]] or q_end_punct(text, close) and text[close - 1] in "'\u2019":
+            if (
+                "," in text[close - 1 : ws[0][1]]
+                or q_end_punct(text, close)
+                and text[close - 1] in "'\u2019"
+                or ends_sentence
+                and _name_then_apposition(text, ws, comma)  # '"..." Jane Roe, a nurse, said.'
+            ):
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
@@ -244,6 +250,19 @@ def after_quote(
     return None
 
 
+def _name_then_apposition(text: str, ws: list[tuple[str, int, int]], comma: int) -> bool:
+    """'Jane Roe, a nurse from Ohio, said': capitalised words up to the first comma, then an apposition
+    ('a ...', 'the ...', 'who ...'), not a pronoun's aside ('South Carolina, he said, was')."""
+    head = [w for w in ws if w[2] <= comma]
+    rest = [w for w in ws if w[1] > comma]
+    if not head or not rest or not all(w[0][:1].isupper() for w in head):
+        return False
+    if head[0][0].lower() in _NOT_A_SUBJECT or _is_opener(head[0][0]):
+        return False
+    return rest[0][0] in _APPOSITION_OPENERS
+
+
+_APPOSITION_OPENERS = frozenset({"a", "an", "the", "who", "whose", "one", "his", "her", "their", "its", "then"})
 # Words a speaker phrase never opens with (lower case): relative and subordinating words.
 _NOT_A_SUBJECT = frozenset(
     """
