@@ -223,7 +223,7 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
         cut = cuts[-2]
         after = ws[cut:]
         k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
-    if k is None or len(after) > MAX_SPEAKER_WORDS or after[k][0] in PARTICIPLES:
+    if k is None or after[k][0] in PARTICIPLES or _attribution_words(text, after, k) > MAX_SPEAKER_WORDS:
         return None
     if k == 0 and any(w == "that" for w, _, _ in after[1:]):
         return None  # ', said in an interview that ...': the verb opens a clause of its own
@@ -259,6 +259,17 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
     else:
         sp_lo, sp_hi = after[0][1], after[k - 1][2]
     return Reported(lo, hi, sp_lo, sp_hi, cue)
+
+
+def _attribution_words(text: str, after: list[tuple[str, int, int]], k: int) -> int:
+    """The length of a trailing attribution; for ', said X, the ...' only up to the comma after the name
+    (the apposition after it may be long: ', said Jane Roe, deputy manager of the 2004 campaign')."""
+    if k != 0:
+        return len(after)
+    for i in range(2, len(after)):
+        if "," in text[after[i - 1][2] : after[i][1]]:
+            return i
+    return len(after)
 
 
 def trailing_attribution(text: str, s: int, e: int) -> Reported | None:

@@ -528,6 +528,18 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
             "explained",
             "argued",
             "claimed",
+            "agreed",
+            "agrees",
+            "noted",
+            "notes",
+            "adds",
+            "argues",
+            "warns",
+            "explains",
+            "wrote",
+            "writes",
+            "recalled",
+            "recalls",
         ):
             subj = _subject_before(text, ws, k, plo) if k > 0 else None
             if subj is not None:
