@@ -161,6 +161,10 @@ def after_quote(
         k = text.find(nxt, pos, hi)
         if k != -1:
             hi = k
+    if inside_sentence and ends_sentence:
+        whole = sentence_end(text, pos, min(len(text), pos + 240))
+        if any(c in text[pos:whole] for c in '"\u201c'):
+            return None  # 'Roe called it "a disaster." Doe called him a "liar."': a sentence with its own quote
     ws = words(text, pos, hi)
     if not ws:
         return None
