@@ -585,6 +585,24 @@ def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None
     return None
 
 
+_TIME_ENDS = frozenset({"later", "earlier", "ago", "afterwards", "afterward", "before"})
+
+
+def _without_introduction(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A sentence's words without its introductory phrases ('On Thursday, after the vote, Roe ...',
+    'Hours later, Roe ...', 'Early in the campaign, Roe ...'): each a segment up to a comma that opens
+    with a preposition, subordinator or adverb, or ends with a time word."""
+    while ws:
+        cut = next((i for i in range(1, min(len(ws), MAX_INTRO_WORDS)) if "," in text[ws[i - 1][2] : ws[i][1]]), None)
+        if cut is None:
+            return ws
+        lead, last = ws[0][0], ws[cut - 1][0].lower()
+        if not (lead.lower() in INTRO_WORDS or _is_opener(lead) or last in _TIME_ENDS):
+            return ws
+        ws = _strip_clause_openers(ws[cut:])
+    return ws
+
+
 def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is an 'and' between two capitalised names ('the Greens and Liberal Party', 'the King
     and Duke of Westland'): a coordinated subject, one speaker phrase."""
@@ -611,21 +629,28 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]]):
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
-        first = _strip_clause_openers(ws[:k])
-        if first and first[0][0].lower() in INTRO_WORDS:
-            for i in range(1, min(len(first), 10)):
-                if "," in text[first[i - 1][2] : first[i][1]]:
-                    first = _strip_clause_openers(first[i:])
-                    break
+        first = _without_introduction(text, _strip_clause_openers(ws[:k]))
         if not first:
             return None
         end = first[0][2]
-        for n, (w, s, e) in enumerate(first[1:], 1):
-            if "," in text[end:s] or (
-                w[0].islower() and w.lower() not in ("of", "for", "the", "de") and not _joins_names(first, n)
-            ):
+        n = 1
+        while n < len(first):
+            w, s, e = first[n]
+            if "," in text[end:s]:
                 break
+            if w[0].islower() and w.lower() not in ("of", "for", "the", "de") and not _joins_names(first, n):
+                # 'Party nominee Jane Roe took to Twitter': lower-case words of a title before the name
+                name = next((i for i in range(n + 1, min(len(first), n + 3)) if first[i][0][:1].isupper()), None)
+                if not first[n - 1][0][:1].isupper() or name is None or "," in text[first[n - 1][2] : first[name][1]]:
+                    break
+                if any(x[0].lower() in CUES | _NP_STOP or x[0].endswith(("ed", "s")) for x in first[n:name]):
+                    break  # 'Roe hammered Doe': a verb, not a title ('presidential candidate')
+                n = name
+                end = first[n][2]
+                n += 1
+                continue
             end = e
+            n += 1
         return first[0][1], end
     if j > 0 and "," in text[ws[j - 1][2] : ws[j][1]]:
         # an appositive or relative clause ', whose ... ,' between subject and verb: skip back over it

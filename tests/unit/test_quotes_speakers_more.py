@@ -94,3 +94,15 @@ def test_relative_clause_between_subject_and_verb_in_reported_speech():
     s, e = subject_span(t, ws, k, 0)
     assert t[s:e] == "Ben Aldo"
     assert len(find_reported(t, [])) == 1
+
+
+def test_participle_takes_the_main_subject_after_introductory_phrases():
+    t = 'Hours later, Tess Orr returned the favour, telling the paper, "We have been friends for years."'
+    assert speakers(t, people(t, "Tess Orr")) == [("We have been friends for years.", "Tess Orr")]
+    t = 'On Monday, after weeks of silence, Vic Hale appeared on radio, saying, "I am staying."'
+    assert speakers(t, people(t, "Vic Hale")) == [("I am staying.", "Vic Hale")]
+
+
+def test_participle_after_a_titled_name_with_lower_case_words():
+    t = 'Party nominee Ida Sol took to the radio, writing: "Another terrible day."'
+    assert speakers(t, people(t, "Ida Sol")) == [("Another terrible day.", "Ida Sol")]
