@@ -626,7 +626,11 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
         else:
             break
     second_verb = j > 1 and ws[j - 1][0].lower() == "and" and ws[j - 2][0][:1].islower()
-    if second_verb or ws[k][0].lower() in _PARTICIPLES and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]]):
+    if (
+        second_verb
+        or ws[k][0].lower() in _PARTICIPLES
+        and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]] or ws[j - 1][0] in _PARTICIPLE_LEADS)
+    ):
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
         first = _without_introduction(text, _strip_clause_openers(ws[:k]))
@@ -710,6 +714,8 @@ def _skip_apposition(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[st
     return ws
 
 
+# Words before a participle whose subject is the sentence's: 'quashed the rumours by tweeting that'.
+_PARTICIPLE_LEADS = frozenset({"by", "after", "before", "while", "when", "upon"})
 # Words before a cue that make it a noun: 'his repeated calls', 'Republican claims of', 'earlier remarks'.
 _NOUN_MARKERS = frozenset(
     """
@@ -725,7 +731,9 @@ def _is_verb_cue(text: str, ws: list[tuple[str, int, int]], i: int) -> bool:
     professor' is none)."""
     w = ws[i][0]
     if w.lower() in _PARTICIPLES:
-        return i > 0 and ("," in text[ws[i - 1][2] : ws[i][1]] or ws[i - 1][0][:1].isupper())
+        return i > 0 and (
+            "," in text[ws[i - 1][2] : ws[i][1]] or ws[i - 1][0][:1].isupper() or ws[i - 1][0] in _PARTICIPLE_LEADS
+        )
     if not _is_cue(w):
         return False
     if i == 0:
@@ -743,7 +751,7 @@ def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | 
         # 'At the debate on Monday, Roe called it "a farce"': the subject follows the introductory phrase
         for i in range(1, min(len(ws), MAX_INTRO_WORDS)):
             if "," in text[ws[i - 1][2] : ws[i][1]]:
-                ws = _skip_apposition(text, _strip_clause_openers(ws[i:]))
+                ws = _without_introduction(text, _skip_apposition(text, _strip_clause_openers(ws[i:])))
                 break
     if not ws:
         return None

@@ -106,3 +106,13 @@ def test_participle_takes_the_main_subject_after_introductory_phrases():
 def test_participle_after_a_titled_name_with_lower_case_words():
     t = 'Party nominee Ida Sol took to the radio, writing: "Another terrible day."'
     assert speakers(t, people(t, "Ida Sol")) == [("Another terrible day.", "Ida Sol")]
+
+
+def test_participle_after_by_or_upon_takes_the_sentence_subject():
+    t = 'Kim Rowe, a singer, drew a wave of boos upon saying, "We will win this time."'
+    assert speakers(t, people(t, "Kim Rowe")) == [("We will win this time.", "Kim Rowe")]
+
+
+def test_subject_after_two_introductory_phrases():
+    t = 'Later in the day, after the board meeting concluded, Lia Grant stated that the plan was "not good."'
+    assert speakers(t, people(t, "Lia Grant")) == [("not good.", "Lia Grant")]
