@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.quotes.mentions import HONORIFICS, ArticleMentions
+from services.quotes.mentions import HONORIFICS, ArticleMentions, EntityMention
 from services.quotes.descriptions import UNNAMED_HEADS
 
 DETERMINERS = frozenset({"a", "an", "the", "one", "another", "its", "his", "her", "their"})
@@ -29,6 +29,10 @@ def same_words(a: str, b: str) -> bool:
         return [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
 
     return norm(a) == norm(b)
+
+
+# Words that open a description rather than a name: 'Another delegate on the slate, Jim Poolman'.
+DESCRIPTION_LEADS = frozenset({"the", "a", "an", "another", "one", "his", "her", "their", "its", "our"})
 
 
 class NameResolver:
@@ -93,6 +97,9 @@ class NameResolver:
             first = [m for m in inside if comma == -1 or m.end <= comma]
             if first:
                 inside = first[::-1] + [m for m in inside if m not in first]
+            named = self._name_after_description(start, end, comma, inside)
+            if named is not None:
+                inside = [named] + [m for m in inside if m is not named]
         for m in inside[::-1] if prefer_last else inside:
             if _governed(text, start, m.start):
                 continue  # 'a spokesman for Jane Roe', 'lawyers for ...': someone speaking for the person
@@ -106,6 +113,17 @@ class NameResolver:
                 continue  # "a Roe spokesman": the name only modifies the speaker
             return m.name
         return None
+
+    def _name_after_description(self, start: int, end: int, comma: int, inside: list) -> EntityMention | None:
+        """'Another delegate on the slate, Jim Poolman': a description, then a person's name alone
+        between commas; that mention, else None."""
+        text = self.a.text
+        lead = text[start:end].split()
+        if comma == -1 or not lead or not (lead[0][:1].islower() or lead[0].lower() in DESCRIPTION_LEADS):
+            return None
+        nxt = text.find(",", comma + 1, end)
+        segment = text[comma + 1 : nxt if nxt != -1 else end].strip(" .;:")
+        return next((m for m in inside if m.label == "PERSON" and text[m.start : m.end] == segment), None)
 
     def organisation_inside(self, start: int, end: int, core_text: str) -> tuple[str, str] | None:
         """The organisation or place the phrase is ('the Acme Corporation'), as its canonical entity."""

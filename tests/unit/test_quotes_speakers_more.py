@@ -116,3 +116,9 @@ def test_participle_after_by_or_upon_takes_the_sentence_subject():
 def test_subject_after_two_introductory_phrases():
     t = 'Later in the day, after the board meeting concluded, Lia Grant stated that the plan was "not good."'
     assert speakers(t, people(t, "Lia Grant")) == [("not good.", "Lia Grant")]
+
+
+def test_a_name_set_off_after_a_description_is_the_speaker():
+    t = 'Another delegate on the Vance slate, Jim Poole, said he was only "leaning Vance."'
+    es = people(t, "Jim Poole") + [ent(t, "Ted Vance", "PERSON", "Vance")]
+    assert speakers(t, es) == [("leaning Vance.", "Jim Poole")]
