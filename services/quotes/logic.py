@@ -18,6 +18,7 @@ from services.quotes.speakers import (
     sentence_end,
     sentence_start,
     subject_of_sentence,
+    verb_like,
     words,
 )
 from shared.core.events import Entity, Quote
@@ -258,7 +259,7 @@ def _first_np_end(text: str, sub) -> int:
                     for i in range(n + 1, min(len(ws), n + 4))
                     if ws[i][0][:1].isupper()
                     and not any(c in text[ws[n][2] : ws[i][1]] for c in ",;:")
-                    and all(x[0][:1].isalpha() and not _verb_like(x[0]) for x in ws[n:i])
+                    and all(x[0][:1].isalpha() and not verb_like(x[0]) for x in ws[n:i])
                 ),
                 None,
             )
@@ -269,15 +270,6 @@ def _first_np_end(text: str, sub) -> int:
             continue
         end = e
     return end
-
-
-_AUXILIARIES = frozenset({"have", "has", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did"})
-
-
-def _verb_like(word: str) -> bool:
-    """A lower-case word that may be a verb ('relied', 'reports', 'note', 'has'), so no part of a title
-    leading to a name ('presidential candidate Jane Roe')."""
-    return word in CUES or word in _AUXILIARIES or word.endswith(("ed", "s")) or word + "s" in CUES
 
 
 def _para_index(paras: list[tuple[int, int]]):

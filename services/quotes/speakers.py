@@ -585,6 +585,15 @@ def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None
     return None
 
 
+_AUXILIARIES = frozenset({"have", "has", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did"})
+
+
+def verb_like(word: str) -> bool:
+    """A lower-case word that may be a verb ('relied', 'reports', 'note', 'has'), so no part of a title
+    leading to a name ('presidential candidate Jane Roe')."""
+    return word in CUES or word in _AUXILIARIES or word.endswith(("ed", "s")) or word + "s" in CUES
+
+
 _TIME_ENDS = frozenset({"later", "earlier", "ago", "afterwards", "afterward", "before"})
 
 
@@ -647,7 +656,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
                 name = next((i for i in range(n + 1, min(len(first), n + 3)) if first[i][0][:1].isupper()), None)
                 if not first[n - 1][0][:1].isupper() or name is None or "," in text[first[n - 1][2] : first[name][1]]:
                     break
-                if any(x[0].lower() in CUES | _NP_STOP or x[0].endswith(("ed", "s")) for x in first[n:name]):
+                if any(verb_like(x[0]) or x[0] in _NP_STOP for x in first[n:name]):
                     break  # 'Roe hammered Doe': a verb, not a title ('presidential candidate')
                 n = name
                 end = first[n][2]
