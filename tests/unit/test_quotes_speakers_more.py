@@ -43,8 +43,8 @@ def test_told_names_its_subject_not_its_listener():
 
 
 def test_told_reporters_with_a_time_phrase_after_a_quoted_sentence():
-    t = '"We will help," Dana Whit told reporters during a call on Tuesday.'
-    assert speakers(t, people(t, "Dana Whit")) == [("We will help,", "Dana Whit")]
+    t = '"We will help." Dana Whit told reporters during a call on Tuesday.'
+    assert speakers(t, people(t, "Dana Whit")) == [("We will help.", "Dana Whit")]
 
 
 def test_inverted_verb_before_the_quote():
@@ -73,8 +73,9 @@ def test_a_second_verb_after_and_is_no_speaker():
 
 
 def test_adding_takes_the_subject_after_the_last_quote():
-    t = '"It was a mess. It cannot go on," Nell Ford said, adding, "Nobody is happy."'
-    assert [s for _, s in speakers(t, people(t, "Nell Ford"))] == ["Nell Ford", "Nell Ford"]
+    t = 'The Acme Board met on Monday. "It was a mess. It cannot go on," Nell Ford said, adding, "Nobody is happy."'
+    es = people(t, "Nell Ford") + [ent(t, "Acme Board", "ORG", "Acme Board")]
+    assert [s for _, s in speakers(t, es)] == ["Nell Ford", "Nell Ford"]
 
 
 def test_a_speech_word_used_as_a_noun_is_no_cue():
