@@ -77,16 +77,13 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
     """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`."""
     all_spans = pair_quotes(text)
     spans = [s for s in all_spans if not is_not_speech(text, s)]
-    resolver = Resolver(
-        text, entities, [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in spans]
-    )
+    resolver = Resolver(text, entities, [s.marked for s in spans])
     paras = paragraphs(text)
     para_of = _para_index(paras)
     out: list[Quote] = []
     prev_speaker: tuple[str | None, str | None, str | None] = (None, None, None)
     prev_para, prev_pos = -10, -1
-    quoted_ranges = [(s.open_mark, (s.close_mark if s.close_mark is not None else s.end) + 1) for s in all_spans]
-    reported = find_reported(text, quoted_ranges)
+    reported = find_reported(text, [s.marked for s in all_spans])
     reported_starts = [r.start for r in reported]
     for idx, span in enumerate(spans):
         p = para_of(span.open_mark)

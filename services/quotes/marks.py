@@ -27,6 +27,11 @@ class QuoteSpan:
     close_mark: int | None  # None: the quote was left open (paragraph end or run-on)
     continues: bool  # this piece carries on speech left open just before it
 
+    @property
+    def marked(self) -> tuple[int, int]:
+        """(start, end) of the quote with its marks (to the text's end of an open quote)."""
+        return self.open_mark, (self.close_mark if self.close_mark is not None else self.end) + 1
+
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line-separated paragraph of `text`."""

@@ -444,16 +444,25 @@ def _before_next_quote(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Reported]:
-    """Every reported-speech clause of `text` outside the quoted ranges, in text order."""
-    quoted = _Quoted(quoted_ranges)
-    out: list[Reported] = []
+def speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
+    """(start, end) of the sentences that may report speech: holding a cue or 'according to', not a
+    question, and mostly outside quotation marks."""
+    out = []
     for s, e in sentences(text):
         # only a sentence holding a cue is looked at (a C-speed split, no regex)
         if REPORTING_VERBS.isdisjoint(text[s:e].translate(_PUNCT_TO_SPACE).split()) and "ccording to" not in text[s:e]:
             continue
         if text[s:e].rstrip(" \"\u201d\u2019'").endswith("?") or quoted.share(s, e) > 0.5:
             continue
+        out.append((s, e))
+    return out
+
+
+def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Reported]:
+    """Every reported-speech clause of `text` outside the quoted ranges, in text order."""
+    quoted = _Quoted(quoted_ranges)
+    out: list[Reported] = []
+    for s, e in speech_sentences(text, quoted):
         found = _according(text, s, e, quoted)
         if found is None:
             ws = words(text, s, e)

@@ -509,6 +509,15 @@ _NP_STOP = frozenset(
 )
 
 
+# Verbs of a sentence whose subject speaks the quote that opens the next one ('Roe says ... . "...').
+_PREVIOUS_SENTENCE_CUES = frozenset(
+    """
+says said insists insisted believes admits admitted told added warned explained argued claimed agreed agrees
+noted notes adds argues warns explains wrote writes recalled recalls
+""".split()
+)
+
+
 def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
     """A quote opening a sentence after 'Roe says her side will ...': the speaker the previous sentence named."""
     if lo <= floor:
@@ -518,33 +527,7 @@ def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | 
         return None
     ws = words(text, plo, lo)
     for k, (w, _, _) in enumerate(ws[:12]):
-        if w.lower() in (
-            "says",
-            "said",
-            "insists",
-            "insisted",
-            "believes",
-            "admits",
-            "admitted",
-            "told",
-            "added",
-            "warned",
-            "explained",
-            "argued",
-            "claimed",
-            "agreed",
-            "agrees",
-            "noted",
-            "notes",
-            "adds",
-            "argues",
-            "warns",
-            "explains",
-            "wrote",
-            "writes",
-            "recalled",
-            "recalls",
-        ):
+        if w.lower() in _PREVIOUS_SENTENCE_CUES:
             subj = _subject_before(text, ws, k, plo) if k > 0 else None
             if subj is not None:
                 return Attribution(subj[0], subj[1], w.lower(), "previous")
