@@ -77,6 +77,12 @@ def set_files(name: str, sample: int | None, workdir: Path) -> tuple[Path, Path]
     return g_out, i_out
 
 
+def owners_scorer():
+    """eval/score.py beside the repo when present, else the repo's bundled copy of it."""
+    scorer_file = SHARED / "eval" / "score.py"
+    return load_scorer(scorer_file if scorer_file.exists() else None)
+
+
 def figure(result: dict, key: str) -> str:
     """One figure of score.py's result as printed in the table."""
     v = result.get(key)
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     scorer_file = SHARED / "eval" / "score.py"
-    scorer = load_scorer(scorer_file if scorer_file.exists() else None)
+    scorer = owners_scorer()
     settings = Settings() if args.model is None else Settings(model=args.model)
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:

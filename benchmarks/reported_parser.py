@@ -6,8 +6,8 @@ Both variants see the same articles, entities and direct quotes (the embedded pi
 output) and resolve speakers with the same Resolver; only the finding of reported clauses
 differs:
 - rules: services/quotes/reported.py, what the pipeline runs (no parser);
-- parser: the model's tagger and parser on each sentence that holds a speech verb (the same
-  set lookup as the rules), a speech verb's `ccomp` as the reported clause and its `nsubj`
+- parser: the model's tagger and parser on each sentence the rules look at (`speech_sentences`:
+  holding a speech verb), a speech verb's `ccomp` as the reported clause and its `nsubj`
   (or its head's, for ', saying ...') as the speaker; 'according to X' stays with the rules.
 
 Scored with eval/score.py beside the repo when present (the PolNeAR parts as in
@@ -27,12 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from attribution_accuracy import SHARED, set_files  # noqa: E402
-from services.quotes.reported import _according, _Quoted, sentences  # noqa: E402
+from attribution_accuracy import owners_scorer, set_files  # noqa: E402
+from services.quotes.reported import _according, _Quoted, speech_sentences  # noqa: E402
 from services.quotes.resolve import Resolver  # noqa: E402
 from shared.core.events import ArticleEnriched, from_dict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
-from shared.entrypoints.evaluate import load_scorer, predict  # noqa: E402
+from shared.entrypoints.evaluate import predict  # noqa: E402
 from shared.lexicon.speech import REPORTING_VERBS  # noqa: E402
 
 MIN_CLAUSE_WORDS = 3
@@ -40,17 +40,6 @@ MIN_CLAUSE_WORDS = 3
 
 def _quoted_ranges(event: ArticleEnriched) -> list[tuple[int, int]]:
     return [(q.start - 1, q.end + 1) for q in event.quotes if q.kind != "indirect"]
-
-
-def _speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
-    out = []
-    for s, e in sentences(text):
-        if REPORTING_VERBS.isdisjoint(text[s:e].split()) and "ccording to" not in text[s:e]:
-            continue
-        if text[s:e].rstrip(" \"\u201d\u2019'").endswith("?") or quoted.share(s, e) > 0.5:
-            continue
-        out.append((s, e))
-    return out
 
 
 def _parsed_reported(doc, offset: int, quoted: _Quoted) -> list[tuple[int, int, int, int, str]]:
@@ -88,7 +77,7 @@ def with_parsed_reported(pred: dict[str, dict], nlp) -> tuple[dict[str, dict], f
         ranges = _quoted_ranges(event)
         quoted = _Quoted(ranges)
         resolver = Resolver(text, event.entities, ranges)
-        spans = _speech_sentences(text, quoted)
+        spans = speech_sentences(text, quoted)
         t0 = time.process_time()
         docs = list(nlp.pipe([text[s:e] for s, e in spans]))
         cpu += time.process_time() - t0
@@ -128,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings() if args.model is None else Settings(model=args.model)
     nlp = spacy.load(settings.model, exclude=["ner", "lemmatizer", "senter"])
-    scorer_file = SHARED / "eval" / "score.py"
-    scorer = load_scorer(scorer_file if scorer_file.exists() else None)
+    scorer = owners_scorer()
     print("| set | articles | variant | reported F1 | reported + speaker F1 | extra CPU ms/article |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
