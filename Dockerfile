@@ -4,6 +4,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
+COPY newsflow ./newsflow
 COPY seeds ./seeds
 RUN pip install --no-cache-dir .
 ENV NEWSFLOW_STATE_DIR=/tmp/newsflow

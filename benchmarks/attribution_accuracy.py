@@ -17,7 +17,6 @@ eval/score.py beside the repo when present, else the repo's bundled copy of it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import tempfile
@@ -27,11 +26,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from shared.entrypoints.evaluate import load_scorer, predict  # noqa: E402
+from newsflow.evalsets import set_files  # noqa: E402
+from newsflow.evaluate import load_scorer, predict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
 
 SHARED = REPO.parent / "shared"
-HELDOUT_SHARE = 5  # one article in 5 is held out
 FIGURES = (
     ("quotes F1", "quotes"),
     ("right speaker F1", "quotes_with_speaker"),
@@ -40,41 +39,6 @@ FIGURES = (
     ("reported + speaker F1", "indirect_with_speaker"),
     ("entities strict F1", "entities_strict"),
 )
-
-
-def part_of(article_id: str) -> str:
-    """'heldout' or 'tuning': a fixed cut by a hash of the article id."""
-    h = int(hashlib.sha256(article_id.encode("utf-8")).hexdigest(), 16)
-    return "heldout" if h % HELDOUT_SHARE == 0 else "tuning"
-
-
-def _hash_order(article_id: str) -> str:
-    return hashlib.sha256(("order:" + article_id).encode("utf-8")).hexdigest()
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def set_files(name: str, sample: int | None, workdir: Path) -> tuple[Path, Path] | None:
-    """(gold, input) files of a named set, written to `workdir` for the PolNeAR parts; None when absent."""
-    if name == "bbc":
-        gold, inp = SHARED / "eval" / "dev_gold.jsonl", SHARED / "eval" / "dev_input.jsonl"
-        return (gold, inp) if gold.exists() and inp.exists() else None
-    gold_path = SHARED / "corpora" / "polnear_train_gold.jsonl"
-    input_path = SHARED / "corpora" / "polnear_train_input.jsonl"
-    if not gold_path.exists() or not input_path.exists():
-        return None
-    gold = {g["id"]: g for g in _read_jsonl(gold_path)}
-    inputs = {a["id"]: a for a in _read_jsonl(input_path)}
-    ids = sorted((i for i in gold if i in inputs and part_of(i) == name), key=_hash_order)
-    if sample:
-        ids = ids[:sample]
-    g_out, i_out = workdir / f"{name}_gold.jsonl", workdir / f"{name}_input.jsonl"
-    g_out.write_text("".join(json.dumps(gold[i], ensure_ascii=False) + "\n" for i in ids), encoding="utf-8")
-    i_out.write_text("".join(json.dumps(inputs[i], ensure_ascii=False) + "\n" for i in ids), encoding="utf-8")
-    return g_out, i_out
 
 
 def owners_scorer():

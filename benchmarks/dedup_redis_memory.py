@@ -33,8 +33,8 @@ REPO = HERE.parent
 sys.path[:0] = [str(REPO), str(HERE), str(REPO / "tests" / "integration")]
 
 import redis  # noqa: E402
-
 from dedup_vs_datasketch import DEFAULT_CORPORA, load_texts, used_memory  # noqa: E402
+
 from services.dedup.fingerprint import fingerprint  # noqa: E402
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.memory_index import MemoryDedupIndex  # noqa: E402

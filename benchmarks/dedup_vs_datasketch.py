@@ -37,8 +37,8 @@ sys.path[:0] = [str(REPO), str(HERE), str(REPO / "tests" / "integration")]
 
 import redis  # noqa: E402
 from datasketch import MinHash, MinHashLSH  # noqa: E402
-
 from dedup_accuracy import DEFAULT_CORPORA, syndicate  # noqa: E402
+
 from services.dedup.fingerprint import (  # noqa: E402
     BAND_ROWS,
     BANDS,

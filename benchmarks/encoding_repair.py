@@ -20,8 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from multilingual_texts import S  # noqa: E402
+
+from newsflow.inputs import decode_text  # noqa: E402
 from services.normalize.cleaning import repair_mojibake  # noqa: E402
-from shared.entrypoints.inputs import decode_text  # noqa: E402
 
 _OLD_HINT = re.compile(
     "[\u00c2\u00c3\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"

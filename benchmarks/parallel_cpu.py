@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
 
+from newsflow.benchmark import DEFAULT_CORPUS, load_articles  # noqa: E402
+from newsflow.inputs import InputItem  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
-from shared.entrypoints.benchmark import DEFAULT_CORPUS, load_articles  # noqa: E402
-from shared.entrypoints.inputs import InputItem  # noqa: E402
 
 
 def _own_cpu() -> float:
@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     items = [InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(load_articles(args.corpus, args.articles))]
     settings = Settings()
 
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.parallel import ParallelPipeline
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.runners.parallel import ParallelPipeline
 
     c0, t0 = _own_cpu(), time.perf_counter()
     one = build_pipeline(settings)

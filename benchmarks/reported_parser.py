@@ -27,12 +27,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from attribution_accuracy import owners_scorer, set_files  # noqa: E402
+from attribution_accuracy import owners_scorer  # noqa: E402
+
+from newsflow.evalsets import set_files  # noqa: E402
+from newsflow.evaluate import predict  # noqa: E402
 from services.quotes.reported import _according, _Quoted, speech_sentences  # noqa: E402
 from services.quotes.resolve import Resolver  # noqa: E402
 from shared.core.events import ArticleEnriched, from_dict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
-from shared.entrypoints.evaluate import predict  # noqa: E402
 from shared.lexicon.speech import REPORTING_VERBS  # noqa: E402
 
 MIN_CLAUSE_WORDS = 3

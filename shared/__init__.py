@@ -1,3 +1,3 @@
 """newsflow's common library, by role: core/ (events, codec, stage, batch core, settings), adapters/
-(Kafka clients, the faust runner, observability), entrypoints/ (CLI, composition root, embedded runner,
-tools), lexicon/ (vocabulary shared by services), schema/ (the events' JSON Schema)."""
+(Kafka clients, observability), lexicon/ (vocabulary shared by services), schema/ (the events' JSON Schema).
+It imports no service and no application module (`newsflow/`)."""

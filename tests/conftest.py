@@ -36,7 +36,7 @@ os.environ.setdefault("NEWSFLOW_EMBEDDED_WIRE", "1")
 class StackInfo:
     bootstrap: str
     redis_url: str
-    stack: object | None  # shared.entrypoints.stack.LocalStack when the tests started it
+    stack: object | None  # newsflow.stack.LocalStack when the tests started it
     kafka_start_s: float | None = None
 
 
@@ -53,8 +53,8 @@ def stack(tmp_path_factory) -> Iterable[StackInfo]:
         _STACK_INFO = StackInfo(bootstrap, redis_url, None)
         yield _STACK_INFO
         return
+    from newsflow.stack import LocalStack, StackConfig, free_port
     from shared.adapters.kafka import wait_for_broker
-    from shared.entrypoints.stack import LocalStack, StackConfig, free_port
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
     kafka_port = free_port()
@@ -116,7 +116,7 @@ class WorkerProcess:
         self.log_path = log_dir / f"worker-{name or stage}-{uuid.uuid4().hex[:6]}.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.entrypoints.cli", "worker", stage],
+            [sys.executable, "-m", "newsflow.cli", "worker", stage],
             env=settings_env(settings),
             cwd=REPO,
             stdout=self._log,

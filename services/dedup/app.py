@@ -1,4 +1,4 @@
-"""Composition root of the dedup stage: ArticleCleaned -> ArticleDeduplicated."""
+"""Builder of the dedup stage: ArticleCleaned -> ArticleDeduplicated, over the index the composition root gives."""
 
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ def index_params(settings: Settings) -> IndexParams:
 
 
 def build_stage(settings: Settings, deps: StageDeps) -> Stage:
-    """The dedup stage over `deps.dedup_index`; without one, connects to the Redis index at `settings.redis_url` now."""
+    """The dedup stage over `deps.dedup_index` (the composition root connects it: Redis in workers, memory embedded)."""
     index: DedupIndex | None = deps.dedup_index
     if index is None:
-        from services.dedup.redis_index import connect  # only workers need the redis client
-
-        index = connect(settings, index_params(settings))
+        raise ValueError("the dedup stage needs an index in deps.dedup_index (newsflow.bootstrap connects it)")
     bound = index
     return Stage(
         name="dedup",

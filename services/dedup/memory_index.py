@@ -68,6 +68,29 @@ class MemoryDedupIndex:
             if entry is not None and entry[1] <= now:
                 del table[key]
 
+    def _best_match(self, article_id: str, fp: Fingerprint) -> tuple[int, str, list[list[str]]]:
+        """The most matching signature values among the articles in `fp`'s buckets (-1: none), its root, and
+        each bucket's members still held."""
+        best, best_root = -1, article_id  # best_root is read only when a match was found
+        seen: dict[str, bool] = {}
+        live_per_band: list[list[str]] = []
+        for band in fp.bands:
+            members = self._get(self._buckets, band) or []
+            live = []
+            for cid in members:
+                alive = seen.get(cid)
+                if alive is None:
+                    rec = self._get(self._records, cid)
+                    alive = seen[cid] = rec is not None
+                    if rec is not None and rec.signature:
+                        m = matching_values(fp.signature, rec.signature)
+                        if m > best and rec.root != article_id:
+                            best, best_root = m, rec.root
+                if alive:
+                    live.append(cid)
+            live_per_band.append(live)
+        return best, best_root, live_per_band
+
     def _assign_one(self, article_id: str, fp: Fingerprint) -> DedupVerdict:
         known = self._get(self._records, article_id)
         if known is not None:
@@ -87,25 +110,7 @@ class MemoryDedupIndex:
                 self._touch(self._buckets, band)
             return make_verdict("d", original.root, NUM_PERM)
 
-        best, best_root = -1, article_id  # best_root is read only when a match was found
-        seen: dict[str, bool] = {}
-        live_per_band: list[list[str]] = []
-        for band in fp.bands:
-            members = self._get(self._buckets, band) or []
-            live = []
-            for cid in members:
-                alive = seen.get(cid)
-                if alive is None:
-                    rec = self._get(self._records, cid)
-                    alive = seen[cid] = rec is not None
-                    if rec is not None and rec.signature:
-                        m = matching_values(fp.signature, rec.signature)
-                        if m > best and rec.root != article_id:
-                            best, best_root = m, rec.root
-                if alive:
-                    live.append(cid)
-            live_per_band.append(live)
-
+        best, best_root, live_per_band = self._best_match(article_id, fp)
         if best >= self._params.min_matches:
             code, root, matches = "n", best_root, best
         else:

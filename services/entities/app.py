@@ -1,12 +1,14 @@
-"""Composition root of the entities stage: one spaCy model per served language, run once per article over the batch.
+"""Builder of the entities stage: one spaCy model per served language, run once per article over the batch.
 
-spaCy is imported when the stage is built, not with this module: the registry of stages
-imports every builder, and a worker of another stage must not pay for spaCy.
+The builder takes its models from the composition root (`newsflow.bootstrap`), which loads them with
+`load_model` and `load_french` below; it never loads one itself. spaCy is imported when a model is
+loaded, not with this module: the registry of stages imports every builder, and a worker of another
+stage must not pay for spaCy.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from services.entities.languages import FRENCH_NOT_NEEDED, LazyModel
 from services.entities.logic import extract_entities
@@ -41,13 +43,21 @@ def _ensure_fixes(nlp: Any) -> None:
         nlp.add_pipe(COMPONENT_NAME, last=True)
 
 
+def _not_given(language: str, model: str) -> Callable[[], Any]:
+    def fail() -> Any:
+        raise ValueError(f"no {language} model ({model!r}) was given to the entities stage")
+
+    return fail
+
+
 def build_stage(settings: Settings, deps: StageDeps, publishers: tuple[str, ...] = DEFAULT_PUBLISHERS) -> Stage:
-    """The entities stage: English articles over `deps.nlp` (default: `settings.model`, loaded now), French ones
-    over `settings.model_fr` (loaded on the first French article); other languages get no entities, and
-    their trace says why."""
-    nlp = deps.nlp if deps.nlp is not None else load_model(settings.model)
+    """The entities stage: English articles over `deps.nlp`, French ones over the model `deps.nlp_fr` returns
+    (called on the first French article); other languages get no entities, and their trace says why."""
+    if deps.nlp is None:
+        raise ValueError("the entities stage needs a spaCy model in deps.nlp (newsflow.bootstrap loads it)")
+    nlp = deps.nlp
     _ensure_fixes(nlp)
-    models = {"en": LazyModel(lambda: nlp), "fr": LazyModel(lambda: load_french(settings.model_fr))}
+    models = {"en": LazyModel(lambda: nlp), "fr": LazyModel(deps.nlp_fr or _not_given("French", settings.model_fr))}
     batch_size = max(1, settings.batch_size)
 
     def process(events: Sequence[ArticleDeduplicated]) -> list[EntitiesExtracted | Rejected]:

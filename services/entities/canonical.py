@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from shared.lexicon.vocabulary import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
 from shared.core.events import Entity, Mention
+from shared.lexicon.vocabulary import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
 
 _PLACE = ("GPE", "LOC", "FAC")
 
@@ -83,60 +83,14 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
             groups[key].append(m)
 
     labels = {k: _vote([m.label for m in ms]) for k, ms in groups.items()}
+    _relabel_full_names(groups, labels)
     parent = {k: k for k in groups}
-
-    for key in groups:
-        words = key.split()
-        # a full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON
-        if (
-            labels[key] != "PERSON"
-            and len(words) >= 2
-            and not _has_head_word(words)
-            and any(
-                labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
-                for i in range(1, len(words))
-            )
-        ):
-            labels[key] = "PERSON"
     persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2]
     for key in groups:
-        words = key.split()
-        label = labels[key]
-        target = None
-        if label == "PERSON" and len(words) <= 2:
-            # a shorter form of a person's name: "Roe", "Ann Roe", "Jane"
-            cands = [
-                p
-                for p in persons
-                if len(p.split()) > len(words)
-                and (p.split()[-len(words) :] == words or (len(words) == 1 and p.split()[0] == words[0]))
-            ]
-        elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
-            # a surname the model labelled ORG or GPE ("Roe said") joins the person
-            cands = [p for p in persons if p.split()[-1] == words[0]]
-
-        else:
-            cands = []
-        if cands:
-            target = max(cands, key=lambda p: (len(groups[p]), len(p)))
-        if target is None and labels[key] == "ORG" and 2 <= len(key) <= 6 and " " not in key:
-            cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key] or [
-                o for o in groups if o != key and labels[o] == "ORG" and is_acronym(key, o)
-            ]
-            if len(cands) == 1:
-                target = cands[0]
+        target = _person_of(key, labels[key], persons, groups) or _acronym_of(key, labels, groups)
         if target is not None:
             parent[key] = target
-
-    # the names of one party ("Tories", "Conservative", "Conservatives") are one entity
-    party_head: dict[int, str] = {}
-    for key in sorted(groups, key=lambda k: PARTY_RANK.get(k, (0, 0))[1]):
-        if key in PARTY_RANK and labels[key] == "ORG" and parent[key] == key:
-            party = PARTY_RANK[key][0]
-            if party in party_head:
-                parent[key] = party_head[party]
-            else:
-                party_head[party] = key
+    _join_party_names(groups, labels, parent)
 
     def root(k: str) -> str:
         seen = set()
@@ -152,15 +106,7 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     out: list[Entity] = []
     for head, keys in clusters.items():
         ms = sorted((m for k in keys for m in groups[k]), key=lambda m: m.start)
-        label = labels[head]
-        parts = [(label, ms)]
-        if head in COUNTRIES:
-            # a national team (ORG) and the country (GPE) are two things in a sports report
-            org = [m for m in ms if m.label == "ORG"]
-            place = [m for m in ms if m.label in _PLACE]
-            if org and place:
-                parts = [("ORG", org), (_vote([m.label for m in place]), place)]
-        for lab, group in parts:
+        for lab, group in _split_team_and_country(head, labels[head], ms):
             out.append(
                 Entity(
                     name=_fullest(group, head),
@@ -171,6 +117,72 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
             )
     out.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
     return out
+
+
+def _relabel_full_names(groups: dict[str, list[RawMention]], labels: dict[str, str]) -> None:
+    """A full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON is a PERSON."""
+    for key in groups:
+        words = key.split()
+        if (
+            labels[key] != "PERSON"
+            and len(words) >= 2
+            and not _has_head_word(words)
+            and any(
+                labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
+                for i in range(1, len(words))
+            )
+        ):
+            labels[key] = "PERSON"
+
+
+def _person_of(key: str, label: str, persons: list[str], groups: dict[str, list[RawMention]]) -> str | None:
+    """The person's full name that `key` is a shorter form of: "Roe", "Ann Roe", "Jane" (PERSON), or a
+    surname the model labelled ORG or GPE ("Roe said")."""
+    words = key.split()
+    if label == "PERSON" and len(words) <= 2:
+        cands = [
+            p
+            for p in persons
+            if len(p.split()) > len(words)
+            and (p.split()[-len(words) :] == words or (len(words) == 1 and p.split()[0] == words[0]))
+        ]
+    elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
+        cands = [p for p in persons if p.split()[-1] == words[0]]
+    else:
+        return None
+    return max(cands, key=lambda p: (len(groups[p]), len(p))) if cands else None
+
+
+def _acronym_of(key: str, labels: dict[str, str], groups: dict[str, list[RawMention]]) -> str | None:
+    """The one organisation whose initials (or acronym) `key` is ("BBC" for "British Broadcasting Corporation")."""
+    if labels[key] != "ORG" or not 2 <= len(key) <= 6 or " " in key:
+        return None
+    cands = [o for o in groups if o != key and labels[o] == "ORG" and _initials(o) == key] or [
+        o for o in groups if o != key and labels[o] == "ORG" and is_acronym(key, o)
+    ]
+    return cands[0] if len(cands) == 1 else None
+
+
+def _join_party_names(groups: dict[str, list[RawMention]], labels: dict[str, str], parent: dict[str, str]) -> None:
+    """The names of one party ("Tories", "Conservative", "Conservatives") are one entity."""
+    party_head: dict[int, str] = {}
+    for key in sorted(groups, key=lambda k: PARTY_RANK.get(k, (0, 0))[1]):
+        if key in PARTY_RANK and labels[key] == "ORG" and parent[key] == key:
+            party = PARTY_RANK[key][0]
+            if party in party_head:
+                parent[key] = party_head[party]
+            else:
+                party_head[party] = key
+
+
+def _split_team_and_country(head: str, label: str, ms: list[RawMention]) -> list[tuple[str, list[RawMention]]]:
+    """A national team (ORG) and the country (GPE) are two things in a sports report; else one entity."""
+    if head in COUNTRIES:
+        org = [m for m in ms if m.label == "ORG"]
+        place = [m for m in ms if m.label in _PLACE]
+        if org and place:
+            return [("ORG", org), (_vote([m.label for m in place]), place)]
+    return [(label, ms)]
 
 
 def _vote(labels: list[str]) -> str:

@@ -14,21 +14,21 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from shared.lexicon.names import is_common_given_name
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS,
     COUNTRIES,
     COURTESY,
-    ORG_AFTER,
-    ORG_POSSESSED,
     DEMONYM_ENDINGS,
+    ORG_AFTER,
     ORG_HEADS,
+    ORG_POSSESSED,
     PARTIES,
     PLACE_HEADS,
     RANK_TITLES,
     REGION_WORDS,
     SPORT_WORDS,
 )
-from shared.lexicon.names import is_common_given_name
 
 COMPONENT_NAME = "newsflow_entity_fixes"
 _PARTY_FIRST_WORDS = frozenset(p.split()[0] for p in PARTIES)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from services.quotes.speakers import sentence_start
 from shared.core.events import Entity
 from shared.lexicon.names import first_name_gender
-from shared.lexicon.titles import MALE_TITLES, FEMALE_TITLES, TITLES
+from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLES
 
 HONORIFICS = TITLES | MALE_TITLES | FEMALE_TITLES
 # How far back (characters) a speaker may have been named for 'he said' or 'the minister said'.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from services.quotes.mentions import HONORIFICS, ArticleMentions, EntityMention
 from services.quotes.descriptions import UNNAMED_HEADS
+from services.quotes.mentions import HONORIFICS, ArticleMentions, EntityMention
 
 DETERMINERS = frozenset({"a", "an", "the", "one", "another", "its", "his", "her", "their"})
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame"})

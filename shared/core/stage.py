@@ -1,7 +1,7 @@
 """What a stage is: a pure batch function from one event type to the next.
 
-Kafka, files and Redis connections live in the runners (`shared.adapters.faust_runner`,
-`shared.entrypoints.pipeline`); a stage only sees events and the parts its composition root gave it.
+Kafka, files and Redis connections live in the runners (`newsflow.runners.faust_worker`,
+`newsflow.runners.pipeline`); a stage only sees events and the parts its composition root gave it.
 """
 
 from __future__ import annotations
@@ -39,13 +39,19 @@ class Stage(Generic[In, Out]):
 
 @dataclass(frozen=True)
 class StageDeps:
-    """Optional parts a composition root injects into stage builders; None: the builder makes its own.
+    """The heavy parts the composition root (`newsflow.bootstrap`) builds and injects into stage builders.
+
+    A builder never loads a model or opens a connection: it takes what is here, and a stage that needs
+    a part it was not given fails at build time with a clear error.
 
     Typed loosely on purpose: the core never imports a service, and each builder checks what it takes.
     """
 
-    nlp: Any = None  # a loaded spaCy pipeline (entities); default: `settings.model`, loaded by the builder
-    dedup_index: Any = None  # a `services.dedup.index.DedupIndex`; default: Redis at `settings.redis_url`
+    nlp: Any = None  # the loaded English spaCy pipeline (entities)
+    nlp_fr: Callable[[], Any] | None = (
+        None  # returns the French pipeline (entities; called on the first French article)
+    )
+    dedup_index: Any = None  # a `services.dedup.index.DedupIndex`: Redis in workers, in memory embedded
 
 
 StageBuilder = Callable[[Settings, StageDeps], Stage]

@@ -6,8 +6,10 @@ import subprocess
 import sys
 
 import jsonschema
-
+import pytest
 from conftest import REPO
+
+pytestmark = pytest.mark.e2e
 
 PAGES = REPO / "tests" / "data" / "pages"
 SCHEMA = json.loads((REPO / "shared" / "schema" / "article_enriched.schema.json").read_text())
@@ -15,7 +17,7 @@ SCHEMA = json.loads((REPO / "shared" / "schema" / "article_enriched.schema.json"
 
 def run_cli(*args) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "shared.entrypoints.cli", "run", *args], cwd=REPO, capture_output=True, timeout=600
+        [sys.executable, "-m", "newsflow.cli", "run", *args], cwd=REPO, capture_output=True, timeout=600
     )
 
 

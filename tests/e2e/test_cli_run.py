@@ -7,9 +7,10 @@ import sys
 import jsonschema
 import orjson
 import pytest
-
 from conftest import REPO, SHARED_DIR
 from data.news_corpus import articles
+
+pytestmark = pytest.mark.e2e
 
 SCHEMA = json.loads((REPO / "shared" / "schema" / "article_enriched.schema.json").read_text())
 DEV_INPUT = SHARED_DIR / "eval" / "dev_input.jsonl"
@@ -17,7 +18,7 @@ DEV_INPUT = SHARED_DIR / "eval" / "dev_input.jsonl"
 
 def run_cli(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "shared.entrypoints.cli", "run", *args],
+        [sys.executable, "-m", "newsflow.cli", "run", *args],
         cwd=REPO,
         input=stdin,
         capture_output=True,

@@ -4,7 +4,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
+
+pytestmark = pytest.mark.e2e
 
 SEEDS = REPO / "seeds" / "bbc_sample.jsonl"
 
@@ -24,7 +27,7 @@ def test_jobs_1_and_2_print_the_same_events_in_the_same_order(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "shared.entrypoints.cli",
+                "newsflow.cli",
                 "run",
                 "--jobs",
                 str(jobs),

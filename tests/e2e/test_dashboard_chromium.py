@@ -16,12 +16,12 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from conftest import ARTIFACTS, REPO, isolated_settings, settings_env
-from shared.entrypoints.inputs import read_inputs
+
+from newsflow.inputs import read_inputs
+from newsflow.stack import free_port
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.settings import STAGES
-from shared.entrypoints.stack import free_port
 
 CHROMIUM = Path(os.environ.get("NEWSFLOW_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -73,7 +73,7 @@ class DashboardProcess:
         self.log_path = log_dir / "dashboard.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.entrypoints.cli", "dashboard"],
+            [sys.executable, "-m", "newsflow.cli", "dashboard"],
             env=settings_env(settings),
             cwd=REPO,
             stdout=self._log,

@@ -1,9 +1,9 @@
 """The whole flow on the real stack: publish seeds/, one worker per stage, tail articles.enriched."""
 
 import pytest
-
 from conftest import REPO, collect, decode_values, isolated_settings
-from shared.entrypoints.inputs import read_inputs
+
+from newsflow.inputs import read_inputs
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.events import SCHEMA_VERSION
 from shared.core.settings import STAGES

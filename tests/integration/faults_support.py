@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 import orjson
+from data import news_corpus
 from kafka.structs import TopicPartition
 
-from data import news_corpus
 from shared.adapters.kafka import Publisher, consumer
 from shared.core.settings import Settings
 
@@ -174,9 +174,9 @@ def wrong_copy_verdicts(copies: list[dict], verdicts: dict[str, dict], suffix: s
 
 def deduped_events(settings: Settings, articles: list[dict]) -> list:
     """The articles as the dedup stage emits them (embedded normalize and dedup): input for an entities worker."""
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.inputs import InputItem
     from shared.core.codec import dumps
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.inputs import InputItem
 
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import redis
 
-from shared.entrypoints.stack import free_port, wait_for_port
+from newsflow.stack import free_port, wait_for_port
 
 MASTER_NAME = "newsflow"
 

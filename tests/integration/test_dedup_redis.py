@@ -26,8 +26,8 @@ DedupContract, story, edited, one = (
     dedup_contract.one,
 )
 
+from newsflow.bootstrap import build_stage  # noqa: E402
 from services.dedup.fingerprint import fingerprint  # noqa: E402
-from shared.entrypoints.bootstrap import build_stage  # noqa: E402
 from services.dedup.index import IndexParams  # noqa: E402
 from services.dedup.memory_index import MemoryDedupIndex  # noqa: E402
 from services.dedup.redis_index import RedisDedupIndex  # noqa: E402

@@ -13,13 +13,13 @@ import hashlib
 from collections import Counter
 
 import pytest
-from kafka import KafkaProducer
-
 from bad_inputs import BAD_INPUTS, GOOD
 from conftest import isolated_settings
 from faults_support import TopicWatcher, corpus_articles, header, wait_group_stable
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import InputItem
+from kafka import KafkaProducer
+
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import InputItem
 from shared.adapters.kafka import Publisher, admin_client, ensure_topics, producer
 from shared.core.settings import STAGES
 

@@ -15,9 +15,6 @@ import time
 from collections import Counter
 
 import pytest
-from kafka import KafkaAdminClient
-from kafka.admin import ConfigResource, ConfigResourceType
-
 from conftest import StackInfo, isolated_settings
 from faults_support import (
     PacedPublisher,
@@ -26,6 +23,9 @@ from faults_support import (
     corpus_articles,
     wait_group_stable,
 )
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType
+
 from shared.adapters.kafka import ensure_topics, partition_replicas, wait_for_broker
 from shared.core.settings import STAGES, Settings
 
@@ -40,7 +40,7 @@ def cluster(stack, tmp_path):
     import os
     from pathlib import Path
 
-    from shared.entrypoints.stack import LocalStack, StackConfig, free_port
+    from newsflow.stack import LocalStack, StackConfig, free_port
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
     config = StackConfig(

@@ -13,7 +13,6 @@ Every id arrives and repeats are identical.
 from __future__ import annotations
 
 import pytest
-
 from conftest import isolated_settings
 from faults_support import (
     PacedPublisher,
@@ -24,6 +23,7 @@ from faults_support import (
     wrong_copy_verdicts,
 )
 from redis_ha import MASTER_NAME, RedisReplicaSet
+
 from shared.adapters.kafka import Publisher, ensure_topics
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -14,11 +14,11 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import isolated_settings
 from faults_support import TopicWatcher
+
+from newsflow.stack import LocalStack, StackConfig, free_port, wait_for_port
 from shared.adapters.kafka import Publisher, ensure_topics, tail, wait_for_broker
-from shared.entrypoints.stack import LocalStack, StackConfig, free_port, wait_for_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

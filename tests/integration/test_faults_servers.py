@@ -11,7 +11,6 @@ These tests restart the session's servers, so they wait until both serve again.
 from __future__ import annotations
 
 import pytest
-
 from conftest import isolated_settings
 from faults_support import (
     PacedPublisher,
@@ -21,6 +20,7 @@ from faults_support import (
     wait_group_stable,
     wrong_copy_verdicts,
 )
+
 from shared.adapters.kafka import ensure_topics, wait_for_broker
 from shared.core.settings import STAGES
 

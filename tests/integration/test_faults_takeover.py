@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import isolated_settings
 from faults_support import TopicWatcher, corpus_articles, deduped_events, wait_group_stable
+
 from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -9,7 +9,6 @@ the group, so its successor neither loses nor repeats anything.
 from __future__ import annotations
 
 import pytest
-
 from conftest import isolated_settings
 from faults_support import (
     PacedPublisher,
@@ -18,6 +17,7 @@ from faults_support import (
     corpus_articles,
     wait_group_stable,
 )
+
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.settings import STAGES
 
@@ -87,9 +87,9 @@ def test_sigterm_finishes_the_batch_commits_and_leaves_the_group_without_loss_or
     first = workers("entities", settings, name="entities-first")
     wait_group_stable(settings, "entities", 1, watch=[first])
     # entities reads articles.deduped; feed it cleaned+deduplicated events built by the embedded stages
-    from shared.entrypoints.bootstrap import build_pipeline
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.inputs import InputItem
     from shared.core.codec import dumps
-    from shared.entrypoints.inputs import InputItem
 
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     articles = corpus_articles(400, "sigterm")

@@ -9,9 +9,9 @@ import sys
 
 import orjson
 import pytest
-
 from conftest import REPO, collect, decode_values, isolated_settings, settings_env
 from pages import big_page, page
+
 from shared.adapters.kafka import Publisher, ensure_topics
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def test_newsflow_publish_sends_a_folder_of_pages_that_normalize_extracts(stack,
     (folder / "a.html").write_text(page("en_minister.html"), encoding="utf-8")
     (folder / "b.htm").write_bytes(page("fr_koursk.html").encode("cp1252"))
     proc = subprocess.run(
-        [sys.executable, "-m", "shared.entrypoints.cli", "publish", str(folder)],
+        [sys.executable, "-m", "newsflow.cli", "publish", str(folder)],
         cwd=REPO,
         env=settings_env(settings),
         capture_output=True,

@@ -2,8 +2,8 @@
 
 import orjson
 import pytest
-
 from conftest import isolated_settings
+
 from shared.adapters.kafka import Publisher, admin_client, ensure_topics, tail
 
 pytestmark = pytest.mark.integration

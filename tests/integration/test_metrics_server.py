@@ -8,13 +8,13 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from shared.entrypoints.dashboard.server import build_app
-from shared.entrypoints.dashboard.stats import StageReading, StageSeries
-from shared.entrypoints.dashboard.store import ArticleStore
+from newsflow.dashboard.server import build_app
+from newsflow.dashboard.stats import StageReading, StageSeries
+from newsflow.dashboard.store import ArticleStore
 from shared.adapters.observability.health import HealthServer, HealthState
 from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
-from shared.core.settings import Settings
 from shared.core.batch import BatchResult, InMessage, Output
+from shared.core.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -6,11 +6,11 @@ import urllib.request
 
 import orjson
 import pytest
+from conftest import collect, isolated_settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import collect, isolated_settings
+from newsflow.stack import free_port
 from shared.adapters.kafka import Publisher, ensure_topics
-from shared.entrypoints.stack import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,8 +1,8 @@
 """A stage worker on the real broker: dead letters, and two workers sharing one group."""
 
 import pytest
-
 from conftest import collect, decode_values, isolated_settings
+
 from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
 pytestmark = pytest.mark.integration

@@ -15,15 +15,14 @@ import time
 
 import orjson
 import pytest
+from bad_inputs import BAD_INPUTS, GOOD, MAX, STORY, j  # noqa: E402,F401
 
-from shared.adapters.faust_runner import DLQ_HEADERS, dlq_headers, run_messages
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import InputItem
+from newsflow.runners.faust_worker import DLQ_HEADERS, dlq_headers, run_messages
 from shared.core.batch import InMessage
 from shared.core.events import to_dict
 from shared.core.settings import STAGES, Settings
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import InputItem
-
-from bad_inputs import BAD_INPUTS, GOOD, MAX, STORY, j  # noqa: E402,F401
 
 SETTINGS = Settings(embedded_wire=True)
 
@@ -124,7 +123,7 @@ def test_newsflow_run_reports_bad_lines_and_prints_the_good_ones(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path)],
+        [sys.executable, "-m", "newsflow.cli", "run", str(path)],
         capture_output=True,
         timeout=600,
         cwd=str(__import__("conftest").REPO),

@@ -8,14 +8,14 @@ import sys
 
 import orjson
 import pytest
-
 from conftest import REPO
 from data.news_corpus import articles
+
+from newsflow.bootstrap import STAGE_BUILDERS, build_pipeline, build_stage
+from newsflow.inputs import InputItem
 from shared.core.batch import DeadLetter
 from shared.core.events import to_dict
 from shared.core.settings import STAGES, Settings
-from shared.entrypoints.bootstrap import STAGE_BUILDERS, build_pipeline, build_stage
-from shared.entrypoints.inputs import InputItem
 
 
 def test_the_registry_holds_every_stage_in_flow_order_with_one_signature():
@@ -64,7 +64,7 @@ def test_the_wire_option_comes_from_the_settings():
 def test_observability_imports_no_runner_and_no_cycle():
     code = (
         "import sys; import shared.adapters.observability.runtime; "
-        "print('faust' in sys.modules, 'shared.adapters.faust_runner' in sys.modules)"
+        "print('faust' in sys.modules, 'newsflow.runners.faust_worker' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

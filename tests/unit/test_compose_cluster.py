@@ -4,8 +4,8 @@ import json
 import subprocess
 
 import pytest
-
 from test_observability_compose import COMPOSE, KNOWN_ENV, REPO, compose_command
+
 from shared.core.settings import STAGES
 
 CLUSTER = REPO / "docker-compose.cluster.yml"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from newsflow.bootstrap import build_stage
 from services.dedup.index import IndexParams, cluster_id
 from services.dedup.memory_index import MemoryDedupIndex
 from services.normalize.logic import normalize_article
 from shared.core.events import ArticleCleaned, ArticleDeduplicated, ArticlePublished
 from shared.core.settings import Settings
 from shared.core.stage import StageDeps
-from shared.entrypoints.bootstrap import build_stage
 
 STORY = (
     "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (\u00a3600m) for the three "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from dedup_contract import DedupContract
+
 from services.dedup.index import IndexParams
 from services.dedup.memory_index import MemoryDedupIndex
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.dedup import fingerprint as fpm
 from services.dedup.fingerprint import (

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dedup_contract import edited, one, story
+from test_dedup_contract import FakeClock
+
 from services.dedup.fingerprint import fingerprint
 from services.dedup.index import IndexParams
 from services.dedup.memory_index import MemoryDedupIndex
-from test_dedup_contract import FakeClock
 
 
 def test_entries_expire_and_are_dropped():

@@ -3,17 +3,17 @@ import pytest
 
 from shared.core.codec import decode_raw, encode
 from shared.core.events import (
+    SCHEMA_VERSION,
     ArticleCleaned,
     ArticleDeduplicated,
     ArticleEnriched,
     ArticlePublished,
     DedupVerdict,
-    Entity,
     EntitiesExtracted,
+    Entity,
     InvalidEvent,
     Mention,
     Quote,
-    SCHEMA_VERSION,
     from_dict,
     promote,
     to_dict,

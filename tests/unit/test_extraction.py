@@ -2,15 +2,15 @@
 
 import orjson
 import pytest
-
 from pages import big_page, page
+
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import InputItem, decode_text
 from services.normalize.cleaning import clean_body, repair_mojibake
 from services.normalize.extraction import extract_page, is_whole_page
 from services.normalize.logic import normalize_article
 from shared.core.events import ArticlePublished, InvalidEvent
 from shared.core.settings import Settings
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import InputItem, decode_text
 
 FURNITURE = (
     "Home",

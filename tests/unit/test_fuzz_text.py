@@ -12,7 +12,8 @@ import re
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from services.entities.logic import tokenizable
 from services.normalize import cleaning

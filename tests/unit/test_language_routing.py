@@ -5,11 +5,11 @@ The embedded pipeline over the pages of tests/data/pages (real spaCy models, no 
 
 import orjson
 import pytest
-
 from pages import page
+
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import InputItem
 from shared.core.settings import Settings
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import InputItem
 
 
 @pytest.fixture(scope="module")

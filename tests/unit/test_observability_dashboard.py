@@ -3,8 +3,8 @@
 import re
 from html.parser import HTMLParser
 
-from shared.entrypoints.dashboard.charts import line_chart, nice_max
-from shared.entrypoints.dashboard.render import (
+from newsflow.dashboard.charts import line_chart, nice_max
+from newsflow.dashboard.render import (
     cluster_key,
     group_clusters,
     highlight_text,
@@ -13,8 +13,8 @@ from shared.entrypoints.dashboard.render import (
     render_article,
     render_feed,
 )
-from shared.entrypoints.dashboard.stats import StageReading, StageSeries, stage_reading
-from shared.entrypoints.dashboard.store import ArticleStore
+from newsflow.dashboard.stats import StageReading, StageSeries, stage_reading
+from newsflow.dashboard.store import ArticleStore
 
 TEXT = 'Mr Blair said: "We <will> win."\n\nGordon Brown & Labour agreed in London.'
 

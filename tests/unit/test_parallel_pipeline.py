@@ -4,15 +4,15 @@ import random
 
 import orjson
 import pytest
-
 from conftest import REPO
+
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import InputItem
+from newsflow.runners.parallel import ParallelPipeline, segments_of
+from newsflow.runners.pipeline import dead_letter_dict
+from shared.core.batch import DeadLetter
 from shared.core.events import to_dict
 from shared.core.settings import Settings
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import InputItem
-from shared.entrypoints.parallel import ParallelPipeline, segments_of
-from shared.core.batch import DeadLetter
-from shared.entrypoints.pipeline import dead_letter_dict
 
 SEEDS = REPO / "seeds" / "bbc_sample.jsonl"
 

@@ -4,23 +4,22 @@ Always on the bundled generated articles of tests/data/news_corpus.py (their gol
 the generator wrote), scored by the bundled copy of score.py. When the owners' data is
 beside the repo (../shared), also on the BBC dev set and on the held-out part of PolNeAR's
 training split (the part the rules were never tuned on; the cut is
-`benchmarks/attribution_accuracy.py`'s). Without ../shared the test ids say that those
+`newsflow/evalsets.py`'s, as the benchmarks'). Without ../shared the test ids say that those
 dev-set checks were not run.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import orjson
 import pytest
-
 from conftest import SHARED_DIR
 from data.news_corpus import articles, gold
+
+from newsflow import evalsets
 from shared.core.settings import Settings
 
-REPO = Path(__file__).parents[2]
 EVAL_DIR = SHARED_DIR / "eval"
 CORPORA = SHARED_DIR / "corpora"
 SCORER = EVAL_DIR / "score.py"
@@ -43,16 +42,6 @@ HELDOUT_REPORTED_WITH_SPEAKER_F1 = 0.55
 SETS = [BUNDLED] + ([BBC_DEV] if HAVE_DEV else []) + ([HELDOUT] if HAVE_POLNEAR else [])
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "attribution_accuracy", REPO / "benchmarks" / "attribution_accuracy.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _bundled_files(tmp: Path) -> tuple[Path, Path]:
     gold_path, input_path = tmp / "gold.jsonl", tmp / "input.jsonl"
     gold_path.write_bytes(b"\n".join(orjson.dumps(g) for g in gold(BUNDLED_ARTICLES, "quality")) + b"\n")
@@ -66,7 +55,7 @@ _RESULTS: dict[str, dict] = {}
 def _result(name: str, tmp_path_factory) -> dict:
     if name in _RESULTS:
         return _RESULTS[name]
-    from shared.entrypoints.evaluate import evaluate
+    from newsflow.evaluate import evaluate
 
     settings = Settings(embedded_wire=True)
     if name == BUNDLED:
@@ -75,7 +64,7 @@ def _result(name: str, tmp_path_factory) -> dict:
     elif name == BBC_DEV:
         out = evaluate(DEV[0], DEV[1], settings, scorer_path=SCORER)
     else:
-        files = _bench().set_files("heldout", None, tmp_path_factory.mktemp("heldout"))
+        files = evalsets.set_files("heldout", None, tmp_path_factory.mktemp("heldout"))
         assert files is not None
         out = evaluate(files[0], files[1], settings, scorer_path=SCORER)
     _RESULTS[name] = out
@@ -114,9 +103,8 @@ if HAVE_POLNEAR:  # defined only with PolNeAR beside the repo (no skip in a fres
 
 
 def test_heldout_split_is_fixed_and_disjoint():
-    bench = _bench()
     ids = [f"article-{i}" for i in range(1000)]
-    parts = [bench.part_of(i) for i in ids]
-    assert parts == [bench.part_of(i) for i in ids]  # the same cut every time
+    parts = [evalsets.part_of(i) for i in ids]
+    assert parts == [evalsets.part_of(i) for i in ids]  # the same cut every time
     share = parts.count("heldout") / len(parts)
     assert 0.15 < share < 0.25  # one in HELDOUT_SHARE

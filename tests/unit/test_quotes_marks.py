@@ -1,6 +1,7 @@
 """Pairing quotation marks."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.quotes.marks import pair_quotes
 

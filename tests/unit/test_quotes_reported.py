@@ -3,10 +3,11 @@
 Every text here is made up for the rule it tests.
 """
 
+from quote_helpers import ent
+
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, sentences, subject_span
 from services.quotes.speakers import words
-from quote_helpers import ent
 
 
 def reported(text, entities=()):

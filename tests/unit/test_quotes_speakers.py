@@ -2,8 +2,9 @@
 
 import time
 
-from services.quotes.logic import extract_quotes
 from quote_helpers import ent
+
+from services.quotes.logic import extract_quotes
 
 
 def speakers(text, entities=()):

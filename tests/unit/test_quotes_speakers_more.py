@@ -1,9 +1,10 @@
 """Speaker rules added for attribution on unseen news (issue 11). Every text is made up for its rule."""
 
+from quote_helpers import ent
+
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, subject_span
 from services.quotes.speakers import words
-from quote_helpers import ent
 
 
 def speakers(text, entities=()):

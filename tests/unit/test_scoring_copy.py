@@ -10,11 +10,11 @@ from __future__ import annotations
 import ast
 
 import pytest
-
 from conftest import REPO, SHARED_DIR
-from shared.entrypoints import scoring
 
-BUNDLED = REPO / "shared" / "entrypoints" / "scoring.py"
+from newsflow import scoring
+
+BUNDLED = REPO / "newsflow" / "scoring.py"
 ORIGINAL = SHARED_DIR / "eval" / "score.py"
 
 

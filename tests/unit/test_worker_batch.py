@@ -1,9 +1,9 @@
 """The runner's batch logic, without Kafka: decode, process, dead-letter."""
 
-from shared.adapters.faust_runner import DLQ_HEADERS, dlq_headers, run_messages
+from newsflow.bootstrap import build_stage
+from newsflow.runners.faust_worker import DLQ_HEADERS, dlq_headers, run_messages
 from shared.core.batch import InMessage
 from shared.core.settings import Settings
-from shared.entrypoints.bootstrap import build_stage
 
 
 def msg(value: bytes, offset: int = 0) -> InMessage:
@@ -31,7 +31,7 @@ def test_a_stage_rejection_becomes_a_dead_letter():
 
 
 def test_the_worker_producer_is_idempotent_with_acks_all():
-    from shared.adapters.faust_runner import IdempotentProducer, StageWorker
+    from newsflow.runners.faust_worker import IdempotentProducer, StageWorker
 
     worker = StageWorker(Settings(), build_stage("normalize", Settings()))
     producer = worker.app.producer  # built, not started: no connection

@@ -9,8 +9,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client import PlatformCollector, ProcessCollector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector, ProcessCollector
 
 from shared.core.batch import BatchObserver, BatchResult, InMessage
 

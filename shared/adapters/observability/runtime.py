@@ -1,6 +1,6 @@
 """Wires metrics, lag, health and JSON logs into one worker's faust app.
 
-`shared.entrypoints.bootstrap.run_worker` builds a `WorkerObservability` from the settings,
+`newsflow.bootstrap.run_worker` builds a `WorkerObservability` from the settings,
 passes its `observer` to the `StageWorker`, calls `start()` first (probes answer while the broker is awaited),
 `attach(app)` before the faust worker starts and `close()` after.
 """

@@ -12,9 +12,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from newsflow.dashboard.loop import ClientLoop
 from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
-from shared.entrypoints.dashboard.loop import ClientLoop
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ import orjson
 
 from shared.core.settings import STAGES, Settings, Topics
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "bbc.jsonl"
 # Single-threaded math in every process, so that two workers on two cores measure scaling, not BLAS threads.
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -71,10 +71,10 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def _bare_nlp(model: str) -> Any:
-    """Bare spaCy with only what `ner` needs: what the entities stage loads, before it adds its fixes."""
-    from services.entities.app import load_model
+    """Bare spaCy with only what `ner` needs: the model the composition root loads, before the stage adds its fixes."""
+    from newsflow.bootstrap import load_english_model
 
-    return load_model(model)
+    return load_english_model(Settings(model=model))
 
 
 def bare_ner(texts: list[str], model: str, batch_size: int = 64) -> int:
@@ -98,8 +98,8 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
     path = workdir / "articles.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
-    pipeline_cmd = [sys.executable, "-m", "shared.entrypoints.cli", "run", "--jobs", "1", str(path)]
-    bare_cmd = [sys.executable, "-m", "shared.entrypoints.benchmark", "bare", str(path), settings.model]
+    pipeline_cmd = [sys.executable, "-m", "newsflow.cli", "run", "--jobs", "1", str(path)]
+    bare_cmd = [sys.executable, "-m", "newsflow.benchmark", "bare", str(path), settings.model]
     bare, pipe = [], []
     for _ in range(repeat):
         bare.append(_timed(bare_cmd, env))
@@ -145,7 +145,7 @@ def bench_jobs(articles: list[dict], settings: Settings, repeat: int, workdir: P
     path = workdir / "articles-jobs.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
-    run = [sys.executable, "-m", "shared.entrypoints.cli", "run", str(path), "--jobs"]
+    run = [sys.executable, "-m", "newsflow.cli", "run", str(path), "--jobs"]
     one, many, cores = [], [], [cpu_parallelism(jobs)]
     for _ in range(repeat):
         one.append(_timed(run + ["1"], env))
@@ -166,9 +166,9 @@ def bench_jobs(articles: list[dict], settings: Settings, repeat: int, workdir: P
 
 def bench_stage_times(articles: list[dict], settings: Settings) -> dict:
     """Mean ms per article of each stage in the embedded pipeline (from `trace`), and bare NER's, in-process."""
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.inputs import InputItem
     from shared.core.batch import DeadLetter
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.inputs import InputItem
 
     items = [InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles)]
     pipeline = build_pipeline(settings)
@@ -204,21 +204,19 @@ def load_pages(path: Path = DEFAULT_PAGES) -> list[dict]:
 
 
 def bench_extraction(pages: list[dict], settings: Settings) -> dict:
-    """Main-content extraction per HTML page (ms) and its share of the embedded pipeline's time on those pages."""
-    from services.normalize.extraction import extract_page
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.inputs import InputItem
+    """The normalize stage (main-content extraction, line rules, language) per HTML page (ms), and its share of
+    the embedded pipeline's time on those pages; both built by the composition root."""
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.inputs import InputItem
 
-    extract_page(pages[0]["body"], pages[0].get("url"))  # warm-up: the extractor's import and first parse
-    t0 = time.perf_counter()
-    for p in pages:
-        extract_page(p["body"], p.get("url"))
-    extraction = time.perf_counter() - t0
-    pipeline = build_pipeline(settings)
-    list(pipeline.run([InputItem("warm-up", orjson.dumps({"body": "A warm-up. It said so."}))]))
-    t0 = time.perf_counter()
-    list(pipeline.run(InputItem(str(i), orjson.dumps(p)) for i, p in enumerate(pages)))
-    total = time.perf_counter() - t0
+    def timed(pipeline: Any) -> float:
+        list(pipeline.run([InputItem("warm-up", orjson.dumps({"body": pages[0]["body"]}))]))  # imports, first parse
+        t0 = time.perf_counter()
+        list(pipeline.run(InputItem(str(i), orjson.dumps(p)) for i, p in enumerate(pages)))
+        return time.perf_counter() - t0
+
+    extraction = timed(build_pipeline(settings, ["normalize"]))
+    total = timed(build_pipeline(settings))
     return {
         "pages": len(pages),
         "extraction_ms_per_page": round(extraction * 1000 / len(pages), 2),
@@ -248,7 +246,7 @@ class _Workers:
         env = {**os.environ, **settings.to_env(), **ONE_THREAD, "PYTHONUNBUFFERED": "1"}
         log = open(self.logdir / f"{stage}-{len(self.procs)}.log", "wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "shared.entrypoints.cli", "worker", stage, "--loglevel", "warning"],
+            [sys.executable, "-m", "newsflow.cli", "worker", stage, "--loglevel", "warning"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -414,11 +412,11 @@ def _latency(settings: Settings, already: int, capacity: float, n: int, alive) -
 
 def bench_scaling(articles: list[dict], settings: Settings, workdir: Path, trials: int = 2) -> dict:
     """Throughput of one entities worker against two, each draining the same deduplicated events, per trial."""
+    from newsflow.bootstrap import build_pipeline
+    from newsflow.inputs import InputItem
     from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
     from shared.core.batch import DeadLetter
     from shared.core.codec import encode
-    from shared.entrypoints.bootstrap import build_pipeline
-    from shared.entrypoints.inputs import InputItem
 
     pipeline = build_pipeline(settings, ["normalize", "dedup"])
     events = [
@@ -478,8 +476,8 @@ def run_bench(
         work = Path(tmp)
         stack = None
         if any(p in parts for p in ("kafka", "scaling")) and not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):
+            from newsflow.stack import LocalStack, StackConfig, free_port
             from shared.adapters.kafka import wait_for_broker
-            from shared.entrypoints.stack import LocalStack, StackConfig, free_port
 
             config = StackConfig(
                 run_dir=work / "stack",
@@ -538,7 +536,9 @@ def format_table(results: dict) -> str:
         rows.append(("bare NER ms/article (in-process)", f"{results['stages']['bare_ner_ms_per_article']:.3f}", ""))
     if "extraction" in results:
         x = results["extraction"]
-        rows.append((f"HTML extraction ms/page ({x['pages']} pages)", f"{x['extraction_ms_per_page']:.2f}", ""))
+        rows.append(
+            (f"HTML normalize (extraction) ms/page ({x['pages']} pages)", f"{x['extraction_ms_per_page']:.2f}", "")
+        )
         rows.append(("HTML extraction share of embedded time on those pages", f"{x['extraction_share']:.3f}", ""))
     if "kafka" in results:
         k = results["kafka"]
@@ -587,11 +587,11 @@ def format_table(results: dict) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    if argv[:1] == ["bare"]:  # python -m shared.entrypoints.benchmark bare FILE MODEL: the bare-spaCy process
+    if argv[:1] == ["bare"]:  # python -m newsflow.benchmark bare FILE MODEL: the bare-spaCy process
         articles = [orjson.loads(line) for line in Path(argv[1]).read_bytes().splitlines() if line.strip()]
         bare_ner([a["body"] for a in articles], argv[2])
         return 0
-    raise SystemExit("usage: python -m shared.entrypoints.benchmark bare FILE MODEL  (or: newsflow bench)")
+    raise SystemExit("usage: python -m newsflow.benchmark bare FILE MODEL  (or: newsflow bench)")
 
 
 if __name__ == "__main__":

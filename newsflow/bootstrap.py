@@ -1,16 +1,17 @@
-"""The composition root: the registry of stages, and settings, model, index and topics wired into them.
+"""The composition root: the registry of stages, and the settings, models, indexes and topics wired into them.
 
 Every entry point builds stages here and nowhere else: `newsflow worker` (`run_worker`),
-`newsflow run` and `newsflow eval` (`build_pipeline`), the benchmark and the tests. Each
-builder of `STAGE_BUILDERS` takes `(settings, deps)`; `deps` carries the parts a caller
-injects (a loaded spaCy model, the in-process dedup index), and a builder makes what is
-not given (a worker's Redis index, its own model).
+`newsflow run` and `newsflow eval` (`build_pipeline`), the process pool of `newsflow run --jobs`,
+the benchmark and the tests. This module builds the heavy parts (spaCy models, the Redis dedup
+index) and hands them to each builder of `STAGE_BUILDERS` as `StageDeps`; a builder never loads a
+model or opens a connection. Tests call the same functions with in-memory parts (`nlp=`, `dedup_index=`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from newsflow.runners.pipeline import Pipeline
 from services.dedup import app as dedup
 from services.dedup.memory_index import MemoryDedupIndex
 from services.entities import app as entities
@@ -18,7 +19,6 @@ from services.normalize import app as normalize
 from services.quotes import app as quotes
 from shared.core.settings import STAGES, Settings
 from shared.core.stage import Stage, StageBuilder, StageDeps
-from shared.entrypoints.pipeline import Pipeline
 
 STAGE_BUILDERS: Mapping[str, StageBuilder] = {
     "normalize": normalize.build_stage,
@@ -29,17 +29,57 @@ STAGE_BUILDERS: Mapping[str, StageBuilder] = {
 assert tuple(STAGE_BUILDERS) == STAGES, "the registry lists every stage, in flow order"
 
 
+def load_english_model(settings: Settings) -> Any:
+    """The English spaCy pipeline the entities stage runs (`settings.model`), loaded once per process."""
+    return entities.load_model(settings.model)
+
+
+def build_deps(
+    settings: Settings,
+    stages: Sequence[str],
+    *,
+    embedded: bool,
+    nlp: Any = None,
+    dedup_index: Any = None,
+) -> StageDeps:
+    """The parts `stages` need: spaCy models for entities (`nlp` if given, else `settings.model` loaded now;
+    French on first use), and for dedup `dedup_index` if given, else an in-memory index (`embedded`) or
+    the Redis index at `settings.redis_url`, connected now."""
+    if "entities" in stages:
+        if nlp is None:
+            nlp = load_english_model(settings)
+        french = _french_loader(settings)
+    else:
+        french = None
+    if "dedup" in stages and dedup_index is None:
+        params = dedup.index_params(settings)
+        if embedded:
+            dedup_index = MemoryDedupIndex(params)
+        else:
+            from services.dedup.redis_index import connect  # only workers need the redis client
+
+            dedup_index = connect(settings, params)
+    return StageDeps(nlp=nlp, nlp_fr=french, dedup_index=dedup_index)
+
+
+def _french_loader(settings: Settings) -> Any:
+    def load() -> Any:
+        return entities.load_french(settings.model_fr)
+
+    return load
+
+
 def build_stage(name: str, settings: Settings, deps: StageDeps | None = None) -> Stage:
-    """One stage by name, with the injected `deps` (none: the stage builds its own parts)."""
+    """One stage by name, with `deps` (none: the parts a worker of it needs, built now: Redis, the model)."""
     builder = STAGE_BUILDERS.get(name)
     if builder is None:
         raise ValueError(f"unknown stage {name!r}; stages are {', '.join(STAGES)}")
-    return builder(settings, deps or StageDeps())
+    return builder(settings, deps if deps is not None else build_deps(settings, [name], embedded=False))
 
 
-def embedded_deps(settings: Settings, nlp: Any = None) -> StageDeps:
-    """The parts of a pipeline in one process: a dedup index in memory instead of Redis, and `nlp` if given."""
-    return StageDeps(nlp=nlp, dedup_index=MemoryDedupIndex(dedup.index_params(settings)))
+def embedded_deps(settings: Settings, stages: Sequence[str] = STAGES, nlp: Any = None) -> StageDeps:
+    """The parts of `stages` in one process: a dedup index in memory instead of Redis, the model (`nlp` if given)."""
+    return build_deps(settings, stages, embedded=True, nlp=nlp)
 
 
 def parse_stages(spec: str | Sequence[str] | None) -> list[str]:
@@ -62,9 +102,10 @@ def build_pipeline(
 
     `wire` (default `settings.embedded_wire`) encodes and decodes between stages as workers do.
     """
-    deps = embedded_deps(settings, nlp)
+    names = parse_stages(stages)
+    deps = embedded_deps(settings, names, nlp)
     return Pipeline(
-        [build_stage(n, settings, deps) for n in parse_stages(stages)],
+        [build_stage(n, settings, deps) for n in names],
         batch_size=settings.batch_size,
         max_message_bytes=settings.max_message_bytes,
         max_input_bytes=settings.max_input_bytes("normalize"),
@@ -76,7 +117,7 @@ def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
     """Build stage `name` and run one faust worker of it until SIGTERM/SIGINT; topics are created first if missing."""
     import faust
 
-    from shared.adapters.faust_runner import StageWorker
+    from newsflow.runners.faust_worker import StageWorker
     from shared.adapters.kafka import ensure_topics, wait_for_broker
     from shared.adapters.observability.runtime import WorkerObservability
 
@@ -102,4 +143,13 @@ def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
         obs.close()
 
 
-__all__ = ["STAGE_BUILDERS", "build_stage", "embedded_deps", "parse_stages", "build_pipeline", "run_worker"]
+__all__ = [
+    "STAGE_BUILDERS",
+    "build_deps",
+    "build_stage",
+    "embedded_deps",
+    "load_english_model",
+    "parse_stages",
+    "build_pipeline",
+    "run_worker",
+]

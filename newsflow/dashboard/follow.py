@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
+from newsflow.dashboard.loop import ClientLoop
+from newsflow.dashboard.store import ArticleStore
 from shared.adapters import kafka
 from shared.core.settings import Settings
-from shared.entrypoints.dashboard.loop import ClientLoop
-from shared.entrypoints.dashboard.store import ArticleStore
 
 log = logging.getLogger("newsflow.dashboard")
 

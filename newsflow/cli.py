@@ -31,9 +31,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Enrich articles from files/stdin with every stage in this process; JSON Lines to stdout."""
+    from newsflow.inputs import read_inputs
+    from newsflow.runners.pipeline import as_output, dead_letter_dict
     from shared.core.batch import DeadLetter
-    from shared.entrypoints.inputs import read_inputs
-    from shared.entrypoints.pipeline import as_output, dead_letter_dict
 
     settings = _settings(args)
     items = list(read_inputs(args.files or ["-"]))
@@ -70,13 +70,13 @@ def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: in
 
     No more processes than batches: a handful of articles is not worth starting a pool for.
     """
-    from shared.entrypoints.parallel import ParallelPipeline, default_jobs
+    from newsflow.runners.parallel import ParallelPipeline, default_jobs
 
     if args.jobs is not None and args.jobs < 1:
         raise ValueError(f"--jobs {args.jobs}: give 1 or more")
     jobs = min(args.jobs or default_jobs(), -(-n_items // max(1, settings.batch_size)))
     if jobs <= 1:
-        from shared.entrypoints.bootstrap import build_pipeline
+        from newsflow.bootstrap import build_pipeline
 
         return build_pipeline(settings, args.stages)
     return ParallelPipeline(settings, args.stages, jobs)
@@ -84,7 +84,7 @@ def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: in
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Run the pipeline on INPUT and print score.py's figures against GOLD."""
-    from shared.entrypoints.evaluate import evaluate, format_report
+    from newsflow.evaluate import evaluate, format_report
 
     result = evaluate(args.gold, args.input, _settings(args), scorer_path=args.scorer)
     if args.json:
@@ -96,7 +96,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_stack(args: argparse.Namespace) -> int:
     """Start, stop or show the local Kafka broker and Redis."""
-    from shared.entrypoints.stack import LocalStack, StackConfig, StackError
+    from newsflow.stack import LocalStack, StackConfig, StackError
 
     try:
         config = StackConfig.from_env().with_brokers(args.brokers)
@@ -134,7 +134,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run one faust worker of a stage until SIGTERM."""
-    from shared.entrypoints.bootstrap import run_worker
+    from newsflow.bootstrap import run_worker
 
     run_worker(_settings(args), args.stage, loglevel=args.loglevel)
     return 0
@@ -144,7 +144,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the web page that follows articles.enriched live, with per-stage throughput and lag."""
     from dataclasses import replace
 
-    from shared.entrypoints.dashboard.server import run_dashboard
+    from newsflow.dashboard.server import run_dashboard
 
     settings = _settings(args)
     overrides = {k: v for k, v in (("dashboard_host", args.host), ("dashboard_port", args.port)) if v is not None}
@@ -166,7 +166,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish articles from files/stdin to the raw topic (or --topic)."""
-    from shared.entrypoints.inputs import read_inputs
+    from newsflow.inputs import read_inputs
     from shared.adapters.kafka import Publisher, ensure_topics
 
     settings = _settings(args)
@@ -234,7 +234,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Measure the pipeline against bare spaCy NER (ratios within one run) and print the figures."""
     from pathlib import Path
 
-    from shared.entrypoints.benchmark import DEFAULT_CORPUS, format_table, run_bench
+    from newsflow.benchmark import DEFAULT_CORPUS, format_table, run_bench
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS

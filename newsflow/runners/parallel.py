@@ -18,11 +18,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
+from newsflow.inputs import InputItem
+from newsflow.runners.pipeline import Pipeline
 from shared.core.batch import DeadLetter, process_batch
 from shared.core.settings import Settings
 from shared.core.stage import Stage
-from shared.entrypoints.inputs import InputItem
-from shared.entrypoints.pipeline import Pipeline
 
 # Stages whose verdict depends on the articles before: never split across processes.
 SEQUENTIAL = frozenset({"dedup"})
@@ -70,10 +70,10 @@ _WORKER_SETTINGS: Settings | None = None
 
 def _init_worker(settings: Settings, names: Sequence[str]) -> None:
     global _WORKER_SETTINGS
-    from shared.entrypoints.bootstrap import build_stage, embedded_deps
+    from newsflow.bootstrap import build_stage, embedded_deps
 
     _WORKER_SETTINGS = settings
-    deps = embedded_deps(settings)
+    deps = embedded_deps(settings, names)
     for name in names:
         _WORKER_STAGES[name] = build_stage(name, settings, deps)
 
@@ -108,7 +108,7 @@ class ParallelPipeline:
     """The embedded pipeline over `jobs` processes: same `run`/`close` as `Pipeline`, same output, same order."""
 
     def __init__(self, settings: Settings, stages: Sequence[str] | None = None, jobs: int | None = None) -> None:
-        from shared.entrypoints.bootstrap import build_stage, embedded_deps, parse_stages
+        from newsflow.bootstrap import build_stage, embedded_deps, parse_stages
 
         names = parse_stages(stages)
         self.jobs = jobs or default_jobs()
@@ -118,8 +118,9 @@ class ParallelPipeline:
         self.segments = segments_of(names)
         if not self.segments[0][0]:
             raise ValueError("the first stage must be one the pool runs (normalize)")
-        deps = embedded_deps(settings)
-        self._local = {n: build_stage(n, settings, deps) for n in names if n in SEQUENTIAL}
+        local = [n for n in names if n in SEQUENTIAL]
+        deps = embedded_deps(settings, local)
+        self._local = {n: build_stage(n, settings, deps) for n in local}
         pooled = [n for n in names if n not in SEQUENTIAL]
         # forkserver, not fork: a forked copy of a process that already runs threads (BLAS, tqdm) may
         # deadlock. The server imports the stages' modules (spaCy) once; each worker forks from it.

@@ -17,11 +17,11 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from shared.entrypoints.dashboard.charts import colour_of, line_chart
-from shared.entrypoints.dashboard.follow import EnrichedFollower
-from shared.entrypoints.dashboard.render import render_feed, render_legend
-from shared.entrypoints.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
-from shared.entrypoints.dashboard.store import ArticleStore
+from newsflow.dashboard.charts import colour_of, line_chart
+from newsflow.dashboard.follow import EnrichedFollower
+from newsflow.dashboard.render import render_feed, render_legend
+from newsflow.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
+from newsflow.dashboard.store import ArticleStore
 from shared.core.settings import Settings
 
 log = logging.getLogger("newsflow.dashboard")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from typing import Iterable, Iterator, Sequence
 
+from newsflow.inputs import InputItem
 from shared.core.batch import DeadLetter, decode_batch, encode_batch, process_batch
 from shared.core.events import ArticleCleaned, to_dict
 from shared.core.stage import Stage
-from shared.entrypoints.inputs import InputItem
 
 log = logging.getLogger("newsflow.pipeline")
 

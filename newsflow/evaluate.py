@@ -1,28 +1,27 @@
 """`newsflow eval GOLD INPUT`: the embedded pipeline on INPUT, scored against GOLD.
 
 The figures are those of `newsflow run INPUT > PRED; python score.py GOLD PRED`: the
-same pipeline, the same scorer (a copy in `shared/entrypoints/scoring.py`, or `scorer_path`).
+same pipeline, the same scorer (a copy in `newsflow/scoring.py`, or `scorer_path`).
 """
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-
 from types import ModuleType
 from typing import Any
 
+from newsflow.bootstrap import build_pipeline
+from newsflow.inputs import read_inputs
 from shared.core.batch import DeadLetter
 from shared.core.events import to_dict
 from shared.core.settings import Settings
-from shared.entrypoints.bootstrap import build_pipeline
-from shared.entrypoints.inputs import read_inputs
 
 
 def load_scorer(path: str | Path | None = None) -> ModuleType:
-    """The scorer module: `shared.entrypoints.scoring`, or a score.py imported by path."""
+    """The scorer module: `newsflow.scoring`, or a score.py imported by path."""
     if path is None:
-        from shared.entrypoints import scoring
+        from newsflow import scoring
 
         return scoring
     spec = importlib.util.spec_from_file_location("newsflow_external_score", str(path))
