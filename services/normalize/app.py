@@ -1,4 +1,4 @@
-"""Composition root of the normalize stage."""
+"""Builder of the normalize stage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Composition root of the quotes stage: rules over `text` and the entities, no second model run.
+"""Builder of the quotes stage: rules over `text` and the entities, no second model run.
 
 English articles get the English rules, French ones the French marks and speech verbs
 (services/quotes/french.py); other languages get no quotes (the English rules would name
