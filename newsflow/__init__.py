@@ -1,0 +1,1 @@
+"""newsflow: the application (CLI, composition root, runners, stack, store, API)."""

@@ -1,0 +1,192 @@
+"""Checked query parameters: dates, limits and full-text words as the user typed them.
+
+Every check raises `QueryError` with the reason (the API answers 400 with it, the CLI exits 2);
+nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+MAX_LIMIT = 1000  # quotes or speakers in one answer
+DEFAULT_LIMIT = 50
+MAX_TEXT_CHARS = 500  # of a full-text query
+MAX_NAME_CHARS = 300  # of a speaker or entity name
+BUCKETS = ("day", "week")
+
+
+class QueryError(ValueError):
+    """A malformed query parameter; `str(err)` says which and why."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which articles a query looks at: time (published, else stored) in [since, until), and outlet."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    outlet: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since >= self.until:
+            raise QueryError(f"since {self.since.isoformat()} is not before until {self.until.isoformat()}")
+
+
+def parse_when(value: str | None, name: str, *, end: bool = False) -> datetime | None:
+    """An ISO-8601 date or date-time as naive UTC; a bare date as `until` means the end of that day."""
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if len(text) > 40:
+        raise QueryError(f"{name}: not an ISO-8601 date or date-time")
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day)
+            return start + timedelta(days=1) if end else start
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise QueryError(f"{name}: {value!r} is not an ISO-8601 date (2024-03-01) or date-time") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def window(since: str | None = None, until: str | None = None, outlet: str | None = None) -> Window:
+    """A `Window` from the strings a user gave."""
+    if outlet is not None and (not outlet.strip() or len(outlet) > MAX_NAME_CHARS):
+        raise QueryError("outlet: give a non-empty outlet name")
+    return Window(parse_when(since, "since"), parse_when(until, "until", end=True), outlet.strip() if outlet else None)
+
+
+def parse_int(value: str | int | None, name: str, default: int, lo: int = 1, hi: int = MAX_LIMIT) -> int:
+    """A whole number in [lo, hi]; `default` when absent."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise QueryError(f"{name}: not a whole number")
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"{name}: {value!r} is not a whole number") from None
+    if not lo <= n <= hi:
+        raise QueryError(f"{name}: {n} is out of range ({lo} to {hi})")
+    return n
+
+
+def parse_name(value: str | None, name: str) -> str:
+    """A speaker or entity name: stripped, not empty, not huge."""
+    text = (value or "").strip()
+    if not text:
+        raise QueryError(f"{name}: give a name")
+    if len(text) > MAX_NAME_CHARS:
+        raise QueryError(f"{name}: longer than {MAX_NAME_CHARS} characters")
+    return text
+
+
+def parse_bucket(value: str | None) -> str:
+    """The time bucket of a speaker's chart: day (default) or week."""
+    bucket = (value or "day").strip().lower()
+    if bucket not in BUCKETS:
+        raise QueryError(f"bucket: {value!r} is not one of {', '.join(BUCKETS)}")
+    return bucket
+
+
+# --- full-text words ------------------------------------------------------------------------------
+
+_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or quoted phrase of a search; `negated` for -word, `join` "OR" when `or` came before it."""
+
+    text: str
+    negated: bool = False
+    join: str = "AND"
+
+
+def search_terms(words: str | None) -> list[Term]:
+    """The user's words as terms, web-search style: words, "quoted phrases", -excluded, `or`.
+
+    Raises QueryError when nothing searchable is left (empty, only punctuation, only exclusions).
+    """
+    text = (words or "").strip()
+    if not text:
+        raise QueryError("text: give some words to search for")
+    if len(text) > MAX_TEXT_CHARS:
+        raise QueryError(f"text: longer than {MAX_TEXT_CHARS} characters")
+    terms: list[Term] = []
+    join = "AND"
+    for m in _TERM.finditer(text):
+        if m.group(3) is not None:
+            raw = m.group(3)
+            if raw.lower() == "or" and terms:
+                join = "OR"
+                continue
+            negated = raw.startswith("-") and len(raw) > 1
+            phrase = raw[1:] if negated else raw
+        else:
+            negated, phrase = bool(m.group(1)), m.group(2)
+        if not any(ch.isalnum() for ch in phrase):
+            continue
+        terms.append(Term(phrase, negated, "AND" if negated else join))
+        join = "AND"
+    if not any(not t.negated for t in terms):
+        raise QueryError(f"text: {words!r} has no word to search for")
+    return terms
+
+
+def fts5_query(terms: list[Term]) -> str:
+    """An SQLite FTS5 MATCH expression of `terms`, every term a quoted string (no FTS5 syntax gets through).
+
+    It is passed as a bound parameter; quoting only keeps the user's words from being read as
+    FTS5 operators or column filters.
+    """
+
+    def quoted(t: Term) -> str:
+        return '"' + t.text.replace('"', '""') + '"'
+
+    positive = [t for t in terms if not t.negated]
+    expr = quoted(positive[0])
+    for t in positive[1:]:
+        expr = f"{expr} {t.join} {quoted(t)}" if t.join == "OR" else f"({expr}) AND {quoted(t)}"
+    for t in terms:
+        if t.negated:
+            expr = f"({expr}) NOT {quoted(t)}"
+    return expr
+
+
+def websearch_text(terms: list[Term]) -> str:
+    """The terms as PostgreSQL's websearch_to_tsquery reads them (same meaning as `fts5_query`)."""
+    parts = []
+    for t in terms:
+        phrase = '"' + t.text.replace('"', " ") + '"' if " " in t.text.strip() else t.text.replace('"', " ")
+        if t.negated:
+            parts.append("-" + phrase)
+        elif t.join == "OR" and parts:
+            parts.append("or " + phrase)
+        else:
+            parts.append(phrase)
+    return " ".join(parts)
+
+
+__all__ = [
+    "MAX_LIMIT",
+    "DEFAULT_LIMIT",
+    "QueryError",
+    "Window",
+    "parse_when",
+    "window",
+    "parse_int",
+    "parse_name",
+    "parse_bucket",
+    "Term",
+    "search_terms",
+    "fts5_query",
+    "websearch_text",
+]
