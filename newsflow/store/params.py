@@ -141,37 +141,32 @@ def search_terms(words: str | None) -> list[Term]:
     return terms
 
 
+def _ordered(terms: list[Term]) -> list[Term]:
+    # exclusions before the first word go after it: FTS5's NOT needs a left side
+    first = next(i for i, t in enumerate(terms) if not t.negated)
+    return [terms[first], *terms[:first], *terms[first + 1 :]]
+
+
 def fts5_query(terms: list[Term]) -> str:
     """An SQLite FTS5 MATCH expression of `terms`, every term a quoted string (no FTS5 syntax gets through).
 
     It is passed as a bound parameter; quoting only keeps the user's words from being read as
-    FTS5 operators or column filters.
+    FTS5 operators or column filters. Precedence is FTS5's (NOT, then AND, then OR), as in a tsquery.
     """
-
-    def quoted(t: Term) -> str:
-        return '"' + t.text.replace('"', '""') + '"'
-
-    positive = [t for t in terms if not t.negated]
-    expr = quoted(positive[0])
-    for t in positive[1:]:
-        expr = f"{expr} {t.join} {quoted(t)}" if t.join == "OR" else f"({expr}) AND {quoted(t)}"
-    for t in terms:
-        if t.negated:
-            expr = f"({expr}) NOT {quoted(t)}"
-    return expr
+    parts = []
+    for i, t in enumerate(_ordered(terms)):
+        quoted = '"' + t.text.replace('"', '""') + '"'
+        parts.append(quoted if i == 0 else f"{'NOT' if t.negated else t.join} {quoted}")
+    return " ".join(parts)
 
 
 def websearch_text(terms: list[Term]) -> str:
-    """The terms as PostgreSQL's websearch_to_tsquery reads them (same meaning as `fts5_query`)."""
+    """The terms as PostgreSQL's websearch_to_tsquery reads them (the same meaning as `fts5_query`)."""
     parts = []
-    for t in terms:
-        phrase = '"' + t.text.replace('"', " ") + '"' if " " in t.text.strip() else t.text.replace('"', " ")
-        if t.negated:
-            parts.append("-" + phrase)
-        elif t.join == "OR" and parts:
-            parts.append("or " + phrase)
-        else:
-            parts.append(phrase)
+    for i, t in enumerate(_ordered(terms)):
+        words = t.text.replace('"', " ").strip()
+        phrase = f'"{words}"' if " " in words else words
+        parts.append(("-" if t.negated else "or " if t.join == "OR" and i else "") + phrase)
     return " ".join(parts)
 
 
