@@ -49,7 +49,9 @@ def _as_postgres() -> list[str]:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        raise PostgresError("running as root needs the 'postgres' OS user (Debian's postgresql package adds it)") from None
+        raise PostgresError(
+            "running as root needs the 'postgres' OS user (Debian's postgresql package adds it)"
+        ) from None
     return ["runuser", "-u", "postgres", "--"]
 
 
@@ -81,7 +83,11 @@ class LocalPostgres:
 
     def __init__(self, config: PostgresConfig) -> None:
         self.config = config
-        self.bindir = pg_bindir()
+
+    @property
+    def bindir(self) -> Path:
+        """The folder of the server's programs (PostgresError when PostgreSQL is not installed)."""
+        return pg_bindir()
 
     @property
     def data_dir(self) -> Path:
@@ -99,7 +105,9 @@ class LocalPostgres:
     def _run(self, *cmd: str, check: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run([*_as_postgres(), *cmd], capture_output=True, text=True)
         if check and proc.returncode != 0:
-            raise PostgresError(f"{Path(cmd[0]).name} failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            raise PostgresError(
+                f"{Path(cmd[0]).name} failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+            )
         return proc
 
     def _prepare_dir(self) -> Path:

@@ -1,0 +1,1 @@
+"""Runners of the application: the store's sink worker (Kafka in, database out)."""
