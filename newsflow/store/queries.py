@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import (
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     column,
     desc,
+    event,
     func,
     literal,
     literal_column,
@@ -36,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
+from newsflow.store.engine import make_engine, store_url
 from newsflow.store.params import (
     DEFAULT_LIMIT,
     QueryError,
@@ -438,4 +441,32 @@ def _buckets(times: Iterable[datetime | None], bucket: str) -> list[dict[str, An
     return out
 
 
-__all__ = ["StoreReader", "QueryError", "TIME"]
+class StoreMissing(FileNotFoundError):
+    """The SQLite file of a store does not exist (a reader never creates one)."""
+
+
+def open_reader(url_or_path: str) -> StoreReader:
+    """A reader of the store at a URL or SQLite path whose connections cannot write.
+
+    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions. Nothing connects until the first query.
+    """
+    url = store_url(url_or_path)
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            raise StoreMissing(f"no store at {path} (make one with `newsflow run --store {path} INPUT`)")
+        engine = make_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA query_only = ON")
+            cur.close()
+
+        return StoreReader(engine)
+    return StoreReader(make_engine(url).execution_options(postgresql_readonly=True))
+
+
+__all__ = ["StoreReader", "QueryError", "StoreMissing", "TIME", "open_reader"]

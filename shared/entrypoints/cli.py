@@ -355,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newsflow.cli_store import register as register_store
 
     register_store(sub)
+    from newsflow.query_cli import add_query_commands  # issue 19: query, serve
+
+    add_query_commands(sub)
     return p
 
 
