@@ -1,0 +1,34 @@
+"""The store contract on a real PostgreSQL server (a database of its own per test); SQLite: tests/unit."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("store_contract", HERE.parent / "unit" / "store_contract.py")
+store_contract = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(store_contract)
+
+pytestmark = pytest.mark.integration
+
+
+class TestPostgresStore(store_contract.StoreContract):
+    @pytest.fixture
+    def store_url(self, postgres_url):
+        return postgres_url
+
+    def test_a_nul_character_is_refused_by_postgresql_alone(self, store):
+        from newsflow.store.sink import store_batch
+        import orjson
+
+        _, writer = store
+        bad = store_contract.event("nul1")
+        bad["text"] = "has a \x00 NUL"
+        result = store_batch(
+            writer, [("m1", orjson.dumps(store_contract.event("fine"))), ("m2", orjson.dumps(bad))], None
+        )
+        assert [o.source for o in result.outputs] == ["m1"]
+        assert [d.source for d in result.dead] == ["m2"] and "nul1" in result.dead[0].reason
