@@ -23,14 +23,15 @@ import orjson
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, window
-from newsflow.store.queries import StoreReader, open_reader
+from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, plain, window
+from newsflow.store.queries import StoreMissing, StoreReader, open_reader
 from shared.core.settings import Settings
 
 log = logging.getLogger("newsflow.api")
 
 READER = web.AppKey("store_reader", StoreReader)
 TOKEN = web.AppKey("api_token", str)
+NO_STORE = web.AppKey("no_store", str)  # why there is no reader (a SQLite file that does not exist)
 COOKIE = "newsflow_token"
 OPEN_PATHS = frozenset({"/healthz", "/login"})  # liveness and the token form carry no store data
 WINDOW_PARAMS = frozenset({"since", "until", "outlet"})
@@ -60,7 +61,7 @@ def check_id(value: str, what: str) -> str:
     """A path id: not empty, not huge."""
     if not value or len(value) > MAX_ID_CHARS:
         raise QueryError(f"{what}: not a valid id")
-    return value
+    return plain(value, what)
 
 
 def quotes_answer(reader: StoreReader, query: Mapping[str, str]) -> dict[str, Any]:
@@ -116,7 +117,9 @@ Answer = Callable[[StoreReader, web.Request], "dict[str, Any] | None"]
 
 async def answer(request: web.Request, compute: Answer) -> tuple[int, dict[str, Any]]:
     """Run a query off the event loop; (status, document) with 400/404/503 for what went wrong."""
-    reader = request.app[READER]
+    reader = request.app.get(READER)
+    if reader is None:
+        return 503, {"error": f"store unavailable: {request.app.get(NO_STORE)}"}
     try:
         doc = await asyncio.get_running_loop().run_in_executor(None, compute, reader, request)
     except QueryError as err:
@@ -202,7 +205,11 @@ def add_store_routes(app: web.Application, settings: Settings, reader: StoreRead
     """
     from newsflow import search_pages
 
-    app[READER] = reader or open_reader(settings.store_url)
+    try:
+        app[READER] = reader or open_reader(settings.store_url)
+    except StoreMissing as err:  # the page still serves; store routes answer 503 with the reason
+        log.warning("no store: %s", err)
+        app[NO_STORE] = str(err)
     if settings.api_token:
         app[TOKEN] = settings.api_token
     app.middlewares.append(require_token)
@@ -214,7 +221,8 @@ def add_store_routes(app: web.Application, settings: Settings, reader: StoreRead
     search_pages.add_routes(app)
 
     async def close_reader(app: web.Application) -> None:
-        app[READER].engine.dispose()
+        if READER in app:
+            app[READER].engine.dispose()
 
     app.on_cleanup.append(close_reader)
 

@@ -34,11 +34,18 @@ class Window:
             raise QueryError(f"since {self.since.isoformat()} is not before until {self.until.isoformat()}")
 
 
+def plain(value: str, name: str) -> str:
+    """`value` unless it holds a control character (NUL and the like reach no database)."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise QueryError(f"{name}: contains a control character")
+    return value
+
+
 def parse_when(value: str | None, name: str, *, end: bool = False) -> datetime | None:
     """An ISO-8601 date or date-time as naive UTC; a bare date as `until` means the end of that day."""
     if value is None or value == "":
         return None
-    text = value.strip()
+    text = plain(value, name).strip()
     if len(text) > 40:
         raise QueryError(f"{name}: not an ISO-8601 date or date-time")
     try:
@@ -58,7 +65,7 @@ def parse_when(value: str | None, name: str, *, end: bool = False) -> datetime |
 
 def window(since: str | None = None, until: str | None = None, outlet: str | None = None) -> Window:
     """A `Window` from the strings a user gave."""
-    if outlet is not None and (not outlet.strip() or len(outlet) > MAX_NAME_CHARS):
+    if outlet is not None and (not plain(outlet, "outlet").strip() or len(outlet) > MAX_NAME_CHARS):
         raise QueryError("outlet: give a non-empty outlet name")
     return Window(parse_when(since, "since"), parse_when(until, "until", end=True), outlet.strip() if outlet else None)
 
@@ -80,7 +87,7 @@ def parse_int(value: str | int | None, name: str, default: int, lo: int = 1, hi:
 
 def parse_name(value: str | None, name: str) -> str:
     """A speaker or entity name: stripped, not empty, not huge."""
-    text = (value or "").strip()
+    text = plain(value or "", name).strip()
     if not text:
         raise QueryError(f"{name}: give a name")
     if len(text) > MAX_NAME_CHARS:
@@ -115,7 +122,7 @@ def search_terms(words: str | None) -> list[Term]:
 
     Raises QueryError when nothing searchable is left (empty, only punctuation, only exclusions).
     """
-    text = (words or "").strip()
+    text = plain(words or "", "text").strip()
     if not text:
         raise QueryError("text: give some words to search for")
     if len(text) > MAX_TEXT_CHARS:
@@ -175,6 +182,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "QueryError",
     "Window",
+    "plain",
     "parse_when",
     "window",
     "parse_int",
