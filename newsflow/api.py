@@ -52,8 +52,9 @@ def check_params(query: Mapping[str, str], allowed: frozenset[str]) -> None:
     unknown = sorted(set(query) - allowed)
     if unknown:
         raise QueryError(f"unknown parameter(s): {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
-    for key in set(query):
-        if len(query.getall(key)) > 1:  # type: ignore[attr-defined]
+    getall = getattr(query, "getall", None)  # a request's MultiDict; a page's own dict has no repeats
+    for key in set(query) if getall else ():
+        if len(getall(key)) > 1:
             raise QueryError(f"{key}: given more than once")
 
 
