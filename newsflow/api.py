@@ -53,8 +53,8 @@ def check_params(query: Mapping[str, str], allowed: frozenset[str]) -> None:
     if unknown:
         raise QueryError(f"unknown parameter(s): {', '.join(unknown)} (known: {', '.join(sorted(allowed))})")
     getall = getattr(query, "getall", None)  # a request's MultiDict; a page's own dict has no repeats
-    for key in set(query) if getall else ():
-        if len(getall(key)) > 1:
+    for key in set(query):
+        if getall is not None and len(getall(key)) > 1:
             raise QueryError(f"{key}: given more than once")
 
 
@@ -120,7 +120,7 @@ async def answer(request: web.Request, compute: Answer) -> tuple[int, dict[str, 
     """Run a query off the event loop; (status, document) with 400/404/503 for what went wrong."""
     reader = request.app.get(READER)
     if reader is None:
-        return 503, {"error": f"store unavailable: {request.app.get(NO_STORE)}"}
+        return 503, {"error": f"store unavailable: {request.app.get(NO_STORE, 'no reader')}"}
     try:
         doc = await asyncio.get_running_loop().run_in_executor(None, compute, reader, request)
     except QueryError as err:
