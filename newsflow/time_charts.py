@@ -51,7 +51,7 @@ def bar_chart(title: str, buckets: Sequence[tuple[str, int]], *, width: int = 64
     return "".join(out)
 
 
-def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: int = 640) -> str:
+def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: int = 760) -> str:
     """A story's copies (`[(time, outlet, article id)]`, in the order they appeared) on one time axis.
 
     Each copy is a `<circle class="copy" data-id=ARTICLE>` with its outlet beside it, one row per copy;
@@ -59,7 +59,7 @@ def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: 
     """
     left, right, top, row = 12, 12, 30, 22
     height = top + row * max(1, len(points)) + 26
-    pw = width - left - right - 170
+    pw = width - left - right - 260
     times = [t for t, _, _ in points]
     t0, t1 = (min(times), max(times)) if times else (datetime(1970, 1, 1), datetime(1970, 1, 1))
     span = (t1 - t0).total_seconds() or 1.0
