@@ -18,17 +18,26 @@ def store_url(value: str) -> str:
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for the store at `url` (SQLite: WAL, foreign keys on, a busy timeout; PostgreSQL: pre-ping)."""
+    """An engine for the store at `url`.
+
+    SQLite: WAL, foreign keys on, a busy timeout, and real transactions (the driver's own would
+    leave DDL outside them, so a migration would not be atomic); PostgreSQL: pre-ping.
+    """
     url = store_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
+            dbapi_conn.isolation_level = None  # no implicit transactions of the driver: BEGIN below covers DDL too
             cur = dbapi_conn.cursor()
             for pragma in SQLITE_PRAGMAS:
                 cur.execute(pragma)
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

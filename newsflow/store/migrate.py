@@ -6,11 +6,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from newsflow.store.engine import make_engine
 
 SCRIPT_LOCATION = "newsflow.store:migrations"
+# Sinks started together upgrade one after another: a transaction-scoped advisory lock on PostgreSQL
+# (SQLite's own write lock serialises them there).
+MIGRATION_LOCK_ID = 0x6E66_5354  # "nfST"
 
 
 def alembic_config() -> Config:
@@ -37,6 +40,8 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> str | None:
     """Run the pending migrations up to `revision` on `engine`; returns the store's revision after."""
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
     return current_revision(engine)

@@ -102,6 +102,23 @@ def content_hash(obj: Mapping[str, Any]) -> str:
     return hashlib.sha1(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+def stored_event(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """The event as `articles.event` keeps it: without `text` (the `text` column has it) and without `body`
+    when it is the text itself; `full_event(row)` puts them back."""
+    out = {k: v for k, v in obj.items() if k != "text"}
+    if out.get("body") == obj.get("text"):
+        out.pop("body", None)
+    return out
+
+
+def full_event(event: Mapping[str, Any], text: str) -> dict[str, Any]:
+    """The whole enriched event from `articles.event` and `articles.text`."""
+    out = dict(event)
+    out["text"] = text
+    out.setdefault("body", text)
+    return out
+
+
 def _str(obj: Mapping[str, Any], name: str, required: bool = False) -> str | None:
     value = obj.get(name)
     if value is None and not required:
@@ -156,7 +173,7 @@ def article_rows(event: ArticleCleaned | Mapping[str, Any], stored_at: datetime)
             "duplicate_of": dedup.get("duplicate_of"),
             "similarity": _float(dedup.get("similarity")),
             "content_hash": content_hash(obj),
-            "event": obj,
+            "event": stored_event(obj),
         }
         story = {
             "id": story_id,
@@ -248,5 +265,7 @@ __all__ = [
     "outlet_of",
     "event_object",
     "content_hash",
+    "stored_event",
+    "full_event",
     "article_rows",
 ]
