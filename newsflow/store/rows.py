@@ -7,6 +7,7 @@ even by a worker whose events module predates them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -25,11 +26,13 @@ _SPACE = re.compile(r"\s+")
 _QUOTE_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """A name as it joins across articles: NFKC, case-folded, single spaces."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold()
 
 
+@functools.lru_cache(maxsize=65536)
 def actor_id(label: str, name: str) -> str:
     """The stable id of the actor (label, canonical name): the same in every article and store."""
     return hashlib.sha1(f"{label}|{normalise_name(name)}".encode("utf-8")).hexdigest()[:16]

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsflow.store import schema
+from newsflow.store.bulk import insert_rows
 from newsflow.store.rows import ArticleRows, article_rows
 from shared.core.events import ArticleCleaned
 
@@ -41,8 +42,11 @@ def _first_copy_key(row: Any) -> tuple:
 class StoreWriter:
     """Upserts batches of enriched events into the store behind `engine` (see the module docstring)."""
 
+    KNOWN_MAX = 500_000  # actor and alias keys remembered as committed (they are never deleted)
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._known: set[tuple[str, str]] = set()  # ("", actor id) and (actor id, alias) committed by this writer
 
     def write_batch(self, events: Sequence[ArticleCleaned | Mapping[str, Any]]) -> WriteResult:
         """Store `events` in one transaction; InvalidEvent if one cannot be stored, DB errors propagate."""
@@ -54,11 +58,15 @@ class StoreWriter:
         by_id = {r.id: r for r in batch}
         if not by_id:
             return WriteResult(0, 0)
+        fresh: set[tuple[str, str]] = set()
         with self.engine.begin() as conn:
-            written = self._write(conn, by_id)
+            written = self._write(conn, by_id, fresh)
+        if len(self._known) + len(fresh) > self.KNOWN_MAX:
+            self._known.clear()
+        self._known |= fresh  # only once committed: a rolled-back batch must write them again
         return WriteResult(len(written), len(by_id) - len(written))
 
-    def _write(self, conn: Connection, by_id: dict[str, ArticleRows]) -> list[str]:
+    def _write(self, conn: Connection, by_id: dict[str, ArticleRows], fresh: set[tuple[str, str]]) -> list[str]:
         a = schema.articles
         stored = {
             row.id: (row.content_hash, row.story_id)
@@ -71,24 +79,21 @@ class StoreWriter:
         story_ids = sorted({r.article["story_id"] for r in rows} | {stored[i][1] for i in changed if i in stored})
         story_ids = [s for s in story_ids if s is not None]
         self._lock_stories(conn, rows)
-        self._upsert_articles(conn, rows)
+        if conn.dialect.name == "postgresql":  # new articles by COPY; a concurrent insert of one is an IntegrityError
+            insert_rows(conn, schema.articles, [r.article for r in rows if r.id not in stored])
+            self._upsert_articles(conn, [r for r in rows if r.id in stored])
+        else:
+            self._upsert_articles(conn, rows)
         conn.execute(delete(schema.quotes).where(schema.quotes.c.article_id.in_(changed)))
         conn.execute(delete(schema.article_entities).where(schema.article_entities.c.article_id.in_(changed)))
-        actors = {x["id"]: x for r in rows for x in r.actors}
-        if actors:
-            conn.execute(_insert(conn, schema.actors).on_conflict_do_nothing(), [actors[k] for k in sorted(actors)])
-        aliases = sorted({(x["actor_id"], x["alias"]) for r in rows for x in r.aliases})
-        if aliases:
-            conn.execute(
-                _insert(conn, schema.actor_aliases).on_conflict_do_nothing(),
-                [{"actor_id": i, "alias": s} for i, s in aliases],
-            )
-        entities = [x for r in rows for x in r.entities]
-        if entities:
-            conn.execute(schema.article_entities.insert(), entities)
-        quotes = [x for r in rows for x in r.quotes]
-        if quotes:
-            conn.execute(schema.quotes.insert(), quotes)
+        actors = {x["id"]: x for r in rows for x in r.actors if ("", x["id"]) not in self._known}
+        insert_rows(conn, schema.actors, [actors[k] for k in sorted(actors)], ignore_existing=True)
+        fresh.update(("", k) for k in actors)
+        aliases = sorted({(x["actor_id"], x["alias"]) for r in rows for x in r.aliases} - self._known)
+        insert_rows(conn, schema.actor_aliases, [{"actor_id": i, "alias": a} for i, a in aliases], ignore_existing=True)
+        fresh.update(aliases)
+        insert_rows(conn, schema.article_entities, [x for r in rows for x in r.entities])
+        insert_rows(conn, schema.quotes, [x for r in rows for x in r.quotes])
         self._recount_stories(conn, story_ids)
         return changed
 
@@ -100,6 +105,8 @@ class StoreWriter:
         conn.execute(stmt, [stories[k] for k in sorted(stories)])
 
     def _upsert_articles(self, conn: Connection, rows: list[ArticleRows]) -> None:
+        if not rows:
+            return
         stmt = _insert(conn, schema.articles)
         keep = ("id", "stored_at")
         stmt = stmt.on_conflict_do_update(
