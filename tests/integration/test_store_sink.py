@@ -167,3 +167,47 @@ def test_kill_9_of_the_sink_mid_stream_loses_nothing_and_duplicates_nothing(stac
     assert watcher.count(settings.topics.dlq) == 0
     engine.dispose()
     print(f"sink killed -9 with {killed_at[0]} of {n} stored")
+
+
+def test_a_store_outage_makes_the_sink_retry_and_skip_nothing(stack, tmp_path, workers):
+    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+    from shared.entrypoints.stack import free_port
+
+    server = LocalPostgres(PostgresConfig(base_dir=tmp_path / "pg" / "postgres", port=free_port(), throwaway=True))
+    server.start()
+    try:
+        url = server.config.url()
+        settings = isolated_settings(stack, tmp_path, store_url=url, batch_size=16)
+        ensure_topics(settings)
+        sink = workers("sink", settings)
+        wait_sink(settings, 1, [sink])
+        batch = events(120, "outage", copies=2)
+        engine = make_engine(url)
+        watcher = TopicWatcher(settings, [settings.topics.dlq])
+        try:
+            with Publisher(settings, settings.topics.enriched) as pub:
+                for e in batch[:40]:
+                    pub.publish(e)
+                pub.flush()
+            watcher.wait(lambda w: stored_count(engine) >= 40, "the first 40 stored", timeout_s=120, watch=[sink])
+            engine.dispose()
+            server.stop()  # the store goes away while events keep coming
+            with Publisher(settings, settings.topics.enriched) as pub:
+                for e in batch[40:]:
+                    pub.publish(e)
+                pub.flush()
+            watcher.wait(
+                lambda w: "step=process failed" in sink.log(), "the sink to fail and retry", timeout_s=120, watch=[sink]
+            )
+            server.start()
+            watcher.wait(lambda w: stored_count(engine) >= 120, "all 120 stored", timeout_s=180, watch=[sink])
+            watcher.poll()
+            assert watcher.count(settings.topics.dlq) == 0
+            with engine.connect() as conn:
+                assert {r[0] for r in conn.execute(text("SELECT id FROM articles"))} == {e["id"] for e in batch}
+                assert conn.execute(text("SELECT count(*) FROM quotes")).scalar() == 240
+        finally:
+            watcher.close()
+            engine.dispose()
+    finally:
+        server.destroy()
