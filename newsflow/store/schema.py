@@ -4,6 +4,11 @@ Dialect-specific parts are DDL events: PostgreSQL gets a generated `tsvector` co
 `quotes` with a GIN index, SQLite an FTS5 table `quotes_fts` kept in step by triggers.
 Both full-text indexes use English stemming (`english` / `porter`); queries must too.
 Timestamps are naive UTC. Migrations (newsflow/store/migrations) build the same tables.
+
+The rows of an article (its entity links, its quotes) carry no foreign keys: the writer
+deletes and rewrites them with their article in one transaction, and the per-row checks
+cost a fifth of PostgreSQL's write time (benchmarks/store_speed.py). `articles.story_id`
+keeps its key to `stories`.
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ actors = Table(
 actor_aliases = Table(
     "actor_aliases",
     metadata,
-    Column("actor_id", Text, ForeignKey("actors.id"), primary_key=True),
+    Column("actor_id", Text, primary_key=True),
     Column("alias", Text, primary_key=True),
     Index("ix_actor_aliases_alias", "alias"),
 )
@@ -85,8 +90,8 @@ actor_aliases = Table(
 article_entities = Table(
     "article_entities",
     metadata,
-    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("actor_id", Text, ForeignKey("actors.id"), primary_key=True),
+    Column("article_id", Text, primary_key=True),
+    Column("actor_id", Text, primary_key=True),
     Column("count", Integer, nullable=False),
     Column("mentions", JSONType),
     Index("ix_article_entities_actor_id", "actor_id"),
@@ -96,7 +101,7 @@ quotes = Table(
     "quotes",
     metadata,
     Column("id", Text, primary_key=True),  # article_id + ":" + idx
-    Column("article_id", Text, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Text, nullable=False),
     Column("story_id", Text),
     Column("idx", Integer, nullable=False),
     Column("text", Text, nullable=False),

@@ -61,14 +61,14 @@ def upgrade() -> None:
     op.create_index("ix_actors_name", "actors", ["name"])
     op.create_table(
         "actor_aliases",
-        sa.Column("actor_id", sa.Text, sa.ForeignKey("actors.id"), primary_key=True),
+        sa.Column("actor_id", sa.Text, primary_key=True),
         sa.Column("alias", sa.Text, primary_key=True),
     )
     op.create_index("ix_actor_aliases_alias", "actor_aliases", ["alias"])
     op.create_table(
         "article_entities",
-        sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("actor_id", sa.Text, sa.ForeignKey("actors.id"), primary_key=True),
+        sa.Column("article_id", sa.Text, primary_key=True),
+        sa.Column("actor_id", sa.Text, primary_key=True),
         sa.Column("count", sa.Integer, nullable=False),
         sa.Column("mentions", JSONType),
     )
@@ -76,7 +76,7 @@ def upgrade() -> None:
     op.create_table(
         "quotes",
         sa.Column("id", sa.Text, primary_key=True),
-        sa.Column("article_id", sa.Text, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("article_id", sa.Text, nullable=False),
         sa.Column("story_id", sa.Text),
         sa.Column("idx", sa.Integer, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
