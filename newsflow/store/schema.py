@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -69,6 +70,9 @@ articles = Table(
     Index("ix_articles_published_at", "published_at"),
     Index("ix_articles_source_published_at", "source", "published_at"),
 )
+# an article's time is published_at, else stored_at (seeds and BBC have no dates): since/until filter on it
+Index("ix_articles_time", func.coalesce(articles.c.published_at, articles.c.stored_at))
+Index("ix_articles_source_time", articles.c.source, func.coalesce(articles.c.published_at, articles.c.stored_at))
 
 actors = Table(
     "actors",
@@ -78,6 +82,7 @@ actors = Table(
     Column("label", Text, nullable=False),
     Index("ix_actors_name", "name"),
 )
+Index("ix_actors_name_lower", func.lower(actors.c.name))  # name lookups are case-insensitive
 
 actor_aliases = Table(
     "actor_aliases",
@@ -86,6 +91,7 @@ actor_aliases = Table(
     Column("alias", Text, primary_key=True),
     Index("ix_actor_aliases_alias", "alias"),
 )
+Index("ix_actor_aliases_alias_lower", func.lower(actor_aliases.c.alias))
 
 article_entities = Table(
     "article_entities",
@@ -123,6 +129,7 @@ quotes = Table(
     Index("ix_quotes_speaker", "speaker"),
     Index("ix_quotes_story_key", "story_id", "quote_key"),
 )
+Index("ix_quotes_speaker_lower", func.lower(quotes.c.speaker))
 
 # --- full text, per dialect -------------------------------------------------------------------
 

@@ -112,6 +112,18 @@ class StoreContract:
         engine, _ = store
         assert current_revision(engine) == head_revision() == "0002"
 
+    def test_migrated_indexes_are_those_the_schema_declares(self, store):
+        engine, _ = store
+        declared = {ix.name for t in schema.metadata.tables.values() for ix in t.indexes}
+        catalog = (
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            if engine.dialect.name == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'index'"
+        )
+        with engine.connect() as conn:
+            built = {r[0] for r in conn.execute(text(catalog))}
+        assert declared <= built, f"not built by the migrations: {declared - built}"
+
     def test_revision_1_store_with_v2_articles_upgrades_and_takes_v3_events(self, store_url):
         engine = make_engine(store_url)
         try:

@@ -52,6 +52,8 @@ def upgrade() -> None:
     op.create_index("ix_articles_story_id", "articles", ["story_id"])
     op.create_index("ix_articles_published_at", "articles", ["published_at"])
     op.create_index("ix_articles_source_published_at", "articles", ["source", "published_at"])
+    op.create_index("ix_articles_time", "articles", [sa.text("coalesce(published_at, stored_at)")])
+    op.create_index("ix_articles_source_time", "articles", ["source", sa.text("coalesce(published_at, stored_at)")])
     op.create_table(
         "actors",
         sa.Column("id", sa.Text, primary_key=True),
@@ -59,12 +61,14 @@ def upgrade() -> None:
         sa.Column("label", sa.Text, nullable=False),
     )
     op.create_index("ix_actors_name", "actors", ["name"])
+    op.create_index("ix_actors_name_lower", "actors", [sa.text("lower(name)")])
     op.create_table(
         "actor_aliases",
         sa.Column("actor_id", sa.Text, primary_key=True),
         sa.Column("alias", sa.Text, primary_key=True),
     )
     op.create_index("ix_actor_aliases_alias", "actor_aliases", ["alias"])
+    op.create_index("ix_actor_aliases_alias_lower", "actor_aliases", [sa.text("lower(alias)")])
     op.create_table(
         "article_entities",
         sa.Column("article_id", sa.Text, primary_key=True),
@@ -93,6 +97,7 @@ def upgrade() -> None:
     op.create_index("ix_quotes_speaker_actor_id", "quotes", ["speaker_actor_id"])
     op.create_index("ix_quotes_speaker", "quotes", ["speaker"])
     op.create_index("ix_quotes_story_key", "quotes", ["story_id", "quote_key"])
+    op.create_index("ix_quotes_speaker_lower", "quotes", [sa.text("lower(speaker)")])
     for statement in full_text_ddl(op.get_bind().dialect.name):
         op.execute(statement)
 
