@@ -169,6 +169,7 @@ def test_kill_9_of_the_sink_mid_stream_loses_nothing_and_duplicates_nothing(stac
     print(f"sink killed -9 with {killed_at[0]} of {n} stored")
 
 
+@pytest.mark.slow
 def test_a_store_outage_makes_the_sink_retry_and_skip_nothing(stack, tmp_path, workers):
     from newsflow.stack_postgres import LocalPostgres, PostgresConfig
     from shared.entrypoints.stack import free_port
