@@ -34,7 +34,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
@@ -232,11 +231,14 @@ class StoreReader:
                 A.c.stored_at,
             )
             .select_from(Q.join(A, A.c.id == Q.c.article_id))
-            .where(tuple_(Q.c.story_id, Q.c.quote_key).in_(list(groups)))
+            # two IN lists, not a row-value IN: SQLite scans the whole table for (a, b) IN (VALUES ...)
+            .where(Q.c.story_id.in_(sorted({s for s, _ in groups})), Q.c.quote_key.in_(sorted({k for _, k in groups})))
             .order_by(*_copy_order(), Q.c.idx)
         )
+        wanted = set(groups)
         for row in conn.execute(stmt):
-            out[(row.story_id, row.quote_key)].append(row)
+            if (row.story_id, row.quote_key) in wanted:
+                out[(row.story_id, row.quote_key)].append(row)
         return out
 
     # --- speakers --------------------------------------------------------------------------------
