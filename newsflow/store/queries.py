@@ -6,7 +6,7 @@ Answers are plain JSON-ready dicts (times as ISO-8601 strings, naive UTC).
 Meanings:
 - an article's *time* is its published time, else when the store received it; since/until filter on it;
 - one *quote* is one (story, quote words) pair: the same quote in 40 copies of a story counts once and
-  lists the copies it ran in (`ran_in`), its first copy first;
+  lists the copies it ran in (`ran_in`), its first copy first; lists of quotes come most recently run first;
 - quotes *by speaker* are those attributed to the actor (by id, or by a name or alias, case-insensitive)
   or, for a speaker that is no entity, to that exact speaker text;
 - quotes *by entity* are the quotes of articles that mention the entity (its own quotes included);
@@ -28,6 +28,7 @@ from sqlalchemy import (
     column,
     desc,
     event,
+    exists,
     func,
     literal,
     literal_column,
@@ -63,6 +64,7 @@ TIME = func.coalesce(A.c.published_at, A.c.stored_at)
 #: SQLite's FTS5 index of quotes.text (rowid = quotes.rowid), kept by the schema's triggers.
 FTS = table(SQLITE_FTS_TABLE, column("rowid"), column("text"))
 EVERYTHING = Window()  # no time or outlet filter
+WALK_ABOVE = 2000  # candidate rows above which a quote query walks articles newest first
 MAX_ACTORS = 50  # actors one name may resolve to
 MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
 MAX_SPEAKER_ENTITIES = 20
@@ -152,7 +154,7 @@ class StoreReader:
             ids = [a["id"] for a in found]
             texts = sorted({name.strip(), *(a["name"] for a in found)})
             cond = or_(Q.c.speaker_actor_id.in_(ids), Q.c.speaker.in_(texts)) if ids else Q.c.speaker.in_(texts)
-        answer = self._quotes([cond], win, limit)
+        answer = self._quotes([cond], win, limit, candidates=select(Q.c.id).where(cond))
         return {"query": {"speaker": name, "speaker_id": actor_id}, "actors": found, **answer}
 
     def quotes_by_entity(
@@ -171,8 +173,14 @@ class StoreReader:
                 raise QueryError("entity: give a name or an actor id")
             found = self.find_actors(name)
         ids = [a["id"] for a in found]
-        mentioning = select(article_entities.c.article_id).where(article_entities.c.actor_id.in_(ids))
-        answer = self._quotes([Q.c.article_id.in_(mentioning)], win, limit) if ids else _no_quotes(limit)
+        ae = article_entities
+        mentioning = select(ae.c.article_id).where(ae.c.actor_id.in_(ids))
+        walk: list[ColumnElement[bool]] = [exists().where(ae.c.article_id == A.c.id, ae.c.actor_id.in_(ids))]
+        answer = (
+            self._quotes([Q.c.article_id.in_(mentioning)], win, limit, candidates=mentioning, walk_conds=walk)
+            if ids
+            else _no_quotes(limit)
+        )
         return {"query": {"entity": name, "entity_id": actor_id}, "actors": found, "role": "mentioned", **answer}
 
     def quotes_by_text(self, words: str, *, win: Window = EVERYTHING, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
@@ -182,30 +190,59 @@ class StoreReader:
         if self.dialect == "postgresql":
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
             cond = literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query)
+            candidates = select(Q.c.id).where(cond)
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
             cond = literal_column("quotes.rowid").in_(hits)
-        answer = self._quotes([cond], win, limit)
+            candidates = hits
+        answer = self._quotes([cond], win, limit, candidates=candidates)
         return {"query": {"text": words}, **answer}
 
-    def _quotes(self, conds: list[ColumnElement[bool]], win: Window, limit: int) -> dict[str, Any]:
-        """The newest `limit` (story, quote) groups matching `conds`, with every copy they ran in."""
-        joined = Q.join(A, A.c.id == Q.c.article_id)
-        first_time = func.min(TIME).label("first_time")
-        groups_q: Select = (
-            select(Q.c.story_id, Q.c.quote_key, first_time)
-            .select_from(joined)
-            .where(*conds, *_window_conditions(win))
-            .group_by(Q.c.story_id, Q.c.quote_key)
-            .order_by(desc(first_time), Q.c.story_id, Q.c.quote_key)
-            .limit(limit + 1)
-        )
+    def _quotes(
+        self,
+        conds: list[ColumnElement[bool]],
+        win: Window,
+        limit: int,
+        *,
+        candidates: Select | None = None,
+        walk_conds: list[ColumnElement[bool]] | None = None,
+    ) -> dict[str, Any]:
+        """The `limit` (story, quote) groups matching `conds` that ran most recently, with every copy.
+
+        When `candidates` (rows the match starts from) number more than WALK_ABOVE, the query walks
+        articles newest first (`walk_conds`, written so the planner takes the time index) and stops
+        early; otherwise it starts from the match and sorts what it found.
+        """
         with self.engine.connect() as conn:
-            groups = [(r.story_id, r.quote_key) for r in conn.execute(groups_q)]
-            more = len(groups) > limit
-            groups = groups[:limit]
+            walk = candidates is not None and _more_than(conn, candidates, WALK_ABOVE)
+            groups, more = self._newest_groups(conn, (walk_conds or conds) if walk else conds, win, limit, walk)
             copies = self._copies(conn, groups)
         return {"quotes": [_quote_group(copies[g]) for g in groups if copies.get(g)], "limit": limit, "more": more}
+
+    def _newest_groups(
+        self, conn, conds: list[ColumnElement[bool]], win: Window, limit: int, walk: bool
+    ) -> tuple[list[tuple[str, str]], bool]:
+        """Distinct (story, quote_key) of the matching quote rows, newest article first; and whether more match."""
+        source = A.join(Q, Q.c.article_id == A.c.id) if walk else Q.join(A, A.c.id == Q.c.article_id)
+        stmt = (
+            select(Q.c.story_id, Q.c.quote_key)
+            .select_from(source)
+            .where(*conds, *_window_conditions(win))
+            .order_by(desc(TIME), Q.c.id)
+        )
+        seen: dict[tuple[str, str], None] = {}
+        offset, chunk = 0, (limit + 1) * 4
+        while True:
+            rows = conn.execute(stmt.limit(chunk).offset(offset)).all()
+            for row in rows:
+                seen.setdefault((row.story_id, row.quote_key), None)
+                if len(seen) > limit:
+                    break
+            if len(seen) > limit or len(rows) < chunk:
+                break
+            offset, chunk = offset + chunk, chunk * 2
+        groups = list(seen)
+        return groups[:limit], len(groups) > limit
 
     def _copies(self, conn, groups: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list]:
         """Every copy of each (story, quote) group, in the order they appeared."""
@@ -380,6 +417,11 @@ class StoreReader:
             ],
             "quotes": quote_list,
         }
+
+
+def _more_than(conn, rows: Select, n: int) -> bool:
+    """Whether `rows` has more than `n` rows (counting no further than n + 1)."""
+    return (conn.scalar(select(func.count()).select_from(rows.limit(n + 1).subquery())) or 0) > n
 
 
 def _no_quotes(limit: int) -> dict[str, Any]:

@@ -169,3 +169,17 @@ class QueriesContract:
     def test_the_reader_cannot_write(self, reader):
         with reader.engine.connect() as conn, pytest.raises(SQLAlchemyError):
             conn.execute(text("DELETE FROM quotes"))
+
+    def test_walking_articles_newest_first_gives_the_same_answers(self, reader, monkeypatch):
+        from newsflow.store import queries
+
+        asks = [
+            lambda: reader.quotes_by_speaker("Maria Okafor"),
+            lambda: reader.quotes_by_speaker("Maria Okafor", limit=1),
+            lambda: reader.quotes_by_entity("Port Elmstead", win=window(until="2024-03-05")),
+            lambda: reader.quotes_by_entity("Port Elmstead", limit=2),
+            lambda: reader.quotes_by_text("harbour or dredging", win=window(outlet="Daily Ledger")),
+        ]
+        sorted_first = [ask() for ask in asks]
+        monkeypatch.setattr(queries, "WALK_ABOVE", 0)
+        assert [ask() for ask in asks] == sorted_first
