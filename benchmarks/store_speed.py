@@ -5,7 +5,7 @@
 
 From one run: the first `--base` corpus articles go through the embedded pipeline once (every
 stage); the entities stage's own time per article, from each event's trace, gives the rate of
-one entities worker on this machine now. The enriched events are then replicated with new ids
+one entities worker on this machine now (after a warm-up batch: the model is loaded). The enriched events are then replicated with new ids
 (newsflow/store/synthetic.py: stories of 1 to 40 copies, 24 outlets, a year of times) and
 written with StoreWriter.write_batch, one transaction per batch, as the sink writes them:
 - PostgreSQL: a local server started like `newsflow stack up` starts it (fsync on, the stack's
@@ -19,6 +19,7 @@ the ratios of one run, not absolute rates across runs.
 from __future__ import annotations
 
 import argparse
+import signal
 import statistics
 import sys
 import tempfile
@@ -64,6 +65,24 @@ def redelivery_rate(url: str, events: list[dict]) -> float:
         engine.dispose()
 
 
+def bytes_per_article(url: str, articles: int) -> float:
+    """The store's size on disk over its articles (PostgreSQL: the database; SQLite: the file and its WAL)."""
+    from sqlalchemy import text
+
+    from newsflow.store.engine import make_engine
+
+    if url.startswith("sqlite"):
+        path = Path(url.split(":///", 1)[1])
+        wal = path.with_name(path.name + "-wal")
+        return (path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)) / articles
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / articles
+    finally:
+        engine.dispose()
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--base", type=int, default=300, help="corpus articles enriched once (the entities rate too)")
@@ -73,13 +92,14 @@ def main(argv=None) -> int:
     p.add_argument("--pg-url", default=None)
     p.add_argument("--corpus", default=str(SHARED / "corpora" / "bbc.jsonl"))
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the benchmark's server on the way out
 
     corpus = Path(args.corpus)
     if not corpus.exists():
         sys.stderr.write(f"store_speed: no corpus at {corpus} (give --corpus)\n")
         return 2
     t0 = time.perf_counter()
-    base = base_events(corpus, args.base)
+    base = base_events(corpus, args.base, warmup=16)
     print(f"pipeline: {len(base)} articles enriched in {time.perf_counter() - t0:.1f}s")
     ent_rate = entities_rate(base)
     print(f"entities stage alone (from the events' traces): {ent_rate:.1f} articles/s — one entities worker")
@@ -124,6 +144,7 @@ def main(argv=None) -> int:
             print(
                 f"re-delivered batch of 500 ({backend}): {redelivery_rate(url, again):.0f} articles/s, nothing written"
             )
+            print(f"size on disk ({backend}): {bytes_per_article(url, args.articles) / 1024:.1f} KiB per article")
     finally:
         if server is not None:
             server.destroy()

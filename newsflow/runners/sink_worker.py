@@ -16,7 +16,7 @@ from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.sink import STAGE, store_batch
 from newsflow.store.writer import StoreWriter
-from shared.adapters.faust_runner import StageWorker
+from shared.adapters.faust_runner import StageWorker, run_until_stopped
 from shared.core.batch import BatchObserver, BatchResult, InMessage
 from shared.core.settings import Settings
 from shared.core.stage import Stage
@@ -41,8 +41,6 @@ class SinkWorker(StageWorker):
 
 def run_sink(settings: Settings, loglevel: str = "info") -> None:
     """Upgrade the store's schema, then run one sink worker until SIGTERM/SIGINT."""
-    import faust
-
     from shared.adapters.kafka import ensure_topics, wait_for_broker
     from shared.adapters.observability.runtime import WorkerObservability
 
@@ -53,18 +51,7 @@ def run_sink(settings: Settings, loglevel: str = "info") -> None:
     try:
         wait_for_broker(settings)
         ensure_topics(settings)
-        worker = SinkWorker(settings, StoreWriter(engine), observer=obs.observer)
-        obs.attach(worker.app)
-        try:
-            faust.Worker(
-                worker.app,
-                loglevel=loglevel,
-                quiet=True,
-                redirect_stdouts=False,
-                logging_config=obs.logging_config(loglevel),
-            ).execute_from_commandline()
-        finally:
-            worker.close()
+        run_until_stopped(SinkWorker(settings, StoreWriter(engine), observer=obs.observer), obs, loglevel)
     finally:
         obs.close()
         engine.dispose()

@@ -25,8 +25,12 @@ OUTLETS = tuple(f"Outlet {chr(65 + i)}" for i in range(24))  # neutral names: no
 START = datetime(2025, 1, 1)
 
 
-def base_events(corpus: Path, n: int, settings: Any = None) -> list[dict]:
-    """The first `n` articles of `corpus` enriched by the embedded pipeline (every stage), as JSON objects."""
+def base_events(corpus: Path, n: int, settings: Any = None, warmup: int = 0) -> list[dict]:
+    """The first `n` articles of `corpus` enriched by the embedded pipeline (every stage), as JSON objects.
+
+    `warmup`: enrich that many of them once before (models loaded, caches warm), so that the
+    stages' trace times are those of a running worker.
+    """
     from shared.core.batch import DeadLetter
     from shared.core.events import to_dict
     from shared.core.settings import Settings
@@ -36,6 +40,8 @@ def base_events(corpus: Path, n: int, settings: Any = None) -> list[dict]:
     items = list(read_inputs([str(corpus)]))[:n]
     pipeline = build_pipeline(settings or Settings())
     try:
+        if warmup:
+            list(pipeline.run(items[:warmup]))
         return [to_dict(r) for r in pipeline.run(items) if not isinstance(r, DeadLetter)]
     finally:
         pipeline.close()

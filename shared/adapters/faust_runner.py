@@ -244,10 +244,33 @@ class StageWorker:
         self.stage.close()
 
 
+def run_until_stopped(worker: StageWorker, obs, loglevel: str) -> None:
+    """Run `worker`'s faust app, with `obs` (WorkerObservability) attached, until SIGTERM/SIGINT; then close it."""
+    obs.attach(worker.app)
+    try:
+        faust.Worker(
+            worker.app,
+            loglevel=loglevel,
+            quiet=True,
+            redirect_stdouts=False,
+            logging_config=obs.logging_config(loglevel),
+        ).execute_from_commandline()
+    finally:
+        worker.close()
+
+
 async def _send_no_wait(topic, key, value, headers=None):
     """Hand a message to the producer's batch; returns the future of its delivery."""
     fut = topic.as_future_message(key=key, value=value, headers=headers)
     return await topic.publish_message(fut, wait=False)
 
 
-__all__ = ["StageWorker", "IdempotentProducer", "DLQ_HEADERS", "dlq_headers", "dlq_payload", "run_messages"]
+__all__ = [
+    "StageWorker",
+    "run_until_stopped",
+    "IdempotentProducer",
+    "DLQ_HEADERS",
+    "dlq_headers",
+    "dlq_payload",
+    "run_messages",
+]

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from unit_modules import unit_module
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("store_contract", HERE.parent / "unit" / "store_contract.py")
-store_contract = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(store_contract)
+store_contract = unit_module("store_contract")
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,8 @@ article and duplicates none (stories' copy counts and quote rows are exact).
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from unit_modules import unit_module
 from sqlalchemy import text
 
 from conftest import isolated_settings
@@ -18,10 +16,7 @@ from faults_support import PacedPublisher, TopicWatcher, header
 from newsflow.store.engine import make_engine
 from shared.adapters.kafka import Publisher, ensure_topics, wait_for_group
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("store_contract", HERE.parent / "unit" / "store_contract.py")
-store_contract = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(store_contract)
+store_contract = unit_module("store_contract")
 event, quote, entity, snapshot = (
     store_contract.event,
     store_contract.quote,

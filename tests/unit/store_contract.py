@@ -110,7 +110,8 @@ class StoreContract:
 
     def test_upgrade_builds_the_newest_revision(self, store):
         engine, _ = store
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision()
+        assert int(head_revision()) >= 2
 
     def test_migrated_indexes_are_those_the_schema_declares(self, store):
         engine, _ = store
@@ -135,7 +136,7 @@ class StoreContract:
                 conn.execute(schema.stories.insert(), [row.story])
                 conn.execute(schema.articles.insert(), [row.article])
                 conn.execute(schema.quotes.insert(), [{k: v for k, v in q.items() if k in cols} for q in row.quotes])
-            assert upgrade_engine(engine) == "0002"
+            assert upgrade_engine(engine) == head_revision()
             v3 = quote("a new quote", "Bea New", speaker_start=3, speaker_end=10, rule="said_after", confidence=0.9)
             StoreWriter(engine).write_batch([event("new", quotes=[v3], version=3)])
             with engine.connect() as conn:
