@@ -21,6 +21,7 @@ one run. The indexes each kind's statements use are printed from EXPLAIN (QUERY 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import re
@@ -45,7 +46,9 @@ CACHE = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "news
 CORPUS = REPO.parent / "shared" / "corpora" / "bbc.jsonl"
 WORD = re.compile(r"[A-Za-z]{4,}")
 SQLITE_INDEX = re.compile(r"USING (?:COVERING )?INDEX (\w+)|USING INTEGER PRIMARY KEY|SCAN (\w+)( VIRTUAL TABLE)?")
-PG_INDEX = re.compile(r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)|Seq Scan on (\w+)")
+PG_INDEX = re.compile(
+    r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)|Seq Scan on (\w+)"
+)
 
 
 def sample_values(reader: StoreReader, n: int, seed: int) -> dict[str, list]:
@@ -177,7 +180,7 @@ def measure(reader: StoreReader, queries: int, seed: int) -> list[dict[str, Any]
                 "p95_ms": percentile(times, 95),
                 "max_ms": max(times),
                 "mean_ms": statistics.fmean(times),
-                "indexes": indexes_used(reader, lambda: call(0)),
+                "indexes": indexes_used(reader, functools.partial(call, 0)),
             }
         )
     return results
@@ -197,12 +200,15 @@ def ensure_store(url: str, articles: int, base: list[dict], reuse: bool) -> floa
     if reuse:
         try:
             reader = open_reader(url)
-            if store_size(reader)["articles"] == articles:
-                reader.engine.dispose()
-                return None
+            held = store_size(reader)["articles"]
             reader.engine.dispose()
         except Exception:  # no store there yet
-            pass
+            held = -1
+        if held == articles:
+            from newsflow.store.migrate import upgrade_store
+
+            upgrade_store(url)  # a store made before a newer revision (indexes) gets it
+            return None
     n, seconds = build_store(url, replicate(base, articles), progress=lambda k: _progress(k, articles))
     sys.stderr.write("\n")
     assert n == articles, (n, articles)
@@ -261,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     CACHE.mkdir(parents=True, exist_ok=True)
     base = load_or_make_base(corpus, args.base, CACHE / f"base-{corpus.stem}-{args.base}.jsonl")
-    out = [f"store query latency, {args.queries} calls per kind after a warm-up; base: {len(base)} enriched {corpus.name} articles"]
+    out = [
+        f"store query latency, {args.queries} calls per kind after a warm-up; base: {len(base)} enriched {corpus.name} articles"
+    ]
     for backend in backends:
         server = None
         if backend == "sqlite":

@@ -40,6 +40,7 @@ QUOTE_PARAMS = frozenset(QUOTE_SELECTORS) | WINDOW_PARAMS | {"limit"}
 SPEAKERS_PARAMS = WINDOW_PARAMS | {"top"}
 SPEAKER_PARAMS = WINDOW_PARAMS | {"bucket", "limit"}
 MAX_ID_CHARS = 300
+AGGREGATE_CACHE_S = 30.0  # top speakers, a whole-store aggregate, is recomputed at most this often
 
 
 def json_response(doc: Any, status: int = 200) -> web.Response:
@@ -207,7 +208,7 @@ def add_store_routes(app: web.Application, settings: Settings, reader: StoreRead
     from newsflow import search_pages
 
     try:
-        app[READER] = reader or open_reader(settings.store_url)
+        app[READER] = reader or open_reader(settings.store_url, aggregate_cache_s=AGGREGATE_CACHE_S)
     except StoreMissing as err:  # the page still serves; store routes answer 503 with the reason
         log.warning("no store: %s", err)
         app[NO_STORE] = str(err)

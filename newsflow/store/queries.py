@@ -15,8 +15,10 @@ Meanings:
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -68,6 +70,7 @@ WALK_ABOVE = 2000  # candidate rows above which a quote query walks articles new
 MAX_ACTORS = 50  # actors one name may resolve to
 MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
 MAX_SPEAKER_ENTITIES = 20
+MAX_SPEAKER_ARTICLES = 500  # a speaker page's entities come from the speaker's latest articles
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -99,9 +102,13 @@ def _copy_order() -> list[ColumnElement[Any]]:
 class StoreReader:
     """Read-only questions to the store behind `engine` (see the module docstring for what they mean)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, aggregate_cache_s: float = 0.0) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # top speakers is an aggregate over the whole store (docs/scaling.md): the API keeps answers this long
+        self.aggregate_cache_s = aggregate_cache_s
+        self._cache: dict[tuple, tuple[float, dict[str, Any]]] = {}
+        self._cache_lock = threading.Lock()
 
     # --- actors ----------------------------------------------------------------------------------
 
@@ -281,7 +288,29 @@ class StoreReader:
     # --- speakers --------------------------------------------------------------------------------
 
     def top_speakers(self, top: int = 20, win: Window = EVERYTHING) -> dict[str, Any]:
-        """The `top` most quoted actors (each quote once per story), with their counts by outlet."""
+        """The `top` most quoted actors (each quote once per story), with their counts by outlet.
+
+        With `aggregate_cache_s`, an answer is kept that many seconds (its `cached_at` says when it was made).
+        """
+        if self.aggregate_cache_s <= 0:
+            return self._top_speakers(top, win)
+        key = (top, win)
+        now = time.monotonic()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self.aggregate_cache_s:
+            return hit[1]
+        answer = {
+            **self._top_speakers(top, win),
+            "cached_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(),
+        }
+        with self._cache_lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = (now, answer)
+        return answer
+
+    def _top_speakers(self, top: int, win: Window) -> dict[str, Any]:
         conds = [Q.c.speaker_actor_id.isnot(None)]
         source = Q.join(A, A.c.id == Q.c.article_id) if _window_conditions(win) else Q
         distinct_quotes = (
@@ -337,7 +366,8 @@ class StoreReader:
         self, actor_id: str, *, bucket: str = "day", win: Window = EVERYTHING, limit: int = 20
     ) -> dict[str, Any] | None:
         """A speaker's page: the actor, quotes over time (per day or week), outlets, entities mentioned
-        with them (in the articles that quote them, by stories), and the latest quotes; None if unknown."""
+        with them (in the latest MAX_SPEAKER_ARTICLES articles that quote them, counted by stories), and
+        the latest quotes; None if unknown."""
         bucket = parse_bucket(bucket)
         who = self.actor(actor_id)
         if who is None:
@@ -349,7 +379,13 @@ class StoreReader:
             .where(*conds)
             .group_by(Q.c.story_id, Q.c.quote_key)
         )
-        quoted_in = select(Q.c.article_id).select_from(Q.join(A, A.c.id == Q.c.article_id)).where(*conds)
+        quoted_in = (  # their latest articles bound the work for a speaker quoted thousands of times
+            select(Q.c.article_id)
+            .select_from(Q.join(A, A.c.id == Q.c.article_id))
+            .where(*conds)
+            .order_by(desc(TIME))
+            .limit(MAX_SPEAKER_ARTICLES)
+        )
         stories = func.count(A.c.story_id.distinct()).label("stories")
         with_them = (
             select(actors.c.id, actors.c.name, actors.c.label, stories)
@@ -489,7 +525,7 @@ class StoreMissing(FileNotFoundError):
     """The SQLite file of a store does not exist (a reader never creates one)."""
 
 
-def open_reader(url_or_path: str) -> StoreReader:
+def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreReader:
     """A reader of the store at a URL or SQLite path whose connections cannot write.
 
     SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions. Nothing connects until the first query.
@@ -509,8 +545,10 @@ def open_reader(url_or_path: str) -> StoreReader:
             cur.execute("PRAGMA query_only = ON")
             cur.close()
 
-        return StoreReader(engine)
-    return StoreReader(make_engine(url).execution_options(postgresql_readonly=True))
+        return StoreReader(engine, aggregate_cache_s=aggregate_cache_s)
+    return StoreReader(
+        make_engine(url).execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s
+    )
 
 
 __all__ = ["StoreReader", "QueryError", "StoreMissing", "TIME", "open_reader"]
