@@ -181,3 +181,40 @@ def test_search_pages_render(settings):
     assert b"mention them" in pages[2][1]
     assert pages[3][1].count(b'<circle class="copy') == 3
     assert b"no word to search for" in pages[4][1]
+
+
+class Idle:
+    """Stands in for the dashboard's follower and poller threads (no Kafka here)."""
+
+    state = "following"
+    error = None
+
+    def start(self):
+        pass
+
+    def stop(self):
+        pass
+
+
+def test_the_dashboard_serves_the_api_and_the_search_page_behind_the_token(settings):
+    from shared.entrypoints.dashboard.server import build_app
+
+    async def go(secured: Settings, headers: dict) -> list[int]:
+        app = build_app(secured, follower=Idle(), poller=Idle())
+        async with TestClient(TestServer(app)) as client:
+            paths = ["/api/quotes?text=harbour", "/search", "/", "/api/snapshot", "/healthz"]
+            return [(await client.get(p, headers=headers, allow_redirects=False)).status for p in paths]
+
+    assert asyncio.run(go(settings, {})) == [200, 200, 200, 200, 200]
+    secured = replace(settings, api_token=TOKEN)
+    assert asyncio.run(go(secured, {})) == [401, 401, 401, 401, 200]
+    assert asyncio.run(go(secured, {"Authorization": f"Bearer {TOKEN}"})) == [200, 200, 200, 200, 200]
+
+
+def test_the_compose_dashboard_sets_a_token():
+    import yaml
+
+    from conftest import REPO
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    assert compose["services"]["dashboard"]["environment"]["NEWSFLOW_API_TOKEN"]
