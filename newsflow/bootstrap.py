@@ -115,9 +115,7 @@ def build_pipeline(
 
 def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
     """Build stage `name` and run one faust worker of it until SIGTERM/SIGINT; topics are created first if missing."""
-    import faust
-
-    from newsflow.runners.faust_worker import StageWorker
+    from newsflow.runners.faust_worker import StageWorker, run_until_stopped
     from shared.adapters.kafka import ensure_topics, wait_for_broker
     from shared.adapters.observability.runtime import WorkerObservability
 
@@ -127,18 +125,7 @@ def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
     try:
         wait_for_broker(settings)
         ensure_topics(settings)
-        worker = StageWorker(settings, stage, observer=obs.observer)
-        obs.attach(worker.app)
-        try:
-            faust.Worker(
-                worker.app,
-                loglevel=loglevel,
-                quiet=True,
-                redirect_stdouts=False,
-                logging_config=obs.logging_config(loglevel),
-            ).execute_from_commandline()
-        finally:
-            worker.close()
+        run_until_stopped(StageWorker(settings, stage, observer=obs.observer), obs, loglevel)
     finally:
         obs.close()
 

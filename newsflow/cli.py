@@ -40,6 +40,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     pipeline = _embedded_pipeline(settings, args, len(items))
     out = sys.stdout.buffer
     failures = 0
+    store = None
+    if args.store:  # issue 19: enrich and store in one process
+        from newsflow.cli_store import write_dead
+        from newsflow.store.embedded import EmbeddedStore
+
+        store = EmbeddedStore(args.store, settings.batch_size)
     progress = None
     if len(items) >= 50:
         from tqdm import tqdm
@@ -52,6 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 sys.stderr.write(orjson.dumps(dead_letter_dict(result)).decode() + "\n")
             else:
                 out.write(orjson.dumps(as_output(result)) + b"\n")
+                if store is not None:
+                    failures += write_dead(store.add(as_output(result)))
             if progress:
                 progress.update(1)
         out.flush()
@@ -59,6 +67,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if progress:
             progress.close()
         pipeline.close()
+        if store is not None:
+            failures += write_dead(store.close())
+            sys.stderr.write(f"newsflow run: {store.stored} article(s) stored in {args.store}\n")
     if failures:
         sys.stderr.write(f"newsflow run: {failures} of {len(items)} article(s) could not be enriched (see above)\n")
         return 1
@@ -136,6 +147,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     """Run one faust worker of a stage until SIGTERM."""
     from newsflow.bootstrap import run_worker
 
+    if args.stage == "sink":  # issue 19: the store's sink is a worker too
+        from newsflow.cli_store import cmd_sink
+
+        return cmd_sink(args)
     run_worker(_settings(args), args.stage, loglevel=args.loglevel)
     return 0
 
@@ -274,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="processes to run the stages in (default: the number of cores; 1: this process only)",
     )
+    r.add_argument("--store", default=None, help="also store the events: a SQLite file (news.db) or a store URL")
     r.set_defaults(func=cmd_run)
 
     e = sub.add_parser("eval", help="score the pipeline on a gold file (../shared/eval)")
@@ -295,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_stack)
 
     w = sub.add_parser("worker", help="run one faust worker of a stage")
-    w.add_argument("stage", choices=STAGES)
+    w.add_argument("stage", choices=[*STAGES, "sink"])
     w.add_argument("--model", default=None)
     w.add_argument("--loglevel", default="info")
     w.set_defaults(func=cmd_worker)
@@ -335,6 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     tp = sub.add_parser("topics", help="create the flow's topics")
     tp.set_defaults(func=cmd_topics)
+
+    from newsflow.cli_store import register as register_store
+
+    register_store(sub)
+    from newsflow.query_cli import add_query_commands  # issue 19: query, serve
+
+    add_query_commands(sub)
     return p
 
 

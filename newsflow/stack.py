@@ -84,6 +84,7 @@ class StackConfig:
     kafka_port: int = 9092
     controller_port: int = 9093
     redis_port: int = 6379
+    postgres_port: int = 0  # the store's PostgreSQL (newsflow/stack_postgres.py); 0: none (`stack up`: 5433)
     host: str = "127.0.0.1"
     kafka_heap: str = "512m"
     brokers: int = 1  # 3: a KRaft cluster of three combined broker+controller nodes
@@ -103,6 +104,7 @@ class StackConfig:
             kafka_port=kafka_port,
             controller_port=int(env.get("NEWSFLOW_STACK_CONTROLLER_PORT", str(kafka_port + 1))),
             redis_port=int(env.get("NEWSFLOW_STACK_REDIS_PORT", "6379")),
+            postgres_port=int(env.get("NEWSFLOW_STACK_POSTGRES_PORT", "5433")),
         )
 
     def with_brokers(self, brokers: int | None) -> "StackConfig":
@@ -267,6 +269,7 @@ class LocalStack:
         self.kafka_pid = config.run_dir / "kafka.pid"
         self.redis_pid = config.run_dir / "redis.pid"
         self.kafka_start_s: float | None = None
+        self.postgres = _postgres(config)
 
     # Kafka ------------------------------------------------------------------
     def _node_dir(self, node: int) -> Path:
@@ -478,6 +481,13 @@ class LocalStack:
             )
         remembered.write_text(str(self.config.brokers))
         self.start_redis()
+        if self.postgres is not None:
+            from newsflow.stack_postgres import PostgresError
+
+            try:
+                self.postgres.start()
+            except PostgresError as err:
+                raise StackError(str(err)) from err
         self.start_kafka()
         return self.exports()
 
@@ -485,6 +495,8 @@ class LocalStack:
         """Stop both servers (their data stays in run_dir)."""
         self.stop_kafka()
         self.stop_redis()
+        if self.postgres is not None:
+            self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
         """Whether each server's process is alive and its port open."""
@@ -496,11 +508,24 @@ class LocalStack:
                 for node, port, _ in c.nodes()
             },
             "redis": _read_pid(self.redis_pid) is not None and port_open(c.host, c.redis_port),
+            **({"postgres": self.postgres.running()} if self.postgres is not None else {}),
         }
 
     def exports(self) -> dict[str, str]:
         """NEWSFLOW_* variables for clients and workers of this stack."""
-        return {"NEWSFLOW_KAFKA_BOOTSTRAP": self.config.bootstrap, "NEWSFLOW_REDIS_URL": self.config.redis_url}
+        out = {"NEWSFLOW_KAFKA_BOOTSTRAP": self.config.bootstrap, "NEWSFLOW_REDIS_URL": self.config.redis_url}
+        if self.postgres is not None:
+            out["NEWSFLOW_STORE_URL"] = self.postgres.config.url()
+        return out
+
+
+def _postgres(config: StackConfig):
+    """The stack's PostgreSQL server (None when postgres_port is 0)."""
+    if not config.postgres_port:
+        return None
+    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+
+    return LocalPostgres(PostgresConfig(base_dir=config.run_dir / "postgres", port=config.postgres_port))
 
 
 def _kill_pid(pid_file: Path) -> None:

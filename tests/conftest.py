@@ -183,3 +183,55 @@ def collect(
 def decode_values(records) -> list[dict]:
     """The JSON values of records."""
     return [orjson.loads(r.value) for r in records]
+
+
+# --- the store's PostgreSQL (issue 19) --------------------------------------------------------
+
+
+@dataclasses.dataclass
+class PostgresInfo:
+    admin_url: str  # a database the tests may connect to for CREATE/DROP DATABASE
+    server: object | None  # newsflow.stack_postgres.LocalPostgres when the tests started it
+
+    def url(self, database: str) -> str:
+        """The SQLAlchemy URL of `database` on this server."""
+        base, _, _ = self.admin_url.rpartition("/")
+        return f"{base}/{database}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory) -> Iterable[PostgresInfo]:
+    """A PostgreSQL server for the session: NEWSFLOW_TEST_STORE_URL, else a throwaway one started like `stack up`."""
+    given = os.environ.get("NEWSFLOW_TEST_STORE_URL")
+    if given:
+        from newsflow.store.engine import store_url
+
+        yield PostgresInfo(store_url(given), None)
+        return
+    from newsflow.stack import free_port
+    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+
+    server = LocalPostgres(
+        PostgresConfig(base_dir=tmp_path_factory.mktemp("postgres") / "postgres", port=free_port(), throwaway=True)
+    )
+    server.start()
+    try:
+        yield PostgresInfo(server.config.url("postgres"), server)
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterable[str]:
+    """The URL of a new, empty database of this test alone (dropped after it)."""
+    import psycopg
+
+    name = f"t{uuid.uuid4().hex[:16]}"
+    dsn = postgres_server.admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_server.url(name)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

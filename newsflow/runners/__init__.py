@@ -1,2 +1,2 @@
-"""Runners of stages: a faust worker per stage (`faust_worker`), the embedded pipeline (`pipeline`), and its
-process pool (`parallel`). Each takes stages built by the composition root (`newsflow.bootstrap`)."""
+"""Runners of stages: a faust worker per stage (`faust_worker`), the store's sink worker (`sink`), the embedded
+pipeline (`pipeline`) and its process pool (`parallel`). Each takes what the composition root (`newsflow.bootstrap`) built."""

@@ -88,11 +88,21 @@ class StageWorker:
         self.settings = settings
         self.stage = stage
         self.observer = observer or BatchObserver()
-        self.input_topic, self.output_topic = settings.topics.of_stage(stage.name)
+        self.input_topic, self.output_topic = self.topics()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"newsflow-{stage.name}")
         self.processed = 0
         self.dead_lettered = 0
         self.app = self._build_app()
+
+    def topics(self) -> tuple[str, str | None]:
+        """The (input, output) topics; a worker whose output is not a topic (the store's sink) has None."""
+        return self.settings.topics.of_stage(self.stage.name)
+
+    def process_messages(self, messages: Sequence[InMessage]) -> BatchResult[InMessage]:
+        """One batch's outputs and dead letters (run in the executor; an exception retries the batch)."""
+        return run_messages(
+            self.stage, messages, self.settings.max_message_bytes, self.settings.max_input_bytes(self.stage.name)
+        )
 
     def _build_app(self) -> faust.App:
         s = self.settings
@@ -125,7 +135,7 @@ class StageWorker:
         source = app.topic(
             self.input_topic, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
         )
-        sink = app.topic(self.output_topic, key_serializer="raw", value_serializer="raw")
+        sink = app.topic(self.output_topic, key_serializer="raw", value_serializer="raw") if self.output_topic else None
         dlq = app.topic(s.topics.dlq, key_serializer="raw", value_serializer="raw")
 
         async def consume(stream):
@@ -158,14 +168,7 @@ class StageWorker:
         result = await self._retrying(
             "process",
             messages,
-            lambda: loop.run_in_executor(
-                self._executor,
-                run_messages,
-                self.stage,
-                messages,
-                self.settings.max_message_bytes,
-                self.settings.max_input_bytes(self.stage.name),
-            ),
+            lambda: loop.run_in_executor(self._executor, self.process_messages, messages),
         )
         for letter in result.dead:
             m = letter.source
@@ -195,7 +198,7 @@ class StageWorker:
                 )
 
     async def _produce(self, result: BatchResult, sink, dlq) -> None:
-        pending = [await _send_no_wait(sink, out.key, out.value) for out in result.outputs]
+        pending = [await _send_no_wait(sink, out.key, out.value) for out in result.outputs] if sink is not None else []
         for letter in result.dead:
             key, value, extra = dlq_payload(letter, self.settings.max_message_bytes)
             pending.append(await _send_no_wait(dlq, key, value, dlq_headers(letter) + extra))
@@ -241,10 +244,33 @@ class StageWorker:
         self.stage.close()
 
 
+def run_until_stopped(worker: StageWorker, obs, loglevel: str) -> None:
+    """Run `worker`'s faust app, with `obs` (WorkerObservability) attached, until SIGTERM/SIGINT; then close it."""
+    obs.attach(worker.app)
+    try:
+        faust.Worker(
+            worker.app,
+            loglevel=loglevel,
+            quiet=True,
+            redirect_stdouts=False,
+            logging_config=obs.logging_config(loglevel),
+        ).execute_from_commandline()
+    finally:
+        worker.close()
+
+
 async def _send_no_wait(topic, key, value, headers=None):
     """Hand a message to the producer's batch; returns the future of its delivery."""
     fut = topic.as_future_message(key=key, value=value, headers=headers)
     return await topic.publish_message(fut, wait=False)
 
 
-__all__ = ["StageWorker", "IdempotentProducer", "DLQ_HEADERS", "dlq_headers", "dlq_payload", "run_messages"]
+__all__ = [
+    "StageWorker",
+    "run_until_stopped",
+    "IdempotentProducer",
+    "DLQ_HEADERS",
+    "dlq_headers",
+    "dlq_payload",
+    "run_messages",
+]

@@ -87,6 +87,10 @@ class Settings:
     dashboard_port: int = 8080
     dashboard_poll_s: float = 2.0
     dashboard_max_articles: int = 200
+    # The store (issue 19): where `newsflow sink` writes (default: the stack's PostgreSQL); `newsflow run --store F`
+    # means sqlite:///F. The API token (unset: no auth; the API listens on loopback).
+    store_url: str = field(default="postgresql+psycopg://newsflow@127.0.0.1:5433/newsflow", repr=False)
+    api_token: str | None = field(default=None, repr=False)
     # The embedded pipeline encodes, size-checks and decodes between stages as workers do (on in the tests).
     embedded_wire: bool = False
 

@@ -79,15 +79,16 @@ class TopicWatcher:
 class PacedPublisher(threading.Thread):
     """Publishes articles at a steady rate in the background, so faults hit a flow in progress."""
 
-    def __init__(self, settings: Settings, articles: list[dict], per_second: float) -> None:
+    def __init__(self, settings: Settings, articles: list[dict], per_second: float, topic: str | None = None) -> None:
         super().__init__(daemon=True, name="paced-publisher")
         self.settings, self.articles, self.per_second = settings, articles, per_second
+        self.topic = topic  # default: the raw topic
         self.sent = 0
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            with Publisher(self.settings) as pub:
+            with Publisher(self.settings, self.topic) as pub:
                 t0 = time.monotonic()
                 futures = []
                 for i, a in enumerate(self.articles):

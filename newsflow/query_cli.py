@@ -1,0 +1,208 @@
+"""`newsflow query quotes|speakers|speaker|story` and `newsflow serve`: the store's questions from a shell.
+
+The store is `--store PATH_OR_URL` (a path means a SQLite file), else NEWSFLOW_STORE_URL.
+Malformed parameters exit 2 with the reason; an unknown id exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Mapping
+
+import orjson
+
+from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, window
+from newsflow.store.queries import StoreReader, open_reader
+from shared.core.settings import Settings
+
+
+def _store(args: argparse.Namespace) -> str:
+    return args.store or Settings.from_env().store_url
+
+
+def _emit(doc: Any, args: argparse.Namespace, text: str) -> None:
+    if args.json:
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(text)
+
+
+def format_quotes(quotes: list[Mapping[str, Any]]) -> str:
+    """Quotes as text: the words, the speaker, then the first copy and where else the quote ran."""
+    lines = []
+    for q in quotes:
+        who = q.get("speaker") or "(unknown speaker)"
+        lines.append(f'"{q["text"]}" — {who}' + (f" ({q['cue']})" if q.get("cue") else ""))
+        when = (q.get("time") or "")[:16].replace("T", " ")
+        lines.append(f"    {q['article_id']}  {q.get('outlet') or '-'}  {when}  {q.get('title') or ''}".rstrip())
+        if q["copies"] > 1:
+            ran = ", ".join(f"{r['outlet'] or '-'} ({r['article_id']})" for r in q["ran_in"])
+            lines.append(f"    ran in {q['copies']} copies: {ran}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def cmd_quotes(reader: StoreReader, args: argparse.Namespace) -> int:
+    """Quotes by speaker, entity or words."""
+    win = window(args.since, args.until, args.outlet)
+    limit = parse_int(args.limit, "--limit", 50)
+    if args.speaker is not None:
+        doc = reader.quotes_by_speaker(parse_name(args.speaker, "--speaker"), win=win, limit=limit)
+    elif args.speaker_id is not None:
+        doc = reader.quotes_by_speaker(actor_id=parse_name(args.speaker_id, "--speaker-id"), win=win, limit=limit)
+    elif args.entity is not None:
+        doc = reader.quotes_by_entity(parse_name(args.entity, "--entity"), win=win, limit=limit)
+    else:
+        doc = reader.quotes_by_text(args.text, win=win, limit=limit)
+    head = ""
+    if doc.get("actors"):
+        head = "matched: " + ", ".join(f"{a['name']} ({a['label']}, {a['id']})" for a in doc["actors"]) + "\n"
+    tail = f"... more than {limit}; narrow the search or raise --limit\n" if doc["more"] else ""
+    _emit(doc, args, head + (format_quotes(doc["quotes"]) or "no quotes found\n") + tail)
+    return 0
+
+
+def cmd_speakers(reader: StoreReader, args: argparse.Namespace) -> int:
+    """The most quoted speakers with their counts by outlet."""
+    doc = reader.top_speakers(parse_int(args.top, "--top", 20, hi=500), window(args.since, args.until, args.outlet))
+    lines = [
+        f"{s['quotes']:6d}  {s['name']} ({s['label']}, {s['id']})  "
+        + ", ".join(f"{o['outlet'] or '-'} {o['quotes']}" for o in s["outlets"])
+        for s in doc["speakers"]
+    ]
+    _emit(doc, args, "\n".join(lines) + "\n" if lines else "no quoted speakers in the store\n")
+    return 0
+
+
+def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
+    """One speaker's page: quotes over time, outlets, entities mentioned with them."""
+    name = parse_name(args.who, "speaker")
+    ids = [name] if reader.actor(name) else [a["id"] for a in reader.find_actors(name)]
+    if not ids:
+        sys.stderr.write(f"newsflow query speaker: no actor named {name!r}\n")
+        return 1
+    doc = reader.speaker(ids[0], bucket=parse_bucket(args.bucket), win=window(args.since, args.until))
+    assert doc is not None
+    who = doc["speaker"]
+    text = [f"{who['name']} ({who['label']}, {who['id']}): {doc['quotes_total']} quotes"]
+    text += [f"  {b['start']}  {b['quotes']}" for b in doc["over_time"] if b["quotes"]]
+    text.append("outlets: " + ", ".join(f"{o['outlet'] or '-'} {o['quotes']}" for o in doc["outlets"]))
+    text.append("mentioned with: " + ", ".join(f"{e['name']} ({e['stories']})" for e in doc["entities"]))
+    _emit(doc, args, "\n".join(text) + "\n" + format_quotes(doc["quotes"]))
+    return 0
+
+
+def cmd_story(reader: StoreReader, args: argparse.Namespace) -> int:
+    """A story's copies in the order they appeared, and its quotes."""
+    doc = reader.story(parse_name(args.article_id, "ARTICLE_ID"))
+    if doc is None:
+        sys.stderr.write(f"newsflow query story: no article {args.article_id!r} in the store\n")
+        return 1
+    lines = [f"story {doc['story_id']}: {len(doc['copies'])} cop{'y' if len(doc['copies']) == 1 else 'ies'}"]
+    for i, c in enumerate(doc["copies"], 1):
+        when = (c["time"] or "")[:16].replace("T", " ")
+        lines.append(f"  {i}. {when}  {c['outlet'] or '-'}  {c['article_id']}  {c['title'] or ''}".rstrip())
+    lines.append(f"quotes: {len(doc['quotes'])}")
+    _emit(doc, args, "\n".join(lines) + "\n" + format_quotes(doc["quotes"]))
+    return 0
+
+
+COMMANDS = {"quotes": cmd_quotes, "speakers": cmd_speakers, "speaker": cmd_speaker, "story": cmd_story}
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run one `newsflow query` subcommand against the store; 2 for malformed parameters."""
+    try:
+        reader = open_reader(_store(args))
+    except FileNotFoundError as err:
+        return _fail(args, str(err), 2)
+    try:
+        return COMMANDS[args.query](reader, args)
+    except QueryError as err:
+        return _fail(args, str(err), 2)
+    except Exception as err:  # a store that cannot be reached or is no newsflow store
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(err, SQLAlchemyError):
+            raise
+        return _fail(args, f"store {reader.engine.url!r} cannot answer: {err.__class__.__name__}: {err.args[0]}", 1)
+    finally:
+        reader.engine.dispose()
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    sys.stderr.write(f"newsflow query {args.query}: {message}\n")
+    return code
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the store's JSON API and search pages (no Kafka) until SIGTERM/SIGINT."""
+    from dataclasses import replace
+
+    from aiohttp import web
+
+    from newsflow.api import build_api_app
+
+    settings = Settings.from_env()
+    if args.store:
+        settings = replace(settings, store_url=args.store)
+    host = args.host or settings.dashboard_host
+    port = args.port if args.port is not None else settings.dashboard_port
+    app = build_api_app(settings)
+    auth = "token required" if settings.api_token else "no token (NEWSFLOW_API_TOKEN unset)"
+    sys.stderr.write(f"newsflow serve: http://{host}:{port}/search and /api/... ({auth})\n")
+    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    return 0
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=None, help="SQLite file or database URL (default NEWSFLOW_STORE_URL)")
+    p.add_argument("--json", action="store_true", help="the whole answer as JSON")
+
+
+def _window_args(p: argparse.ArgumentParser, outlet: bool = True) -> None:
+    p.add_argument("--since", default=None, help="from this date or date-time (ISO-8601, UTC)")
+    p.add_argument("--until", default=None, help="before this date-time; a bare date includes that day")
+    if outlet:
+        p.add_argument("--outlet", default=None, help="only articles of this outlet")
+
+
+def add_query_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `query` and `serve` on the `newsflow` parser's subcommands."""
+    q = sub.add_parser("query", help="ask the store: quotes, speakers, a speaker, a story")
+    qs = q.add_subparsers(dest="query", required=True)
+
+    quotes = qs.add_parser("quotes", help="quotes by speaker, entity or words, each once with the copies it ran in")
+    which = quotes.add_mutually_exclusive_group(required=True)
+    which.add_argument("--speaker", help="a speaker's name or alias (case-insensitive)")
+    which.add_argument("--speaker-id", help="an actor id (from `query speakers`)")
+    which.add_argument("--entity", help="quotes in articles that mention this entity")
+    which.add_argument("--text", help='words of the quote: word "a phrase" -excluded or')
+    _window_args(quotes)
+    quotes.add_argument("--limit", default=None, help="quotes at most (default 50, up to 1000)")
+    _store_arg(quotes)
+
+    speakers = qs.add_parser("speakers", help="who is quoted most, with counts by outlet")
+    speakers.add_argument("--top", default=None, help="how many (default 20, up to 500)")
+    _window_args(speakers)
+    _store_arg(speakers)
+
+    speaker = qs.add_parser("speaker", help="one speaker: quotes over time, outlets, entities mentioned with them")
+    speaker.add_argument("who", help="an actor id or a name")
+    speaker.add_argument("--bucket", default="day", help="day or week")
+    _window_args(speaker, outlet=False)
+    _store_arg(speaker)
+
+    story = qs.add_parser("story", help="a story's copies in the order they appeared, and its quotes")
+    story.add_argument("article_id")
+    _store_arg(story)
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("serve", help="the store's JSON API and search pages over HTTP (loopback by default)")
+    s.add_argument("--store", default=None, help="SQLite file or database URL (default NEWSFLOW_STORE_URL)")
+    s.add_argument("--host", default=None, help="address to listen on (NEWSFLOW_DASHBOARD_HOST)")
+    s.add_argument("--port", type=int, default=None, help="port (NEWSFLOW_DASHBOARD_PORT)")
+    s.set_defaults(func=cmd_serve)
+
+
+__all__ = ["add_query_commands", "cmd_query", "cmd_serve", "format_quotes"]

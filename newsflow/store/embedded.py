@@ -1,0 +1,60 @@
+"""The store in one process: `newsflow run --store news.db` writes each enriched event as it is made.
+
+Events are written in batches (one transaction each) through the sink's core, so the embedded
+store keeps the sink's rules: upserts by article id, refused articles reported with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from newsflow.store.engine import make_engine
+from newsflow.store.migrate import upgrade_engine
+from newsflow.store.rows import article_rows
+from newsflow.store.sink import store_rows
+from newsflow.store.writer import StoreWriter
+from shared.core.batch import DeadLetter
+from shared.core.events import InvalidEvent
+
+
+class EmbeddedStore:
+    """Buffers enriched events and writes them `batch_size` at a time to the store at `url` (migrated first)."""
+
+    def __init__(self, url: str, batch_size: int = 64) -> None:
+        self.engine = make_engine(url)
+        upgrade_engine(self.engine)
+        self.writer = StoreWriter(self.engine)
+        self.batch_size = max(1, batch_size)
+        self._pending: list[Mapping[str, Any]] = []
+        self.stored = 0
+
+    def add(self, event: Mapping[str, Any]) -> list[DeadLetter[str]]:
+        """Queue one event (its JSON object); returns the dead letters of a batch written now, if any."""
+        self._pending.append(event)
+        return self.flush() if len(self._pending) >= self.batch_size else []
+
+    def flush(self) -> list[DeadLetter[str]]:
+        """Write the queued events in one transaction; returns those the store refused."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        live, dead = [], []
+        for event in self._pending:
+            origin = str(event.get("id"))
+            try:
+                live.append((origin, article_rows(event, now)))
+            except InvalidEvent as err:
+                dead.append(DeadLetter(origin, "sink", f"invalid event: {err}"))
+        self._pending = []
+        stored, refused = store_rows(self.writer, live)
+        self.stored += len(stored)
+        return dead + refused
+
+    def close(self) -> list[DeadLetter[str]]:
+        """Write what is queued and release the engine."""
+        try:
+            return self.flush()
+        finally:
+            self.engine.dispose()
+
+
+__all__ = ["EmbeddedStore"]

@@ -1,0 +1,554 @@
+"""The store's read-only query layer: one SQLAlchemy Core implementation for PostgreSQL and SQLite.
+
+Every value a user gives reaches the database as a bound parameter; no SQL is formatted.
+Answers are plain JSON-ready dicts (times as ISO-8601 strings, naive UTC).
+
+Meanings:
+- an article's *time* is its published time, else when the store received it; since/until filter on it;
+- one *quote* is one (story, quote words) pair: the same quote in 40 copies of a story counts once and
+  lists the copies it ran in (`ran_in`), its first copy first; lists of quotes come most recently run first;
+- quotes *by speaker* are those attributed to the actor (by id, or by a name or alias, case-insensitive)
+  or, for a speaker that is no entity, to that exact speaker text;
+- quotes *by entity* are the quotes of articles that mention the entity (its own quotes included);
+- *speakers* are actors (named entities) that are quoted; a speaker text that is no entity is not ranked.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    case,
+    column,
+    desc,
+    event,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+
+from newsflow.store.engine import make_engine, store_url
+from newsflow.store.params import (
+    DEFAULT_LIMIT,
+    QueryError,
+    Window,
+    fts5_query,
+    parse_bucket,
+    search_terms,
+    websearch_text,
+)
+from newsflow.store.schema import (
+    FTS_CONFIG,
+    SQLITE_FTS_TABLE,
+    actor_aliases,
+    actors,
+    article_entities,
+    articles,
+    quotes,
+)
+
+A, Q = articles, quotes
+#: An article's time: published, else stored (seeds/ and many feeds carry no date).
+TIME = func.coalesce(A.c.published_at, A.c.stored_at)
+#: SQLite's FTS5 index of quotes.text (rowid = quotes.rowid), kept by the schema's triggers.
+FTS = table(SQLITE_FTS_TABLE, column("rowid"), column("text"))
+EVERYTHING = Window()  # no time or outlet filter
+WALK_ABOVE = 2000  # candidate rows above which a quote query walks articles newest first
+MAX_ACTORS = 50  # actors one name may resolve to
+MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
+MAX_SPEAKER_ENTITIES = 20
+MAX_SPEAKER_ARTICLES = 500  # a speaker page's entities come from the speaker's latest articles
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _window_conditions(win: Window) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if win.since is not None:
+        conds.append(TIME >= win.since)
+    if win.until is not None:
+        conds.append(TIME < win.until)
+    if win.outlet is not None:
+        conds.append(A.c.source == win.outlet)
+    return conds
+
+
+def _copy_order() -> list[ColumnElement[Any]]:
+    """The order copies appeared in, as the writer picks a story's first copy."""
+    return [
+        case((A.c.published_at.is_(None), 1), else_=0),
+        A.c.published_at,
+        case((A.c.id == A.c.story_id, 0), else_=1),
+        A.c.stored_at,
+        A.c.id,
+    ]
+
+
+class StoreReader:
+    """Read-only questions to the store behind `engine` (see the module docstring for what they mean)."""
+
+    def __init__(self, engine: Engine, *, aggregate_cache_s: float = 0.0) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        # top speakers is an aggregate over the whole store (docs/scaling.md): the API keeps answers this long
+        self.aggregate_cache_s = aggregate_cache_s
+        self._cache: dict[tuple, tuple[float, dict[str, Any]]] = {}
+        self._cache_lock = threading.Lock()
+
+    # --- actors ----------------------------------------------------------------------------------
+
+    def find_actors(self, name: str, label: str | None = None) -> list[dict[str, Any]]:
+        """Actors whose canonical name or an alias is `name` (case-insensitive), most quoted first."""
+        key = name.strip().lower()
+        by_alias = select(actor_aliases.c.actor_id).where(func.lower(actor_aliases.c.alias) == key)
+        stmt = select(actors.c.id, actors.c.name, actors.c.label).where(
+            or_(func.lower(actors.c.name) == key, actors.c.id.in_(by_alias))
+        )
+        if label:
+            stmt = stmt.where(actors.c.label == label)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(actors.c.id).limit(MAX_ACTORS)).all()
+        exact = [r for r in rows if r.name.lower() == key]
+        ordered = exact + [r for r in rows if r.name.lower() != key]
+        return [{"id": r.id, "name": r.name, "label": r.label} for r in ordered]
+
+    def actor(self, actor_id: str) -> dict[str, Any] | None:
+        """One actor with its aliases, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(actors).where(actors.c.id == actor_id)).first()
+            if row is None:
+                return None
+            aliases = conn.scalars(
+                select(actor_aliases.c.alias)
+                .where(actor_aliases.c.actor_id == actor_id)
+                .order_by(actor_aliases.c.alias)
+            ).all()
+        return {"id": row.id, "name": row.name, "label": row.label, "aliases": list(aliases)}
+
+    # --- quotes ----------------------------------------------------------------------------------
+
+    def quotes_by_speaker(
+        self,
+        name: str | None = None,
+        *,
+        actor_id: str | None = None,
+        win: Window = EVERYTHING,
+        limit: int = DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Quotes attributed to an actor (by id) or to a name; newest first, each once with its copies."""
+        if actor_id is not None:
+            found = [a for a in [self.actor(actor_id)] if a is not None]
+            cond: ColumnElement[bool] = Q.c.speaker_actor_id == actor_id
+        else:
+            if not name:
+                raise QueryError("speaker: give a name or an actor id")
+            found = self.find_actors(name)
+            ids = [a["id"] for a in found]
+            texts = sorted({name.strip(), *(a["name"] for a in found)})
+            cond = or_(Q.c.speaker_actor_id.in_(ids), Q.c.speaker.in_(texts)) if ids else Q.c.speaker.in_(texts)
+        answer = self._quotes([cond], win, limit, candidates=select(Q.c.id).where(cond))
+        return {"query": {"speaker": name, "speaker_id": actor_id}, "actors": found, **answer}
+
+    def quotes_by_entity(
+        self,
+        name: str | None = None,
+        *,
+        actor_id: str | None = None,
+        win: Window = EVERYTHING,
+        limit: int = DEFAULT_LIMIT,
+    ) -> dict[str, Any]:
+        """Quotes in articles that mention an entity (by id, or every actor of that name or alias)."""
+        if actor_id is not None:
+            found = [a for a in [self.actor(actor_id)] if a is not None]
+        else:
+            if not name:
+                raise QueryError("entity: give a name or an actor id")
+            found = self.find_actors(name)
+        ids = [a["id"] for a in found]
+        ae = article_entities
+        mentioning = select(ae.c.article_id).where(ae.c.actor_id.in_(ids))
+        walk: list[ColumnElement[bool]] = [exists().where(ae.c.article_id == A.c.id, ae.c.actor_id.in_(ids))]
+        answer = (
+            self._quotes([Q.c.article_id.in_(mentioning)], win, limit, candidates=mentioning, walk_conds=walk)
+            if ids
+            else _no_quotes(limit)
+        )
+        return {"query": {"entity": name, "entity_id": actor_id}, "actors": found, "role": "mentioned", **answer}
+
+    def quotes_by_text(self, words: str, *, win: Window = EVERYTHING, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+        """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming)."""
+        terms = search_terms(words)
+        cond: ColumnElement[bool]
+        if self.dialect == "postgresql":
+            query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
+            cond = literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query)
+            candidates = select(Q.c.id).where(cond)
+        else:
+            hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
+            cond = literal_column("quotes.rowid").in_(hits)
+            candidates = hits
+        answer = self._quotes([cond], win, limit, candidates=candidates)
+        return {"query": {"text": words}, **answer}
+
+    def _quotes(
+        self,
+        conds: list[ColumnElement[bool]],
+        win: Window,
+        limit: int,
+        *,
+        candidates: Select | None = None,
+        walk_conds: list[ColumnElement[bool]] | None = None,
+    ) -> dict[str, Any]:
+        """The `limit` (story, quote) groups matching `conds` that ran most recently, with every copy.
+
+        When `candidates` (rows the match starts from) number more than WALK_ABOVE, the query walks
+        articles newest first (`walk_conds`, written so the planner takes the time index) and stops
+        early; otherwise it starts from the match and sorts what it found.
+        """
+        with self.engine.connect() as conn:
+            walk = candidates is not None and _more_than(conn, candidates, WALK_ABOVE)
+            groups, more = self._newest_groups(conn, (walk_conds or conds) if walk else conds, win, limit, walk)
+            copies = self._copies(conn, groups)
+        return {"quotes": [_quote_group(copies[g]) for g in groups if copies.get(g)], "limit": limit, "more": more}
+
+    def _newest_groups(
+        self, conn, conds: list[ColumnElement[bool]], win: Window, limit: int, walk: bool
+    ) -> tuple[list[tuple[str, str]], bool]:
+        """Distinct (story, quote_key) of the matching quote rows, newest article first; and whether more match."""
+        source = A.join(Q, Q.c.article_id == A.c.id) if walk else Q.join(A, A.c.id == Q.c.article_id)
+        stmt = (
+            select(Q.c.story_id, Q.c.quote_key)
+            .select_from(source)
+            .where(*conds, *_window_conditions(win))
+            .order_by(desc(TIME), Q.c.id)
+        )
+        seen: dict[tuple[str, str], None] = {}
+        offset, chunk = 0, (limit + 1) * 4
+        while True:
+            rows = conn.execute(stmt.limit(chunk).offset(offset)).all()
+            for row in rows:
+                seen.setdefault((row.story_id, row.quote_key), None)
+                if len(seen) > limit:
+                    break
+            if len(seen) > limit or len(rows) < chunk:
+                break
+            offset, chunk = offset + chunk, chunk * 2
+        groups = list(seen)
+        return groups[:limit], len(groups) > limit
+
+    def _copies(self, conn, groups: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        """Every copy of each (story, quote) group, in the order they appeared."""
+        out: dict[tuple[str, str], list] = defaultdict(list)
+        if not groups:
+            return out
+        stmt = (
+            select(
+                Q.c.id.label("quote_id"),
+                Q.c.idx,
+                Q.c.story_id,
+                Q.c.quote_key,
+                Q.c.article_id,
+                Q.c.text,
+                Q.c.speaker,
+                Q.c.speaker_actor_id,
+                Q.c.speaker_label,
+                Q.c.cue,
+                Q.c.kind,
+                A.c.title,
+                A.c.source,
+                A.c.published_at,
+                A.c.stored_at,
+            )
+            .select_from(Q.join(A, A.c.id == Q.c.article_id))
+            # two IN lists, not a row-value IN: SQLite scans the whole table for (a, b) IN (VALUES ...)
+            .where(Q.c.story_id.in_(sorted({s for s, _ in groups})), Q.c.quote_key.in_(sorted({k for _, k in groups})))
+            .order_by(*_copy_order(), Q.c.idx)
+        )
+        wanted = set(groups)
+        for row in conn.execute(stmt):
+            if (row.story_id, row.quote_key) in wanted:
+                out[(row.story_id, row.quote_key)].append(row)
+        return out
+
+    # --- speakers --------------------------------------------------------------------------------
+
+    def top_speakers(self, top: int = 20, win: Window = EVERYTHING) -> dict[str, Any]:
+        """The `top` most quoted actors (each quote once per story), with their counts by outlet.
+
+        With `aggregate_cache_s`, an answer is kept that many seconds (its `cached_at` says when it was made).
+        """
+        if self.aggregate_cache_s <= 0:
+            return self._top_speakers(top, win)
+        key = (top, win)
+        now = time.monotonic()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self.aggregate_cache_s:
+            return hit[1]
+        answer = {
+            **self._top_speakers(top, win),
+            "cached_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(),
+        }
+        with self._cache_lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = (now, answer)
+        return answer
+
+    def _top_speakers(self, top: int, win: Window) -> dict[str, Any]:
+        conds = [Q.c.speaker_actor_id.isnot(None)]
+        source = Q.join(A, A.c.id == Q.c.article_id) if _window_conditions(win) else Q
+        distinct_quotes = (
+            select(Q.c.speaker_actor_id, Q.c.story_id, Q.c.quote_key)
+            .select_from(source)
+            .where(*conds, *_window_conditions(win))
+            .distinct()
+            .subquery()
+        )
+        n = func.count().label("quotes")
+        ranked = (
+            select(distinct_quotes.c.speaker_actor_id, n)
+            .group_by(distinct_quotes.c.speaker_actor_id)
+            .order_by(desc(n), distinct_quotes.c.speaker_actor_id)
+            .limit(top)
+        )
+        with self.engine.connect() as conn:
+            ranking = [(r.speaker_actor_id, r.quotes) for r in conn.execute(ranked)]
+            ids = [i for i, _ in ranking]
+            names = {r.id: r for r in conn.execute(select(actors).where(actors.c.id.in_(ids)))} if ids else {}
+            by_outlet = self._outlet_counts(conn, ids, win) if ids else {}
+        speakers = [
+            {
+                "id": i,
+                "name": names[i].name if i in names else None,
+                "label": names[i].label if i in names else None,
+                "quotes": count,
+                "outlets": by_outlet.get(i, []),
+            }
+            for i, count in ranking
+        ]
+        return {"query": {"top": top, **_window_query(win)}, "speakers": speakers}
+
+    def _outlet_counts(self, conn, ids: list[str], win: Window) -> dict[str, list[dict[str, Any]]]:
+        """Per actor: quotes (once per story and outlet) by outlet, most first."""
+        per = (
+            select(Q.c.speaker_actor_id, A.c.source, Q.c.story_id, Q.c.quote_key)
+            .select_from(Q.join(A, A.c.id == Q.c.article_id))
+            .where(Q.c.speaker_actor_id.in_(ids), *_window_conditions(win))
+            .distinct()
+            .subquery()
+        )
+        n = func.count().label("quotes")
+        stmt = select(per.c.speaker_actor_id, per.c.source, n).group_by(per.c.speaker_actor_id, per.c.source)
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in conn.execute(stmt):
+            out[row.speaker_actor_id].append({"outlet": row.source, "quotes": row.quotes})
+        for counts in out.values():
+            counts.sort(key=lambda c: (-c["quotes"], c["outlet"] or ""))
+        return out
+
+    def speaker(
+        self, actor_id: str, *, bucket: str = "day", win: Window = EVERYTHING, limit: int = 20
+    ) -> dict[str, Any] | None:
+        """A speaker's page: the actor, quotes over time (per day or week), outlets, entities mentioned
+        with them (in the latest MAX_SPEAKER_ARTICLES articles that quote them, counted by stories), and
+        the latest quotes; None if unknown."""
+        bucket = parse_bucket(bucket)
+        who = self.actor(actor_id)
+        if who is None:
+            return None
+        conds = [Q.c.speaker_actor_id == actor_id, *_window_conditions(win)]
+        firsts = (
+            select(Q.c.story_id, Q.c.quote_key, func.min(TIME).label("first_time"))
+            .select_from(Q.join(A, A.c.id == Q.c.article_id))
+            .where(*conds)
+            .group_by(Q.c.story_id, Q.c.quote_key)
+        )
+        quoted_in = (  # their latest articles bound the work for a speaker quoted thousands of times
+            select(Q.c.article_id)
+            .select_from(Q.join(A, A.c.id == Q.c.article_id))
+            .where(*conds)
+            .order_by(desc(TIME))
+            .limit(MAX_SPEAKER_ARTICLES)
+        )
+        stories = func.count(A.c.story_id.distinct()).label("stories")
+        with_them = (
+            select(actors.c.id, actors.c.name, actors.c.label, stories)
+            .select_from(article_entities.join(actors, actors.c.id == article_entities.c.actor_id))
+            .join(A, A.c.id == article_entities.c.article_id)
+            .where(article_entities.c.article_id.in_(quoted_in), article_entities.c.actor_id != actor_id)
+            .group_by(actors.c.id, actors.c.name, actors.c.label)
+            .order_by(desc(stories), actors.c.name)
+            .limit(MAX_SPEAKER_ENTITIES)
+        )
+        with self.engine.connect() as conn:
+            times = [r.first_time for r in conn.execute(firsts)]
+            outlets = self._outlet_counts(conn, [actor_id], win).get(actor_id, [])
+            entities = [
+                {"id": r.id, "name": r.name, "label": r.label, "stories": r.stories} for r in conn.execute(with_them)
+            ]
+        latest = self.quotes_by_speaker(actor_id=actor_id, win=win, limit=limit)
+        return {
+            "speaker": who,
+            "query": {"bucket": bucket, **_window_query(win)},
+            "quotes_total": len(times),
+            "over_time": _buckets(times, bucket),
+            "outlets": outlets,
+            "entities": entities,
+            "quotes": latest["quotes"],
+            "more": latest["more"],
+        }
+
+    # --- stories ---------------------------------------------------------------------------------
+
+    def story(self, article_id: str) -> dict[str, Any] | None:
+        """The story of an article: its copies in the order they appeared, and its quotes (each once,
+        with the copies it ran in); None if the article is not in the store."""
+        with self.engine.connect() as conn:
+            story_id = conn.scalar(select(A.c.story_id).where(A.c.id == article_id))
+            if story_id is None:
+                return None
+            copies = conn.execute(
+                select(A.c.id, A.c.title, A.c.source, A.c.url, A.c.published_at, A.c.stored_at, A.c.dedup_status)
+                .where(A.c.story_id == story_id)
+                .order_by(*_copy_order())
+            ).all()
+            keys = conn.scalars(select(Q.c.quote_key).where(Q.c.story_id == story_id).distinct()).all()
+            groups = [(story_id, k) for k in keys]
+            by_group = self._copies(conn, groups)
+        first_seen = {c.id: i for i, c in enumerate(copies)}
+        firsts = sorted(
+            (by_group[g][0] for g in groups if by_group.get(g)), key=lambda r: (first_seen[r.article_id], r.idx)
+        )
+        quote_list = [_quote_group(by_group[(r.story_id, r.quote_key)]) for r in firsts]
+        return {
+            "story_id": story_id,
+            "article_id": article_id,
+            "copies": [
+                {
+                    "article_id": c.id,
+                    "title": c.title,
+                    "outlet": c.source,
+                    "url": c.url,
+                    "published_at": _iso(c.published_at),
+                    "time": _iso(c.published_at or c.stored_at),
+                    "dedup_status": c.dedup_status,
+                }
+                for c in copies
+            ],
+            "quotes": quote_list,
+        }
+
+
+def _more_than(conn, rows: Select, n: int) -> bool:
+    """Whether `rows` has more than `n` rows (counting no further than n + 1)."""
+    return (conn.scalar(select(func.count()).select_from(rows.limit(n + 1).subquery())) or 0) > n
+
+
+def _no_quotes(limit: int) -> dict[str, Any]:
+    return {"quotes": [], "limit": limit, "more": False}
+
+
+def _window_query(win: Window) -> dict[str, Any]:
+    return {"since": _iso(win.since), "until": _iso(win.until), "outlet": win.outlet}
+
+
+def _quote_group(rows: list) -> dict[str, Any]:
+    """One quote as it ran in its copies: the first copy's attribution, and where it ran."""
+    first = rows[0]
+    ran_in = []
+    seen: set[str] = set()
+    for r in rows:
+        if r.article_id in seen:
+            continue
+        seen.add(r.article_id)
+        ran_in.append({"article_id": r.article_id, "outlet": r.source, "time": _iso(r.published_at or r.stored_at)})
+    return {
+        "quote_id": first.quote_id,
+        "text": first.text,
+        "speaker": first.speaker,
+        "speaker_id": first.speaker_actor_id,
+        "speaker_label": first.speaker_label,
+        "cue": first.cue,
+        "kind": first.kind,
+        "article_id": first.article_id,
+        "title": first.title,
+        "outlet": first.source,
+        "time": _iso(first.published_at or first.stored_at),
+        "story_id": first.story_id,
+        "copies": len(ran_in),
+        "outlets": sorted({r["outlet"] for r in ran_in if r["outlet"]}),
+        "ran_in": ran_in[:MAX_RAN_IN],
+    }
+
+
+def _buckets(times: Iterable[datetime | None], bucket: str) -> list[dict[str, Any]]:
+    """Counts per day or ISO week (Monday), oldest first, empty buckets between included."""
+    counts: dict[datetime, int] = defaultdict(int)
+    for t in times:
+        if t is None:
+            continue
+        day = datetime(t.year, t.month, t.day)
+        if bucket == "week":
+            day -= timedelta(days=day.weekday())
+        counts[day] += 1
+    if not counts:
+        return []
+    step = timedelta(days=7 if bucket == "week" else 1)
+    start, end = min(counts), max(counts)
+    if (end - start) / step > 2000:  # sparse over years: only the buckets with quotes
+        return [{"start": d.date().isoformat(), "quotes": counts[d]} for d in sorted(counts)]
+    out = []
+    d = start
+    while d <= end:
+        out.append({"start": d.date().isoformat(), "quotes": counts.get(d, 0)})
+        d += step
+    return out
+
+
+class StoreMissing(FileNotFoundError):
+    """The SQLite file of a store does not exist (a reader never creates one)."""
+
+
+def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreReader:
+    """A reader of the store at a URL or SQLite path whose connections cannot write.
+
+    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions. Nothing connects until the first query.
+    """
+    url = store_url(url_or_path)
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+            raise StoreMissing(f"no store at {path} (make one with `newsflow run --store {path} INPUT`)")
+        engine = make_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_conn, _record) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA query_only = ON")
+            cur.close()
+
+        return StoreReader(engine, aggregate_cache_s=aggregate_cache_s)
+    return StoreReader(
+        make_engine(url).execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s
+    )
+
+
+__all__ = ["StoreReader", "QueryError", "StoreMissing", "TIME", "open_reader"]

@@ -1,0 +1,95 @@
+"""SVG charts of the search pages: counts per day or week, and a story's copies on a timeline.
+
+Inline SVG, no scripts and no external assets, styled like the dashboard's charts (same classes).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Sequence
+
+from newsflow.dashboard.charts import FALLBACK_COLOURS, nice_max
+
+BAR_COLOUR = "#1f77b4"
+
+
+def bar_chart(title: str, buckets: Sequence[tuple[str, int]], *, width: int = 640, height: int = 200) -> str:
+    """Counts per bucket (`[(label such as 2024-03-04, count)]`, oldest first) as SVG bars.
+
+    Each bar is a `<rect class="bar" data-start=LABEL data-count=N>` with a tooltip; the y axis starts at 0.
+    """
+    left, right, top, bottom = 40, 10, 26, 34
+    pw, ph = width - left - right, height - top - bottom
+    y_max = nice_max(max((c for _, c in buckets), default=0))
+    out = [
+        f'<svg class="chart bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<text class="chart-title" x="{left}" y="15">{escape(title)}</text>',
+    ]
+    for frac in (0.0, 0.5, 1.0):
+        y = top + ph * (1 - frac)
+        label = f"{y_max * frac:.0f}" if y_max >= 2 or frac in (0.0, 1.0) else f"{y_max * frac:.1f}"
+        out.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}"/>')
+        out.append(f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
+    n = max(1, len(buckets))
+    slot = pw / n
+    bar_w = max(1.0, slot * 0.8)
+    for i, (label, count) in enumerate(buckets):
+        h = ph * count / y_max
+        x = left + i * slot + (slot - bar_w) / 2
+        out.append(
+            f'<rect class="bar" data-start="{escape(label)}" data-count="{count}" x="{x:.1f}" y="{top + ph - h:.1f}" '
+            f'width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR_COLOUR}"><title>{escape(label)}: {count}</title></rect>'
+        )
+    if buckets:
+        out.append(f'<text class="tick" x="{left}" y="{height - 8}">{escape(buckets[0][0])}</text>')
+        out.append(
+            f'<text class="tick" x="{left + pw}" y="{height - 8}" text-anchor="end">{escape(buckets[-1][0])}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: int = 760) -> str:
+    """A story's copies (`[(time, outlet, article id)]`, in the order they appeared) on one time axis.
+
+    Each copy is a `<circle class="copy" data-id=ARTICLE>` with its outlet beside it, one row per copy;
+    the first copy is marked `first`.
+    """
+    left, right, top, row = 12, 12, 30, 22
+    height = top + row * max(1, len(points)) + 26
+    pw = width - left - right - 260
+    times = [t for t, _, _ in points]
+    t0, t1 = (min(times), max(times)) if times else (datetime(1970, 1, 1), datetime(1970, 1, 1))
+    span = (t1 - t0).total_seconds() or 1.0
+    out = [
+        f'<svg class="chart timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<text class="chart-title" x="{left}" y="15">{escape(title)}</text>',
+        f'<line class="grid" x1="{left}" y1="{height - 22}" x2="{left + pw}" y2="{height - 22}"/>',
+    ]
+    outlets: dict[str, str] = {}
+    for i, (t, outlet, article_id) in enumerate(points):
+        colour = outlets.setdefault(outlet, FALLBACK_COLOURS[len(outlets) % len(FALLBACK_COLOURS)])
+        x = left + pw * (t - t0).total_seconds() / span
+        y = top + row * i + row / 2
+        cls = "copy first" if i == 0 else "copy"
+        out.append(
+            f'<line class="grid" x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{height - 22}"/>'
+            f'<circle class="{cls}" data-id="{escape(article_id)}" cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}">'
+            f"<title>{escape(outlet)} {t.isoformat(sep=' ', timespec='minutes')}</title></circle>"
+            f'<text class="legend" x="{left + pw + 12}" y="{y + 4:.1f}">'
+            f"{escape(outlet)} · {t.isoformat(sep=' ', timespec='minutes')}</text>"
+        )
+    if points:
+        out.append(f'<text class="tick" x="{left}" y="{height - 6}">{t0.isoformat(sep=" ", timespec="minutes")}</text>')
+        out.append(
+            f'<text class="tick" x="{left + pw}" y="{height - 6}" text-anchor="end">'
+            f"{t1.isoformat(sep=' ', timespec='minutes')}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+__all__ = ["bar_chart", "timeline"]

@@ -1,0 +1,80 @@
+"""The query layer on a SQLite store (the PostgreSQL run of the same contract: tests/integration)."""
+
+from __future__ import annotations
+
+import pytest
+from store_queries_contract import QueriesContract
+
+from newsflow.store.params import QueryError, Term, fts5_query, search_terms, websearch_text, window
+from newsflow.store.queries import StoreMissing, open_reader
+
+
+class TestQueriesOnSQLite(QueriesContract):
+    @pytest.fixture
+    def store_url(self, tmp_path):
+        return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+def test_a_missing_sqlite_file_is_not_created(tmp_path):
+    with pytest.raises(StoreMissing):
+        open_reader(str(tmp_path / "none.db"))
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_terms_are_quoted_for_fts5_and_kept_for_websearch():
+    terms = search_terms('-spring harbour "whole summer" or dredg"ing')
+    assert terms[0] == Term("spring", negated=True)
+    assert fts5_query(terms) == '"harbour" NOT "spring" AND "whole summer" OR "dredg""ing"'
+    assert websearch_text(terms) == 'harbour -spring "whole summer" or "dredg ing"'
+
+
+@pytest.mark.parametrize(
+    "since,until,reason",
+    [
+        ("yesterday", None, "since"),
+        ("2024-13-01", None, "since"),
+        (None, "2024-02-30", "until"),
+        ("2024-03-05", "2024-03-04", "not before"),
+        ("x" * 50, None, "since"),
+    ],
+)
+def test_malformed_windows_say_why(since, until, reason):
+    with pytest.raises(QueryError, match=reason):
+        window(since, until)
+
+
+def test_a_bare_until_date_includes_that_day_and_zones_become_utc():
+    w = window("2024-03-04T10:00:00+02:00", "2024-03-04")
+    assert w.since.isoformat() == "2024-03-04T08:00:00" and w.until.isoformat() == "2024-03-05T00:00:00"
+
+
+def test_top_speakers_are_kept_for_the_cache_time_only_when_asked(tmp_path):
+    from data.store_events import event, store_events
+
+    from newsflow.store.engine import make_engine
+    from newsflow.store.migrate import upgrade_engine
+    from newsflow.store.writer import StoreWriter
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = make_engine(url)
+    upgrade_engine(engine)
+    writer = StoreWriter(engine)
+    writer.write_batch(store_events())
+    cached, fresh = open_reader(url, aggregate_cache_s=3600), open_reader(url)
+    before = cached.top_speakers(1)
+    assert before["speakers"][0]["name"] == "Maria Okafor" and "cached_at" in before
+    many = [{"text": f"Point number {i} stands", "speaker": "Tom Brennan", "speaker_label": "PERSON"} for i in range(5)]
+    entities = [
+        {
+            "name": "Tom Brennan",
+            "label": "PERSON",
+            "count": 1,
+            "mentions": [{"text": "Tom Brennan", "start": 0, "end": 11}],
+        }
+    ]
+    writer.write_batch(
+        [event("t-1", story="t-1", title="Brennan", source="X", published_at=None, entities=entities, quotes=many)]
+    )
+    assert cached.top_speakers(1) == before
+    assert fresh.top_speakers(1)["speakers"][0]["name"] == "Tom Brennan"
+    engine.dispose()
