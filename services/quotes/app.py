@@ -23,9 +23,12 @@ def enrich(event: EntitiesExtracted, default_language: str = "en") -> ArticleEnr
     rules = RULES.get(language)
     if rules is None:
         note = {"skipped": f"no quote rules for language {language!r} (rules: {', '.join(RULES)}): no quotes"}
-        return promote(event, ArticleEnriched, quotes=(), trace=with_trace(event.trace, "quotes", clock.ms(), **note))
+        trace = with_trace(event.trace, "quotes", clock.ms(), **note)
+        return promote(event, ArticleEnriched, quotes=(), parse=None, trace=trace)
     quotes = tuple(rules(event.text, event.entities))
-    return promote(event, ArticleEnriched, quotes=quotes, trace=with_trace(event.trace, "quotes", clock.ms()))
+    return promote(
+        event, ArticleEnriched, quotes=quotes, parse=None, trace=with_trace(event.trace, "quotes", clock.ms())
+    )
 
 
 def build_stage(settings: Settings, deps: StageDeps) -> Stage:

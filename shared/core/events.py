@@ -13,15 +13,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, TypeVar
 
+from shared.core.errors import InvalidEvent
+from shared.core.parse import CompactParse
+
 SCHEMA_VERSION = (
     2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
 )
 
 RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language", "site_name", "canonical_url")
-
-
-class InvalidEvent(ValueError):
-    """An event that no stage can process; `str(err)` is the reason sent to the DLQ."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +155,8 @@ class EntitiesExtracted(ArticleDeduplicated):
     """An article with its named entities merged under canonical names."""
 
     entities: tuple[Entity, ...] = ()
+    # the dependency parse of the sentences the quotes stage needs (articles.entities topic only)
+    parse: CompactParse | None = None
 
     stage: ClassVar[str] = "entities"
 
@@ -189,6 +190,7 @@ _OUTPUT_ORDER = (
     "dateline",
     "removed",
     "entities",
+    "parse",
     "quotes",
     "dedup",
     "trace",
@@ -244,7 +246,12 @@ def to_dict(event: ArticleCleaned) -> dict:
         if name not in present:
             continue
         value = getattr(event, name)
-        if name == "entities":
+        if name == "parse":
+            # carried on the entities topic only: the quotes stage consumes it and drops it
+            if value is None or isinstance(event, ArticleEnriched):
+                continue
+            value = value.to_json()
+        elif name == "entities":
             value = [_entity_dict(e) for e in value]
         elif name == "quotes":
             value = [_quote_dict(q) for q in value]
@@ -337,6 +344,8 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
             values["dedup"] = DedupVerdict(d["status"], d.get("duplicate_of"), float(d["similarity"]), d["cluster_id"])
         if "entities" in names and obj.get("entities") is not None:
             values["entities"] = _entities_from(obj["entities"])
+        if "parse" in names and obj.get("parse") is not None and not issubclass(cls, ArticleEnriched):
+            values["parse"] = CompactParse.from_json(obj["parse"])
         if "quotes" in names and obj.get("quotes") is not None:
             values["quotes"] = _quotes_from(obj["quotes"])
     except (KeyError, TypeError, ValueError) as err:
