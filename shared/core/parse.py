@@ -2,7 +2,13 @@
 
 The entities stage runs the parser once, on the sentences that need it, and stores tokens as
 parallel tuples whose offsets index the event's `text`; the quotes stage reads syntax from it
-without running a model. Serialised as `{"v": 1, "start": [...], ...}` under the event's "parse" key.
+without running a model. Serialised under the event's "parse" key in a smaller form (format 2).
+
+Note to "attribution" (parse-pass, 2026-12-02): the in-memory record and its accessors are unchanged;
+only the JSON changed, to cut the bytes the parse adds to an entities event by more than half
+(docs/performance.md): {"v": 2, "gap": start minus the previous token's end (the first: its start),
+"len": end - start, "head": head - index (0: a root), "labels": the dependency labels and tags used,
+"dep"/"tag": indices into "labels", "lemma": [[index, lemma], ...] only where one is stored, "sents"}.
 """
 
 from __future__ import annotations
@@ -14,9 +20,15 @@ from typing import Any, Iterable
 
 from shared.core.errors import InvalidEvent
 
-PARSE_FORMAT = 1
-_INT_FIELDS = ("start", "end", "head")
-_STR_FIELDS = ("dep", "tag", "lemma")
+PARSE_FORMAT = 2
+_COLUMNS = ("gap", "len", "head", "dep", "tag")
+
+
+def _int_list(obj: dict, name: str) -> list[int]:
+    value = obj.get(name)
+    if not isinstance(value, list) or not all(type(v) is int for v in value):
+        raise InvalidEvent(f"'parse.{name}' is not a list of int")
+    return value
 
 
 @dataclass(frozen=True)
@@ -35,15 +47,19 @@ class CompactParse:
         return len(self.start)
 
     def to_json(self) -> dict:
-        """The JSON object stored under the event's "parse" key."""
+        """The JSON object stored under the event's "parse" key (format 2, see the module's docstring)."""
+        labels = list(dict.fromkeys(self.dep + self.tag))
+        code = {label: k for k, label in enumerate(labels)}
+        ends = (0,) + self.end[:-1]
         return {
             "v": PARSE_FORMAT,
-            "start": list(self.start),
-            "end": list(self.end),
-            "head": list(self.head),
-            "dep": list(self.dep),
-            "tag": list(self.tag),
-            "lemma": list(self.lemma),
+            "gap": [s - e for s, e in zip(self.start, ends)],
+            "len": [e - s for s, e in zip(self.start, self.end)],
+            "head": [h - i for i, h in enumerate(self.head)],
+            "labels": labels,
+            "dep": [code[d] for d in self.dep],
+            "tag": [code[t] for t in self.tag],
+            "lemma": [[i, lem] for i, lem in enumerate(self.lemma) if lem],
             "sents": [[a, b] for a, b in self.sents],
         }
 
@@ -54,29 +70,50 @@ class CompactParse:
             raise InvalidEvent(f"'parse' is a JSON {type(obj).__name__}, not an object")
         if obj.get("v") != PARSE_FORMAT:
             raise InvalidEvent(f"'parse' has format {obj.get('v')!r}, this worker reads {PARSE_FORMAT}")
-        cols: dict[str, tuple] = {}
-        for name in _INT_FIELDS + _STR_FIELDS:
-            value = obj.get(name)
-            kind = int if name in _INT_FIELDS else str
-            if not isinstance(value, list) or not all(type(v) is kind for v in value):
-                raise InvalidEvent(f"'parse.{name}' is not a list of {kind.__name__}")
-            cols[name] = tuple(value)
-        n = len(cols["start"])
+        cols = {name: _int_list(obj, name) for name in _COLUMNS}
+        n = len(cols["gap"])
         if any(len(c) != n for c in cols.values()):
             raise InvalidEvent("'parse' columns differ in length")
-        if any(not 0 <= h < n for h in cols["head"]):
+        labels = obj.get("labels")
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise InvalidEvent("'parse.labels' is not a list of str")
+        if any(not 0 <= k < len(labels) for k in cols["dep"] + cols["tag"]):
+            raise InvalidEvent("'parse.dep' or 'parse.tag' points outside 'parse.labels'")
+        head = tuple(i + h for i, h in enumerate(cols["head"]))
+        if any(not 0 <= h < n for h in head):
             raise InvalidEvent("'parse.head' points outside the tokens")
-        if any(not 0 <= s <= e for s, e in zip(cols["start"], cols["end"])):
-            raise InvalidEvent("'parse' has a token ending before it starts")
-        if any(b < a for a, b in zip(cols["start"], cols["start"][1:])):
-            raise InvalidEvent("'parse' tokens are not in text order")
+        if any(g < 0 for g in cols["gap"]) or any(x < 0 for x in cols["len"]):
+            raise InvalidEvent("'parse' tokens are not in text order (a negative gap or length)")
+        start, end, at = [], [], 0
+        for g, length in zip(cols["gap"], cols["len"]):
+            start.append(at + g)
+            at = at + g + length
+            end.append(at)
+        lemma = [""] * n
+        pairs = obj.get("lemma")
+        if not isinstance(pairs, list):
+            raise InvalidEvent("'parse.lemma' is not a list of [index, lemma] pairs")
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int and 0 <= pair[0] < n):
+                raise InvalidEvent("'parse.lemma' is not a list of [index, lemma] pairs")
+            if not isinstance(pair[1], str):
+                raise InvalidEvent("'parse.lemma' is not a list of [index, lemma] pairs")
+            lemma[pair[0]] = pair[1]
         sents = obj.get("sents")
         if not isinstance(sents, list) or not all(
             isinstance(s, list) and len(s) == 2 and all(type(x) is int for x in s) and 0 <= s[0] < s[1] <= n
             for s in sents
         ):
             raise InvalidEvent("'parse.sents' is not a list of [first, last+1] token ranges")
-        return cls(sents=tuple((a, b) for a, b in sents), **cols)
+        return cls(
+            tuple(start),
+            tuple(end),
+            head,
+            tuple(labels[k] for k in cols["dep"]),
+            tuple(labels[k] for k in cols["tag"]),
+            tuple(lemma),
+            tuple((a, b) for a, b in sents),
+        )
 
     @classmethod
     def from_docs(cls, chunks: Iterable[tuple[Any, int]]) -> "CompactParse":

@@ -71,11 +71,14 @@ def test_json_round_trip(parse):
     "mutate,reason",
     [
         (lambda d: d.update(v=9), "format"),
-        (lambda d: d.update(head=[99] * len(d["head"])), "outside"),
+        (lambda d: d.update(head=[99] * len(d["head"])), "outside the tokens"),
         (lambda d: d["dep"].pop(), "differ in length"),
-        (lambda d: d.update(start=["0"] * len(d["start"])), "list of int"),
+        (lambda d: d.update(gap=["0"] * len(d["gap"])), "list of int"),
         (lambda d: d.update(sents=[[3, 1]]), "token ranges"),
-        (lambda d: d.update(start=list(reversed(d["start"])), end=list(reversed(d["end"]))), "not in text order"),
+        (lambda d: d.update(gap=[-1] * len(d["gap"])), "not in text order"),
+        (lambda d: d.update(tag=[999] * len(d["tag"])), "outside 'parse.labels'"),
+        (lambda d: d.update(labels=[1]), "list of str"),
+        (lambda d: d.update(lemma=[[999, "say"]]), "pairs"),
     ],
 )
 def test_malformed_parse_says_why(parse, mutate, reason):
