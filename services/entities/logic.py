@@ -83,7 +83,7 @@ def extract_entities(
                 notes[i]["parse_skipped"] = skipped
             continue
         t1 = time.perf_counter()
-        group_parses, ranges = parse_batch(nlp, texts, [lang] * len(idx), parse_scope, batch_size)
+        group_parses, ranges = parse_batch(nlp, texts, lang, parse_scope, batch_size)
         parsed_chars = [sum(r.end - r.start for r in rs) for rs in ranges]
         if any(parsed_chars):
             _charge(ms, idx, parsed_chars, (time.perf_counter() - t1) * 1000.0)

@@ -2,8 +2,8 @@
 
 One loaded pipeline serves both halves. NER runs over every article with the components it does
 not need disabled; then the chunks `parse_scope` chose, of every article of the batch, go through
-one `nlp.pipe` with the parse components (tagger, parser, attribute ruler, lemmatizer and the
-tok2vec they listen to) and `ner` disabled. A chunk is a run of whole sentences, parsed as its own
+one `nlp.pipe` with the parse components (tagger, parser and the tok2vec they listen to; French also
+its morphologizer, attribute ruler and lemmatizer) and `ner` disabled. A chunk is a run of whole sentences, parsed as its own
 text: on 300 BBC articles its heads and labels agree with a parse of the whole article on 99.7%
 of the tokens (docs/performance.md), at half the cost.
 """
@@ -14,9 +14,14 @@ from typing import Any, Sequence
 
 from services.entities.parse_scope import PARSED_LANGUAGES, ParseRange, sentences_to_parse
 from shared.core.parse import CompactParse
+from shared.lexicon.speech import FORM_LEMMA
 
 # Components that only the parse needs (a tok2vec is one too, unless `ner` listens to it).
 PARSE_ONLY = ("tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+# Languages whose lemmas come from the speech lexicon instead of the model: the quotes stage reads the
+# lemma of speech verbs only, and English `attribute_ruler` + `lemmatizer` cost 14% of the parse
+# (tags, heads and labels are the same without them: docs/performance.md).
+LEXICON_LEMMAS = {"en": ("attribute_ruler", "lemmatizer")}
 
 
 def _tok2vec_for_ner(nlp: Any, name: str) -> bool:
@@ -29,9 +34,20 @@ def ner_disabled(nlp: Any) -> list[str]:
     return [n for n in nlp.pipe_names if n in PARSE_ONLY or (n == "tok2vec" and not _tok2vec_for_ner(nlp, n))]
 
 
-def parse_disabled(nlp: Any) -> list[str]:
-    """The enabled components of `nlp` that the parse half skips: everything but the parse and its tok2vec."""
-    return [n for n in nlp.pipe_names if n not in PARSE_ONLY and n != "tok2vec"]
+def parse_disabled(nlp: Any, language: str = "en") -> list[str]:
+    """The enabled components of `nlp` that the parse half of `language` skips: all but the parse and its
+    tok2vec, and the lemma components where the lexicon gives the lemmas (`LEXICON_LEMMAS`)."""
+    skip = LEXICON_LEMMAS.get(language, ())
+    return [n for n in nlp.pipe_names if (n not in PARSE_ONLY and n != "tok2vec") or n in skip]
+
+
+def set_lexicon_lemmas(doc: Any) -> Any:
+    """`doc` with the lemma of every speech-verb form set from the lexicon ('said' -> 'say')."""
+    for tok in doc:
+        lemma = FORM_LEMMA.get(tok.lower_)
+        if lemma is not None:
+            tok.lemma_ = lemma
+    return doc
 
 
 def can_parse(nlp: Any) -> bool:
@@ -42,27 +58,29 @@ def can_parse(nlp: Any) -> bool:
 def parse_batch(
     nlp: Any,
     texts: Sequence[str],
-    languages: Sequence[str | None],
+    language: str,
     scope: str,
     batch_size: int,
 ) -> tuple[list[CompactParse | None], list[list[ParseRange]]]:
-    """The compact parse of each text's chosen chunks (None: nothing chosen), and the chunks themselves.
+    """The compact parse of each text's chosen chunks (None: nothing chosen), and the chunks themselves;
+    `nlp` is the model of `language`.
 
     `texts` are what the tokenizer sees (same length as the events' text, so offsets index it).
     """
-    ranges = [sentences_to_parse(t, lang, scope) for t, lang in zip(texts, languages)]
+    ranges = [sentences_to_parse(t, language, scope) for t in texts]
     flat = [(i, r.start) for i, rs in enumerate(ranges) for r in rs]
     out: list[CompactParse | None] = [None] * len(texts)
     if not flat:
         return out, ranges
     docs = nlp.pipe(
         (texts[i][r.start : r.end] for i, rs in enumerate(ranges) for r in rs),
-        disable=parse_disabled(nlp),
+        disable=parse_disabled(nlp, language),
         batch_size=batch_size,
     )
+    lexicon_lemmas = language in LEXICON_LEMMAS
     chunks: dict[int, list[tuple[Any, int]]] = {}
     for (i, offset), doc in zip(flat, docs):
-        chunks.setdefault(i, []).append((doc, offset))
+        chunks.setdefault(i, []).append((set_lexicon_lemmas(doc) if lexicon_lemmas else doc, offset))
     for i, parsed in chunks.items():
         out[i] = CompactParse.from_docs(parsed)
     return out, ranges
