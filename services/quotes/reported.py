@@ -17,9 +17,12 @@ Plain scans over each sentence: no parser, so the cost is a few regex passes per
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
+from services.quotes.syntax import reported_clauses
+from shared.core.parse import CompactParse
 from services.quotes.speakers import _WORD, is_abbreviation_stop, words
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 
@@ -114,6 +117,7 @@ class Reported:
     sp_start: int
     sp_end: int
     cue: str
+    rule: str = "text:according_to"  # the named rule that found it
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -458,15 +462,43 @@ def speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
     return out
 
 
-def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Reported]:
-    """Every reported-speech clause of `text` outside the quoted ranges, in text order."""
+def find_reported(text: str, quoted_ranges: list[tuple[int, int]], parse: CompactParse | None = None) -> list[Reported]:
+    """Every reported-speech clause of `text` outside the quoted ranges, in text order: from the
+    parse where the sentence was parsed (rule `syntax:speech_verb_ccomp`), else from the text patterns."""
     quoted = _Quoted(quoted_ranges)
     out: list[Reported] = []
     for s, e in speech_sentences(text, quoted):
         found = _according(text, s, e, quoted)
+        if found is None and parse is not None and parse.is_parsed(s, e):
+            parsed = [
+                Reported(lo, hi, sp_lo, sp_hi, cue, "syntax:speech_verb_ccomp")
+                for lo, hi, sp_lo, sp_hi, cue in reported_clauses(parse, text, s, e, quoted.share)
+            ]
+            if parsed:  # else the parser missed the clause ('said legalizing it could ...' as xcomp): the patterns
+                out.extend(parsed)
+                continue
         if found is None:
             ws = words(text, s, e)
-            found = _trailing(text, s, e, ws, quoted) or _leading(text, s, e, ws, quoted)
+            found = _trailing(text, s, e, ws, quoted)
+            found = dataclasses.replace(found, rule="text:trailing") if found else None
+        if found is None:
+            found = _leading(text, s, e, ws, quoted)
+            found = dataclasses.replace(found, rule="text:leading") if found else None
+        if (
+            found
+            and found.rule != "text:according_to"
+            and parse
+            and parse.is_parsed(s, e)
+            and not _verb_in_parse(parse, text, s, e, found.cue)
+        ):
+            found = None  # the parser reads the cue as a noun ('three state polls', 'an earlier report')
         if found is not None:
             out.append(found)
     return out
+
+
+def _verb_in_parse(parse: CompactParse, text: str, s: int, e: int, cue: str) -> bool:
+    """Whether the parse tags the cue word of text[s:e] as a verb."""
+    return any(
+        parse.tag[t].startswith("VB") and parse.token_text(t, text).lower() == cue for t in parse.tokens_between(s, e)
+    )

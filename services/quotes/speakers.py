@@ -9,31 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.lexicon.speech import INTRO_WORDS
+from shared.lexicon.speech import INTRO_WORDS, QUOTE_CUES
 
-CUES = frozenset(
-    """
-said says say saying told tells tell added adds insisted insists explained explains warned warns argued argues
-claimed claims stated states commented comments continued continues admitted admits acknowledged acknowledges
-declared declares noted notes remarked remarks replied replies responded responds asked asks wrote writes
-suggested suggests urged urges predicted predicts conceded concedes stressed stresses announced announces
-joked jokes recalled recalls confirmed confirms described describes called calls hailed hails reckoned reckons
-agreed agrees believes believed thinks thought feels felt maintained maintains revealed reveals pointed
-promised promises vowed vows accused accuses labelled labeled dubbed branded criticised criticized
-praised praises condemned condemns denied denies insist urged cautioned echoed added, observed observes
-quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
-smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
-warn claim argue explain admit
-tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
-yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
-retorted retorts lamented laments pleaded pleads snapped
-remembered remembers recounted recounts opined opines elaborated elaborates scoffed scoffs sniped snipes
-mocked mocks marveled marvels marvelled griped gripes bragged brags reasoned reasons clarified clarifies
-intoned roared thundered bellowed whispered whispers murmured muttered mutters
-reiterated reiterates texted emailed e-mailed messaged contended contends asserted asserts alleged alleges
-testified testifies cautions stated noted wondered wonders summed
-""".split()
-)
+CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
 _CLAUSE_OPENERS = frozenset(
     {
         "and",

@@ -16,9 +16,9 @@ from typing import Any, ClassVar, Mapping, TypeVar
 from shared.core.errors import InvalidEvent
 from shared.core.parse import CompactParse
 
-SCHEMA_VERSION = (
-    2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
-)
+# 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
+# 3: quotes say where their speaker is named (speaker_start/speaker_end), which rule chose it, its confidence
+SCHEMA_VERSION = 3
 
 RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language", "site_name", "canonical_url")
 
@@ -53,6 +53,10 @@ class Quote:
     speaker_label: str | None = None
     cue: str | None = None
     kind: str = "direct"
+    speaker_start: int | None = None  # where the phrase naming the speaker stands in `text` (None: no speaker)
+    speaker_end: int | None = None
+    rule: str | None = None  # the pattern or model that chose the speaker ('syntax:...', 'text:...', 'model')
+    confidence: float | None = None  # 0-1: how likely the speaker is right (None: no speaker)
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,10 @@ def _quote_dict(q: Quote) -> dict:
         "kind": q.kind,
         "start": q.start,
         "end": q.end,
+        "speaker_start": q.speaker_start,
+        "speaker_end": q.speaker_end,
+        "rule": q.rule,
+        "confidence": q.confidence,
     }
 
 
@@ -290,6 +298,10 @@ def _entities_from(value: Any) -> tuple[Entity, ...]:
     )
 
 
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _quotes_from(value: Any) -> tuple[Quote, ...]:
     if not isinstance(value, list):
         raise InvalidEvent("'quotes' is not a list")
@@ -302,6 +314,10 @@ def _quotes_from(value: Any) -> tuple[Quote, ...]:
             speaker_label=q.get("speaker_label"),
             cue=q.get("cue"),
             kind=q.get("kind", "direct"),
+            speaker_start=_opt_int(q.get("speaker_start")),
+            speaker_end=_opt_int(q.get("speaker_end")),
+            rule=q.get("rule"),
+            confidence=None if q.get("confidence") is None else float(q["confidence"]),
         )
         for q in value
     )
