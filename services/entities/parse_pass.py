@@ -41,15 +41,6 @@ def parse_disabled(nlp: Any, language: str = "en") -> list[str]:
     return [n for n in nlp.pipe_names if (n not in PARSE_ONLY and n != "tok2vec") or n in skip]
 
 
-def set_lexicon_lemmas(doc: Any) -> Any:
-    """`doc` with the lemma of every speech-verb form set from the lexicon ('said' -> 'say')."""
-    for tok in doc:
-        lemma = FORM_LEMMA.get(tok.lower_)
-        if lemma is not None:
-            tok.lemma_ = lemma
-    return doc
-
-
 def can_parse(nlp: Any) -> bool:
     """Whether `nlp` has an enabled dependency parser."""
     return "parser" in nlp.pipe_names
@@ -77,12 +68,12 @@ def parse_batch(
         disable=parse_disabled(nlp, language),
         batch_size=batch_size,
     )
-    lexicon_lemmas = language in LEXICON_LEMMAS
+    lemmas = FORM_LEMMA if language in LEXICON_LEMMAS else None
     chunks: dict[int, list[tuple[Any, int]]] = {}
     for (i, offset), doc in zip(flat, docs):
-        chunks.setdefault(i, []).append((set_lexicon_lemmas(doc) if lexicon_lemmas else doc, offset))
+        chunks.setdefault(i, []).append((doc, offset))
     for i, parsed in chunks.items():
-        out[i] = CompactParse.from_docs(parsed)
+        out[i] = CompactParse.from_docs(parsed, lemmas)
     return out, ranges
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from shared.core.errors import InvalidEvent
 
@@ -29,6 +29,20 @@ def _int_list(obj: dict, name: str) -> list[int]:
     if not isinstance(value, list) or not all(type(v) is int for v in value):
         raise InvalidEvent(f"'parse.{name}' is not a list of int")
     return value
+
+
+class _StringCache:
+    """The text of a spaCy string hash, each looked up once."""
+
+    def __init__(self, strings: Any) -> None:
+        self._strings = strings
+        self._seen: dict[int, str] = {}
+
+    def __call__(self, key: int) -> str:
+        text = self._seen.get(key)
+        if text is None:
+            text = self._seen[key] = self._strings[key] if key else ""
+        return text
 
 
 @dataclass(frozen=True)
@@ -116,8 +130,12 @@ class CompactParse:
         )
 
     @classmethod
-    def from_docs(cls, chunks: Iterable[tuple[Any, int]]) -> "CompactParse":
-        """Join parsed spaCy Docs, each `(doc, char_offset)` parsed from `text[char_offset:]`, in text order."""
+    def from_docs(cls, chunks: Iterable[tuple[Any, int]], lemmas: Mapping[str, str] | None = None) -> "CompactParse":
+        """Join parsed spaCy Docs, each `(doc, char_offset)` parsed from `text[char_offset:]`, in text order.
+
+        `lemmas` (lowercased form -> lemma, e.g. the speech lexicon's) gives the lemmas instead of the
+        docs' own (a form not in it: none stored). Reads each doc as arrays (`Doc.to_array`), not Tokens.
+        """
         start: list[int] = []
         end: list[int] = []
         head: list[int] = []
@@ -127,15 +145,25 @@ class CompactParse:
         sents: list[tuple[int, int]] = []
         for doc, offset in sorted(chunks, key=lambda c: c[1]):
             base = len(start)
-            for tok in doc:
-                start.append(offset + tok.idx)
-                end.append(offset + tok.idx + len(tok.text))
-                head.append(base + tok.head.i)
-                dep.append(tok.dep_)
-                tag.append(tok.tag_)
-                lem = tok.lemma_
-                lemma.append("" if lem == tok.text.lower() else lem)
-            sents.extend((base + s.start, base + s.end) for s in doc.sents if s.end > s.start)
+            n = len(doc)
+            if n == 0:
+                continue
+            nums = doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").tolist()
+            names = doc.to_array(["DEP", "TAG", "LOWER", "LEMMA"]).tolist()
+            text_of = _StringCache(doc.vocab.strings)
+            first = []
+            for i, ((idx, length, rel, sent_start), (d, t, low, lem)) in enumerate(zip(nums, names)):
+                start.append(offset + idx)
+                end.append(offset + idx + length)
+                head.append(base + i + rel)
+                dep.append(text_of(d))
+                tag.append(text_of(t))
+                lower = text_of(low)
+                lem_text = lemmas.get(lower, "") if lemmas is not None else text_of(lem)
+                lemma.append("" if lem_text == lower else lem_text)
+                if i == 0 or sent_start == 1:
+                    first.append(base + i)
+            sents.extend(zip(first, first[1:] + [base + n]))
         return cls(tuple(start), tuple(end), tuple(head), tuple(dep), tuple(tag), tuple(lemma), tuple(sents))
 
     # --- accessors for the quotes stage ---------------------------------------------------
