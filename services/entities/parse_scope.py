@@ -44,17 +44,7 @@ def _forms(language: str) -> frozenset[str]:
 
 
 _PHRASES = {"en": ("according to",), "fr": ("selon",)}
-
-
-def _cue_pattern(language: str) -> re.Pattern | None:
-    words = sorted(_forms(language), key=len, reverse=True) + list(_PHRASES.get(language, ()))
-    if not words:
-        return None
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-    return re.compile(r"(?<![\w'\u2019-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
-
-
-_CUES = {lang: _cue_pattern(lang) for lang in PARSED_LANGUAGES}
+_WORD = re.compile(r"[^\W\d_]+")
 # Words after which a noun-like form is a noun: determiners, possessives, prepositions.
 NOUN_MARKERS = frozenset(
     """
@@ -63,6 +53,22 @@ of in on at for by with from about into over after before under against without 
 """.split()
 )
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
+
+
+class _Cues:
+    """Where a language's speech cues stand in a text: a word of its form set, or a phrase ('according to')."""
+
+    def __init__(self, language: str) -> None:
+        self.forms = _forms(language)
+        phrases = _PHRASES.get(language, ())
+        self.phrase = re.compile(
+            r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", re.IGNORECASE
+        )
+
+    def positions(self, text: str) -> list[int]:
+        """Start offsets of the cues of `text` (a noun-like form after a determiner is not one)."""
+        found = [m.start() for m in _WORD.finditer(text) if m.group().lower() in self.forms and _is_verb_like(m)]
+        return found + [m.start() for m in self.phrase.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -74,13 +80,12 @@ class ParseRange:
     rules: tuple[str, ...]
 
 
-def _hits(
-    pattern: re.Pattern | None, text: str, starts: list[int], keep: Callable[[re.Match], bool] = bool
-) -> set[int]:
-    """Indices of the sentences (by their start offsets) holding a match of `pattern` that `keep` accepts."""
-    if pattern is None:
-        return set()
-    return {bisect.bisect_right(starts, m.start()) - 1 for m in pattern.finditer(text) if keep(m)}
+_CUES = {lang: _Cues(lang) for lang in PARSED_LANGUAGES}
+
+
+def _sentences_at(positions: Iterable[int], starts: list[int]) -> set[int]:
+    """Indices of the sentences (by their start offsets) holding one of `positions`."""
+    return {bisect.bisect_right(starts, p) - 1 for p in positions}
 
 
 def _is_verb_like(m: re.Match) -> bool:
@@ -123,8 +128,8 @@ def sentences_to_parse(text: str, language: str | None, scope: str = "speech") -
         return _merged(sents, dict.fromkeys(range(len(sents)), ("all",)))
     starts = [s for s, _ in sents]
     chosen: dict[int, list[str]] = {}
-    marks = _hits(_MARK, text, starts)
-    cues = _hits(_CUES[lang], text, starts, _is_verb_like)
+    marks = _sentences_at((m.start() for m in _MARK.finditer(text)), starts)
+    cues = _sentences_at(_CUES[lang].positions(text), starts)
     for name, found in (("quote_marks", marks), ("speech_verb", cues)):
         for i in found:
             chosen.setdefault(i, []).append(name)
