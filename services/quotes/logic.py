@@ -9,19 +9,16 @@ from typing import Callable
 
 from services.quotes.choose import Choice, Chooser, QuoteContext, load_chooser
 from services.quotes.form import is_fragment_phrase
-from services.quotes.syntax import QuoteSite
+from services.quotes.syntax import QuoteSite, earlier_subjects
 from services.quotes.syntax import candidates as syntax_candidates
-from services.quotes.apposition import name_in_apposition_after, name_in_apposition_before
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
-from services.quotes.reported import Reported, find_reported, trailing_attribution
-from services.quotes.resolve import Resolver
+from services.quotes.reported import Reported, find_reported
+from services.quotes.resolve import EntityMention, Resolver
 from services.quotes.speakers import (
     CUES,
     Attribution,
     after_quote,
     before_quote,
-    next_sentence_speaker,
-    sentence_end,
     sentence_start,
     subject_of_sentence,
     verb_like,
@@ -40,17 +37,13 @@ called titled entitled dubbed named nicknamed known report campaign slogan headl
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
 TEXT_RULES = (
     "after_quote",
-    "apposition_after",
     "before_quote",
-    "apposition_before",
     "colon_paragraph",
     "colon_paragraph_subject",
-    "ending_sentence",
     "same_sentence",
     "writer_subject",
     "reported_before",
     "previous_speaker",
-    "next_sentence",
 )
 _SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by", "or", "is"})
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
@@ -136,13 +129,8 @@ def extract_quotes(
         if span.close_mark is not None:
             attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence, kind == "partial")
             rule = "after_quote"
-        if attr is not None:
-            app = name_in_apposition_after(text, attr, limit)
-            attr, rule = (app, "apposition_after") if app else (attr, rule)
         if attr is None and not span.continues:
             attr, rule = before_quote(text, span.open_mark, floor), "before_quote"
-            if attr is None:
-                attr, rule = name_in_apposition_before(text, span.open_mark, floor), "apposition_before"
             if attr is None and span.open_mark == floor and p > 0:
                 # a speaker introduced at the end of the previous paragraph: 'X said:'
                 prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
@@ -155,8 +143,6 @@ def extract_quotes(
                         if sub is not None and _has_name(resolver, sub.start, sub.end):
                             attr = Attribution(sub.start, _first_np_end(text, sub), None, "subject")
                             rule = "colon_paragraph_subject"
-        if attr is None and span.close_mark is not None:
-            attr, rule = _attribution_ending_sentence(text, span, floor, limit), "ending_sentence"
         if attr is not None:
             legacy = propose.make(span, "text:" + rule, attr.start, attr.end, attr.cue, attr.where != "after")
         if (
@@ -207,18 +193,13 @@ def extract_quotes(
             )
         if legacy is None:
             legacy = inherited
-        if legacy is None and span.close_mark is not None and ends_sentence:
-            # a speaker named only in the next sentence: '"We will win." Roe said the party was ready.'
-            nxt = next_sentence_speaker(text, span.close_mark + 1, min(limit, nxt_open))
-            if nxt is not None:
-                legacy = propose.make(span, "text:next_sentence", nxt.start, nxt.end, nxt.cue, False)
         cands = [c for c in (legacy,) if c is not None]
         site = QuoteSite(span.open_mark, close_end, floor, limit)
         for c in syntax_candidates(parse, text, site):
             ch = propose.make(span, "syntax:" + c.rule, c.start, c.end, c.verb or None, not c.after)
             if ch is not None:
                 cands.append(dataclasses.replace(ch, dep=c.dep))
-        cands = list(dict.fromkeys(cands))
+        cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
         outside = len(text[floor : span.open_mark].split()) + len(text[close_end:limit].split())
         ctx = QuoteContext(
             kind, span.continues, names, text, outside <= MAX_WORDS_BESIDE_ALONE, span.open_mark == floor
@@ -265,6 +246,10 @@ class Proposer:
     ) -> Choice | None:
         """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment)."""
         name, label = self.resolver.resolve(start, end, span.open_mark, prefer_last)
+        if name is not None and label is None:
+            named = self.apposition(end)
+            if named is not None:  # 'his spokeswoman, Jane Doe': the description names that person
+                name, label, end = named.name, "PERSON", named.end
         if name is None or (
             self.parse is not None and is_fragment_phrase(self.parse, self.text, start, end, name, self.names)
         ):
@@ -274,6 +259,37 @@ class Proposer:
         dist = start - close_end if after else span.open_mark - end
         between = self.between(span, name, start, end)
         return Choice(rule, name, label, start, end, cue, after=after, distance=max(0, dist), between=between)
+
+    def pronoun_chain(self, span: QuoteSpan, cands: list[Choice], floor: int) -> list[Choice]:
+        """For a candidate that is 'he' or 'she': the person of that gender who is the subject of a
+        recent sentence (rule `syntax:pronoun_subject_chain`), as a rival to the resolver's antecedent."""
+        if self.parse is None:
+            return []
+        out = []
+        for c in cands:
+            word = self.text[c.start : c.end].strip().lower()
+            if word not in ("he", "she"):
+                continue
+            gender = "m" if word == "he" else "f"
+            for lo, hi in earlier_subjects(self.parse, c.start, floor):
+                k = bisect.bisect_right(self.mention_starts, lo) - 1
+                m = self.resolver.mentions[k] if k >= 0 else None
+                if m is None or m.end < hi or m.label != "PERSON":
+                    continue
+                if self.resolver.article.gender.get(m.name, gender) != gender:
+                    continue
+                out.append(dataclasses.replace(c, rule="syntax:pronoun_subject_chain", speaker=m.name, label="PERSON"))
+                break
+        return out
+
+    def apposition(self, end: int) -> EntityMention | None:
+        """The person named right after a description, set off by a comma ('his spokeswoman, Jane Doe')."""
+        k = bisect.bisect_left(self.mention_starts, end)
+        if k >= len(self.mention_starts):
+            return None
+        m = self.resolver.mentions[k]
+        gap = self.text[end : m.start]
+        return m if m.label == "PERSON" and gap.strip() == "," and len(gap) <= 3 else None
 
     def between(self, span: QuoteSpan, name: str, start: int, end: int) -> int:
         """How many mentions of people other than `name` stand between text[start:end] and the quote."""
@@ -325,24 +341,6 @@ def reported_speech(
 
 
 MAX_WORDS_BESIDE_ALONE = 3  # a quote with no more of the writer's words in its paragraph stands alone
-MAX_TRAILING_CHARS = 400  # how far from the quote a sentence-ending attribution is looked for
-
-
-def _attribution_ending_sentence(text: str, span: QuoteSpan, floor: int, limit: int) -> Attribution | None:
-    """'His endorsements will carry "a great deal of weight", a spokesman said.': the attribution that
-    ends the quote's sentence, after the closing mark."""
-    assert span.close_mark is not None
-    lo = sentence_start(text, span.open_mark, floor)
-    window = min(limit, span.close_mark + 1 + MAX_TRAILING_CHARS)
-    hi = sentence_end(text, span.close_mark + 1, window)
-    if hi == window < limit:
-        return None  # no sentence end near the quote: no short attribution ending its sentence
-    found = trailing_attribution(text, max(lo, span.open_mark - MAX_TRAILING_CHARS), hi)
-    if found is None or found.sp_start <= span.close_mark:
-        return None
-    return Attribution(found.sp_start, found.sp_end, found.cue, "after")
-
-
 MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
 
 

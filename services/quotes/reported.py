@@ -276,12 +276,6 @@ def _attribution_words(text: str, after: list[tuple[str, int, int]], k: int) -> 
     return len(after)
 
 
-def trailing_attribution(text: str, s: int, e: int) -> Reported | None:
-    """The attribution that ends the sentence text[s:e] after its last comma ('..., X said.'), whatever
-    lies in quotation marks before it: for a quote inside the sentence ('... carry "weight", X said.')."""
-    return _trailing(text, s, e, words(text, s, e), _Quoted([]))
-
-
 def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
     """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
     end = ws[i][2]

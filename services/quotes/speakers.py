@@ -525,27 +525,6 @@ def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
     )
 
 
-MAX_NEXT_SUBJECT_WORDS = 4
-
-
-def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None:
-    """'"We will win." Roe said the party was ready.': a quoted sentence left unattributed whose
-    next sentence, in the same paragraph, opens with its speaker and a speech verb."""
-    lo = pos
-    while lo < limit and text[lo] in " \t":
-        lo += 1
-    if lo >= limit or not text[lo].isupper():
-        return None
-    hi = sentence_end(text, lo, limit)
-    ws = words(text, lo, hi)
-    for k in range(1, min(len(ws), MAX_NEXT_SUBJECT_WORDS + 1)):
-        if _is_cue(ws[k][0]) and ws[k][0] in ("said", "says", "added", "adds", "insisted", "explained"):
-            if any(c in text[ws[0][1] : ws[k][1]] for c in ',;:"\u201c\u201d'):
-                return None
-            return Attribution(ws[0][1], ws[k - 1][2], ws[k][0], "next")
-    return None
-
-
 _AUXILIARIES = frozenset({"have", "has", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did"})
 
 

@@ -3,12 +3,12 @@
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, subject_span
 from services.quotes.speakers import words
-from quote_helpers import ent
+from quote_helpers import ent, parsed
 
 
 def speakers(text, entities=()):
     """(text, speaker) of the quotes between quotation marks."""
-    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities)) if q.kind != "indirect"]
+    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities), parsed(text)) if q.kind != "indirect"]
 
 
 def people(text, *names):

@@ -3,22 +3,18 @@
 import pytest
 
 from services.quotes.logic import TEXT_RULES, extract_quotes
-from tests.unit.quote_helpers import ent
+from quote_helpers import ent
 
 ROE = ("Jane Roe", "PERSON", "Jane Roe", "Roe")
 CASES = [
     ("after_quote", '"We will win," Roe said.', 0, "Jane Roe"),
-    ("apposition_after", '"We will win," the mayor, Jane Roe, said.', 0, "Jane Roe"),
     ("before_quote", 'Roe said: "We will win."', 0, "Jane Roe"),
-    ("apposition_before", 'The mayor, Jane Roe, said: "We will win."', 0, "Jane Roe"),
     ("colon_paragraph", 'Jane Roe said:\n"We will win."', 0, "Jane Roe"),
     ("colon_paragraph_subject", 'Jane Roe hit back at her critics:\n"We will win."', 0, "Jane Roe"),
-    ("ending_sentence", 'It will carry "a great deal of weight" for years to come, Roe said on Monday.', 0, "Jane Roe"),
     ("same_sentence", '"We will win," said Roe, urging voters to "turn out".', 1, "Jane Roe"),
     ("writer_subject", 'Jane Roe hailed the "courage" of the voters.', 0, "Jane Roe"),
     ("reported_before", 'Jane Roe said the plan would fail.\n"It cannot work."', 0, "Jane Roe"),
     ("previous_speaker", '"We will win," Roe said.\n"We have the votes."', 1, "Jane Roe"),
-    ("next_sentence", '"We will win." Jane Roe added that the party was ready.', 0, "Jane Roe"),
 ]
 
 
