@@ -328,7 +328,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     lo = sentence_start(text, open_mark, floor)
     head = text[lo:open_mark].rstrip()
     if not head:
-        return _previous_sentence_speaker(text, lo, floor)
+        return None  # a speaker in the sentence before: the syntax rule previous_sentence_verb
     matches = list(_ACCORDING.finditer(text, lo, open_mark))
     m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None:
@@ -485,32 +485,6 @@ _NP_STOP = frozenset(
         "than",
     }
 )
-
-
-# Verbs of a sentence whose subject speaks the quote that opens the next one ('Roe says ... . "...').
-_PREVIOUS_SENTENCE_CUES = frozenset(
-    """
-says said insists insisted believes admits admitted told added warned explained argued claimed agreed agrees
-noted notes adds argues warns explains wrote writes recalled recalls
-""".split()
-)
-
-
-def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
-    """A quote opening a sentence after 'Roe says her side will ...': the speaker the previous sentence named."""
-    if lo <= floor:
-        return None
-    plo = sentence_start(text, lo - 1, floor)
-    if any(c in text[plo:lo] for c in '"\u201c\u201d'):
-        return None
-    ws = words(text, plo, lo)
-    for k, (w, _, _) in enumerate(ws[:12]):
-        if w.lower() in _PREVIOUS_SENTENCE_CUES:
-            subj = _subject_before(text, ws, k, plo) if k > 0 else None
-            if subj is not None:
-                return Attribution(subj[0], subj[1], w.lower(), "previous")
-            return None
-    return None
 
 
 def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
