@@ -8,6 +8,8 @@ Phrases outside the parse are left to the text patterns' own checks.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from shared.core.parse import CompactParse
 
 BAD_OPENING_TAGS = frozenset(
@@ -55,4 +57,55 @@ def is_fragment_phrase(
     return any(parse.tag[t] in VERB_TAGS for t in toks)
 
 
-__all__ = ["is_fragment_phrase"]
+COMMON_NOUN_TAGS = frozenset({"NN", "NNS"})
+
+
+def phrase_head(parse: CompactParse, start: int, end: int) -> int | None:
+    """The syntactic head of text[start:end]: its token whose head lies outside it."""
+    toks = parse.tokens_between(start, end)
+    return next((t for t in toks if parse.head[t] == t or not start <= parse.start[parse.head[t]] < end), None)
+
+
+def noun_phrase_speaker(
+    parse: CompactParse, text: str, start: int, end: int, in_entity: Callable[[int, int], str | None]
+) -> tuple[str, str | None] | None:
+    """The speaker a noun phrase names by its syntax, where that differs from the first name inside it:
+    a common-noun head with a named apposition ('Another Clinton ally, Agriculture Secretary Tom
+    Vilsack' -> the apposition's person), a common-noun head outside any entity ('Friends of
+    Mr. Clinton', 'Clinton defenders') or a coordination ('Sanders and his supporters') -> the phrase
+    itself. None: the phrase's head is a name (the resolver's answer stands). `in_entity(start, end)`
+    gives the entity name covering a token's range, if any."""
+    head = phrase_head(parse, start, end)
+    if head is None:
+        return None
+    kids = parse.children(head)
+    conj = [c for c in kids if parse.dep[c] == "conj" and start <= parse.start[c] < end]
+    if conj:
+        if all(in_entity(parse.start[t], parse.end[t]) for t in [head, *conj]):
+            return None  # 'Jane Roe and John Doe': the resolver's joint speaker
+    elif parse.tag[head] in COMMON_NOUN_TAGS:
+        for c in kids:
+            if parse.dep[c] == "appos" and parse.tag[c].startswith("NNP"):
+                name = in_entity(parse.start[c], parse.end[c])
+                if name is not None:
+                    return name, "PERSON"
+        if in_entity(parse.start[head], parse.end[head]) is not None:
+            return None
+    else:
+        return None
+    lo, hi = parse.subtree(head)
+    keep = [t for t in range(lo, hi) if start <= parse.start[t] < end]
+    for c in kids:  # the phrase without its relative clauses and trailing time words
+        if parse.dep[c] in ("relcl", "acl", "appos", "npadvmod"):
+            c_lo, c_hi = parse.subtree(c)
+            keep = [t for t in keep if not c_lo <= t < c_hi]
+    while keep and parse.dep[keep[-1]] in ("punct", "cc"):
+        keep.pop()
+    while keep and parse.tag[keep[0]] in ("DT", "CC", ",") and parse.dep[keep[0]] in ("cc", "punct"):
+        keep.pop(0)
+    if not keep:
+        return None
+    return text[parse.start[keep[0]] : parse.end[keep[-1]]], None
+
+
+__all__ = ["is_fragment_phrase", "noun_phrase_speaker", "phrase_head"]

@@ -8,7 +8,7 @@ import re
 from typing import Callable
 
 from services.quotes.choose import Choice, Chooser, QuoteContext, load_chooser
-from services.quotes.form import is_fragment_phrase
+from services.quotes.form import is_fragment_phrase, noun_phrase_speaker
 from services.quotes.syntax import QuoteSite, earlier_subjects
 from services.quotes.syntax import candidates as syntax_candidates
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
@@ -229,7 +229,7 @@ def extract_quotes(
             )
         else:
             out.append(Quote(text=q, start=span.start, end=span.end, kind=kind))
-    out.extend(reported_speech(text, resolver, reported, parse, names, chooser))
+    out.extend(reported_speech(text, propose, reported, parse, names, chooser))
     out.sort(key=lambda q: q.start)
     return out
 
@@ -245,7 +245,7 @@ class Proposer:
         self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool
     ) -> Choice | None:
         """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment)."""
-        name, label = self.resolver.resolve(start, end, span.open_mark, prefer_last)
+        name, label = self.resolve(start, end, span.open_mark, prefer_last)
         if name is not None and label is None:
             named = self.apposition(end)
             if named is not None:  # 'his spokeswoman, Jane Doe': the description names that person
@@ -282,6 +282,33 @@ class Proposer:
                 break
         return out
 
+    def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> tuple[str | None, str | None]:
+        """The resolver's speaker for text[start:end], unless the parse shows the phrase names someone
+        else by its syntax (services/quotes/form.py: `noun_phrase_speaker`)."""
+        name, label = self.resolver.resolve(start, end, pos, prefer_last)
+        if name is None or self.parse is None or name.lower() in PRONOUN_WORDS:
+            return name, label
+        if self.text[start:end].split()[0].lower() in PRONOUN_WORDS:
+            return name, label
+        k = bisect.bisect_left(self.mention_starts, start)
+        inside = False
+        while k < len(self.mention_starts) and self.mention_starts[k] < end and not inside:
+            inside = self.resolver.mentions[k].name == name
+            k += 1
+        if not inside:
+            return name, label  # resolved through the article ('the 25-year-old' -> the person): kept
+        np = noun_phrase_speaker(self.parse, self.text, start, end, self.entity_at)
+        return np if np is not None else (name, label)
+
+    def entity_at(self, start: int, end: int) -> str | None:
+        """The name of the entity whose mention covers text[start:end]."""
+        k = bisect.bisect_right(self.mention_starts, start) - 1
+        if k >= 0:
+            m = self.resolver.mentions[k]
+            if m.start <= start and end <= m.end:
+                return m.name
+        return None
+
     def apposition(self, end: int) -> EntityMention | None:
         """The person named right after a description, set off by a comma ('his spokeswoman, Jane Doe')."""
         k = bisect.bisect_left(self.mention_starts, end)
@@ -306,7 +333,7 @@ class Proposer:
 
 def reported_speech(
     text: str,
-    resolver: Resolver,
+    propose: "Proposer",
     reported: list[Reported],
     parse: CompactParse | None,
     names: frozenset[str],
@@ -315,13 +342,15 @@ def reported_speech(
     """Quotes of kind "indirect": the reported clauses outside quotation marks, with their speakers."""
     out = []
     for r in reported:
-        speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
+        speaker, label = propose.resolve(r.sp_start, r.sp_end, r.start)
         if (
             speaker is not None
             and parse is not None
             and is_fragment_phrase(parse, text, r.sp_start, r.sp_end, speaker, names)
         ):
             speaker, label = None, None
+        if speaker is None and r.rule in ("text:leading", "text:trailing"):
+            continue
         out.append(
             Quote(
                 text=text[r.start : r.end],
@@ -340,6 +369,7 @@ def reported_speech(
     return out
 
 
+PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 MAX_WORDS_BESIDE_ALONE = 3  # a quote with no more of the writer's words in its paragraph stands alone
 MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
 

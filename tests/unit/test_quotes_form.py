@@ -33,3 +33,48 @@ def test_an_entity_name_is_never_a_fragment(nlp):
     s = "Asked what he thought, the mayor said no."
     p = CompactParse.from_docs([(nlp(s), 0)])
     assert not is_fragment_phrase(p, s, 0, 13, "Asked what he", frozenset({"Asked what he"}))
+
+
+@pytest.mark.parametrize(
+    "sentence,phrase,entities,expected",
+    [
+        (
+            "Sanders and his supporters argue that it works.",
+            "Sanders and his supporters",
+            {"Sanders": "Bernie Sanders"},
+            ("Sanders and his supporters", None),
+        ),
+        (
+            "Friends of Mr. Clinton say that he is tired.",
+            "Friends of Mr. Clinton",
+            {"Clinton": "Bill Clinton"},
+            ("Friends of Mr. Clinton", None),
+        ),
+        (
+            "Another ally, Secretary Tom Vilsack, told MSNBC that it works.",
+            "Another ally, Secretary Tom Vilsack",
+            {"Tom Vilsack": "Tom Vilsack"},
+            ("Tom Vilsack", "PERSON"),
+        ),
+        ("Party chairman Jane Roe said that it works.", "Party chairman Jane Roe", {"Jane Roe": "Jane Roe"}, None),
+    ],
+)
+def test_noun_phrase_speaker_follows_the_head_of_the_phrase(nlp, sentence, phrase, entities, expected):
+    from services.quotes.form import noun_phrase_speaker
+
+    p = CompactParse.from_docs([(nlp(sentence), 0)])
+
+    def in_entity(a, b):
+        return next(
+            (
+                name
+                for surface, name in entities.items()
+                if sentence.find(surface) <= a
+                and b <= sentence.find(surface) + len(surface)
+                and sentence.find(surface) >= 0
+            ),
+            None,
+        )
+
+    start = sentence.index(phrase)
+    assert noun_phrase_speaker(p, sentence, start, start + len(phrase), in_entity) == expected
