@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from services.quotes.syntax import reported_clauses
 from shared.core.parse import CompactParse
-from services.quotes.speakers import _WORD, is_abbreviation_stop, words
+from services.quotes.speakers import _WORD, words
+from shared.text.sentences import sentences
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 
 # After a cue, these introduce a question or an intention, not a statement.
@@ -99,7 +100,6 @@ _DETERMINERS = frozenset(
 )
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
 
-_SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
@@ -118,20 +118,6 @@ class Reported:
     sp_end: int
     cue: str
     rule: str = "text:according_to"  # the named rule that found it
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of `text`; 'Mr.', 'U.S.' and initials do not end one."""
-    out, lo = [], 0
-    for m in _SENT_BREAK.finditer(text):
-        if is_abbreviation_stop(text, m.start()):
-            continue
-        if m.end() > lo:
-            out.append((lo, m.end()))
-        lo = m.end()
-    if lo < len(text):
-        out.append((lo, len(text)))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out if text[s:e].strip()]
 
 
 class _Quoted:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from shared.lexicon.speech import INTRO_WORDS, QUOTE_CUES
+from shared.text.sentences import is_abbreviation_stop
 
 CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
 _CLAUSE_OPENERS = frozenset(
@@ -55,26 +56,6 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 
 
 # Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
-ABBREVIATIONS = frozenset(
-    """
-mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
-sep oct nov dec u.s u.k u.n d.c mt ft
-""".split()
-)
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
-
-
-def is_abbreviation_stop(text: str, stop: int) -> bool:
-    """Whether the full stop at `stop` closes an abbreviation or an initial ('Sen.', 'U.S.', 'J.')."""
-    if text[stop : stop + 1] != ".":
-        return False
-    w = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
-    if w is None:
-        return False
-    word = w.group(1).rstrip(".")
-    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
-
-
 def _sentence_breaks(text: str, lo: int, hi: int):
     for m in _SENT_END.finditer(text, lo, hi):
         if not is_abbreviation_stop(text, m.start()):
