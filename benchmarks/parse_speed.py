@@ -193,6 +193,36 @@ def agreement(work: Work) -> dict:
     return {"tokens": total, "same_head_and_label": round(same / max(1, total), 4)}
 
 
+def french_cost(repeat: int) -> dict:
+    """French: words per CPU second of NER alone and of the parse components, both over every sentence of
+    the French texts in benchmarks/ (hand-written; no French corpus is beside the repository)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from french_ner import DATA
+    from multilingual_texts import S
+
+    settings = Settings()
+    nlp = load_pipeline(settings, "fr")
+    sents = [t for t, _ in DATA] + list(S["fr"])
+    texts = [" ".join(sents[k:] + sents[:k]) for k in range(len(sents))] * 4
+    words = sum(len(t.split()) for t in texts)
+    runs: dict[str, list[float]] = {"ner": [], "parse": []}
+    off = {"ner": ner_disabled(nlp), "parse": parse_disabled(nlp, "fr")}
+    list(nlp.pipe(texts[:8]))
+    for _ in range(repeat):
+        for name in runs:
+            c0 = time.process_time()
+            for _doc in nlp.pipe(texts, disable=off[name]):
+                pass
+            runs[name].append(time.process_time() - c0)
+    ner, parse = statistics.median(runs["ner"]), statistics.median(runs["parse"])
+    return {
+        "words": words,
+        "words_per_cpu_s_ner": round(words / ner),
+        "words_per_cpu_s_parse": round(words / parse),
+        "parse_cost_per_word_vs_ner": round(parse / ner, 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -201,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=CORPORA / "bbc.jsonl")
     ap.add_argument("--polnear", type=Path, default=CORPORA / "polnear_train_input.jsonl")
     ap.add_argument("--agreement", action="store_true", help="also compare chunk parses with whole-article ones")
+    ap.add_argument("--french", action="store_true", help="also the French parse's cost per word against French NER")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     settings = Settings()
@@ -214,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         result["share"]["polnear_train"] = parse_share([a["body"] for a in read_jsonl(args.polnear)])
     if args.agreement:
         result["agreement"] = agreement(work)
+    if args.french:
+        result["french"] = french_cost(args.repeat)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() if args.json else format_result(result))
     return 0
 
@@ -243,6 +276,12 @@ def format_result(r: dict) -> str:
     if "agreement" in r:
         a = r["agreement"]
         lines.append(f"chunk parse = whole-article parse on {a['same_head_and_label']:.2%} of {a['tokens']:,} tokens")
+    if "french" in r:
+        f = r["french"]
+        lines.append(
+            f"French ({f['words']:,} words): NER {f['words_per_cpu_s_ner']:,} words/CPU s, parse components "
+            f"{f['words_per_cpu_s_parse']:,}: a parsed word costs {f['parse_cost_per_word_vs_ner']}x a word's NER"
+        )
     return "\n".join(lines)
 
 
