@@ -30,8 +30,9 @@ assert tuple(STAGE_BUILDERS) == STAGES, "the registry lists every stage, in flow
 
 
 def load_english_model(settings: Settings) -> Any:
-    """The English spaCy pipeline the entities stage runs (`settings.model`), loaded once per process."""
-    return entities.load_model(settings.model)
+    """The English spaCy pipeline the entities stage runs (`settings.model`: NER and the parser the
+    parse scope needs), loaded once per process."""
+    return entities.load_pipeline(settings)
 
 
 def build_deps(
@@ -64,7 +65,7 @@ def build_deps(
 
 def _french_loader(settings: Settings) -> Any:
     def load() -> Any:
-        return entities.load_french(settings.model_fr)
+        return entities.load_pipeline(settings, "fr")
 
     return load
 

@@ -1,4 +1,5 @@
-"""The entities stage's logic: one `nlp.pipe` per language over the batch, publisher credits dropped, canonical entities."""
+"""The entities stage's logic: one model pass per language over the batch (NER on every article, the parser on
+the sentences the quotes stage reads), publisher credits dropped, canonical entities."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any, Callable, Mapping, Sequence
 from services.entities.canonical import RawMention, merge_mentions
 from services.entities.languages import LABEL_MAPS, group_by_model, model_language, skipped_reason
 from services.entities.noise import is_publisher_credit, publisher_names
+from services.entities.parse_pass import ner_disabled, parse_batch, skipped_parse
 from shared.core.events import ArticleDeduplicated, EntitiesExtracted, promote, with_trace
+from shared.core.parse import CompactParse
 
 _LONG_RUN = re.compile(r"\S{200,}")
 
@@ -48,36 +51,62 @@ def extract_entities(
     publishers: tuple[str, ...],
     batch_size: int,
     default_language: str = "en",
+    parse_scope: str = "none",
 ) -> list[EntitiesExtracted]:
-    """Each event with its canonical entities from the model of its language (`model_for(lang)`).
+    """Each event with its canonical entities from the model of its language (`model_for(lang)`), and the
+    parse of the sentences `parse_scope` chooses (`services.entities.parse_scope`) where that model parses.
 
     An article in a language no model serves gets none, and its trace says why. Each
-    language group's NER time is charged to its articles by length.
+    language group's NER time is charged to its articles by length, its parse time by parsed length.
     """
     found: list[tuple] = [()] * len(events)
+    parses: list[CompactParse | None] = [None] * len(events)
     ms: list[float] = [0.0] * len(events)
+    notes: list[dict] = [_notes(e.language, default_language) for e in events]
     for lang, idx in group_by_model([e.language for e in events], default_language).items():
         if lang is None:
+            for i in idx:
+                notes[i]["parse_skipped"] = skipped_parse(events[i].language, parse_scope, None)
             continue
+        nlp = model_for(lang)
+        texts = [tokenizable(events[i].text) for i in idx]
         t0 = time.perf_counter()
-        docs = model_for(lang).pipe((tokenizable(events[i].text) for i in idx), batch_size=batch_size)
+        docs = nlp.pipe(texts, disable=ner_disabled(nlp), batch_size=batch_size)
         for i, doc in zip(idx, docs):
             found[i] = entities_of(
                 doc, publisher_names(events[i].source, events[i].url, publishers), LABEL_MAPS.get(lang)
             )
-        group_ms = (time.perf_counter() - t0) * 1000.0
-        total_chars = sum(len(events[i].text) or 1 for i in idx)
-        for i in idx:
-            ms[i] = group_ms * (len(events[i].text) or 1) / total_chars
+        _charge(ms, idx, [len(t) or 1 for t in texts], (time.perf_counter() - t0) * 1000.0)
+        skipped = skipped_parse(lang, parse_scope, nlp)
+        if skipped is not None:
+            for i in idx:
+                notes[i]["parse_skipped"] = skipped
+            continue
+        t1 = time.perf_counter()
+        group_parses, ranges = parse_batch(nlp, texts, lang, parse_scope, batch_size)
+        parsed_chars = [sum(r.end - r.start for r in rs) for rs in ranges]
+        if any(parsed_chars):
+            _charge(ms, idx, parsed_chars, (time.perf_counter() - t1) * 1000.0)
+        for i, parse, n in zip(idx, group_parses, parsed_chars):
+            parses[i] = parse
+            notes[i].update(parse_scope=parse_scope, parse_tokens=len(parse) if parse else 0, parse_chars=n)
     return [
         promote(
             event,
             EntitiesExtracted,
             entities=ents,
-            trace=with_trace(event.trace, "entities", t, **_notes(event.language, default_language)),
+            parse=parse,
+            trace=with_trace(event.trace, "entities", t, **note),
         )
-        for event, ents, t in zip(events, found, ms)
+        for event, ents, parse, t, note in zip(events, found, parses, ms, notes)
     ]
+
+
+def _charge(ms: list[float], idx: Sequence[int], weights: Sequence[int], group_ms: float) -> None:
+    """Add `group_ms` to the articles `idx`, shared in proportion to `weights`."""
+    total = sum(weights) or 1
+    for i, w in zip(idx, weights):
+        ms[i] += group_ms * w / total
 
 
 def _notes(language: str | None, default: str) -> dict:

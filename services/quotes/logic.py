@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
+from typing import Callable
 
-from services.quotes.apposition import name_in_apposition_after, name_in_apposition_before
+from services.quotes.choose import Choice, Chooser, QuoteContext, load_chooser
+from services.quotes.form import is_fragment_phrase, noun_phrase_speaker
 from services.quotes.marks import QuoteSpan, pair_quotes, paragraphs
-from services.quotes.reported import Reported, find_reported, trailing_attribution
-from services.quotes.resolve import Resolver
+from services.quotes.reported import Reported, find_reported
+from services.quotes.resolve import EntityMention, Resolver
 from services.quotes.speakers import (
     CUES,
     Attribution,
     after_quote,
     before_quote,
-    next_sentence_speaker,
-    sentence_end,
     sentence_start,
     subject_of_sentence,
     verb_like,
     words,
 )
+from services.quotes.syntax import QuoteSite, earlier_subjects
+from services.quotes.syntax import candidates as syntax_candidates
 from shared.core.events import Entity, Quote
+from shared.core.parse import CompactParse
 
 _TITLE_CUES = frozenset(
     """
@@ -29,6 +33,17 @@ film films movie movies song songs single singles album albums book books novel 
 programme program play plays musical opera sitcom drama documentary poem painting game video track hit
 called titled entitled dubbed named nicknamed known report campaign slogan headline magazine newspaper
 """.split()
+)
+# The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
+TEXT_RULES = (
+    "after_quote",
+    "before_quote",
+    "colon_paragraph",
+    "colon_paragraph_subject",
+    "same_sentence",
+    "writer_subject",
+    "reported_before",
+    "previous_speaker",
 )
 _SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by", "or", "is"})
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
@@ -73,17 +88,31 @@ def _kind(text: str, span: QuoteSpan, floor: int) -> str:
     return "partial"
 
 
-def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
-    """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`."""
+def extract_quotes(
+    text: str,
+    entities: tuple[Entity, ...] = (),
+    parse: CompactParse | None = None,
+    chooser: Chooser | None = None,
+    observe: Callable[[int, list[Choice], QuoteContext], None] | None = None,
+) -> list[Quote]:
+    """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`.
+
+    Speaker candidates come from the text patterns and, where `parse` covers the quote, from the
+    syntax rules; `chooser` (default: the packaged model) picks one. `observe(index, candidates,
+    context)` sees each quote's candidates (the training script collects them with it).
+    """
+    chooser = chooser or load_chooser()
     all_spans = pair_quotes(text)
     spans = [s for s in all_spans if not is_not_speech(text, s)]
     resolver = Resolver(text, entities, [s.marked for s in spans])
+    names = frozenset(e.name for e in entities)
+    propose = Proposer(text, resolver, parse, names)
     paras = paragraphs(text)
     para_of = _para_index(paras)
     out: list[Quote] = []
-    prev_speaker: tuple[str | None, str | None, str | None] = (None, None, None)
+    prev: Choice | None = None
     prev_para, prev_pos = -10, -1
-    reported = find_reported(text, [s.marked for s in all_spans])
+    reported = find_reported(text, [s.marked for s in all_spans], parse)
     reported_starts = [r.start for r in reported]
     for idx, span in enumerate(spans):
         p = para_of(span.open_mark)
@@ -93,82 +122,235 @@ def extract_quotes(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
         q = text[span.start : span.end]
         kind = _kind(text, span, floor)
         ends_sentence = q.rstrip().endswith(_TERMINAL)
-        attr = None
+        close_end = span.marked[1]
+
+        legacy: Choice | None = None
+        attr, rule = None, ""
         if span.close_mark is not None:
             attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence, kind == "partial")
-        if attr is not None:
-            attr = name_in_apposition_after(text, attr, limit) or attr
+            rule = "after_quote"
         if attr is None and not span.continues:
-            attr = before_quote(text, span.open_mark, floor) or name_in_apposition_before(text, span.open_mark, floor)
+            attr, rule = before_quote(text, span.open_mark, floor), "before_quote"
             if attr is None and span.open_mark == floor and p > 0:
                 # a speaker introduced at the end of the previous paragraph: 'X said:'
                 prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
                 if prev_text.endswith(":"):
-                    attr = before_quote(text, paras[p - 1][1], paras[p - 1][0])
+                    attr, rule = before_quote(text, paras[p - 1][1], paras[p - 1][0]), "colon_paragraph"
                     if attr is None:
                         # 'Roe quotes a former adviser:' / 'The mayor hit back:': the subject of that sentence
                         end = paras[p - 1][0] + len(prev_text) - 1
                         sub = subject_of_sentence(text, end, paras[p - 1][0])
                         if sub is not None and _has_name(resolver, sub.start, sub.end):
                             attr = Attribution(sub.start, _first_np_end(text, sub), None, "subject")
-        if attr is None and span.close_mark is not None:
-            attr = _attribution_ending_sentence(text, span, floor, limit)
-        speaker, label, cue = None, None, None
+                            rule = "colon_paragraph_subject"
         if attr is not None:
-            speaker, label = resolver.resolve(attr.start, attr.end, span.open_mark, attr.where != "after")
-            cue = attr.cue
+            legacy = propose.make(span, "text:" + rule, attr.start, attr.end, attr.cue, attr.where != "after")
         if (
-            speaker is None
+            legacy is None
             and kind == "partial"
             and idx > 0
             and out[-1].speaker is not None
+            and out[-1].speaker_start is not None
             and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark
         ):
             # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
-            speaker, label, cue = out[-1].speaker, out[-1].speaker_label, out[-1].cue
+            last = out[-1]
+            assert last.speaker is not None and last.speaker_start is not None and last.speaker_end is not None
+            legacy = Choice(
+                "text:same_sentence", last.speaker, last.speaker_label, last.speaker_start, last.speaker_end, last.cue
+            )
         introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
-        if speaker is None and (kind == "partial" or introduced) and not span.continues:
+        if legacy is None and (kind == "partial" or introduced) and not span.continues:
             # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):
-                speaker, label = resolver.resolve(
-                    sub.start, sub.end if sub.cue else _first_np_end(text, sub), span.open_mark, bool(sub.cue)
+                legacy = propose.make(
+                    span,
+                    "text:writer_subject",
+                    sub.start,
+                    sub.end if sub.cue else _first_np_end(text, sub),
+                    sub.cue,
+                    bool(sub.cue),
                 )
-                cue = sub.cue
-        if speaker is None and not span.continues:
+        r_choice = None
+        if legacy is None and not span.continues:
             # reported speech since the last attributed quote, in this paragraph or the one before:
             # 'Roe said the plan would fail.' then '"It cannot work."'
             k = bisect.bisect_left(reported_starts, span.open_mark) - 1
-            last = reported[k] if k >= 0 and reported[k].start > prev_pos else None
-            if last is not None and para_of(last.start) >= p - 1:
-                name, name_label = resolver.resolve(last.sp_start, last.sp_end, last.start)
-                if name is not None:
-                    prev_speaker, prev_para = (name, name_label, last.cue), para_of(last.start)
-        if speaker is None and (span.continues or p - prev_para <= 1):
-            speaker, label, cue = prev_speaker
-        if speaker is None and span.close_mark is not None and ends_sentence:
-            # a speaker named only in the next sentence: '"We will win." Roe said the party was ready.'
-            nxt = next_sentence_speaker(text, span.close_mark + 1, min(limit, nxt_open))
-            if nxt is not None:
-                speaker, label = resolver.resolve(nxt.start, nxt.end, span.open_mark)
-                cue = nxt.cue
-        if speaker is not None:
-            prev_speaker = (speaker, label, cue)
-            resolver.speakers.append(speaker)
-            prev_para, prev_pos = p, span.open_mark
-        out.append(
-            Quote(text=q, start=span.start, end=span.end, speaker=speaker, speaker_label=label, cue=cue, kind=kind)
+            last_r = reported[k] if k >= 0 and reported[k].start > prev_pos else None
+            if last_r is not None and para_of(last_r.start) >= p - 1:
+                r_choice = propose.make(span, "text:reported_before", last_r.sp_start, last_r.sp_end, last_r.cue, False)
+                if r_choice is not None:
+                    prev, prev_para = r_choice, para_of(last_r.start)
+        inherited = prev if prev is not None and (span.continues or p - prev_para <= 1) else None
+        if inherited is not None:
+            inherited = dataclasses.replace(
+                inherited,
+                rule="text:reported_before" if inherited is r_choice else "text:previous_speaker",
+                after=False,
+                distance=max(0, span.open_mark - inherited.end),
+                between=propose.between(span, inherited.speaker, inherited.start, inherited.end),
+            )
+        if legacy is None:
+            legacy = inherited
+        cands = [c for c in (legacy,) if c is not None]
+        site = QuoteSite(span.open_mark, close_end, floor, limit)
+        for c in syntax_candidates(parse, text, site):
+            ch = propose.make(span, "syntax:" + c.rule, c.start, c.end, c.verb or None, not c.after)
+            if ch is not None:
+                cands.append(dataclasses.replace(ch, dep=c.dep))
+        cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
+        outside = len(text[floor : span.open_mark].split()) + len(text[close_end:limit].split())
+        ctx = QuoteContext(
+            kind, span.continues, names, text, outside <= MAX_WORDS_BESIDE_ALONE, span.open_mark == floor
         )
-    out.extend(reported_speech(text, resolver, reported))
+        if observe is not None:
+            observe(len(out), cands, ctx)
+        picked = chooser.choose(cands, ctx)
+        if picked is not None:
+            chosen, confidence = picked
+            prev = chosen
+            resolver.speakers.append(chosen.speaker)
+            prev_para, prev_pos = p, span.open_mark
+            out.append(
+                Quote(
+                    q,
+                    span.start,
+                    span.end,
+                    chosen.speaker,
+                    chosen.label,
+                    chosen.cue,
+                    kind,
+                    chosen.start,
+                    chosen.end,
+                    chosen.rule,
+                    round(confidence, 3),
+                )
+            )
+        else:
+            out.append(Quote(text=q, start=span.start, end=span.end, kind=kind))
+    out.extend(reported_speech(text, propose, reported, parse, names, chooser))
     out.sort(key=lambda q: q.start)
     return out
 
 
-def reported_speech(text: str, resolver: Resolver, reported: list[Reported]) -> list[Quote]:
+class Proposer:
+    """Speaker phrases of one article turned into candidates: resolved to a name, fragments left out."""
+
+    def __init__(self, text: str, resolver: Resolver, parse: CompactParse | None, names: frozenset[str]):
+        self.text, self.resolver, self.parse, self.names = text, resolver, parse, names
+        self.mention_starts = [m.start for m in resolver.mentions]
+
+    def make(
+        self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool
+    ) -> Choice | None:
+        """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment)."""
+        name, label = self.resolve(start, end, span.open_mark, prefer_last)
+        if name is not None and label is None:
+            named = self.apposition(end)
+            if named is not None:  # 'his spokeswoman, Jane Doe': the description names that person
+                name, label, end = named.name, "PERSON", named.end
+        if name is None or (
+            self.parse is not None and is_fragment_phrase(self.parse, self.text, start, end, name, self.names)
+        ):
+            return None
+        close_end = span.marked[1]
+        after = start >= close_end
+        dist = start - close_end if after else span.open_mark - end
+        between = self.between(span, name, start, end)
+        return Choice(rule, name, label, start, end, cue, after=after, distance=max(0, dist), between=between)
+
+    def pronoun_chain(self, span: QuoteSpan, cands: list[Choice], floor: int) -> list[Choice]:
+        """For a candidate that is 'he' or 'she': the person of that gender who is the subject of a
+        recent sentence (rule `syntax:pronoun_subject_chain`), as a rival to the resolver's antecedent."""
+        if self.parse is None:
+            return []
+        out = []
+        for c in cands:
+            word = self.text[c.start : c.end].strip().lower()
+            if word not in ("he", "she"):
+                continue
+            gender = "m" if word == "he" else "f"
+            for lo, hi in earlier_subjects(self.parse, c.start, floor):
+                k = bisect.bisect_right(self.mention_starts, lo) - 1
+                m = self.resolver.mentions[k] if k >= 0 else None
+                if m is None or m.end < hi or m.label != "PERSON":
+                    continue
+                if self.resolver.article.gender.get(m.name, gender) != gender:
+                    continue
+                out.append(dataclasses.replace(c, rule="syntax:pronoun_subject_chain", speaker=m.name, label="PERSON"))
+                break
+        return out
+
+    def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> tuple[str | None, str | None]:
+        """The resolver's speaker for text[start:end], unless the parse shows the phrase names someone
+        else by its syntax (services/quotes/form.py: `noun_phrase_speaker`)."""
+        name, label = self.resolver.resolve(start, end, pos, prefer_last)
+        if name is None or self.parse is None or name.lower() in PRONOUN_WORDS:
+            return name, label
+        if self.text[start:end].split()[0].lower() in PRONOUN_WORDS:
+            return name, label
+        k = bisect.bisect_left(self.mention_starts, start)
+        inside = False
+        while k < len(self.mention_starts) and self.mention_starts[k] < end and not inside:
+            inside = self.resolver.mentions[k].name == name
+            k += 1
+        if not inside:
+            return name, label  # resolved through the article ('the 25-year-old' -> the person): kept
+        np = noun_phrase_speaker(self.parse, self.text, start, end, self.entity_at)
+        return np if np is not None else (name, label)
+
+    def entity_at(self, start: int, end: int) -> str | None:
+        """The name of the entity whose mention covers text[start:end]."""
+        k = bisect.bisect_right(self.mention_starts, start) - 1
+        if k >= 0:
+            m = self.resolver.mentions[k]
+            if m.start <= start and end <= m.end:
+                return m.name
+        return None
+
+    def apposition(self, end: int) -> EntityMention | None:
+        """The person named right after a description, set off by a comma ('his spokeswoman, Jane Doe')."""
+        k = bisect.bisect_left(self.mention_starts, end)
+        if k >= len(self.mention_starts):
+            return None
+        m = self.resolver.mentions[k]
+        gap = self.text[end : m.start]
+        return m if m.label == "PERSON" and gap.strip() == "," and len(gap) <= 3 else None
+
+    def between(self, span: QuoteSpan, name: str, start: int, end: int) -> int:
+        """How many mentions of people other than `name` stand between text[start:end] and the quote."""
+        close_end = span.marked[1]
+        lo, hi = (close_end, start) if start >= close_end else (end, span.open_mark)
+        k = bisect.bisect_left(self.mention_starts, lo)
+        n = 0
+        while k < len(self.mention_starts) and self.mention_starts[k] < hi:
+            m = self.resolver.mentions[k]
+            n += m.label == "PERSON" and m.name != name
+            k += 1
+        return n
+
+
+def reported_speech(
+    text: str,
+    propose: "Proposer",
+    reported: list[Reported],
+    parse: CompactParse | None,
+    names: frozenset[str],
+    chooser: Chooser,
+) -> list[Quote]:
     """Quotes of kind "indirect": the reported clauses outside quotation marks, with their speakers."""
     out = []
     for r in reported:
-        speaker, label = resolver.resolve(r.sp_start, r.sp_end, r.start)
+        speaker, label = propose.resolve(r.sp_start, r.sp_end, r.start)
+        if (
+            speaker is not None
+            and parse is not None
+            and is_fragment_phrase(parse, text, r.sp_start, r.sp_end, speaker, names)
+        ):
+            speaker, label = None, None
+        if speaker is None and r.rule in ("text:leading", "text:trailing"):
+            continue
         out.append(
             Quote(
                 text=text[r.start : r.end],
@@ -178,29 +360,17 @@ def reported_speech(text: str, resolver: Resolver, reported: list[Reported]) -> 
                 speaker_label=label,
                 cue=r.cue,
                 kind="indirect",
+                speaker_start=r.sp_start if speaker else None,
+                speaker_end=r.sp_end if speaker else None,
+                rule=r.rule if speaker else None,
+                confidence=chooser.reported_confidence(r.rule) if speaker else None,
             )
         )
     return out
 
 
-MAX_TRAILING_CHARS = 400  # how far from the quote a sentence-ending attribution is looked for
-
-
-def _attribution_ending_sentence(text: str, span: QuoteSpan, floor: int, limit: int) -> Attribution | None:
-    """'His endorsements will carry "a great deal of weight", a spokesman said.': the attribution that
-    ends the quote's sentence, after the closing mark."""
-    assert span.close_mark is not None
-    lo = sentence_start(text, span.open_mark, floor)
-    window = min(limit, span.close_mark + 1 + MAX_TRAILING_CHARS)
-    hi = sentence_end(text, span.close_mark + 1, window)
-    if hi == window < limit:
-        return None  # no sentence end near the quote: no short attribution ending its sentence
-    found = trailing_attribution(text, max(lo, span.open_mark - MAX_TRAILING_CHARS), hi)
-    if found is None or found.sp_start <= span.close_mark:
-        return None
-    return Attribution(found.sp_start, found.sp_end, found.cue, "after")
-
-
+PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+MAX_WORDS_BESIDE_ALONE = 3  # a quote with no more of the writer's words in its paragraph stands alone
 MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
 
 

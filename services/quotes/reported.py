@@ -17,11 +17,15 @@ Plain scans over each sentence: no parser, so the cost is a few regex passes per
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import _WORD, is_abbreviation_stop, words
+from services.quotes.speakers import _WORD, words
+from services.quotes.syntax import reported_clauses
+from shared.core.parse import CompactParse
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
+from shared.text.sentences import sentences
 
 # After a cue, these introduce a question or an intention, not a statement.
 _NOT_STATEMENT = frozenset(
@@ -96,7 +100,6 @@ _DETERMINERS = frozenset(
 )
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
 
-_SENT_BREAK = re.compile(r"[.!?]+[\"\u201d\u2019']*(?=\s+[\"\u201c\u2018'A-Z0-9(])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
@@ -114,20 +117,7 @@ class Reported:
     sp_start: int
     sp_end: int
     cue: str
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of `text`; 'Mr.', 'U.S.' and initials do not end one."""
-    out, lo = [], 0
-    for m in _SENT_BREAK.finditer(text):
-        if is_abbreviation_stop(text, m.start()):
-            continue
-        if m.end() > lo:
-            out.append((lo, m.end()))
-        lo = m.end()
-    if lo < len(text):
-        out.append((lo, len(text)))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in out if text[s:e].strip()]
+    rule: str = "text:according_to"  # the named rule that found it
 
 
 class _Quoted:
@@ -270,12 +260,6 @@ def _attribution_words(text: str, after: list[tuple[str, int, int]], k: int) -> 
         if "," in text[after[i - 1][2] : after[i][1]]:
             return i
     return len(after)
-
-
-def trailing_attribution(text: str, s: int, e: int) -> Reported | None:
-    """The attribution that ends the sentence text[s:e] after its last comma ('..., X said.'), whatever
-    lies in quotation marks before it: for a quote inside the sentence ('... carry "weight", X said.')."""
-    return _trailing(text, s, e, words(text, s, e), _Quoted([]))
 
 
 def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
@@ -458,15 +442,43 @@ def speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
     return out
 
 
-def find_reported(text: str, quoted_ranges: list[tuple[int, int]]) -> list[Reported]:
-    """Every reported-speech clause of `text` outside the quoted ranges, in text order."""
+def find_reported(text: str, quoted_ranges: list[tuple[int, int]], parse: CompactParse | None = None) -> list[Reported]:
+    """Every reported-speech clause of `text` outside the quoted ranges, in text order: from the
+    parse where the sentence was parsed (rule `syntax:speech_verb_ccomp`), else from the text patterns."""
     quoted = _Quoted(quoted_ranges)
     out: list[Reported] = []
     for s, e in speech_sentences(text, quoted):
         found = _according(text, s, e, quoted)
+        if found is None and parse is not None and parse.is_parsed(s, e):
+            parsed = [
+                Reported(lo, hi, sp_lo, sp_hi, cue, "syntax:speech_verb_ccomp")
+                for lo, hi, sp_lo, sp_hi, cue in reported_clauses(parse, text, s, e, quoted.share)
+            ]
+            if parsed:  # else the parser missed the clause ('said legalizing it could ...' as xcomp): the patterns
+                out.extend(parsed)
+                continue
         if found is None:
             ws = words(text, s, e)
-            found = _trailing(text, s, e, ws, quoted) or _leading(text, s, e, ws, quoted)
+            found = _trailing(text, s, e, ws, quoted)
+            found = dataclasses.replace(found, rule="text:trailing") if found else None
+        if found is None:
+            found = _leading(text, s, e, ws, quoted)
+            found = dataclasses.replace(found, rule="text:leading") if found else None
+        if (
+            found
+            and found.rule != "text:according_to"
+            and parse
+            and parse.is_parsed(s, e)
+            and not _verb_in_parse(parse, text, s, e, found.cue)
+        ):
+            found = None  # the parser reads the cue as a noun ('three state polls', 'an earlier report')
         if found is not None:
             out.append(found)
     return out
+
+
+def _verb_in_parse(parse: CompactParse, text: str, s: int, e: int, cue: str) -> bool:
+    """Whether the parse tags the cue word of text[s:e] as a verb."""
+    return any(
+        parse.tag[t].startswith("VB") and parse.token_text(t, text).lower() == cue for t in parse.tokens_between(s, e)
+    )

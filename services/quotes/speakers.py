@@ -9,31 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.lexicon.speech import INTRO_WORDS
+from shared.lexicon.speech import INTRO_WORDS, QUOTE_CUES
+from shared.text.sentences import is_abbreviation_stop
 
-CUES = frozenset(
-    """
-said says say saying told tells tell added adds insisted insists explained explains warned warns argued argues
-claimed claims stated states commented comments continued continues admitted admits acknowledged acknowledges
-declared declares noted notes remarked remarks replied replies responded responds asked asks wrote writes
-suggested suggests urged urges predicted predicts conceded concedes stressed stresses announced announces
-joked jokes recalled recalls confirmed confirms described describes called calls hailed hails reckoned reckons
-agreed agrees believes believed thinks thought feels felt maintained maintains revealed reveals pointed
-promised promises vowed vows accused accuses labelled labeled dubbed branded criticised criticized
-praised praises condemned condemns denied denies insist urged cautioned echoed added, observed observes
-quipped boasted boasts complained complains conclude concluded concludes emphasised emphasized
-smiles smiled laughs laughed grins grinned sighs sighed muses mused enthuses enthused quips
-warn claim argue explain admit
-tweeted tweets posted pressed answered answers interjected interjects countered counters cited cites
-yelled yelling shouted shouting screamed exclaimed proclaimed proclaims fumed fumes assured assures chanted
-retorted retorts lamented laments pleaded pleads snapped
-remembered remembers recounted recounts opined opines elaborated elaborates scoffed scoffs sniped snipes
-mocked mocks marveled marvels marvelled griped gripes bragged brags reasoned reasons clarified clarifies
-intoned roared thundered bellowed whispered whispers murmured muttered mutters
-reiterated reiterates texted emailed e-mailed messaged contended contends asserted asserts alleged alleges
-testified testifies cautions stated noted wondered wonders summed
-""".split()
-)
+CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
 _CLAUSE_OPENERS = frozenset(
     {
         "and",
@@ -77,26 +56,6 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
 
 
 # Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
-ABBREVIATIONS = frozenset(
-    """
-mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
-sep oct nov dec u.s u.k u.n d.c mt ft
-""".split()
-)
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
-
-
-def is_abbreviation_stop(text: str, stop: int) -> bool:
-    """Whether the full stop at `stop` closes an abbreviation or an initial ('Sen.', 'U.S.', 'J.')."""
-    if text[stop : stop + 1] != ".":
-        return False
-    w = _WORD_BEFORE.search(text, max(0, stop - 12), stop)
-    if w is None:
-        return False
-    word = w.group(1).rstrip(".")
-    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
-
-
 def _sentence_breaks(text: str, lo: int, hi: int):
     for m in _SENT_END.finditer(text, lo, hi):
         if not is_abbreviation_stop(text, m.start()):
@@ -350,7 +309,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     lo = sentence_start(text, open_mark, floor)
     head = text[lo:open_mark].rstrip()
     if not head:
-        return _previous_sentence_speaker(text, lo, floor)
+        return None  # a speaker in the sentence before: the syntax rule previous_sentence_verb
     matches = list(_ACCORDING.finditer(text, lo, open_mark))
     m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None:
@@ -509,32 +468,6 @@ _NP_STOP = frozenset(
 )
 
 
-# Verbs of a sentence whose subject speaks the quote that opens the next one ('Roe says ... . "...').
-_PREVIOUS_SENTENCE_CUES = frozenset(
-    """
-says said insists insisted believes admits admitted told added warned explained argued claimed agreed agrees
-noted notes adds argues warns explains wrote writes recalled recalls
-""".split()
-)
-
-
-def _previous_sentence_speaker(text: str, lo: int, floor: int) -> Attribution | None:
-    """A quote opening a sentence after 'Roe says her side will ...': the speaker the previous sentence named."""
-    if lo <= floor:
-        return None
-    plo = sentence_start(text, lo - 1, floor)
-    if any(c in text[plo:lo] for c in '"\u201c\u201d'):
-        return None
-    ws = words(text, plo, lo)
-    for k, (w, _, _) in enumerate(ws[:12]):
-        if w.lower() in _PREVIOUS_SENTENCE_CUES:
-            subj = _subject_before(text, ws, k, plo) if k > 0 else None
-            if subj is not None:
-                return Attribution(subj[0], subj[1], w.lower(), "previous")
-            return None
-    return None
-
-
 def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
     the union'): part of the speaker phrase, whose head is the noun before it."""
@@ -545,27 +478,6 @@ def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
         and ws[i - 1][0].isalpha()
         and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
     )
-
-
-MAX_NEXT_SUBJECT_WORDS = 4
-
-
-def next_sentence_speaker(text: str, pos: int, limit: int) -> Attribution | None:
-    """'"We will win." Roe said the party was ready.': a quoted sentence left unattributed whose
-    next sentence, in the same paragraph, opens with its speaker and a speech verb."""
-    lo = pos
-    while lo < limit and text[lo] in " \t":
-        lo += 1
-    if lo >= limit or not text[lo].isupper():
-        return None
-    hi = sentence_end(text, lo, limit)
-    ws = words(text, lo, hi)
-    for k in range(1, min(len(ws), MAX_NEXT_SUBJECT_WORDS + 1)):
-        if _is_cue(ws[k][0]) and ws[k][0] in ("said", "says", "added", "adds", "insisted", "explained"):
-            if any(c in text[ws[0][1] : ws[k][1]] for c in ',;:"\u201c\u201d'):
-                return None
-            return Attribution(ws[0][1], ws[k - 1][2], ws[k][0], "next")
-    return None
 
 
 _AUXILIARIES = frozenset({"have", "has", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did"})

@@ -13,15 +13,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, TypeVar
 
-SCHEMA_VERSION = (
-    2  # 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
-)
+from shared.core.errors import InvalidEvent
+from shared.core.parse import CompactParse
+
+# 2: quotes of kind "indirect"; page metadata (authors, site_name, canonical_url); language always set
+# 3: quotes say where their speaker is named (speaker_start/speaker_end), which rule chose it, its confidence
+SCHEMA_VERSION = 3
 
 RAW_OPTIONAL_FIELDS = ("id", "title", "url", "source", "published_at", "language", "site_name", "canonical_url")
-
-
-class InvalidEvent(ValueError):
-    """An event that no stage can process; `str(err)` is the reason sent to the DLQ."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,10 @@ class Quote:
     speaker_label: str | None = None
     cue: str | None = None
     kind: str = "direct"
+    speaker_start: int | None = None  # where the phrase naming the speaker stands in `text` (None: no speaker)
+    speaker_end: int | None = None
+    rule: str | None = None  # the pattern or model that chose the speaker ('syntax:...', 'text:...', 'model')
+    confidence: float | None = None  # 0-1: how likely the speaker is right (None: no speaker)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ class EntitiesExtracted(ArticleDeduplicated):
     """An article with its named entities merged under canonical names."""
 
     entities: tuple[Entity, ...] = ()
+    # the dependency parse of the sentences the quotes stage needs (articles.entities topic only)
+    parse: CompactParse | None = None
 
     stage: ClassVar[str] = "entities"
 
@@ -189,6 +194,7 @@ _OUTPUT_ORDER = (
     "dateline",
     "removed",
     "entities",
+    "parse",
     "quotes",
     "dedup",
     "trace",
@@ -227,6 +233,10 @@ def _quote_dict(q: Quote) -> dict:
         "kind": q.kind,
         "start": q.start,
         "end": q.end,
+        "speaker_start": q.speaker_start,
+        "speaker_end": q.speaker_end,
+        "rule": q.rule,
+        "confidence": q.confidence,
     }
 
 
@@ -244,7 +254,12 @@ def to_dict(event: ArticleCleaned) -> dict:
         if name not in present:
             continue
         value = getattr(event, name)
-        if name == "entities":
+        if name == "parse":
+            # carried on the entities topic only: the quotes stage consumes it and drops it
+            if value is None or isinstance(event, ArticleEnriched):
+                continue
+            value = value.to_json()
+        elif name == "entities":
             value = [_entity_dict(e) for e in value]
         elif name == "quotes":
             value = [_quote_dict(q) for q in value]
@@ -283,6 +298,10 @@ def _entities_from(value: Any) -> tuple[Entity, ...]:
     )
 
 
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _quotes_from(value: Any) -> tuple[Quote, ...]:
     if not isinstance(value, list):
         raise InvalidEvent("'quotes' is not a list")
@@ -295,6 +314,10 @@ def _quotes_from(value: Any) -> tuple[Quote, ...]:
             speaker_label=q.get("speaker_label"),
             cue=q.get("cue"),
             kind=q.get("kind", "direct"),
+            speaker_start=_opt_int(q.get("speaker_start")),
+            speaker_end=_opt_int(q.get("speaker_end")),
+            rule=q.get("rule"),
+            confidence=None if q.get("confidence") is None else float(q["confidence"]),
         )
         for q in value
     )
@@ -337,6 +360,8 @@ def from_dict(cls: type[AnyArticle], obj: Any) -> AnyArticle:
             values["dedup"] = DedupVerdict(d["status"], d.get("duplicate_of"), float(d["similarity"]), d["cluster_id"])
         if "entities" in names and obj.get("entities") is not None:
             values["entities"] = _entities_from(obj["entities"])
+        if "parse" in names and obj.get("parse") is not None and not issubclass(cls, ArticleEnriched):
+            values["parse"] = CompactParse.from_json(obj["parse"])
         if "quotes" in names and obj.get("quotes") is not None:
             values["quotes"] = _quotes_from(obj["quotes"])
     except (KeyError, TypeError, ValueError) as err:

@@ -62,6 +62,7 @@ class Settings:
     raw_compression: str = "zstd"  # of articles published to the raw topic (HTML pages shrink about 5x)
     default_language: str = "en"  # when neither the publisher nor the text tells
     model_fr: str = "fr_core_news_sm"  # the spaCy model for French articles (package name or path)
+    parse_scope: str = "speech"  # sentences the entities stage parses for the quotes stage: speech, all or none
     dedup_threshold: float = 0.55
     dedup_retention_days: float = 30.0
     dedup_namespace: str = "newsflow:dedup"

@@ -1,53 +1,193 @@
-"""Verbs that report speech, for quotes with and without quotation marks."""
+"""Verbs that report speech, for quotes with and without quotation marks: one table keyed by lemma."""
 
 from __future__ import annotations
 
-# Verbs that report what someone said or wrote: a clause after them is reported speech
-# ('said the plan failed', 'denied that ...'). Beliefs (think, believe, feel), questions (ask,
-# wonder) and intentions (plan, want, promise, vow) are not speech, so they are not here.
-REPORTING_VERBS = frozenset(
-    """
-said says say saying told tells tell telling added adds adding denied denies deny denying
-warned warns warn warning argued argues argue arguing insisted insists insist insisting
-claimed claims claim claiming stated states noted notes note noting explained explains explain explaining
-acknowledged acknowledges acknowledge acknowledging admitted admits admit admitting
-announced announces confirmed confirms conceded concedes concede contended contends contend contending
-asserted asserts assert asserting alleged alleges allege alleging maintained maintains maintain maintaining
-predicted predicts predict predicting reported reports report suggested suggests suggest suggesting
-testified testifies wrote writes write writing stressed stresses stress stressing emphasized emphasizes
-emphasised emphasises replied replies responded responds countered counters recalled recalls
-revealed reveals disclosed discloses complained complains charged charges declared declares
-observed observes indicated indicates cautioned cautions reiterated reiterates reiterate repeated
-assured assures informed informs reminded reminds agreed agrees
-""".split()
-)
+# ONE speech-verb lexicon, keyed by lemma. Roles:
+# - "quote": the verb attributes a quotation ('"...," she said', 'he joked: "..."');
+# - "report": a clause after it is reported speech ('said the plan failed', 'denied that ...');
+#   beliefs (think, believe, feel), questions (ask, wonder) and intentions (promise, vow) are
+#   not reported speech, so they carry "quote" only;
+# - "bare": it takes its reported clause without 'that' ('said the plan failed');
+# - "listener": its listener comes before the clause ('told reporters (that) ...').
+# Inflected forms come from `forms(lemma)`; the form sets below are derived from this table.
+SPEECH_LEMMAS: dict[str, frozenset[str]] = {
+    lemma: frozenset(roles.split(","))
+    for lemma, roles in (
+        line.split()
+        for line in """
+accuse quote
+acknowledge quote,report,bare
+add quote,report,bare
+admit quote,report,bare
+agree quote,report
+allege quote,report
+announce quote,report
+answer quote
+argue quote,report,bare
+ask quote
+assert quote,report,bare
+assure quote,report,listener
+believe quote
+bellow quote
+boast quote
+brag quote
+brand quote
+call quote
+caution quote,report
+chant quote
+charge report
+cite quote
+claim quote,report,bare
+clarify quote
+comment quote
+complain quote,report
+concede quote,report
+conclude quote
+condemn quote
+confirm quote,report,bare
+contend quote,report,bare
+continue quote
+counter quote,report
+criticise quote
+criticize quote
+declare quote,report
+deny quote,report,bare
+describe quote
+disclose report
+dub quote
+e-mail quote
+echo quote
+elaborate quote
+email quote
+emphasise quote,report
+emphasize quote,report
+enthuse quote
+exclaim quote
+explain quote,report,bare
+feel quote
+fume quote
+grin quote
+gripe quote
+hail quote
+indicate report
+inform report,listener
+insist quote,report,bare
+interject quote
+intone quote
+joke quote
+label quote
+lament quote
+laugh quote
+maintain quote,report,bare
+marvel quote
+message quote
+mock quote
+murmur quote
+muse quote
+mutter quote
+note quote,report,bare
+observe quote,report
+opine quote
+plead quote
+point quote
+post quote
+praise quote
+predict quote,report,bare
+press quote
+proclaim quote
+promise quote
+quip quote
+reason quote
+recall quote,report
+reckon quote
+recount quote
+reiterate quote,report
+remark quote
+remember quote
+remind report,listener
+repeat report
+reply quote,report
+report report,bare
+respond quote,report
+retort quote
+reveal quote,report
+roar quote
+say quote,report,bare
+scoff quote
+scream quote
+shout quote
+sigh quote
+smile quote
+snap quote
+snipe quote
+state quote,report,bare
+stress quote,report
+suggest quote,report,bare
+sum quote
+tell quote,report,bare,listener
+testify quote,report
+text quote
+think quote
+thunder quote
+tweet quote
+urge quote
+vow quote
+warn quote,report,bare,listener
+whisper quote
+wonder quote
+write quote,report,bare
+yell quote
+""".strip().splitlines()
+    )
+}
+_IRREGULAR = {
+    "say": ("said",),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "think": ("thought",),
+    "feel": ("felt",),
+    "text": ("texted",),
+}
+_DOUBLED = frozenset({"snap", "quip", "dub", "sum", "grin", "admit", "brag", "label", "marvel"})
+_BOTH_SPELLINGS = frozenset({"label", "marvel"})  # labelled / labeled
+
+
+def forms(lemma: str) -> tuple[str, ...]:
+    """The lemma's inflected forms: base, 3rd person, past (and participle), -ing."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    if lemma.endswith(("s", "sh", "ch", "x", "o")):
+        third = lemma + "es"
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        third = lemma[:-1] + "ies"
+    else:
+        third = lemma + "s"
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        past = [lemma[:-1] + "ied"]
+    elif lemma.endswith("e"):
+        past = [lemma + "d"]
+    else:
+        past = [lemma + "ed"]
+    ing = [stem + "ing"]
+    if lemma in _DOUBLED:
+        past = [lemma + lemma[-1] + "ed"] + (past if lemma in _BOTH_SPELLINGS else [])
+        ing = [lemma + lemma[-1] + "ing"] + (ing if lemma in _BOTH_SPELLINGS else [])
+    past = list(_IRREGULAR.get(lemma, past))
+    return tuple(dict.fromkeys([lemma, third, *past, *ing]))
+
+
+def with_role(role: str) -> frozenset[str]:
+    """Every form of the lemmas that carry `role`."""
+    return frozenset(f for lemma, roles in SPEECH_LEMMAS.items() if role in roles for f in forms(lemma))
+
+
+FORM_LEMMA: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in forms(lemma)}
+SPEECH_FORMS = frozenset(FORM_LEMMA)  # every form of every speech verb (what the parse scope looks for)
+QUOTE_CUES = with_role("quote")  # verbs that attribute a quotation
+REPORTING_VERBS = with_role("report")  # verbs whose clause is reported speech
 PARTICIPLES = frozenset(w for w in REPORTING_VERBS if w.endswith("ing"))
-# Verbs that take a reported clause without 'that' ('said the plan failed'); the others need their 'that'.
-BARE_CLAUSE = frozenset(
-    """
-said says say saying told tells tell telling claimed claims claim claiming insisted insists insist insisting
-argued argues argue arguing warned warns warn warning denied denies deny predicted predicts predict
-suggested suggests suggest acknowledged admitted admits admit noted notes note noting wrote writes write
-added adds adding maintained contended asserted stated confirmed reported reports explained
-""".split()
-)
-# Verbs whose listener comes before the reported clause: 'told reporters (that) ...'.
-WITH_LISTENER = frozenset(
-    {
-        "told",
-        "tells",
-        "tell",
-        "telling",
-        "assured",
-        "assures",
-        "informed",
-        "informs",
-        "reminded",
-        "reminds",
-        "warned",
-        "warns",
-    }
-)
+BARE_CLAUSE = with_role("bare")
+WITH_LISTENER = with_role("listener")
+REPORTING_LEMMAS = frozenset(lemma for lemma, roles in SPEECH_LEMMAS.items() if "report" in roles)
 # Forms that are also nouns ('the claims that', 'the report'): verbs only where no determiner or
 # preposition stands before them (plural forms: only after a name or a pronoun).
 NOUN_LIKE = frozenset(
@@ -65,6 +205,37 @@ NOUN_LIKE = frozenset(
         "charge",
         "stress",
         "write",
+        "comment",
+        "comments",
+        "answer",
+        "answers",
+        "call",
+        "calls",
+        "post",
+        "posts",
+        "press",
+        "text",
+        "texts",
+        "reason",
+        "reasons",
+        "smile",
+        "smiles",
+        "laugh",
+        "laughs",
+        "message",
+        "tweet",
+        "tweets",
+        "echo",
+        "echoes",
+        "label",
+        "labels",
+        "brand",
+        "point",
+        "points",
+        "promise",
+        "promises",
+        "vow",
+        "vows",
     }
 )
 

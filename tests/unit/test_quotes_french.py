@@ -1,5 +1,7 @@
 """French quotation marks and speech verbs; appositive speakers in English (pure rules, entities given)."""
 
+from quote_helpers import parsed
+
 from services.quotes.french import extract_quotes_fr, pair_french
 from services.quotes.logic import extract_quotes
 from shared.core.events import Entity, Mention
@@ -70,7 +72,7 @@ def test_appositive_speakers_are_the_named_person():
         'Opposition MPs were not convinced. "We will fight on," added his spokeswoman, Jane Doe.'
     )
     e = ents(text, ("John Smith", "PERSON"), ("Jane Doe", "PERSON"))
-    assert speakers(extract_quotes(text, e)) == [
+    assert speakers(extract_quotes(text, e, parsed(text))) == [
         ("I have done nothing wrong.", "John Smith"),
         ("We will fight on,", "Jane Doe"),
     ]

@@ -1,6 +1,6 @@
 """Speaker rules added for attribution on unseen news (issue 11). Every text is made up for its rule."""
 
-from quote_helpers import ent
+from quote_helpers import ent, parsed
 
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, subject_span
@@ -9,7 +9,7 @@ from services.quotes.speakers import words
 
 def speakers(text, entities=()):
     """(text, speaker) of the quotes between quotation marks."""
-    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities)) if q.kind != "indirect"]
+    return [(q.text, q.speaker) for q in extract_quotes(text, tuple(entities), parsed(text)) if q.kind != "indirect"]
 
 
 def people(text, *names):

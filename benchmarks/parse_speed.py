@@ -1,0 +1,289 @@
+"""The embedded pipeline with its parse against bare spaCy doing the same model work, as ratios from one run.
+
+    python benchmarks/parse_speed.py [--articles 300] [--repeat 5] [--corpus PATH] [--polnear PATH]
+                                     [--agreement] [--json]
+
+One process, one thread of math (one core), one loaded model (`load_pipeline(Settings())`), the
+same texts (the first N BBC articles, as the normalize stage cleans them), alternated in each
+repeat, medians taken:
+- pipeline: `build_pipeline` (all stages, in memory) over the raw articles;
+- bare same work: `nlp.pipe` NER over every text + `nlp.pipe` of the parse components over exactly
+  the chunks the pipeline parses (`sentences_to_parse` of the same texts);
+- bare NER: `nlp.pipe` NER alone over every text (the NER-only model of today's entities stage).
+Ratios are bare time / pipeline time (1.0: the pipeline costs nothing beyond the model), from CPU
+time of this process (robust on a shared machine) and, beside it, from wall time.
+
+Also printed: the bytes the parse adds to an entities event (raw JSON, which the producer's default
+`NEWSFLOW_COMPRESSION=none` sends, and per-event lz4/zstd for reference), and the share of sentences
+and words parsed on the BBC articles and on PolNeAR's training split. `--agreement`: how often a
+chunk's parse (head and label of each token) equals a parse of the whole article.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # one core: set before numpy is imported
+
+import argparse  # noqa: E402
+import dataclasses  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable  # noqa: E402
+
+import orjson  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from newsflow.bootstrap import build_pipeline  # noqa: E402
+from newsflow.inputs import InputItem  # noqa: E402
+from services.entities.app import load_pipeline  # noqa: E402
+from services.entities.logic import tokenizable  # noqa: E402
+from services.entities.parse_pass import ner_disabled, parse_disabled  # noqa: E402
+from services.entities.parse_scope import sentences_to_parse  # noqa: E402
+from shared.core.batch import DeadLetter  # noqa: E402
+from shared.core.codec import encode  # noqa: E402
+from shared.core.settings import Settings  # noqa: E402
+from shared.text.sentences import sentences  # noqa: E402
+
+CORPORA = REPO.parent / "shared" / "corpora"
+FIXES = "newsflow_entity_fixes"
+
+
+def read_jsonl(path: Path, n: int | None = None) -> list[dict]:
+    """The first `n` (all: None) objects of a JSON Lines file."""
+    rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    return rows[:n] if n is not None else rows
+
+
+def _timed(prepare: Callable[[], Callable[[], Any]]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one call of what `prepare` returns (preparing is not timed)."""
+    fn = prepare()
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return time.process_time() - c0, time.perf_counter() - w0
+
+
+class Work:
+    """The three runs over the same articles with the same loaded model."""
+
+    def __init__(self, articles: list[dict], settings: Settings, nlp: Any) -> None:
+        self.settings, self.nlp = settings, nlp
+        self.items = [InputItem(str(i), orjson.dumps(a)) for i, a in enumerate(articles)]
+        events = self.entities_events()
+        self.events = events
+        self.texts = [tokenizable(e.text) for e in events]
+        self.chunks = [
+            t[r.start : r.end]
+            for t, e in zip(self.texts, events)
+            for r in sentences_to_parse(t, "en", settings.parse_scope)
+        ]
+        self.ner_off = ner_disabled(nlp) + [FIXES]
+        self.parse_off = parse_disabled(nlp, "en")
+
+    def entities_events(self) -> list:
+        """The entities events of the articles (the pipeline up to entities, run once)."""
+        pipeline = build_pipeline(self.settings, "normalize,dedup,entities", nlp=self.nlp)
+        return [e for e in pipeline.run(self.items) if not isinstance(e, DeadLetter)]
+
+    def pipeline(self) -> Callable[[], None]:
+        """All stages, embedded, over the raw articles (built now, with a fresh in-memory dedup index)."""
+        built = build_pipeline(self.settings, nlp=self.nlp)
+
+        def run() -> None:
+            out = list(built.run(self.items))
+            assert len(out) == len(self.items)
+
+        return run
+
+    def bare_same(self) -> None:
+        """NER over every text and the parse components over the pipeline's chunks."""
+        for _ in self.nlp.pipe(self.texts, disable=self.ner_off, batch_size=self.settings.batch_size):
+            pass
+        for _ in self.nlp.pipe(self.chunks, disable=self.parse_off, batch_size=self.settings.batch_size):
+            pass
+
+    def bare_ner(self) -> None:
+        """NER alone over every text."""
+        for _ in self.nlp.pipe(self.texts, disable=self.ner_off, batch_size=self.settings.batch_size):
+            pass
+
+
+def speed(work: Work, repeat: int) -> dict:
+    """Alternated runs (the order rotates each repeat); medians, words/s and ratios."""
+    runs: dict[str, list[tuple[float, float]]] = {"pipeline": [], "bare_same_work": [], "bare_ner": []}
+    fns = {"pipeline": work.pipeline, "bare_same_work": lambda: work.bare_same, "bare_ner": lambda: work.bare_ner}
+    names = list(fns)
+    for k in range(repeat):
+        for name in names[k % 3 :] + names[: k % 3]:
+            runs[name].append(_timed(fns[name]))
+    words = sum(len(e.text.split()) for e in work.events)
+    cpu = {n: statistics.median(c for c, _ in r) for n, r in runs.items()}
+    wall = {n: statistics.median(w for _, w in r) for n, r in runs.items()}
+    return {
+        "articles": len(work.events),
+        "words": words,
+        "parsed_chunks": len(work.chunks),
+        "cpu_s": {n: [round(c, 2) for c, _ in r] for n, r in runs.items()},
+        "wall_s": {n: [round(w, 2) for _, w in r] for n, r in runs.items()},
+        "words_per_cpu_s": {n: round(words / t) for n, t in cpu.items()},
+        "ratio_vs_same_work": round(cpu["bare_same_work"] / cpu["pipeline"], 3),
+        "ratio_vs_ner": round(cpu["bare_ner"] / cpu["pipeline"], 3),
+        "wall_ratio_vs_same_work": round(wall["bare_same_work"] / wall["pipeline"], 3),
+        "wall_ratio_vs_ner": round(wall["bare_ner"] / wall["pipeline"], 3),
+    }
+
+
+def parse_bytes(events: list) -> dict:
+    """Bytes the parse adds to an entities event: raw JSON (what the default producer sends), lz4, zstd."""
+    import lz4.frame
+    import zstandard
+
+    z = zstandard.ZstdCompressor()
+    with_p = [encode(e) for e in events]
+    without = [encode(dataclasses.replace(e, parse=None)) for e in events]
+    words = sum(len(e.text.split()) for e in events) or 1
+    out: dict[str, Any] = {"events": len(events), "with_parse": sum(1 for e in events if e.parse is not None)}
+    for name, fn in (("raw", lambda b: b), ("lz4", lz4.frame.compress), ("zstd", z.compress)):
+        added = [len(fn(a)) - len(fn(b)) for a, b in zip(with_p, without)]
+        base = sum(len(fn(b)) for b in without)
+        out[name] = {
+            "mean_added_bytes": round(statistics.fmean(added)),
+            "added_bytes_per_word": round(sum(added) / words, 2),
+            "added_share_of_event": round(sum(added) / base, 3),
+        }
+    return out
+
+
+def parse_share(texts: list[str], scope: str = "speech") -> dict:
+    """Share of sentences (by shared/text/sentences.py) and of words inside the chosen chunks."""
+    sents = words = sents_in = words_in = 0
+    for text in texts:
+        ranges = sentences_to_parse(text, "en", scope)
+        spans = sentences(text)
+        sents += len(spans)
+        words += len(text.split())
+        words_in += sum(len(text[r.start : r.end].split()) for r in ranges)
+        sents_in += sum(1 for s, e in spans if any(r.start <= s and e <= r.end for r in ranges))
+    return {
+        "articles": len(texts),
+        "sentences_share": round(sents_in / max(1, sents), 3),
+        "words_share": round(words_in / max(1, words), 3),
+    }
+
+
+def agreement(work: Work) -> dict:
+    """Share of chunk tokens whose head and label equal those of a whole-article parse (same tokens)."""
+    nlp, same, total = work.nlp, 0, 0
+    whole = nlp.pipe(work.texts, disable=[FIXES, "ner"], batch_size=work.settings.batch_size)
+    for text, doc in zip(work.texts, whole):
+        by_start = {t.idx: t for t in doc}
+        ranges = sentences_to_parse(text, "en", work.settings.parse_scope)
+        for r, chunk in zip(ranges, nlp.pipe([text[r.start : r.end] for r in ranges], disable=work.parse_off)):
+            for t in chunk:
+                w = by_start.get(r.start + t.idx)
+                if w is None or t.is_space or len(w) != len(t):
+                    continue
+                total += 1
+                same += w.dep_ == t.dep_ and w.head.idx == r.start + t.head.idx
+    return {"tokens": total, "same_head_and_label": round(same / max(1, total), 4)}
+
+
+def french_cost(repeat: int) -> dict:
+    """French: words per CPU second of NER alone and of the parse components, both over every sentence of
+    the French texts in benchmarks/ (hand-written; no French corpus is beside the repository)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from french_ner import DATA
+    from multilingual_texts import S
+
+    settings = Settings()
+    nlp = load_pipeline(settings, "fr")
+    sents = [t for t, _ in DATA] + list(S["fr"])
+    texts = [" ".join(sents[k:] + sents[:k]) for k in range(len(sents))] * 4
+    words = sum(len(t.split()) for t in texts)
+    runs: dict[str, list[float]] = {"ner": [], "parse": []}
+    off = {"ner": ner_disabled(nlp), "parse": parse_disabled(nlp, "fr")}
+    list(nlp.pipe(texts[:8]))
+    for _ in range(repeat):
+        for name in runs:
+            c0 = time.process_time()
+            for _doc in nlp.pipe(texts, disable=off[name]):
+                pass
+            runs[name].append(time.process_time() - c0)
+    ner, parse = statistics.median(runs["ner"]), statistics.median(runs["parse"])
+    return {
+        "words": words,
+        "words_per_cpu_s_ner": round(words / ner),
+        "words_per_cpu_s_parse": round(words / parse),
+        "parse_cost_per_word_vs_ner": round(parse / ner, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--corpus", type=Path, default=CORPORA / "bbc.jsonl")
+    ap.add_argument("--polnear", type=Path, default=CORPORA / "polnear_train_input.jsonl")
+    ap.add_argument("--agreement", action="store_true", help="also compare chunk parses with whole-article ones")
+    ap.add_argument("--french", action="store_true", help="also the French parse's cost per word against French NER")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    settings = Settings()
+    nlp = load_pipeline(settings)
+    work = Work(read_jsonl(args.corpus, args.articles), settings, nlp)
+    work.pipeline()()  # warm-up
+    result: dict[str, Any] = {"model": settings.model, "scope": settings.parse_scope, "speed": speed(work, args.repeat)}
+    result["bytes"] = parse_bytes(work.events)
+    result["share"] = {"bbc": parse_share([e.text for e in work.events])}
+    if args.polnear.exists():
+        result["share"]["polnear_train"] = parse_share([a["body"] for a in read_jsonl(args.polnear)])
+    if args.agreement:
+        result["agreement"] = agreement(work)
+    if args.french:
+        result["french"] = french_cost(args.repeat)
+    print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() if args.json else format_result(result))
+    return 0
+
+
+def format_result(r: dict) -> str:
+    """The figures as a few lines of text."""
+    s = r["speed"]
+    lines = [
+        f"{s['articles']} articles, {s['words']} words, {s['parsed_chunks']} parsed chunks; model {r['model']}, "
+        f"scope {r['scope']}",
+        "words per CPU second (median): " + ", ".join(f"{n} {v:,}" for n, v in s["words_per_cpu_s"].items()),
+        f"pipeline vs bare same work: {s['ratio_vs_same_work']} (wall {s['wall_ratio_vs_same_work']}; target >= 0.90)",
+        f"pipeline vs bare NER alone: {s['ratio_vs_ner']} (wall {s['wall_ratio_vs_ner']}; target >= 0.55)",
+    ]
+    b = r["bytes"]
+    for name in ("raw", "lz4", "zstd"):
+        x = b[name]
+        lines.append(
+            f"parse bytes per entities event, {name}: mean +{x['mean_added_bytes']:,} "
+            f"({x['added_bytes_per_word']} per word, +{x['added_share_of_event']:.0%} of the event)"
+        )
+    for name, x in r["share"].items():
+        lines.append(
+            f"parsed on {name} ({x['articles']} articles): {x['sentences_share']:.1%} of sentences, "
+            f"{x['words_share']:.1%} of words"
+        )
+    if "agreement" in r:
+        a = r["agreement"]
+        lines.append(f"chunk parse = whole-article parse on {a['same_head_and_label']:.2%} of {a['tokens']:,} tokens")
+    if "french" in r:
+        f = r["french"]
+        lines.append(
+            f"French ({f['words']:,} words): NER {f['words_per_cpu_s_ner']:,} words/CPU s, parse components "
+            f"{f['words_per_cpu_s_parse']:,}: a parsed word costs {f['parse_cost_per_word_vs_ner']}x a word's NER"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

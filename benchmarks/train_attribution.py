@@ -1,0 +1,202 @@
+"""Train the attribution chooser on PolNeAR's tuning part and print held-out figures.
+
+    python -m benchmarks.train_attribution [--cache DIR] [--out services/quotes/attribution_model.json]
+
+1. The entities events (with their parse) of the sets of benchmarks/attribution_accuracy.py come
+   from benchmarks/attribution_data.py's cache (built first when missing: the NER and parser pass).
+2. The quotes stage runs on the tuning part and records every quote's speaker candidates; each
+   is labelled by eval/score.py's speaker match against the gold speaker of the quote it matches.
+3. A logistic regression (scikit-learn, fixed seed) is fitted on the tuning part only, in two
+   rounds (the second on candidates collected with the first model, as the stage runs it); the
+   decision threshold is the one that maximises right-speaker F1 on the tuning part.
+4. Weights go to a small JSON file (the runtime needs no scikit-learn); then the stage with the
+   new model is scored on tuning, held-out and the BBC dev set, and the confidence calibration
+   (share of right speakers among quotes of confidence >= 0.8) is printed for each.
+The held-out part and the BBC dev set are never used for fitting or choosing the threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.attribution_accuracy import FIGURES, figure, owners_scorer  # noqa: E402
+from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
+from services.quotes.app import enrich  # noqa: E402
+from services.quotes.choose import MODEL_PATH, Choice, Chooser, QuoteContext, features  # noqa: E402
+from services.quotes.logic import extract_quotes  # noqa: E402
+from shared.core.events import to_dict  # noqa: E402
+from shared.core.settings import Settings  # noqa: E402
+
+SEED = 18
+SETS = ("tuning", "heldout", "bbc")
+THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+def _matches(scorer, gold_quotes: list[dict], pred_quotes: list) -> dict[int, int]:
+    """Predicted quote index -> gold quote index, matched as eval/score.py matches them."""
+    pairs = []
+    for gi, g in enumerate(gold_quotes):
+        for pi, p in enumerate(pred_quotes):
+            f = scorer.token_f1(scorer.tokens(g["text"]), scorer.tokens(p.text))
+            if f >= 0.5:
+                pairs.append((f, gi, pi))
+    pairs.sort(reverse=True)
+    gm: dict[int, int] = {}
+    pm: dict[int, int] = {}
+    for _, gi, pi in pairs:
+        if gi not in gm and pi not in pm:
+            gm[gi], pm[pi] = pi, gi
+    return pm
+
+
+def collect(events, gold: dict, scorer, chooser: Chooser) -> list[tuple[list[dict], list[int]]]:
+    """Per quote with a gold speaker: the features of its candidates and whether each is right."""
+    rows = []
+    for e in events:
+        seen: list[tuple[int, list[Choice], QuoteContext]] = []
+        quotes = extract_quotes(e.text, e.entities, e.parse, chooser, lambda i, c, q, seen=seen: seen.append((i, c, q)))
+        direct = [q for q in quotes if q.kind != "indirect"]
+        g = [q for q in (gold.get(e.id) or {}).get("quotes", []) if scorer.tokens(q.get("text"))]
+        pm = _matches(scorer, g, direct)
+        for i, cands, ctx in seen:
+            gi = pm.get(i)
+            if gi is None or g[gi].get("speaker") is None or not cands:
+                continue
+            feats = [features(c, cands, ctx) for c in cands]
+            labels = [int(scorer.speaker_match(c.speaker, g[gi]["speaker"])) for c in cands]
+            rows.append((feats, labels))
+    return rows
+
+
+def fit(rows) -> tuple[dict[str, float], float]:
+    """Logistic-regression weights by feature name, and the intercept."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    X = [f for feats, _ in rows for f in feats]
+    y = [lab for _, labels in rows for lab in labels]
+    vec = DictVectorizer()
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
+    model.fit(vec.fit_transform(X), y)
+    weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), model.coef_[0]) if w}
+    return weights, round(float(model.intercept_[0]), 5)
+
+
+def best_threshold(events, gold: dict, scorer, chooser: Chooser) -> float:
+    """The threshold maximising right-speaker F1 of the stage itself on these articles (a null speaker
+    breaks the chain of inherited speakers, so it is measured by running the stage, not per quote)."""
+    best, best_f = THRESHOLDS[0], -1.0
+    for t in THRESHOLDS:
+        f = evaluate(events, gold, scorer, Chooser(chooser.weights, chooser.intercept, t))[0]["quotes_with_speaker"][
+            "f1"
+        ]
+        if f > best_f:
+            best, best_f = t, f
+    return best
+
+
+def reported_confidence(events, gold: dict, scorer, chooser: Chooser) -> dict[str, float]:
+    """Per reported-speech rule, the share of its matched clauses whose speaker is right (tuning part)."""
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for e in events:
+        quotes = [q for q in extract_quotes(e.text, e.entities, e.parse, chooser) if q.kind == "indirect"]
+        g = [q for q in (gold.get(e.id) or {}).get("indirect", []) if scorer.tokens(q.get("text"))]
+        for pi, gi in _matches(scorer, g, quotes).items():
+            q = quotes[pi]
+            if q.rule is None or g[gi].get("speaker") is None:
+                continue
+            total[q.rule] += 1
+            right[q.rule] += int(scorer.speaker_match(q.speaker, g[gi]["speaker"]))
+    return {r: round(right[r] / total[r], 3) for r in sorted(total)}
+
+
+def evaluate(events, gold: dict, scorer, chooser: Chooser) -> tuple[dict, float, int]:
+    """score.py's figures of the quotes stage with `chooser`; share right at confidence >= 0.8 and its count."""
+    pred = {}
+    confident = right = 0
+    for e in events:
+        out = enrich(e, "en", chooser)
+        pred[e.id] = to_dict(out)
+        direct = [q for q in out.quotes if q.kind != "indirect"]
+        g = [q for q in (gold.get(e.id) or {}).get("quotes", []) if scorer.tokens(q.get("text"))]
+        for pi, gi in _matches(scorer, g, direct).items():
+            q = direct[pi]
+            if q.confidence is not None and q.confidence >= 0.8 and g[gi].get("speaker") is not None:
+                confident += 1
+                right += int(scorer.speaker_match(q.speaker, g[gi]["speaker"]))
+    return scorer.score(gold, pred), (right / confident if confident else 0.0), confident
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--rebuild-cache", action="store_true")
+    args = ap.parse_args(argv)
+    missing = [s for s in SETS if args.rebuild_cache or not (args.cache / f"{s}_entities.jsonl").exists()]
+    if missing:
+        build(missing, args.cache, Settings())
+    scorer = owners_scorer()
+    data = {
+        s: (load_events(args.cache, s), scorer.load(str(args.cache / f"{s}_gold.jsonl")))
+        for s in SETS
+        if (args.cache / f"{s}_entities.jsonl").exists()
+    }
+    if "tuning" not in data:
+        print("PolNeAR's training split not found beside the repo: nothing to train on", file=sys.stderr)
+        return 1
+    events, gold = data["tuning"]
+    baseline = Chooser.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    chooser = Chooser({f"rule={r}": 5.0 for r in _text_rules(events)}, -2.5, 0.5)  # round 0: the text patterns
+    for _ in range(2):
+        rows = collect(events, gold, scorer, chooser)
+        weights, intercept = fit(rows)
+        chooser = Chooser(weights, intercept, 0.0)
+    chooser = Chooser(chooser.weights, chooser.intercept, best_threshold(events, gold, scorer, chooser))
+    reported = reported_confidence(events, gold, scorer, chooser)
+    chooser = Chooser(chooser.weights, chooser.intercept, chooser.threshold, reported)
+    model = {
+        "format": 1,
+        "note": "logistic regression over services/quotes/choose.py features; "
+        "rebuilt by `python -m benchmarks.train_attribution` (PolNeAR tuning part only)",
+        "seed": SEED,
+        "trained_on": {"set": "polnear tuning part", "quotes": len(rows), "candidates": sum(len(r[1]) for r in rows)},
+        "threshold": chooser.threshold,
+        "intercept": chooser.intercept,
+        "weights": dict(sorted(chooser.weights.items())),
+        "reported_confidence": reported,
+    }
+    args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print(
+        f"model: {args.out.name}: {len(chooser.weights)} weights, threshold {chooser.threshold}; "
+        f"trained on {len(rows)} tuning quotes (previous model: {len(baseline.weights)} weights)"
+    )
+    print("| set | articles | " + " | ".join(label for label, _ in FIGURES) + " | right at conf >= 0.8 (n) |")
+    print("|---" * (len(FIGURES) + 3) + "|")
+    for name, (evs, g) in data.items():
+        result, share, n = evaluate(evs, g, scorer, chooser)
+        print(
+            f"| {name} | {result['articles']} | "
+            + " | ".join(figure(result, k) for _, k in FIGURES)
+            + f" | {share:.3f} ({n}) |"
+        )
+    return 0
+
+
+def _text_rules(events) -> list[str]:
+    """The names of the text patterns (every 'text:' rule a baseline run gives a candidate of)."""
+    from services.quotes.logic import TEXT_RULES
+
+    return ["text:" + r for r in TEXT_RULES]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The learned choice among a quote's speaker candidates: a logistic regression stored as JSON.
+
+Candidates come from the syntax rules (services/quotes/syntax.py) and from the text patterns
+(services/quotes/logic.py); `features` describes each by its rule, relation, form and
+position, never by its words. The model (services/quotes/attribution_model.json, rebuilt by
+`python -m benchmarks.train_attribution`) scores each; the best one above the threshold wins.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+MODEL_PATH = Path(__file__).with_name("attribution_model.json")
+PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One candidate speaker of a quote, resolved to a name (or a description)."""
+
+    rule: str  # 'syntax:<rule>' or 'text:<pattern>'
+    speaker: str
+    label: str | None
+    start: int  # where the phrase naming the speaker stands in text
+    end: int
+    cue: str | None = None
+    dep: str = ""
+    after: bool = False
+    distance: int = 0  # chars between the quote and the phrase
+    between: int = 0  # mentions of other people between the phrase and the quote
+
+
+@dataclass(frozen=True)
+class QuoteContext:
+    """What the features know of the quote itself."""
+
+    kind: str
+    continues: bool
+    entity_names: frozenset[str]
+    text: str
+    alone: bool = False  # the quote is (nearly) all of its paragraph
+    para_start: bool = False  # the quote opens its paragraph
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 2 else "near" if n <= 40 else "mid" if n <= 150 else "far"
+
+
+def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, float]:
+    """The features of candidate `c` among all candidates `others` of one quote (no words of the data)."""
+    phrase = q.text[c.start : c.end].split()
+    first = phrase[0].lower() if phrase else ""
+    same = [o for o in others if o.speaker == c.speaker]
+    rules = {o.rule for o in same}
+    f = {
+        "bias": 1.0,
+        f"rule={c.rule}": 1.0,
+        f"dep={c.dep or 'none'}": 1.0,
+        f"label={c.label or 'none'}": 1.0,
+        f"dist={_bucket(c.distance)}": 1.0,
+        f"kind={q.kind}": 1.0,
+        "after": float(c.after),
+        "continues": float(q.continues),
+        "pronoun": float(first in PRONOUNS),
+        "entity_name": float(c.speaker in q.entity_names),
+        "name_words": min(len(c.speaker.split()), 4) / 4,
+        "agree_rules": min(len(rules) - 1, 4) / 4,
+        "agree_text": float(any(r.startswith("text:") for r in rules) and c.rule.startswith("syntax:")),
+        "agree_syntax": float(any(r.startswith("syntax:") for r in rules) and c.rule.startswith("text:")),
+        "competitors": min(len({o.speaker for o in others}) - 1, 4) / 4,
+        "lower_start": float(c.speaker[:1].islower()),
+        "alone": float(q.alone),
+        "para_start": float(q.para_start),
+        "between": min(c.between, 3) / 3,
+        f"rule={c.rule}|between": float(c.between > 0),
+    }
+    return f
+
+
+@dataclass(frozen=True)
+class Chooser:
+    """A linear model over `features`: weights by feature name, an intercept and a decision threshold."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    reported: dict[str, float] = field(default_factory=dict)  # reported-speech rule -> share right (tuning)
+
+    def reported_confidence(self, rule: str) -> float:
+        """How often reported speech found by `rule` had the right speaker (0.5 when unmeasured)."""
+        return self.reported.get(rule, 0.5)
+
+    def score(self, f: dict[str, float]) -> float:
+        """The probability that the candidate with features `f` is the quote's speaker."""
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def choose(self, cands: Sequence[Choice], q: QuoteContext) -> tuple[Choice, float] | None:
+        """The best candidate and its probability, or None when none reaches the threshold."""
+        if not cands:
+            return None
+        scored = [(self.score(features(c, cands, q)), i) for i, c in enumerate(cands)]
+        p, i = max(scored, key=lambda s: (s[0], -s[1]))
+        return (cands[i], p) if p >= self.threshold else None
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "Chooser":
+        """The chooser of a model file's JSON object."""
+        return cls(
+            dict(obj["weights"]),
+            float(obj["intercept"]),
+            float(obj["threshold"]),
+            dict(obj.get("reported_confidence") or {}),
+        )
+
+
+@lru_cache(maxsize=4)
+def load_chooser(path: str = str(MODEL_PATH)) -> Chooser:
+    """The chooser stored at `path` (default: the model shipped with the package), read once."""
+    return Chooser.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+__all__ = ["MODEL_PATH", "Choice", "QuoteContext", "Chooser", "features", "load_chooser"]

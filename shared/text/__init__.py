@@ -1,0 +1,1 @@
+"""Plain-text helpers every service may use: sentence bounds without a model."""

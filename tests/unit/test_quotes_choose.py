@@ -1,0 +1,64 @@
+"""The learned chooser: the packaged model loads, its features name no words, its choice is explained."""
+
+import json
+
+import pytest
+from quote_helpers import ent
+
+from services.quotes.choose import MODEL_PATH, Choice, Chooser, QuoteContext, features, load_chooser
+from services.quotes.logic import TEXT_RULES, extract_quotes
+from services.quotes.syntax import RULES
+from shared.core.events import ArticleEnriched, Quote, from_dict, to_dict
+
+TEXT = '"We will win," Jane Roe said.'
+CTX = QuoteContext("direct", False, frozenset({"Jane Roe"}), TEXT)
+
+
+def test_the_packaged_model_is_small_and_loads():
+    assert MODEL_PATH.stat().st_size < 5_000_000
+    model = json.loads(MODEL_PATH.read_text())
+    assert model["seed"] is not None and model["trained_on"]["set"] == "polnear tuning part"
+    ch = load_chooser()
+    assert ch.weights and 0.0 <= ch.threshold < 1.0
+
+
+def test_feature_names_come_from_rules_and_forms_never_from_words():
+    c = Choice("syntax:speech_verb_subject", "Jane Roe", "PERSON", 15, 23, "said", "nsubj", True, 1)
+    names = set(features(c, [c], CTX))
+    assert not any("roe" in n.lower() or "jane" in n.lower() or "win" in n.lower() for n in names)
+    known = {f"rule=syntax:{r}" for r in RULES} | {f"rule=text:{r}" for r in TEXT_RULES}
+    assert {n for n in load_chooser().weights if n.startswith("rule=") and "|" not in n} <= known | {
+        "rule=syntax:pronoun_subject_chain"
+    }
+
+
+def test_agreeing_candidates_win_over_a_lone_rival():
+    a = Choice("text:after_quote", "Jane Roe", "PERSON", 15, 23, "said", "", True, 1)
+    b = Choice("syntax:speech_verb_subject", "Jane Roe", "PERSON", 15, 23, "said", "nsubj", True, 1)
+    rival = Choice("text:previous_speaker", "John Doe", "PERSON", 0, 3, None, "", False, 300)
+    picked = load_chooser().choose([rival, a, b], CTX)
+    assert picked is not None and picked[0].speaker == "Jane Roe" and 0.5 < picked[1] <= 1.0
+
+
+def test_below_the_threshold_there_is_no_speaker():
+    c = Choice("text:after_quote", "Jane Roe", "PERSON", 15, 23)
+    assert Chooser({}, -5.0, 0.5).choose([c], CTX) is None
+    assert Chooser({}, 5.0, 0.5).choose([], CTX) is None
+
+
+def test_each_quote_says_where_its_speaker_is_named_which_rule_and_how_sure():
+    (q,) = extract_quotes(TEXT, (ent(TEXT, "Jane Roe", "PERSON", "Jane Roe"),))
+    assert q.speaker == "Jane Roe" and TEXT[q.speaker_start : q.speaker_end] == "Jane Roe"
+    assert q.rule == "text:after_quote" and 0.0 < q.confidence <= 1.0
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_quotes_of_schema_2_and_3_read(version):
+    q = Quote("x", 1, 2, "Jane Roe", "PERSON", "said", "direct", 5, 13, "syntax:speech_verb_subject", 0.9)
+    d = to_dict(ArticleEnriched(id="a", body="b", text="t", quotes=(q,)))
+    d["schema_version"] = version
+    if version == 2:
+        for k in ("speaker_start", "speaker_end", "rule", "confidence"):
+            del d["quotes"][0][k]
+    back = from_dict(ArticleEnriched, d).quotes[0]
+    assert back == (q if version == 3 else Quote("x", 1, 2, "Jane Roe", "PERSON", "said", "direct"))

