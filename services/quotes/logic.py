@@ -88,6 +88,21 @@ def _kind(text: str, span: QuoteSpan, floor: int) -> str:
     return "partial"
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _words_at_most(text: str, ranges: list[tuple[int, int]], most: int) -> bool:
+    """Whether the ranges of `text` hold at most `most` words in all (stops counting past it: no scan per quote
+    of a whole long paragraph)."""
+    count = 0
+    for lo, hi in ranges:
+        for _ in _NON_SPACE.finditer(text, lo, max(lo, hi)):
+            count += 1
+            if count > most:
+                return False
+    return True
+
+
 def extract_quotes(
     text: str,
     entities: tuple[Entity, ...] = (),
@@ -200,10 +215,8 @@ def extract_quotes(
             if ch is not None:
                 cands.append(dataclasses.replace(ch, dep=c.dep))
         cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
-        outside = len(text[floor : span.open_mark].split()) + len(text[close_end:limit].split())
-        ctx = QuoteContext(
-            kind, span.continues, names, text, outside <= MAX_WORDS_BESIDE_ALONE, span.open_mark == floor
-        )
+        alone = _words_at_most(text, [(floor, span.open_mark), (close_end, limit)], MAX_WORDS_BESIDE_ALONE)
+        ctx = QuoteContext(kind, span.continues, names, text, alone, span.open_mark == floor)
         if observe is not None:
             observe(len(out), cands, ctx)
         picked = chooser.choose(cands, ctx)

@@ -96,8 +96,19 @@ def _outside(p: CompactParse, i: int, site: QuoteSite) -> bool:
     return not site.open_mark <= p.start[i] < site.close_end
 
 
+MAX_REACH_TOKENS = 60  # a speaker's verb stands within this many tokens of its quote (bounds work per quote)
+
+
+def _within_reach(p: CompactParse, sent: tuple[int, int], site: QuoteSite) -> Iterator[int]:
+    """The tokens of `sent` outside the quote and within MAX_REACH_TOKENS of it, in text order."""
+    open_i = bisect.bisect_left(p.start, site.open_mark)
+    close_i = bisect.bisect_left(p.start, site.close_end)
+    yield from range(max(sent[0], open_i - MAX_REACH_TOKENS), min(sent[1], open_i))
+    yield from range(max(sent[0], close_i), min(sent[1], close_i + MAX_REACH_TOKENS))
+
+
 def _verb_subjects(p: CompactParse, text: str, sent: tuple[int, int], site: QuoteSite, rule: str):
-    for v in range(*sent):
+    for v in _within_reach(p, sent, site):
         if not _outside(p, v, site) or not _is_speech_verb(p, v, text):
             continue
         found = _subject_of(p, v)
@@ -118,7 +129,7 @@ def speech_verb_subject(p: CompactParse, text: str, site: QuoteSite) -> Iterator
 def according_to(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candidate]:
     """'..., according to Roe': the object of 'according to' in the quote's sentence."""
     for sent in _sentences(p, site):
-        for i in range(*sent):
+        for i in _within_reach(p, sent, site):
             if p.lemma_of(i, text).lower() != "accord" and p.token_text(i, text).lower() != "according":
                 continue
             for to in p.children(i):
@@ -168,7 +179,12 @@ def _neighbour_sentence(p: CompactParse, site: QuoteSite, after: bool) -> tuple[
         if i is None or p.start[i] < site.para_start:
             return None
     sent = p.sent_of(i)
-    if sent is None or not all(_outside(p, t, site) for t in range(*sent)):
+    if sent is None:
+        return None
+    # no token of the sentence starts inside the quote (bisect: a long sentence costs no scan per quote)
+    inside_lo = bisect.bisect_left(p.start, site.open_mark)
+    inside_hi = bisect.bisect_left(p.start, site.close_end)
+    if max(sent[0], inside_lo) < min(sent[1], inside_hi):
         return None
     return sent
 
