@@ -32,7 +32,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def stage(nlp):
-    return build_stage(Settings(), StageDeps(nlp=nlp))
+    return build_stage(Settings(), StageDeps(nlp=nlp, nlp_fr=lambda: load_pipeline(Settings(), "fr")))
 
 
 def _tokens(event, i0=0, n=None):
