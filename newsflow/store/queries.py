@@ -142,6 +142,14 @@ class StoreReader:
 
     # --- quotes ----------------------------------------------------------------------------------
 
+    def _actors_asked(self, what: str, name: str | None, actor_id: str | None) -> list[dict[str, Any]]:
+        """The actor of `actor_id`, else every actor of that name or alias; QueryError when neither is given."""
+        if actor_id is not None:
+            return [a for a in [self.actor(actor_id)] if a is not None]
+        if not name:
+            raise QueryError(f"{what}: give a name or an actor id")
+        return self.find_actors(name)
+
     def quotes_by_speaker(
         self,
         name: str | None = None,
@@ -151,13 +159,11 @@ class StoreReader:
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
         """Quotes attributed to an actor (by id) or to a name; newest first, each once with its copies."""
+        found = self._actors_asked("speaker", name, actor_id)
         if actor_id is not None:
-            found = [a for a in [self.actor(actor_id)] if a is not None]
             cond: ColumnElement[bool] = Q.c.speaker_actor_id == actor_id
         else:
-            if not name:
-                raise QueryError("speaker: give a name or an actor id")
-            found = self.find_actors(name)
+            assert name is not None  # _actors_asked refused neither
             ids = [a["id"] for a in found]
             texts = sorted({name.strip(), *(a["name"] for a in found)})
             cond = or_(Q.c.speaker_actor_id.in_(ids), Q.c.speaker.in_(texts)) if ids else Q.c.speaker.in_(texts)
@@ -173,12 +179,7 @@ class StoreReader:
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
         """Quotes in articles that mention an entity (by id, or every actor of that name or alias)."""
-        if actor_id is not None:
-            found = [a for a in [self.actor(actor_id)] if a is not None]
-        else:
-            if not name:
-                raise QueryError("entity: give a name or an actor id")
-            found = self.find_actors(name)
+        found = self._actors_asked("entity", name, actor_id)
         ids = [a["id"] for a in found]
         ae = article_entities
         mentioning = select(ae.c.article_id).where(ae.c.actor_id.in_(ids))
