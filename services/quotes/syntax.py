@@ -251,13 +251,33 @@ def reported_clauses(
         words = [t for t in range(c_lo, c_hi) if p.dep[t] != "punct"]
         while words and p.dep[words[0]] == "mark":
             words = words[1:]
-        s_lo, s_hi = p.subtree(subj[0])
-        if len(words) < MIN_CLAUSE_WORDS or c_lo <= subj[0] < c_hi or s_hi - s_lo > MAX_SPEAKER_TOKENS:
+        speaker = _core_phrase(p, subj[0])
+        if len(words) < MIN_CLAUSE_WORDS or c_lo <= subj[0] < c_hi or speaker is None:
             continue
         start, end = p.start[words[0]], p.end[words[-1]]
         if quoted_share(start, end) >= 0.5:
             continue
-        yield start, end, p.start[s_lo], p.end[s_hi - 1], p.token_text(v, text).lower()
+        yield start, end, speaker[0], speaker[1], p.token_text(v, text).lower()
+
+
+_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
+
+
+def _core_phrase(p: CompactParse, i: int) -> tuple[int, int] | None:
+    """The char range of the phrase headed by token `i`; when it is long, without its asides (the
+    relative clause, apposition or anything after a comma: 'Jane Roe, 63, a nurse who ..., said')."""
+    lo, hi = p.subtree(i)
+    if hi - lo > MAX_SPEAKER_TOKENS:
+        for c in p.children(i):
+            if c > i and (p.dep[c] in _ASIDES or p.tag[c] == ","):
+                hi = min(hi, c)
+                break
+        hi = min(hi, p.subtree(i)[1])
+        while hi - 1 > i and p.dep[hi - 1] in ("punct", "cc"):
+            hi -= 1
+    if hi - lo > MAX_SPEAKER_TOKENS:
+        return None
+    return p.start[lo], p.end[hi - 1]
 
 
 def candidates(p: CompactParse | None, text: str, site: QuoteSite) -> list[Candidate]:
