@@ -444,15 +444,15 @@ def speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
 
 def find_reported(text: str, quoted_ranges: list[tuple[int, int]], parse: CompactParse | None = None) -> list[Reported]:
     """Every reported-speech clause of `text` outside the quoted ranges, in text order: from the
-    parse where the sentence was parsed (rule `syntax:speech_verb_ccomp`), else from the text patterns."""
+    parse where the sentence was parsed (rules `syntax:speech_verb_ccomp`, `syntax:speech_verb_parenthetical`), else from the text patterns."""
     quoted = _Quoted(quoted_ranges)
     out: list[Reported] = []
     for s, e in speech_sentences(text, quoted):
         found = _according(text, s, e, quoted)
         if found is None and parse is not None and parse.is_parsed(s, e):
             parsed = [
-                Reported(lo, hi, sp_lo, sp_hi, cue, "syntax:speech_verb_ccomp")
-                for lo, hi, sp_lo, sp_hi, cue in reported_clauses(parse, text, s, e, quoted.share)
+                Reported(lo, hi, sp_lo, sp_hi, cue, "syntax:" + rule)
+                for lo, hi, sp_lo, sp_hi, cue, rule in reported_clauses(parse, text, s, e, quoted.share)
             ]
             if parsed:  # else the parser missed the clause ('said legalizing it could ...' as xcomp): the patterns
                 out.extend(parsed)

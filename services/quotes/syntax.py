@@ -237,27 +237,50 @@ MIN_CLAUSE_WORDS = 3  # a reported clause shorter than this is an object ('said 
 
 def reported_clauses(
     p: CompactParse, text: str, lo: int, hi: int, quoted_share: Callable[[int, int], float]
-) -> Iterator[tuple[int, int, int, int, str]]:
-    """Rule `speech_verb_ccomp`: in text[lo:hi], each reporting verb's clausal complement (the
-    reported clause) and its subject (the speaker): (clause start, end, speaker start, end, cue)."""
+) -> Iterator[tuple[int, int, int, int, str, str]]:
+    """In text[lo:hi], each reporting verb's reported clause and its subject (the speaker):
+    (clause start, end, speaker start, end, cue, rule). Rules: `speech_verb_ccomp`, the verb's clausal
+    complement ('Roe said the plan failed'); `speech_verb_parenthetical`, the clause the verb stands
+    in as an aside ('The plan, Roe said, failed', 'As Roe noted, the plan failed')."""
     for v in p.tokens_between(lo, hi):
         if not p.tag[v].startswith("VB") or p.lemma_of(v, text).lower() not in REPORTING_LEMMAS:
             continue
-        comp = next((c for c in p.children(v) if p.dep[c] == "ccomp"), None)
         subj = _subject_of(p, v)
-        if comp is None or subj is None or subj[0] == comp:
+        if subj is None:
             continue
-        c_lo, c_hi = p.subtree(comp)
-        words = [t for t in range(c_lo, c_hi) if p.dep[t] != "punct"]
-        while words and p.dep[words[0]] == "mark":
+        comp = next((c for c in p.children(v) if p.dep[c] == "ccomp"), None)
+        if comp is not None and subj[0] != comp:
+            c_lo, c_hi = p.subtree(comp)
+            words = [t for t in range(c_lo, c_hi) if p.dep[t] != "punct"]
+            rule = "speech_verb_ccomp"
+        elif comp is None and _is_aside(p, v, text):
+            c_lo, c_hi = p.subtree(p.head[v])
+            v_lo, v_hi = p.subtree(v)
+            words = [t for t in range(c_lo, c_hi) if p.dep[t] not in ("punct", "cc") and not v_lo <= t < v_hi]
+            rule = "speech_verb_parenthetical"
+        else:
+            continue
+        while words and p.dep[words[0]] in ("mark", "cc"):
             words = words[1:]
         speaker = _core_phrase(p, subj[0])
-        if len(words) < MIN_CLAUSE_WORDS or c_lo <= subj[0] < c_hi or speaker is None:
+        if len(words) < MIN_CLAUSE_WORDS or c_lo <= subj[0] < c_hi and rule == "speech_verb_ccomp" or speaker is None:
             continue
         start, end = p.start[words[0]], p.end[words[-1]]
         if quoted_share(start, end) >= 0.5:
             continue
-        yield start, end, speaker[0], speaker[1], p.token_text(v, text).lower()
+        yield start, end, speaker[0], speaker[1], p.token_text(v, text).lower(), rule
+
+
+def _is_aside(p: CompactParse, v: int, text: str) -> bool:
+    """Whether speech verb `v` stands as an aside in its head's clause: ', Roe said,' or 'as Roe noted'."""
+    h = p.head[v]
+    if h == v or not p.tag[h].startswith(("VB", "MD")):
+        return False
+    if p.dep[v] == "parataxis":
+        return True
+    return p.dep[v] == "advcl" and any(
+        p.dep[c] == "mark" and p.token_text(c, text).lower() == "as" for c in p.children(v)
+    )
 
 
 _ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})

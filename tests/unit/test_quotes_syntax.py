@@ -59,17 +59,37 @@ def test_no_parse_gives_no_candidates():
     assert syntax.candidates(CompactParse(), text, site_of(text)) == []
 
 
+REPORTED_CASES = [
+    ("speech_verb_ccomp", "Jane Roe said the plan would fail.", "the plan would fail", "Jane Roe"),
+    (
+        "speech_verb_ccomp",
+        "The minister denied that the talks had collapsed.",
+        "the talks had collapsed",
+        "The minister",
+    ),
+    ("speech_verb_ccomp", "Officials told reporters the bridge was unsafe.", "the bridge was unsafe", "Officials"),
+    (
+        "speech_verb_ccomp",
+        "Jane Roe, 63, a retired nurse who has lived in the town for forty years, said the plan would fail.",
+        "the plan would fail",
+        "Jane Roe",
+    ),
+    (
+        "speech_verb_parenthetical",
+        "Without more money, the mayor said, the library would close.",
+        "Without more money, the mayor said, the library would close",
+        "the mayor",
+    ),
+    ("speech_verb_parenthetical", "As Jane Roe noted, the plan will fail.", "the plan will fail", "Jane Roe"),
+]
+
+
 @pytest.mark.parametrize(
-    "text,clause,speaker",
-    [
-        ("Jane Roe said the plan would fail.", "the plan would fail", "Jane Roe"),
-        ("The minister denied that the talks had collapsed.", "the talks had collapsed", "The minister"),
-        ("Officials told reporters the bridge was unsafe.", "the bridge was unsafe", "Officials"),
-    ],
+    "rule,text,clause,speaker", REPORTED_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(REPORTED_CASES)]
 )
-def test_speech_verb_ccomp_reports_the_clause_and_its_speaker(nlp, text, clause, speaker):
+def test_each_reported_speech_rule_reports_the_clause_and_its_speaker(nlp, rule, text, clause, speaker):
     (r,) = find_reported(text, [], parsed(nlp, text))
-    assert r.rule == "syntax:speech_verb_ccomp"
+    assert r.rule == "syntax:" + rule
     assert (text[r.start : r.end], text[r.sp_start : r.sp_end]) == (clause, speaker)
 
 
