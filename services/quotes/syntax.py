@@ -57,6 +57,9 @@ def _phrase(p: CompactParse, i: int, site: QuoteSite) -> tuple[int, int] | None:
     for c in cut:
         c_lo, c_hi = p.subtree(c)
         toks = [t for t in toks if not c_lo <= t < c_hi]
+    if len(toks) > MAX_SPEAKER_TOKENS:
+        cut_at = _aside_start(p, i)
+        toks = [t for t in toks if cut_at is None or t < cut_at]
     while toks and p.dep[toks[-1]] in ("punct", "cc"):
         toks.pop()
     while toks and p.dep[toks[0]] in ("punct", "cc"):
@@ -64,6 +67,15 @@ def _phrase(p: CompactParse, i: int, site: QuoteSite) -> tuple[int, int] | None:
     if not toks or len(toks) > MAX_SPEAKER_TOKENS:
         return None
     return p.start[toks[0]], p.end[toks[-1]]
+
+
+_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
+
+
+def _aside_start(p: CompactParse, i: int) -> int | None:
+    """The first token after head `i` that opens an aside of its phrase (a relative clause, an
+    apposition, a comma or bracket): 'Jane Roe, 63, a nurse who ...' -> the first comma."""
+    return next((c for c in p.children(i) if c > i and (p.dep[c] in _ASIDES or p.tag[c] in (",", "-LRB-"))), None)
 
 
 def _subject_of(p: CompactParse, v: int) -> tuple[int, str] | None:
@@ -283,19 +295,12 @@ def _is_aside(p: CompactParse, v: int, text: str) -> bool:
     )
 
 
-_ASIDES = frozenset({"relcl", "acl", "appos", "advcl", "parataxis"})
-
-
 def _core_phrase(p: CompactParse, i: int) -> tuple[int, int] | None:
     """The char range of the phrase headed by token `i`; when it is long, without its asides (the
     relative clause, apposition or anything after a comma: 'Jane Roe, 63, a nurse who ..., said')."""
     lo, hi = p.subtree(i)
     if hi - lo > MAX_SPEAKER_TOKENS:
-        for c in p.children(i):
-            if c > i and (p.dep[c] in _ASIDES or p.tag[c] == ","):
-                hi = min(hi, c)
-                break
-        hi = min(hi, p.subtree(i)[1])
+        hi = _aside_start(p, i) or hi
         while hi - 1 > i and p.dep[hi - 1] in ("punct", "cc"):
             hi -= 1
     if hi - lo > MAX_SPEAKER_TOKENS:
