@@ -85,7 +85,8 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     labels = {k: _vote([m.label for m in ms]) for k, ms in groups.items()}
     _relabel_full_names(groups, labels)
     parent = {k: k for k in groups}
-    persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2]
+    # a pair of names ('cruz and rubio') is nobody's full name: its words are two people's names
+    persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2 and not _joins_two(k)]
     for key in groups:
         target = _person_of(key, labels[key], persons, groups) or _acronym_of(key, labels, groups)
         if target is not None:
@@ -127,12 +128,18 @@ def _relabel_full_names(groups: dict[str, list[RawMention]], labels: dict[str, s
             labels[key] != "PERSON"
             and len(words) >= 2
             and not _has_head_word(words)
+            and not _joins_two(key)
             and any(
                 labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
                 for i in range(1, len(words))
             )
         ):
             labels[key] = "PERSON"
+
+
+def _joins_two(key: str) -> bool:
+    """Whether a name key is two names joined by 'and' or '&' ('cruz and rubio')."""
+    return any(w in ("and", "&") for w in key.split()[1:-1])
 
 
 def _person_of(key: str, label: str, persons: list[str], groups: dict[str, list[RawMention]]) -> str | None:

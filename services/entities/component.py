@@ -62,7 +62,7 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
             label = fix_label(part, sporty)
             if label != part.label_:
                 part = Span(doc, part.start, part.end, label=label)
-            spans.append(part)
+            spans.extend(split_people(part) if label == "PERSON" else [part])
     spans = _propagate_place_labels(spans)
     spans = _relabel_by_context(spans)
     spans = _add_missing_parties(doc, spans)
@@ -138,6 +138,19 @@ def split_coordination(span: Span) -> list[Span]:
             and all(t.is_title or t.is_upper or t.like_num for t in doc[span.start : i])
         ):
             return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=span.label_)]
+    return [span]
+
+
+def split_people(span: Span) -> list[Span]:
+    """'Cruz and Rubio' -> two people: a PERSON span is never a pair of names joined by 'and'/'&'
+    (the pair would become one speaker, and each surname of the article its mention)."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end - 1):
+        if doc[i].lower_ in ("and", "&") and doc[i - 1].is_title and doc[i + 1].is_title:
+            return [
+                Span(doc, span.start, i, label="PERSON"),
+                *split_people(Span(doc, i + 1, span.end, label="PERSON")),
+            ]
     return [span]
 
 

@@ -67,3 +67,17 @@ def test_acronym_from_word_beginnings():
     assert not is_acronym("xyz", "association for payment clearing services")
     ents = merge_mentions([m("Association for Payment Clearing Services", 0, "ORG"), m("Apacs", 60, "ORG")])
     assert [(e.name, e.count) for e in ents] == [("Association for Payment Clearing Services", 2)]
+
+
+def test_a_pair_of_names_absorbs_neither_person():
+    ents = merge_mentions(
+        [
+            m("Cruz", 0, "PERSON"),
+            m("Cruz and Rubio", 20, "WORK_OF_ART"),
+            m("Rubio", 50, "PERSON"),
+            m("Cruz", 70, "PERSON"),
+        ]
+    )
+    by_name = {e.name: (e.label, e.count) for e in ents}
+    assert by_name["Cruz"] == ("PERSON", 2) and by_name["Rubio"] == ("PERSON", 1)
+    assert by_name["Cruz and Rubio"][0] != "PERSON"

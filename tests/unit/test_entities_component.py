@@ -94,3 +94,17 @@ def test_title_of_place_and_national_army():
         [("Duke", "PERSON"), ("Kent", "GPE"), ("Ruritanian", "NORP")],
     )
     assert [(e.text, e.label_) for e in doc.ents] == [("Duke of Kent", "PERSON"), ("Ruritanian army", "ORG")]
+
+
+def test_two_people_joined_by_and_are_two_people():
+    doc = _doc(
+        _nlp(),
+        "The rivals were Cruz and Rubio, with Jane Roe & John Doe.",
+        [("Cruz and Rubio", "PERSON"), ("Jane Roe & John Doe", "PERSON")],
+    )
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Cruz", "PERSON"),
+        ("Rubio", "PERSON"),
+        ("Jane Roe", "PERSON"),
+        ("John Doe", "PERSON"),
+    ]
