@@ -442,6 +442,16 @@ def speech_sentences(text: str, quoted: _Quoted) -> list[tuple[int, int]]:
     return out
 
 
+# The named rules that find reported speech: the parse's where the sentence was parsed, else the text patterns.
+REPORTED_RULES = (
+    "syntax:speech_verb_ccomp",
+    "syntax:speech_verb_parenthetical",
+    "text:according_to",
+    "text:trailing",
+    "text:leading",
+)
+
+
 def find_reported(text: str, quoted_ranges: list[tuple[int, int]], parse: CompactParse | None = None) -> list[Reported]:
     """Every reported-speech clause of `text` outside the quoted ranges, in text order: from the
     parse where the sentence was parsed (rules `syntax:speech_verb_ccomp`, `syntax:speech_verb_parenthetical`), else from the text patterns."""

@@ -5,7 +5,7 @@ import spacy
 
 from services.quotes import syntax
 from services.quotes.marks import pair_quotes, paragraphs
-from services.quotes.reported import find_reported
+from services.quotes.reported import REPORTED_RULES, find_reported
 from shared.core.parse import CompactParse
 
 
@@ -97,3 +97,22 @@ def test_reported_speech_without_parse_uses_the_text_patterns():
     text = "Jane Roe said the plan would fail."
     (r,) = find_reported(text, [], None)
     assert r.rule.startswith("text:") and text[r.start : r.end].startswith("the plan would fail")
+
+
+TEXT_REPORTED_CASES = [
+    ("text:according_to", "The plan will fail, according to Jane Roe.", "The plan will fail", "Jane Roe"),
+    ("text:trailing", "The plan will fail, Jane Roe said.", "The plan will fail", "Jane Roe"),
+    ("text:leading", "Jane Roe said the plan would fail.", "the plan would fail", "Jane Roe"),
+]
+
+
+@pytest.mark.parametrize("rule,text,clause,speaker", TEXT_REPORTED_CASES, ids=[c[0] for c in TEXT_REPORTED_CASES])
+def test_each_reported_speech_text_pattern_names_its_rule(rule, text, clause, speaker):
+    (r,) = find_reported(text, [], None)
+    assert r.rule == rule
+    assert (text[r.start : r.end], text[r.sp_start : r.sp_end]) == (clause, speaker)
+
+
+def test_every_reported_speech_rule_has_a_case():
+    cases = {"syntax:" + c[0] for c in REPORTED_CASES} | {c[0] for c in TEXT_REPORTED_CASES}
+    assert cases == set(REPORTED_RULES)
