@@ -7,10 +7,12 @@ It runs after `ner` and only looks at tokens and `doc.ents`, so it works on
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -75,9 +77,14 @@ def _lower_ids(doc: Doc):
     return doc.to_array(LOWER)
 
 
-def _ids_of(doc: Doc, words) -> list[int]:
-    strings = doc.vocab.strings
-    return [strings[w] for w in words]
+def _ids_of(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
+    """The string ids of `words` (a hash of the text: the same in every vocab), computed once per word set."""
+    return _ids_of_words(words)
+
+
+@lru_cache(maxsize=16)
+def _ids_of_words(words: frozenset[str]) -> numpy.ndarray:
+    return numpy.array([hash_string(w) for w in words], dtype=numpy.uint64)
 
 
 def is_sports_text(doc: Doc) -> bool:
