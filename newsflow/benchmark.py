@@ -18,6 +18,9 @@ run, on the same BBC texts with the same model, so a noisy shared machine moves 
 - stages: mean milliseconds per article of each stage, from the events' `trace`.
 - extraction: main-content extraction per HTML page (ms), and its share of the embedded
   pipeline's time on the same pages (the dev pages beside the repository, else tests/data/pages).
+- parse (not in the default parts): the embedded pipeline with its parse against bare spaCy doing the
+  same model work, and against bare NER alone, in one process (`newsflow.parse_bench`, as
+  `benchmarks/parse_speed.py` prints it), CPU-time ratios over the first N articles.
 """
 
 from __future__ import annotations
@@ -493,6 +496,11 @@ def run_bench(
             report(f"stack: Kafka broker port open {stack.kafka_start_s:.1f}s after start")
             warm_up_broker(settings)
         try:
+            if "parse" in parts:
+                from newsflow.parse_bench import measure
+
+                results["parse"] = measure(corpus, n, repeat, settings)
+                report(f"parse: {orjson.dumps(results['parse']).decode()}")
             if "stages" in parts:
                 results["stages"] = bench_stage_times(articles, settings)
                 report(f"stages: {orjson.dumps(results['stages']).decode()}")
@@ -530,6 +538,16 @@ def format_table(results: dict) -> str:
                 ">= 0.85",
             )
         )
+    if "parse" in results:
+        p = results["parse"]
+        rows.append(
+            (
+                f"embedded pipeline with parse / bare same model work (CPU, {p['articles']} articles)",
+                f"{p['ratio_vs_same_work']:.3f}",
+                ">= 0.90",
+            )
+        )
+        rows.append(("embedded pipeline with parse / bare NER alone (CPU)", f"{p['ratio_vs_ner']:.3f}", ">= 0.55"))
     if "stages" in results:
         for stage, ms in results["stages"]["ms_per_article"].items():
             rows.append((f"{stage} ms/article (embedded)", f"{ms:.3f}", ""))

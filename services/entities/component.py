@@ -7,12 +7,10 @@ It runs after `ner` and only looks at tokens and `doc.ents`, so it works on
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy
 from spacy.attrs import LOWER
 from spacy.language import Language
-from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -77,14 +75,16 @@ def _lower_ids(doc: Doc):
     return doc.to_array(LOWER)
 
 
+# A word's string id is a hash of its text, the same in every vocab: each word set's ids are computed once.
+_WORD_IDS: dict[frozenset[str], numpy.ndarray] = {}
+
+
 def _ids_of(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
-    """The string ids of `words` (a hash of the text: the same in every vocab), computed once per word set."""
-    return _ids_of_words(words)
-
-
-@lru_cache(maxsize=16)
-def _ids_of_words(words: frozenset[str]) -> numpy.ndarray:
-    return numpy.array([hash_string(w) for w in words], dtype=numpy.uint64)
+    ids = _WORD_IDS.get(words)
+    if ids is None:
+        strings = doc.vocab.strings
+        ids = _WORD_IDS[words] = numpy.array([strings[w] for w in words], dtype=numpy.uint64)
+    return ids
 
 
 def is_sports_text(doc: Doc) -> bool:
