@@ -298,14 +298,16 @@ def fix_label(span: Span, sporty: bool = False) -> str:
 
 def _propagate_place_labels(spans: list[Span]) -> list[Span]:
     """Give every mention of a name the place label one of its mentions earned ('the Novoland region')."""
+    texts = [s.text for s in spans]  # each span's text made once (Span.text walks its tokens)
+    labels = [s.label_ for s in spans]
     fixed: dict[str, str] = {}
-    for s in spans:
-        if s.label_ in ("GPE", "LOC", "FAC"):
-            fixed.setdefault(s.text, s.label_)
+    for text, old in zip(texts, labels):
+        if old in ("GPE", "LOC", "FAC"):
+            fixed.setdefault(text, old)
     out = []
-    for s in spans:
-        label = fixed.get(s.text)
-        if label and s.label_ in ("PRODUCT", "WORK_OF_ART", "NORP") and s.text.lower() not in COUNTRIES:
+    for s, text, old in zip(spans, texts, labels):
+        label = fixed.get(text)
+        if label and old in ("PRODUCT", "WORK_OF_ART", "NORP") and text.lower() not in COUNTRIES:
             s = Span(s.doc, s.start, s.end, label=label)
         out.append(s)
     return out
@@ -350,22 +352,25 @@ def context_label(span: Span) -> str | None:
 
 def _relabel_by_context(spans: list[Span]) -> list[Span]:
     """Relabel every mention of a name one of whose mentions has person or company context."""
+    texts = [s.text for s in spans]  # each span's text, label and first word made once
+    olds = [s.label_ for s in spans]
+    courtesy = [s[0].lower_.rstrip(".") in COURTESY for s in spans]
     evidence: dict[str, str] = {}
-    for s in spans:
-        if s.label_ in _CONTEXT_LABELS:
+    for s, text, old, titled in zip(spans, texts, olds, courtesy):
+        if old in _CONTEXT_LABELS:
             label = context_label(s)
             if label is not None:
-                key = s.text if label == "ORG" or s[0].lower_.rstrip(".") not in COURTESY else s[1:].text
+                key = text if label == "ORG" or not titled else s[1:].text
                 if evidence.get(key, label) != label:
                     evidence[key] = "?"  # contradictory evidence: leave the model's labels alone
                 else:
                     evidence[key] = label
     out = []
-    for s in spans:
-        label = evidence.get(s.text)
-        if label in ("PERSON", "ORG") and s.label_ in _CONTEXT_LABELS and s.label_ != label:
+    for s, text, old, titled in zip(spans, texts, olds, courtesy):
+        label = evidence.get(text)
+        if label in ("PERSON", "ORG") and old in _CONTEXT_LABELS and old != label:
             s = Span(s.doc, s.start, s.end, label=label)
-        elif s.label_ != "PERSON" and s[0].lower_.rstrip(".") in COURTESY and len(s) > 1:
+        elif old != "PERSON" and titled and len(s) > 1:
             s = Span(s.doc, s.start, s.end, label="PERSON")
         out.append(s)
     return out
