@@ -46,9 +46,10 @@ _EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
 def newsflow_entity_fixes(doc: Doc) -> Doc:
     """Fix `doc.ents` for news: trim articles and possessives, drop noise, correct plain label errors."""
     sporty = is_sports_text(doc)
+    text = doc.text  # made once: Doc.text joins every token
     spans: list[Span] = []
     for ent in doc.ents:
-        span = trim(ent)
+        span = trim(ent, text)
         if span is None:
             continue
         for part in (p for piece in split_inner_place(span) for p in split_coordination(piece)):
@@ -93,16 +94,20 @@ def is_sports_text(doc: Doc) -> bool:
     return hits >= 3
 
 
-def trim(ent: Span) -> Span | None:
-    """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail."""
+def trim(ent: Span, text: str | None = None) -> Span | None:
+    """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail.
+
+    `text`: the doc's text, if the caller has it (no bracket in the span's characters: no token to look at)."""
     start, end = ent.start, ent.end
     doc = ent.doc
     while start < end and doc[start].lower_ in _LEADING_DROP:
         start += 1
-    for i in range(start, end):
-        if doc[i].text in ("(", "["):
-            end = i
-            break
+    chars = text[ent.start_char : ent.end_char] if text is not None else "(["
+    if "(" in chars or "[" in chars:
+        for i in range(start, end):
+            if doc[i].text in ("(", "["):
+                end = i
+                break
     while end > start and (doc[end - 1].lower_ in _TRAILING_DROP or doc[end - 1].is_space):
         end -= 1
     if start >= end:
