@@ -252,8 +252,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from newsflow.benchmark import DEFAULT_CORPUS, format_table, run_bench
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
-    if "parse" in parts:  # its CPU times are one core's: one math thread, set before numpy is imported
-        os.environ.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS
     if not corpus.exists():
         sys.stderr.write(f"newsflow bench: corpus {corpus} not found (pass --corpus)\n")

@@ -1,41 +1,37 @@
-"""`newsflow bench --parts parse` dispatches to the parse-speed measure and prints its ratios (no timing)."""
+"""`newsflow bench --parts parse` runs benchmarks/parse_speed.py and prints its ratios (no timing asserted)."""
 
 from __future__ import annotations
 
-import os
+import subprocess
 from pathlib import Path
 
+import orjson
 import pytest
 
-from newsflow import cli, parse_bench
+from newsflow import benchmark, cli
 
-FAKE = {
-    "model": "m",
-    "scope": "speech",
-    "articles": 7,
-    "ratio_vs_same_work": 0.912,
-    "ratio_vs_ner": 0.634,
-}
+SPEED = {"articles": 7, "words": 70, "ratio_vs_same_work": 0.912, "ratio_vs_ner": 0.634}
 
 
-def test_bench_parse_part_runs_the_parse_measure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        monkeypatch.setenv(var, "4")  # restored after the test
+def test_bench_parse_part_runs_the_parse_speed_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"id": "a", "body": "Text."}\n')
     calls = []
 
-    def fake_measure(path, n, repeat, settings):
-        calls.append((path, n, repeat, settings.model))
-        return dict(FAKE)
+    def fake_run(cmd, env, stdout, stderr, cwd):
+        calls.append((cmd, env))
+        out = {"model": "m", "scope": "speech", "speed": SPEED}
+        return subprocess.CompletedProcess(cmd, 0, orjson.dumps(out), b"")
 
-    monkeypatch.setattr(parse_bench, "measure", fake_measure)
+    monkeypatch.setattr(benchmark.subprocess, "run", fake_run)
     code = cli.main(["bench", "--parts", "parse", "--articles", "7", "--repeat", "2", "--corpus", str(corpus)])
     assert code == 0
-    assert calls == [(corpus, 7, 2, calls[0][3])]
+    [(cmd, env)] = calls
+    assert cmd[1] == str(benchmark.PARSE_SPEED) and benchmark.PARSE_SPEED.exists()
+    assert cmd[2:] == ["--articles", "7", "--repeat", "2", "--corpus", str(corpus), "--json"]
+    assert env["OMP_NUM_THREADS"] == "1"
     out = capsys.readouterr().out
     assert "bare same model work" in out and "0.912" in out and "0.634" in out
-    assert os.environ["OMP_NUM_THREADS"] == "1"  # one math thread for the parse part
 
 
 def test_bench_default_parts_leave_the_parse_out() -> None:
