@@ -18,6 +18,9 @@ run, on the same BBC texts with the same model, so a noisy shared machine moves 
 - stages: mean milliseconds per article of each stage, from the events' `trace`.
 - extraction: main-content extraction per HTML page (ms), and its share of the embedded
   pipeline's time on the same pages (the dev pages beside the repository, else tests/data/pages).
+- parse (not in the default parts): `benchmarks/parse_speed.py` in a process of its own: the embedded
+  pipeline with its parse against bare spaCy doing the same model work, and against bare NER alone,
+  CPU-time ratios over the first N articles of the corpus.
 """
 
 from __future__ import annotations
@@ -68,6 +71,23 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.decode(errors='replace')[-3000:]}")
     return elapsed
+
+
+PARSE_SPEED = REPO / "benchmarks" / "parse_speed.py"
+
+
+def bench_parse(corpus: Path, n: int, repeat: int, settings: Settings) -> dict:
+    """`benchmarks/parse_speed.py --json` on the first `n` articles of `corpus` (one process, one math thread):
+    its speed figures (`ratio_vs_same_work`, `ratio_vs_ner`, words per CPU second, runs)."""
+    if not PARSE_SPEED.exists():
+        raise FileNotFoundError(f"{PARSE_SPEED} not found: the parse part runs from a checkout of the repository")
+    cmd = [sys.executable, str(PARSE_SPEED), "--articles", str(n), "--repeat", str(repeat), "--corpus", str(corpus)]
+    env = {**os.environ, **settings.to_env(), **ONE_THREAD}
+    proc = subprocess.run([*cmd, "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.decode(errors='replace')[-3000:]}")
+    result = orjson.loads(proc.stdout)
+    return {"model": result["model"], "scope": result["scope"], **result["speed"]}
 
 
 def _bare_nlp(model: str) -> Any:
@@ -493,6 +513,9 @@ def run_bench(
             report(f"stack: Kafka broker port open {stack.kafka_start_s:.1f}s after start")
             warm_up_broker(settings)
         try:
+            if "parse" in parts:
+                results["parse"] = bench_parse(corpus, n, repeat, settings)
+                report(f"parse: {orjson.dumps(results['parse']).decode()}")
             if "stages" in parts:
                 results["stages"] = bench_stage_times(articles, settings)
                 report(f"stages: {orjson.dumps(results['stages']).decode()}")
@@ -530,6 +553,16 @@ def format_table(results: dict) -> str:
                 ">= 0.85",
             )
         )
+    if "parse" in results:
+        p = results["parse"]
+        rows.append(
+            (
+                f"embedded pipeline with parse / bare same model work (CPU, {p['articles']} articles)",
+                f"{p['ratio_vs_same_work']:.3f}",
+                ">= 0.90",
+            )
+        )
+        rows.append(("embedded pipeline with parse / bare NER alone (CPU)", f"{p['ratio_vs_ner']:.3f}", ">= 0.55"))
     if "stages" in results:
         for stage, ms in results["stages"]["ms_per_article"].items():
             rows.append((f"{stage} ms/article (embedded)", f"{ms:.3f}", ""))

@@ -338,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--parts",
         default="stages,extraction,embedded,jobs,kafka,scaling",
-        help="comma-separated: stages, extraction (HTML pages), embedded, jobs (--jobs 1 vs 2), kafka (with latency), scaling",
+        help="comma-separated: stages, extraction (HTML pages), embedded, jobs (--jobs 1 vs 2), kafka (with latency), "
+        "scaling; also parse (not by default: the pipeline with its parse against bare spaCy's same model work)",
     )
     b.add_argument("--articles", type=int, default=600)
     b.add_argument("--repeat", type=int, default=3, help="alternated runs of the embedded comparison")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shared.core.events import Entity, Mention
 from shared.lexicon.vocabulary import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
@@ -21,6 +22,7 @@ class RawMention:
     label: str
 
 
+@lru_cache(maxsize=1 << 16)  # the same names recur in an article and across articles
 def name_key(text: str) -> str:
     """The comparable form of a name: lower case, no courtesy title, no possessive, single spaces."""
     words = _from_courtesy(text.replace("\u2019", "'").split())
@@ -31,6 +33,7 @@ def name_key(text: str) -> str:
     return " ".join(w.lower() for w in words if w)
 
 
+@lru_cache(maxsize=1 << 16)
 def display_name(text: str) -> str:
     """A mention's text as a canonical name: courtesy title dropped ('Mrs Jane Ann Roe')."""
     words = _from_courtesy(text.split())

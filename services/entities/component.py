@@ -46,9 +46,10 @@ _EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
 def newsflow_entity_fixes(doc: Doc) -> Doc:
     """Fix `doc.ents` for news: trim articles and possessives, drop noise, correct plain label errors."""
     sporty = is_sports_text(doc)
+    text = doc.text  # made once: Doc.text joins every token
     spans: list[Span] = []
     for ent in doc.ents:
-        span = trim(ent)
+        span = trim(ent, text)
         if span is None:
             continue
         for part in (p for piece in split_inner_place(span) for p in split_coordination(piece)):
@@ -75,9 +76,16 @@ def _lower_ids(doc: Doc):
     return doc.to_array(LOWER)
 
 
-def _ids_of(doc: Doc, words) -> list[int]:
-    strings = doc.vocab.strings
-    return [strings[w] for w in words]
+# A word's string id is a hash of its text, the same in every vocab: each word set's ids are computed once.
+_WORD_IDS: dict[frozenset[str], numpy.ndarray] = {}
+
+
+def _ids_of(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
+    ids = _WORD_IDS.get(words)
+    if ids is None:
+        strings = doc.vocab.strings
+        ids = _WORD_IDS[words] = numpy.array([strings[w] for w in words], dtype=numpy.uint64)
+    return ids
 
 
 def is_sports_text(doc: Doc) -> bool:
@@ -86,16 +94,20 @@ def is_sports_text(doc: Doc) -> bool:
     return hits >= 3
 
 
-def trim(ent: Span) -> Span | None:
-    """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail."""
+def trim(ent: Span, text: str | None = None) -> Span | None:
+    """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail.
+
+    `text`: the doc's text, if the caller has it (no bracket in the span's characters: no token to look at)."""
     start, end = ent.start, ent.end
     doc = ent.doc
     while start < end and doc[start].lower_ in _LEADING_DROP:
         start += 1
-    for i in range(start, end):
-        if doc[i].text in ("(", "["):
-            end = i
-            break
+    chars = text[ent.start_char : ent.end_char] if text is not None else "(["
+    if "(" in chars or "[" in chars:
+        for i in range(start, end):
+            if doc[i].text in ("(", "["):
+                end = i
+                break
     while end > start and (doc[end - 1].lower_ in _TRAILING_DROP or doc[end - 1].is_space):
         end -= 1
     if start >= end:
@@ -304,14 +316,16 @@ def fix_label(span: Span, sporty: bool = False) -> str:
 
 def _propagate_place_labels(spans: list[Span]) -> list[Span]:
     """Give every mention of a name the place label one of its mentions earned ('the Novoland region')."""
+    texts = [s.text for s in spans]  # each span's text made once (Span.text walks its tokens)
+    labels = [s.label_ for s in spans]
     fixed: dict[str, str] = {}
-    for s in spans:
-        if s.label_ in ("GPE", "LOC", "FAC"):
-            fixed.setdefault(s.text, s.label_)
+    for text, old in zip(texts, labels):
+        if old in ("GPE", "LOC", "FAC"):
+            fixed.setdefault(text, old)
     out = []
-    for s in spans:
-        label = fixed.get(s.text)
-        if label and s.label_ in ("PRODUCT", "WORK_OF_ART", "NORP") and s.text.lower() not in COUNTRIES:
+    for s, text, old in zip(spans, texts, labels):
+        label = fixed.get(text)
+        if label and old in ("PRODUCT", "WORK_OF_ART", "NORP") and text.lower() not in COUNTRIES:
             s = Span(s.doc, s.start, s.end, label=label)
         out.append(s)
     return out
@@ -356,22 +370,25 @@ def context_label(span: Span) -> str | None:
 
 def _relabel_by_context(spans: list[Span]) -> list[Span]:
     """Relabel every mention of a name one of whose mentions has person or company context."""
+    texts = [s.text for s in spans]  # each span's text, label and first word made once
+    olds = [s.label_ for s in spans]
+    courtesy = [s[0].lower_.rstrip(".") in COURTESY for s in spans]
     evidence: dict[str, str] = {}
-    for s in spans:
-        if s.label_ in _CONTEXT_LABELS:
+    for s, text, old, titled in zip(spans, texts, olds, courtesy):
+        if old in _CONTEXT_LABELS:
             label = context_label(s)
             if label is not None:
-                key = s.text if label == "ORG" or s[0].lower_.rstrip(".") not in COURTESY else s[1:].text
+                key = text if label == "ORG" or not titled else s[1:].text
                 if evidence.get(key, label) != label:
                     evidence[key] = "?"  # contradictory evidence: leave the model's labels alone
                 else:
                     evidence[key] = label
     out = []
-    for s in spans:
-        label = evidence.get(s.text)
-        if label in ("PERSON", "ORG") and s.label_ in _CONTEXT_LABELS and s.label_ != label:
+    for s, text, old, titled in zip(spans, texts, olds, courtesy):
+        label = evidence.get(text)
+        if label in ("PERSON", "ORG") and old in _CONTEXT_LABELS and old != label:
             s = Span(s.doc, s.start, s.end, label=label)
-        elif s.label_ != "PERSON" and s[0].lower_.rstrip(".") in COURTESY and len(s) > 1:
+        elif old != "PERSON" and titled and len(s) > 1:
             s = Span(s.doc, s.start, s.end, label="PERSON")
         out.append(s)
     return out

@@ -31,18 +31,18 @@ def _int_list(obj: dict, name: str) -> list[int]:
     return value
 
 
-class _StringCache:
-    """The text of a spaCy string hash, each looked up once."""
+class _StringTexts:
+    """The texts of spaCy string hashes (0: ""), each hash looked up once."""
 
     def __init__(self, strings: Any) -> None:
         self._strings = strings
-        self._seen: dict[int, str] = {}
+        self._seen: dict[int, str] = {0: ""}
 
-    def __call__(self, key: int) -> str:
-        text = self._seen.get(key)
-        if text is None:
-            text = self._seen[key] = self._strings[key] if key else ""
-        return text
+    def __call__(self, keys: list[int]) -> list[str]:
+        seen = self._seen
+        for key in set(keys).difference(seen):
+            seen[key] = self._strings[key]
+        return [seen[k] for k in keys]
 
 
 @dataclass(frozen=True)
@@ -129,26 +129,27 @@ class CompactParse:
         tag: list[str] = []
         lemma: list[str] = []
         sents: list[tuple[int, int]] = []
+        text_of: _StringTexts | None = None
         for doc, offset in sorted(chunks, key=lambda c: c[1]):
             base = len(start)
             n = len(doc)
             if n == 0:
                 continue
-            nums = doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").tolist()
-            names = doc.to_array(["DEP", "TAG", "LOWER", "LEMMA"]).tolist()
-            text_of = _StringCache(doc.vocab.strings)
-            first = []
-            for i, ((idx, length, rel, sent_start), (d, t, low, lem)) in enumerate(zip(nums, names)):
-                start.append(offset + idx)
-                end.append(offset + idx + length)
-                head.append(base + i + rel)
-                dep.append(text_of(d))
-                tag.append(text_of(t))
-                lower = text_of(low)
-                lem_text = lemmas.get(lower, "") if lemmas is not None else text_of(lem)
-                lemma.append("" if lem_text == lower else lem_text)
-                if i == 0 or sent_start == 1:
-                    first.append(base + i)
+            if text_of is None:
+                text_of = _StringTexts(doc.vocab.strings)
+            idx, length, rel, sent_start = (
+                doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").T.tolist()
+            )
+            deps, tags, lows, lems = doc.to_array(["DEP", "TAG", "LOWER", "LEMMA"]).T.tolist()
+            start.extend([offset + i for i in idx])
+            end.extend([offset + i + k for i, k in zip(idx, length)])
+            head.extend([base + i + r for i, r in enumerate(rel)])
+            dep.extend(text_of(deps))
+            tag.extend(text_of(tags))
+            lowers = text_of(lows)
+            lem_texts = [lemmas.get(w, "") for w in lowers] if lemmas is not None else text_of(lems)
+            lemma.extend(["" if a == w else a for a, w in zip(lem_texts, lowers)])
+            first = [base] + [base + i for i, s in enumerate(sent_start) if i and s == 1]
             sents.extend(zip(first, first[1:] + [base + n]))
         return cls(tuple(start), tuple(end), tuple(head), tuple(dep), tuple(tag), tuple(lemma), tuple(sents))
 
