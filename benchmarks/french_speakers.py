@@ -1,4 +1,5 @@
-"""French speakers right with and without the parse, on the French test sentences (tests/unit/french_cases.py).
+"""French speakers right with and without the parse, on the French test sentences and article
+(tests/unit/french_cases.py).
 
     PYTHONPATH=. python benchmarks/french_speakers.py
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "unit"))
 
-from french_cases import CASES  # noqa: E402
+from french_cases import ARTICLE, ARTICLE_ENTITIES, ARTICLE_SPEAKERS, CASES  # noqa: E402
 
 from services.entities.app import load_pipeline  # noqa: E402
 from services.entities.parse_pass import parse_batch  # noqa: E402
@@ -56,7 +57,12 @@ def main() -> None:
             for when, p in (("before", None), ("after", parse)):
                 quotes = extract_quotes_fr(text, ents, p)
                 right[when] += bool(quotes) and quotes[0].speaker == speaker
-        n = len(CASES)
+        ents = given(ARTICLE, ARTICLE_ENTITIES) if source == "given" else from_model(nlp, ARTICLE)
+        (article_parse,), _ = parse_batch(nlp, [ARTICLE], "fr", "speech", 16)
+        for when, p in (("before", None), ("after", article_parse)):
+            quotes = extract_quotes_fr(ARTICLE, ents, p)
+            right[when] += sum(q.speaker == g for q, g in zip(quotes, ARTICLE_SPEAKERS))
+        n = len(CASES) + len(ARTICLE_SPEAKERS)
         print(f"entities {source}: right speaker before {right['before']}/{n}, after {right['after']}/{n}")
 
 

@@ -48,19 +48,23 @@ def speech_lemma(p: CompactParse, i: int, text: str) -> str | None:
     return FORM_LEMMA_FR.get(p.token_text(i, text).lower().split("-")[0])
 
 
-def _reach(p: CompactParse, open_mark: int, close_end: int) -> Iterator[int]:
-    """Tokens of the quote's sentences outside the quote, within MAX_REACH_TOKENS of it."""
+def _reach(p: CompactParse, text: str, open_mark: int, close_end: int) -> Iterator[int]:
+    """Tokens of the quote's sentences outside the quote, in its paragraph, within MAX_REACH_TOKENS of it."""
+    para_lo = text.rfind("\n", 0, open_mark) + 1
+    para_hi = text.find("\n", close_end)
+    para_hi = len(text) if para_hi == -1 else para_hi
     open_i = bisect.bisect_left(p.start, open_mark)
     close_i = bisect.bisect_left(p.start, close_end)
     first = p.sent_of(min(open_i, len(p) - 1))
-    last = p.sent_of(max(0, min(close_i, len(p)) - 1))
     lo = first[0] if first else open_i
-    hi = last[1] if last else close_i
-    if close_i < len(p):
-        after = p.sent_of(close_i)
-        hi = max(hi, after[1] if after else hi)
-    yield from range(max(lo, open_i - MAX_REACH_TOKENS), open_i)
-    yield from range(close_i, min(hi, close_i + MAX_REACH_TOKENS, len(p)))
+    after = p.sent_of(close_i) if close_i < len(p) else None
+    hi = after[1] if after else close_i
+    for t in range(max(lo, open_i - MAX_REACH_TOKENS), open_i):
+        if p.start[t] >= para_lo:
+            yield t
+    for t in range(close_i, min(hi, close_i + MAX_REACH_TOKENS, len(p))):
+        if p.start[t] < para_hi:
+            yield t
 
 
 def _phrase(p: CompactParse, i: int, open_mark: int, close_end: int) -> tuple[int, int] | None:
@@ -97,7 +101,7 @@ def _pronoun_after(p: CompactParse, v: int, text: str) -> bool:
 
 def speech_verb(p: CompactParse, text: str, open_mark: int, close_end: int) -> Iterator[FrenchSpeaker]:
     """Rules `fr_speech_verb_subject` and `fr_speech_verb_pronoun`: who does a speech verb next to the quote."""
-    for v in _reach(p, open_mark, close_end):
+    for v in _reach(p, text, open_mark, close_end):
         lemma = speech_lemma(p, v, text)
         if lemma is None or lemma == "selon" or p.tag[v] not in ("VERB", "AUX"):
             continue
@@ -118,7 +122,7 @@ def speech_verb(p: CompactParse, text: str, open_mark: int, close_end: int) -> I
 
 def selon(p: CompactParse, text: str, open_mark: int, close_end: int) -> Iterator[FrenchSpeaker]:
     """Rule `fr_selon`: '..., selon Jean Dupont' / 'd'après le ministre': the noun that 'selon' marks."""
-    for i in _reach(p, open_mark, close_end):
+    for i in _reach(p, text, open_mark, close_end):
         word = p.token_text(i, text).lower()
         if word not in SELON and not (word == "après" and i and p.token_text(i - 1, text).lower() in ("d'", "d\u2019")):
             continue
@@ -136,13 +140,15 @@ RULES: dict[str, Callable[[CompactParse, str, int, int], Iterator[FrenchSpeaker]
 
 
 def french_speakers(p: CompactParse | None, text: str, open_mark: int, close_end: int) -> list[FrenchSpeaker]:
-    """Every rule's speaker phrases for the quote text[open_mark:close_end], nearest to the quote first."""
+    """Every rule's speaker phrases for the quote text[open_mark:close_end]: those after it first (French puts
+    the attribution there: '« ... », a déclaré X'), each side nearest to the quote first."""
     if p is None or not len(p) or not p.is_parsed(open_mark, close_end):
         return []
     out = [s for rule in RULES.values() for s in rule(p, text, open_mark, close_end)]
 
-    def distance(s: FrenchSpeaker) -> int:
-        return s.start - close_end if s.start >= close_end else open_mark - s.end
+    def distance(s: FrenchSpeaker) -> tuple[bool, int]:
+        after = s.start >= close_end
+        return not after, s.start - close_end if after else open_mark - s.end
 
     return sorted(dict.fromkeys(out), key=distance)
 

@@ -66,3 +66,28 @@ CASES: list[tuple[str, tuple[tuple[str, str], ...], str, str]] = [
         "syntax:fr_selon",
     ),
 ]
+
+# One article of six paragraphs, a quote each: (text, entities, the speakers in quote order).
+ARTICLE = (
+    "Le président Emmanuel Macron était à Berlin mardi. « Nous devons agir vite », a déclaré Emmanuel Macron.\n"
+    "« C'est une étape importante », a-t-il ajouté.\n"
+    "La maire de Paris, Anne Hidalgo, a affirmé : « Cette décision est une erreur. »\n"
+    "« La situation reste tendue », selon Jean Dupont.\n"
+    "« Nous restons vigilants », déclare le préfet Pierre Martin.\n"
+    "« Personne ne sait », estime-t-elle."
+)
+ARTICLE_ENTITIES = (
+    ("Emmanuel Macron", "PERSON"),
+    ("Berlin", "LOC"),
+    ("Anne Hidalgo", "PERSON"),
+    ("Jean Dupont", "PERSON"),
+    ("Pierre Martin", "PERSON"),
+)
+ARTICLE_SPEAKERS = [
+    "Emmanuel Macron",
+    "Emmanuel Macron",
+    "Anne Hidalgo",
+    "Jean Dupont",
+    "Pierre Martin",
+    "Pierre Martin",
+]

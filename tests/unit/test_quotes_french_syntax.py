@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from french_cases import CASES
+from french_cases import ARTICLE, ARTICLE_ENTITIES, ARTICLE_SPEAKERS, CASES
 
 from services.entities.app import load_pipeline
 from services.entities.parse_pass import parse_batch
@@ -49,3 +49,10 @@ def test_a_parse_naming_no_entity_falls_back_to_the_patterns(nlp_fr):
     text = "« Nous restons vigilants », dit le préfet."
     (quote,) = extract_quotes_fr(text, (), parse_fr(nlp_fr, text))
     assert quote.rule is None and quote.speaker == "le préfet"
+
+
+def test_a_rule_reads_no_attribution_of_the_paragraph_before(nlp_fr):
+    """'..., selon Jean Dupont.' ends a paragraph: the next paragraph's quote is Pierre Martin's."""
+    quotes = extract_quotes_fr(ARTICLE, ents(ARTICLE, ARTICLE_ENTITIES), parse_fr(nlp_fr, ARTICLE))
+    assert [q.speaker for q in quotes] == ARTICLE_SPEAKERS
+    assert quotes[4].rule == "syntax:fr_speech_verb_subject"
