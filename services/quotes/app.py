@@ -29,7 +29,7 @@ def enrich(event: EntitiesExtracted, default_language: str = "en", chooser: Choo
     if language == "en":
         quotes = tuple(extract_quotes(event.text, event.entities, event.parse, chooser))
     else:
-        quotes = tuple(rules(event.text, event.entities))
+        quotes = tuple(extract_quotes_fr(event.text, event.entities, event.parse))
     return promote(
         event, ArticleEnriched, quotes=quotes, parse=None, trace=with_trace(event.trace, "quotes", clock.ms())
     )

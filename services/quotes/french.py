@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import re
 
+from services.quotes.french_syntax import french_speakers
 from shared.core.events import Entity, Quote
+from shared.core.parse import CompactParse
 
 PAIRS = {"\u00ab": "\u00bb", "\u201c": "\u201d", "\u2039": "\u203a"}
 _SPACE = " \t\u00a0\u202f\u2009"
@@ -170,8 +172,27 @@ def _attribution_before(text: str, open_mark: int, floor: int, sp: _Speakers):
     return sp.phrase(subj_lo, subj_hi) + (m.group("verb").lower(),)
 
 
-def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = ()) -> list[Quote]:
-    """Every quote of a French article, with its speaker where a French speech verb or 'selon' names one."""
+def _from_parse(text: str, parse: CompactParse | None, open_mark: int, close: int, sp: _Speakers):
+    """(speaker, label, cue, rule, start, end) from the parse's nearest speaker phrase that names an entity."""
+    for found in french_speakers(parse, text, open_mark, close + 1):
+        if found.pronoun:
+            person = sp.last_person(open_mark)
+            if person is None:
+                continue
+            speaker, label = person
+        else:
+            ent = sp.in_phrase(found.start, found.end)
+            if ent is None:
+                continue
+            speaker, label = ent
+        return speaker, label, found.cue, "syntax:" + found.rule, found.start, found.end
+    return None
+
+
+def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = (), parse: CompactParse | None = None) -> list[Quote]:
+    """Every quote of a French article, with its speaker where a French speech verb or 'selon' names one:
+    from the parse of its sentence where that names an entity (`french_syntax` rules), else from the
+    text patterns of this module."""
     spans = pair_french(text)
     sp = _Speakers(text, entities, [(o, c + 1) for o, _, _, c in spans])
     out: list[Quote] = []
@@ -185,11 +206,26 @@ def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = ()) -> list[Quot
         if found is None or found[0] is None:
             found = _attribution_before(text, open_mark, para_start, sp) or found
         speaker, label, cue = found if found else (None, None, None)
+        rule = sp_start = sp_end = None
+        parsed = _from_parse(text, parse, open_mark, close, sp)
+        if parsed is not None:
+            speaker, label, cue, rule, sp_start, sp_end = parsed
         head = text[_sentence_start(text, open_mark, para_start) : open_mark].strip(_SPACE)
         kind = (
             "direct" if (not head or head.endswith((":", ",")) or cue is not None and head[-1:] in ":") else "partial"
         )
         out.append(
-            Quote(text=text[start:end], start=start, end=end, speaker=speaker, speaker_label=label, cue=cue, kind=kind)
+            Quote(
+                text=text[start:end],
+                start=start,
+                end=end,
+                speaker=speaker,
+                speaker_label=label,
+                cue=cue,
+                kind=kind,
+                speaker_start=sp_start,
+                speaker_end=sp_end,
+                rule=rule,
+            )
         )
     return out

@@ -248,3 +248,44 @@ in on at after before ahead following despite with as when while although during
 earlier later meeting speaking asked interviewed
 """.split()
 )
+
+# French speech verbs of news writing (general French knowledge), keyed by lemma; their forms in
+# `SPEECH_FORMS_FR` are the ones a news report writes: past participle ('a déclaré') and present
+# third person ('déclare', 'déclare-t-il'), the infinitive, and the imperfect ('déclarait').
+SPEECH_LEMMAS_FR = frozenset(
+    """
+dire déclarer affirmer ajouter expliquer estimer indiquer souligner assurer préciser confier lancer répondre
+annoncer insister marteler poursuivre rappeler reconnaître dénoncer avertir prévenir juger commenter confirmer
+démentir raconter témoigner écrire noter observer regretter admettre promettre résumer conclure réagir plaider
+répéter argumenter avancer détailler fustiger saluer lâcher glisser ironiser nuancer trancher soutenir
+s'exclamer exclamer
+""".split()
+)
+_FR_IRREGULAR = {
+    "dire": ("dit", "dis", "disait", "dire"),
+    "reconnaître": ("reconnu", "reconnaît", "reconnait", "reconnaissait", "reconnaître"),
+    "avertir": ("averti", "avertit", "avertissait", "avertir"),
+    "prévenir": ("prévenu", "prévient", "prévenait", "prévenir"),
+    "démentir": ("démenti", "dément", "démentait", "démentir"),
+    "écrire": ("écrit", "écrivait", "écrire"),
+    "admettre": ("admis", "admet", "admettait", "admettre"),
+    "promettre": ("promis", "promet", "promettait", "promettre"),
+    "conclure": ("conclu", "conclut", "concluait", "conclure"),
+    "réagir": ("réagi", "réagit", "réagissait", "réagir"),
+    "répondre": ("répondu", "répond", "répondait", "répondre"),
+    "poursuivre": ("poursuivi", "poursuit", "poursuivait", "poursuivre"),
+    "soutenir": ("soutenu", "soutient", "soutenait", "soutenir"),
+}
+
+
+def _forms_fr(lemma: str) -> tuple[str, ...]:
+    """The news-writing forms of a French -er verb (or its listed irregular forms)."""
+    if lemma in _FR_IRREGULAR:
+        return _FR_IRREGULAR[lemma]
+    stem = lemma[:-2]
+    return (stem + "é", stem + "e", stem + "ait", lemma)
+
+
+FORM_LEMMA_FR = {f: lemma for lemma in sorted(SPEECH_LEMMAS_FR) for f in _forms_fr(lemma)}
+FORM_LEMMA_FR.update({"rappelle": "rappeler", "martèle": "marteler", "répète": "répéter", "selon": "selon"})
+SPEECH_FORMS_FR = frozenset(f for f in FORM_LEMMA_FR if f != "selon")  # what the parse scope looks for
