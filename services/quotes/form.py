@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from shared.core.parse import CompactParse
+from shared.lexicon.function_words import OPENING_WORDS_ALLOWED
 
 BAD_OPENING_TAGS = frozenset(
     {
@@ -37,7 +38,6 @@ BAD_OPENING_TAGS = frozenset(
     }
 )
 VERB_TAGS = frozenset({"VB", "VBD", "VBP", "VBZ", "MD"})
-OPENING_WORDS_ALLOWED = frozenset({"former", "then"})
 
 
 def is_fragment_phrase(

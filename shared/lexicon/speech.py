@@ -289,3 +289,10 @@ def _forms_fr(lemma: str) -> tuple[str, ...]:
 FORM_LEMMA_FR = {f: lemma for lemma in sorted(SPEECH_LEMMAS_FR) for f in _forms_fr(lemma)}
 FORM_LEMMA_FR.update({"rappelle": "rappeler", "martèle": "marteler", "répète": "répéter", "selon": "selon"})
 SPEECH_FORMS_FR = frozenset(f for f in FORM_LEMMA_FR if f != "selon")  # what the parse scope looks for
+LISTENER_FORMS = frozenset("told tells tell asked asks urged urges assured assures".split())
+QUOTE_PARTICIPLES = frozenset(
+    """
+saying adding insisting arguing warning claiming explaining accusing describing calling telling stating noting
+stressing writing tweeting declaring asserting suggesting asking announcing concluding admitting
+""".split()
+)
