@@ -17,10 +17,8 @@ from services.quotes.speakers import (
     Attribution,
     after_quote,
     before_quote,
-    sentence_start,
     subject_of_sentence,
     verb_like,
-    words,
 )
 from services.quotes.syntax import QuoteSite, earlier_subjects
 from services.quotes.syntax import candidates as syntax_candidates
@@ -28,6 +26,7 @@ from shared.core.events import Entity, Quote
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import SUBJECT_PRONOUNS, TITLE_SMALL_WORDS
 from shared.lexicon.vocabulary import TITLE_CUES
+from shared.text.sentences import sentence_start, words
 
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
 TEXT_RULES = (

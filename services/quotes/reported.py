@@ -21,7 +21,6 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import _WORD, words
 from services.quotes.syntax import reported_clauses
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import (
@@ -37,7 +36,7 @@ from shared.lexicon.function_words import (
 )
 from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 from shared.lexicon.time_words import TIME_OR_PLACE
-from shared.text.sentences import sentences
+from shared.text.sentences import WORD, sentences, words
 
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = '"\u201c\u201d'
@@ -104,7 +103,7 @@ def _clause_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
 def _enough(text: str, lo: int, hi: int) -> bool:
     """Whether text[lo:hi] has at least MIN_CLAUSE_WORDS words (a short scan: it stops there)."""
     n = 0
-    for _ in _WORD.finditer(text, lo, hi):
+    for _ in WORD.finditer(text, lo, hi):
         n += 1
         if n >= MIN_CLAUSE_WORDS:
             return True

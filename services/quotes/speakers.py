@@ -24,11 +24,9 @@ from shared.lexicon.function_words import (
 )
 from shared.lexicon.speech import INTRO_WORDS, LISTENER_FORMS, QUOTE_CUES, QUOTE_PARTICIPLES
 from shared.lexicon.time_words import ATTRIBUTION_TAIL, TIME_ENDS, TIME_LEADS, TIME_NOUNS
-from shared.text.sentences import is_abbreviation_stop
+from shared.text.sentences import WORD, is_abbreviation_stop, sentence_end, sentence_start, words
 
 CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
-_WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
-_SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 
 
@@ -40,35 +38,6 @@ class Attribution:
     end: int
     cue: str | None
     where: str  # after | before | dash | according | subject
-
-
-def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
-    """(word, start, end) of the words of text[lo:hi]."""
-    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
-
-
-# Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
-def _sentence_breaks(text: str, lo: int, hi: int):
-    for m in _SENT_END.finditer(text, lo, hi):
-        if not is_abbreviation_stop(text, m.start()):
-            yield m
-
-
-def sentence_end(text: str, pos: int, limit: int) -> int:
-    """The end of the sentence running at `pos`, not past `limit`."""
-    m = next(_sentence_breaks(text, pos, limit), None)
-    return m.end() if m else limit
-
-
-def sentence_start(text: str, pos: int, floor: int) -> int:
-    """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
-    lo = max(floor, pos - 400)
-    best = lo
-    # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
-    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
-        if m.end() <= pos:
-            best = m.end()
-    return best
 
 
 def _is_cue(w: str) -> bool:
@@ -198,7 +167,7 @@ def after_quote(
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
-        lead = _WORD.search(text, start, end)
+        lead = WORD.search(text, start, end)
         if lead is not None and (lead.group(0) in NOT_A_SUBJECT or lead.group(0).endswith("ing")):
             return None  # '"..." of Trump, whom he called', '"...," while trying to explain': no speaker phrase
         return Attribution(start, end, w.lower(), "after")
