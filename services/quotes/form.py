@@ -13,30 +13,7 @@ from typing import Callable
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import OPENING_WORDS_ALLOWED
 
-BAD_OPENING_TAGS = frozenset(
-    {
-        "IN",
-        "CC",
-        "WDT",
-        "WP",
-        "WRB",
-        "RB",
-        "RBR",
-        "RBS",
-        "TO",
-        "UH",
-        "CD",
-        "MD",
-        "VB",
-        "VBD",
-        "VBP",
-        "VBZ",
-        "VBG",
-        "VBN",
-        "EX",
-        "RP",
-    }
-)
+BAD_OPENING_TAGS = frozenset("IN CC WDT WP WRB RB RBR RBS TO UH CD MD VB VBD VBP VBZ VBG VBN EX RP".split())
 VERB_TAGS = frozenset({"VB", "VBD", "VBP", "VBZ", "MD"})
 
 

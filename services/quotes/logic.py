@@ -29,15 +29,8 @@ from shared.lexicon.vocabulary import TITLE_CUES
 from shared.text.sentences import sentence_start, words
 
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
-TEXT_RULES = (
-    "after_quote",
-    "before_quote",
-    "colon_paragraph",
-    "colon_paragraph_subject",
-    "same_sentence",
-    "writer_subject",
-    "reported_before",
-    "previous_speaker",
+TEXT_RULES = tuple(
+    "after_quote before_quote colon_paragraph colon_paragraph_subject same_sentence writer_subject reported_before previous_speaker".split()
 )
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from services.quotes.syntax import reported_clauses
@@ -34,11 +33,10 @@ from shared.lexicon.function_words import (
     REPORTING_PRONOUNS,
     SKIP_BEFORE_CUE,
 )
-from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
+from shared.lexicon.speech import ACCORDING_TO, BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 from shared.lexicon.time_words import TIME_OR_PLACE
 from shared.text.sentences import WORD, sentences, words
 
-_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
 MIN_CLAUSE_WORDS = 3
@@ -112,7 +110,7 @@ def _enough(text: str, lo: int, hi: int) -> bool:
 
 def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     """'According to X, CLAUSE' and 'CLAUSE, according to X.'"""
-    for m in _ACCORDING.finditer(text, s, e):
+    for m in ACCORDING_TO.finditer(text, s, e):
         if quoted.inside(m.start()):
             continue
         if not text[s : m.start()].strip(" ,"):  # at the sentence start: the source runs to the first comma

@@ -22,12 +22,11 @@ from shared.lexicon.function_words import (
     SKIP_BACK,
     STOP_AFTER,
 )
-from shared.lexicon.speech import INTRO_WORDS, LISTENER_FORMS, QUOTE_CUES, QUOTE_PARTICIPLES
+from shared.lexicon.speech import ACCORDING_TO, INTRO_WORDS, LISTENER_FORMS, QUOTE_CUES, QUOTE_PARTICIPLES
 from shared.lexicon.time_words import ATTRIBUTION_TAIL, TIME_ENDS, TIME_LEADS, TIME_NOUNS
 from shared.text.sentences import WORD, is_abbreviation_stop, sentence_end, sentence_start, words
 
 CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
-_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -229,7 +228,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     head = text[lo:open_mark].rstrip()
     if not head:
         return None  # a speaker in the sentence before: the syntax rule previous_sentence_verb
-    matches = list(_ACCORDING.finditer(text, lo, open_mark))
+    matches = list(ACCORDING_TO.finditer(text, lo, open_mark))
     m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None:
         ws = words(text, m.end(), open_mark)
