@@ -54,7 +54,7 @@ RELATIVE_PRONOUNS = frozenset("who whose which".split())
 ASIDE_ADVERBS = frozenset("however meanwhile also too though instead".split())
 SENTENCE_OPENERS = frozenset("and but however so yet meanwhile also while although though".split())
 PRONOUN_SPEAKERS = frozenset("he she they it".split())
-NO_SPEAKER_PRONOUNS = frozenset("i we you".split())
+NO_SPEAKER_PRONOUNS = frozenset("i we you".split())  # the speaker is inside the quote: left to the context
 CLAUSE_OPENERS = frozenset(
     """
 and but however meanwhile yet so also while although though because as then now later earlier instead indeed
