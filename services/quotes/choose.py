@@ -15,8 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from shared.lexicon.function_words import THIRD_PERSON_PRONOUNS
+
 MODEL_PATH = Path(__file__).with_name("attribution_model.json")
-PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         f"kind={q.kind}": 1.0,
         "after": float(c.after),
         "continues": float(q.continues),
-        "pronoun": float(first in PRONOUNS),
+        "pronoun": float(first in THIRD_PERSON_PRONOUNS),
         "entity_name": float(c.speaker in q.entity_names),
         "name_words": min(len(c.speaker.split()), 4) / 4,
         "agree_rules": min(len(rules) - 1, 4) / 4,

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from services.quotes.mentions import ArticleMentions
+from shared.lexicon.function_words import DESCRIPTION_FUNCTION_WORDS
+from shared.lexicon.vocabulary import UNNAMED_HEADS
 
-# Speakers a reporter leaves unnamed on purpose: kept as the description.
-UNNAMED_HEADS = frozenset(
-    """
-spokesman spokeswoman spokesperson spokespeople source sources official officials analyst analysts expert experts
-observers critics others broker brokers insider insiders aide aides statement researchers witnesses residents
-campaigners economists diplomats people fans
-""".split()
-)
 # How close (characters) to a person's mention the words of a description must stand to describe them.
 DESCRIPTION_CONTEXT = 60
 MAX_DESCRIPTION_WORDS = 8
 _KEY_CHARS = 5  # 'minister' matches 'ministry', 'German' matches 'Germany'
-_FUNCTION_WORDS = frozenset(
-    """
-and but or nor so yet the a an it this that these those which who whom what there here then as of to in on at
-""".split()
-)
 
 
 def description(core: list[str]) -> str:
@@ -42,7 +31,8 @@ def is_unnamed(desc: str) -> bool:
 def is_fragment(desc: str) -> bool:
     """Whether a description has no content word ('and', 'it'): not a speaker."""
     return not any(
-        w[:1].isalpha() and w.lower().replace("\u2019", "'").split("'")[0] not in _FUNCTION_WORDS for w in desc.split()
+        w[:1].isalpha() and w.lower().replace("\u2019", "'").split("'")[0] not in DESCRIPTION_FUNCTION_WORDS
+        for w in desc.split()
     )  # "It's", "There's" are function words too
 
 

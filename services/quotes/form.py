@@ -11,33 +11,10 @@ from __future__ import annotations
 from typing import Callable
 
 from shared.core.parse import CompactParse
+from shared.lexicon.function_words import OPENING_WORDS_ALLOWED
 
-BAD_OPENING_TAGS = frozenset(
-    {
-        "IN",
-        "CC",
-        "WDT",
-        "WP",
-        "WRB",
-        "RB",
-        "RBR",
-        "RBS",
-        "TO",
-        "UH",
-        "CD",
-        "MD",
-        "VB",
-        "VBD",
-        "VBP",
-        "VBZ",
-        "VBG",
-        "VBN",
-        "EX",
-        "RP",
-    }
-)
+BAD_OPENING_TAGS = frozenset("IN CC WDT WP WRB RB RBR RBS TO UH CD MD VB VBD VBP VBZ VBG VBN EX RP".split())
 VERB_TAGS = frozenset({"VB", "VBD", "VBP", "VBZ", "MD"})
-OPENING_WORDS_ALLOWED = frozenset({"former", "then"})
 
 
 def is_fragment_phrase(

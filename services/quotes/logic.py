@@ -17,35 +17,21 @@ from services.quotes.speakers import (
     Attribution,
     after_quote,
     before_quote,
-    sentence_start,
     subject_of_sentence,
     verb_like,
-    words,
 )
 from services.quotes.syntax import QuoteSite, earlier_subjects
 from services.quotes.syntax import candidates as syntax_candidates
 from shared.core.events import Entity, Quote
 from shared.core.parse import CompactParse
+from shared.lexicon.function_words import SUBJECT_PRONOUNS, TITLE_SMALL_WORDS
+from shared.lexicon.vocabulary import TITLE_CUES
+from shared.text.sentences import sentence_start, words
 
-_TITLE_CUES = frozenset(
-    """
-film films movie movies song songs single singles album albums book books novel novels show shows series
-programme program play plays musical opera sitcom drama documentary poem painting game video track hit
-called titled entitled dubbed named nicknamed known report campaign slogan headline magazine newspaper
-""".split()
-)
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
-TEXT_RULES = (
-    "after_quote",
-    "before_quote",
-    "colon_paragraph",
-    "colon_paragraph_subject",
-    "same_sentence",
-    "writer_subject",
-    "reported_before",
-    "previous_speaker",
+TEXT_RULES = tuple(
+    "after_quote before_quote colon_paragraph colon_paragraph_subject same_sentence writer_subject reported_before previous_speaker".split()
 )
-_SMALL = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "at", "with", "from", "by", "or", "is"})
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
 
 
@@ -54,7 +40,7 @@ def is_title_like(q: str) -> bool:
     ws = re.findall(r"[\w'\u2019\-]+", q)
     if not ws or q.rstrip().endswith((".", ",", "!", "?")):
         return False
-    return all(w[0].isupper() or w.lower() in _SMALL or w[0].isdigit() for w in ws) and ws[0][0].isupper()
+    return all(w[0].isupper() or w.lower() in TITLE_SMALL_WORDS or w[0].isdigit() for w in ws) and ws[0][0].isupper()
 
 
 def is_not_speech(text: str, span: QuoteSpan) -> bool:
@@ -68,7 +54,7 @@ def is_not_speech(text: str, span: QuoteSpan) -> bool:
     prev = prev_words[-1] if prev_words else ""
     if prev[:1].isupper() and after.strip()[:1].isupper():
         return True  # a nickname between first name and surname
-    if any(w.lower() in _TITLE_CUES for w in prev_words[-4:]):
+    if any(w.lower() in TITLE_CUES for w in prev_words[-4:]):
         return True
     # mid-sentence capitalised phrase: a title rather than a quoted word
     return bool(prev) and prev[0].islower() and len(q.split()) >= 2
@@ -299,9 +285,9 @@ class Proposer:
         """The resolver's speaker for text[start:end], unless the parse shows the phrase names someone
         else by its syntax (services/quotes/form.py: `noun_phrase_speaker`)."""
         name, label = self.resolver.resolve(start, end, pos, prefer_last)
-        if name is None or self.parse is None or name.lower() in PRONOUN_WORDS:
+        if name is None or self.parse is None or name.lower() in SUBJECT_PRONOUNS:
             return name, label
-        if self.text[start:end].split()[0].lower() in PRONOUN_WORDS:
+        if self.text[start:end].split()[0].lower() in SUBJECT_PRONOUNS:
             return name, label
         k = bisect.bisect_left(self.mention_starts, start)
         inside = False
@@ -382,7 +368,6 @@ def reported_speech(
     return out
 
 
-PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 MAX_WORDS_BESIDE_ALONE = 3  # a quote with no more of the writer's words in its paragraph stands alone
 MAX_INTRODUCING_WORDS = 8  # 'Jane Roe hit back at her critics:' before a quoted sentence
 

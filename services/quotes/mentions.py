@@ -6,10 +6,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import sentence_start
 from shared.core.events import Entity
 from shared.lexicon.names import first_name_gender
 from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLES
+from shared.text.sentences import sentence_start
 
 HONORIFICS = TITLES | MALE_TITLES | FEMALE_TITLES
 # How far back (characters) a speaker may have been named for 'he said' or 'the minister said'.

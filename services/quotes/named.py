@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from services.quotes.descriptions import UNNAMED_HEADS
 from services.quotes.mentions import HONORIFICS, ArticleMentions, EntityMention
+from shared.lexicon.function_words import DESCRIPTION_LEADS, DETERMINERS
+from shared.lexicon.vocabulary import UNNAMED_HEADS
 
-DETERMINERS = frozenset({"a", "an", "the", "one", "another", "its", "his", "her", "their"})
-COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "dame"})
 _MAX_SIDE_WORDS = 4  # each side of a joint speaker ('the X Party and the Y Party') is a short name
 
 
@@ -29,10 +28,6 @@ def same_words(a: str, b: str) -> bool:
         return [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
 
     return norm(a) == norm(b)
-
-
-# Words that open a description rather than a name: 'Another delegate on the slate, Jim Poolman'.
-DESCRIPTION_LEADS = frozenset({"the", "a", "an", "another", "one", "his", "her", "their", "its", "our"})
 
 
 class NameResolver:

@@ -7,6 +7,7 @@ import re
 
 from services.quotes.mentions import ArticleMentions, EntityMention
 from services.quotes.speakers import CUES
+from shared.lexicon.function_words import CLAUSE_AUXILIARIES
 from shared.lexicon.speech import INTRO_WORDS
 
 # How far back (characters) 'they' looks for an organisation named in the plural ('the Greens').
@@ -15,11 +16,6 @@ PLURAL_ORG_WINDOW = 500
 DESCRIBED_SPEAKER_WINDOW = 600
 # How far after the later mention (characters) a verb shows it heads a clause of its own.
 CLAUSE_VERB_WINDOW = 40
-_AUXILIARIES = frozenset(
-    """
-is was were are has had have will would could can may might must should also did does do then later
-""".split()
-)
 # A sentence whose subject is an unnamed person: 'A council spokesman denied ...'
 _DESCRIBED_SUBJECT = re.compile(
     r"(?:(?<=[.!?]\s)|(?<=\n)|^)(?:A|An|The|One)\s+(?P<desc>(?:[A-Z][\w'\u2019&-]*\s+){0,4}(?:[a-z-]+\s+)?"
@@ -72,10 +68,10 @@ class PronounResolver:
             nxt = [w.lower() for w in re.findall(r"[\w']+", a.text[m.end : m.end + CLAUSE_VERB_WINDOW])[:2]]
             if nxt and (
                 nxt[0] in CUES
-                or nxt[0] in _AUXILIARIES
+                or nxt[0] in CLAUSE_AUXILIARIES
                 or len(nxt) > 1
                 and nxt[0].endswith("ly")
-                and (nxt[1] in CUES or nxt[1] in _AUXILIARIES)
+                and (nxt[1] in CUES or nxt[1] in CLAUSE_AUXILIARIES)
             ):
                 return m
         return best

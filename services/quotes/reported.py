@@ -18,89 +18,25 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import re
 from dataclasses import dataclass
 
-from services.quotes.speakers import _WORD, words
 from services.quotes.syntax import reported_clauses
 from shared.core.parse import CompactParse
-from shared.lexicon.speech import BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
-from shared.text.sentences import sentences
+from shared.lexicon.function_words import (
+    ASIDE_ADVERBS,
+    CLAUSE_DETERMINERS,
+    CLAUSE_JOINERS,
+    INTRO_OPENERS,
+    NOT_STATEMENT,
+    PHRASE_PREPOSITIONS,
+    RELATIVE_PRONOUNS,
+    REPORTING_PRONOUNS,
+    SKIP_BEFORE_CUE,
+)
+from shared.lexicon.speech import ACCORDING_TO, BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
+from shared.lexicon.time_words import TIME_OR_PLACE
+from shared.text.sentences import WORD, sentences, words
 
-# After a cue, these introduce a question or an intention, not a statement.
-_NOT_STATEMENT = frozenset(
-    {
-        "to",
-        "whether",
-        "if",
-        "why",
-        "how",
-        "what",
-        "who",
-        "when",
-        "where",
-        "which",
-        "for",
-        "as",
-        "while",
-        "because",
-        "since",
-        "although",
-        "though",
-        "unless",
-        "until",
-        "than",
-        "like",
-        "and",
-        "but",
-        "or",
-        "about",
-        "of",
-        "on",
-        "with",
-        "by",
-        "up",
-        "out",
-        "off",
-        "so",
-        "nothing",
-        "yes",
-        "no",
-    }
-)
-_TIME_OR_PLACE = frozenset(
-    """
-on in at during after before last this yesterday today tonight earlier later recently previously
-monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week month year
-again repeatedly publicly privately also
-""".split()
-)
-_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i"})
-_DETERMINERS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "these",
-        "those",
-        "such",
-        "new",
-        "this",
-        "that",
-        "any",
-        "no",
-        "every",
-        "each",
-    }
-)
-_PREPOSITIONS = frozenset({"of", "for", "in", "on", "at", "with", "by", "from", "about", "into"})
-
-_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
 MIN_CLAUSE_WORDS = 3
@@ -146,9 +82,9 @@ def _is_cue(ws: list[tuple[str, int, int]], k: int) -> bool:
     if w in NOUN_LIKE:
         prev = ws[k - 1][0] if k > 0 else ""
         return (
-            prev.lower() not in _DETERMINERS
-            and prev.lower() not in _PREPOSITIONS
-            and (prev[:1].isupper() or prev.lower() in _PRONOUN_SUBJECTS or w[-1] != "s")
+            prev.lower() not in CLAUSE_DETERMINERS
+            and prev.lower() not in PHRASE_PREPOSITIONS
+            and (prev[:1].isupper() or prev.lower() in REPORTING_PRONOUNS or w[-1] != "s")
         )
     return True
 
@@ -165,7 +101,7 @@ def _clause_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
 def _enough(text: str, lo: int, hi: int) -> bool:
     """Whether text[lo:hi] has at least MIN_CLAUSE_WORDS words (a short scan: it stops there)."""
     n = 0
-    for _ in _WORD.finditer(text, lo, hi):
+    for _ in WORD.finditer(text, lo, hi):
         n += 1
         if n >= MIN_CLAUSE_WORDS:
             return True
@@ -174,7 +110,7 @@ def _enough(text: str, lo: int, hi: int) -> bool:
 
 def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     """'According to X, CLAUSE' and 'CLAUSE, according to X.'"""
-    for m in _ACCORDING.finditer(text, s, e):
+    for m in ACCORDING_TO.finditer(text, s, e):
         if quoted.inside(m.start()):
             continue
         if not text[s : m.start()].strip(" ,"):  # at the sentence start: the source runs to the first comma
@@ -197,7 +133,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     return None
 
 
-_AFTER_ATTRIBUTION = frozenset(_TIME_OR_PLACE | {"in", "a", "an", "the", "statement", "interview", "told"})
+_AFTER_ATTRIBUTION = frozenset(TIME_OR_PLACE | {"in", "a", "an", "the", "statement", "interview", "told"})
 
 
 def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: _Quoted) -> Reported | None:
@@ -217,7 +153,7 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
         return None
     if k == 0 and any(w == "that" for w, _, _ in after[1:]):
         return None  # ', said in an interview that ...': the verb opens a clause of its own
-    if k == 0 and (len(after) < 2 or after[1][0].lower() in _TIME_OR_PLACE):
+    if k == 0 and (len(after) < 2 or after[1][0].lower() in TIME_OR_PLACE):
         # '..., a former minister, Jane Roe, said on Monday': the speaker is the segment(s) before the cue
         before = [c for c in cuts if c < cut]
         if not before:
@@ -230,7 +166,7 @@ def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted:
         if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5 or any(c in text[comma:e] for c in _QUOTE_CHARS):
             return None
         return Reported(lo, hi, ws[lo_cut][1], ws[cut - 1][2], after[0][0])
-    if k > 0 and after[0][0].lower() in _CLAUSE_JOINERS:
+    if k > 0 and after[0][0].lower() in CLAUSE_JOINERS:
         return None  # ', but later said ...': a second verb of the sentence's subject
     tail = after[k + 1 :]
     if k > 0 and tail and (len(tail) > 5 or tail[0][0].lower() not in _AFTER_ATTRIBUTION):
@@ -266,46 +202,13 @@ def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) ->
     """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
     end = ws[i][2]
     for w, a, b in ws[i + 1 :]:
-        if any(c in text[end:a] for c in ",;:(") or w.lower() in _TIME_OR_PLACE:
+        if any(c in text[end:a] for c in ",;:(") or w.lower() in TIME_OR_PLACE:
             break
         end = b
     return end
 
 
-_CLAUSE_JOINERS = frozenset(
-    {
-        "and",
-        "but",
-        "or",
-        "while",
-        "although",
-        "though",
-        "because",
-        "as",
-        "so",
-        "yet",
-        "which",
-        "who",
-        "where",
-        "when",
-        "then",
-    }
-)
-_INTRO_OPENERS = frozenset(
-    """
-in on at after before during following despite with as when while although though since if unlike like
-speaking asked interviewed earlier later meanwhile but and however still also yet so instead now then
-""".split()
-)
-_SKIP_BEFORE_CUE = frozenset(
-    """
-has have had also later first then previously recently again repeatedly would will could can may might must
-should did does do not never once often already still just publicly privately separately similarly
-""".split()
-)
 MAX_SUBJECT_WORDS = 25
-_RELATIVE = frozenset({"who", "whose", "which"})
-_ASIDES = frozenset({"however", "meanwhile", "also", "too", "though", "instead"})
 
 
 def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> tuple[int, int] | None:
@@ -316,33 +219,33 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
     (', but later said') takes the subject of the sentence.
     """
     j = k
-    while j > 0 and ws[j - 1][0].lower() in _SKIP_BEFORE_CUE:
+    while j > 0 and ws[j - 1][0].lower() in SKIP_BEFORE_CUE:
         j -= 1
     if j == 0:
         return None
     participle = ws[k][0] in PARTICIPLES
-    joined = ws[j - 1][0].lower() in _CLAUSE_JOINERS or participle
+    joined = ws[j - 1][0].lower() in CLAUSE_JOINERS or participle
     first = 0
     stop = j  # the subject ends before word `stop`
     # the clause the verb belongs to starts after the last joiner ('..., and she said')
     if not joined:
         for i in range(j - 1, 0, -1):
-            if ws[i][0].lower() in _CLAUSE_JOINERS and "," in text[ws[i - 1][2] : ws[i][1]]:
-                if ws[i][0].lower() in _RELATIVE and stop == j and "," in text[ws[j - 1][2] : ws[j][1]]:
+            if ws[i][0].lower() in CLAUSE_JOINERS and "," in text[ws[i - 1][2] : ws[i][1]]:
+                if ws[i][0].lower() in RELATIVE_PRONOUNS and stop == j and "," in text[ws[j - 1][2] : ws[j][1]]:
                     stop = i  # 'Roe, who chairs the panel, said': the relative clause is no subject
                     continue
                 first = i + 1
                 break
-    while stop - 1 > first and ws[stop - 1][0].lower() in _ASIDES:
+    while stop - 1 > first and ws[stop - 1][0].lower() in ASIDE_ADVERBS:
         stop -= 1  # 'Roe, meanwhile, who ...'
     j = stop
     # an introductory phrase before a comma is not the subject ('In a statement, the firm said')
-    if first < j and ws[first][0].lower() in _INTRO_OPENERS:
+    if first < j and ws[first][0].lower() in INTRO_OPENERS:
         for i in range(first + 1, j):
             if "," in text[ws[i - 1][2] : ws[i][1]]:
                 first = i
                 break
-    while first < j and ws[first][0].lower() in _CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}:
+    while first < j and ws[first][0].lower() in CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}:
         first += 1
     end = ws[j - 1][2]
     if joined:  # the subject of the sentence: its first noun phrase
@@ -373,7 +276,7 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
             return None  # 'X said: "..."' is a direct quote
         nxt = rest[0][0].lower()
         j = _that_within(text, rest)
-        if nxt in _NOT_STATEMENT and not (nxt in _TIME_OR_PLACE and j is not None):
+        if nxt in NOT_STATEMENT and not (nxt in TIME_OR_PLACE and j is not None):
             continue
         subj = subject_span(text, ws, k, s)
         if (
@@ -392,7 +295,7 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
             if len(rest) <= n:
                 return None
             begin = rest[n][1]
-        elif "," in gap or nxt in _TIME_OR_PLACE:
+        elif "," in gap or nxt in TIME_OR_PLACE:
             continue  # 'X said, however, ...' / 'said on Monday' with no 'that': too loose to call
         else:
             begin = rest[0][1]

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from services.quotes.descriptions import DescriptionResolver, description, is_fragment, is_unnamed
 from services.quotes.mentions import ArticleMentions, EntityMention, names_from_text  # noqa: F401  (re-exported)
-from services.quotes.named import COURTESY_TITLES, DETERMINERS, NameResolver
+from services.quotes.named import NameResolver
 from services.quotes.pronouns import PronounResolver
 from shared.core.events import Entity
-
-_OPENERS = frozenset({"and", "but", "however", "so", "yet", "meanwhile", "also", "while", "although", "though"})
-_PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it"})
-_NO_SPEAKER = frozenset({"i", "we", "you"})  # the speaker is inside the quote: left to the context
+from shared.lexicon.function_words import DETERMINERS, NO_SPEAKER_PRONOUNS, PRONOUN_SPEAKERS, SENTENCE_OPENERS
+from shared.lexicon.titles import COURTESY_TITLES
 
 
 class Resolver:
@@ -37,13 +35,13 @@ class Resolver:
         if not phrase:
             return None, None
         toks = phrase.split()
-        while len(toks) > 1 and toks[0].lower().strip(",") in _OPENERS:
+        while len(toks) > 1 and toks[0].lower().strip(",") in SENTENCE_OPENERS:
             toks = toks[1:]
         first = toks[0].lower()
         pos = min(pos, start)  # a pronoun refers back from where it stands ('He said: "..."')
-        if first in _PRONOUN_SPEAKERS and len(toks) <= 2:
+        if first in PRONOUN_SPEAKERS and len(toks) <= 2:
             return self.pronouns.resolve(first, pos)
-        if first in _NO_SPEAKER:
+        if first in NO_SPEAKER_PRONOUNS:
             return None, None
         joint = self.names.coordinated(start, end, toks)
         if joint is not None:

@@ -9,35 +9,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.lexicon.speech import INTRO_WORDS, QUOTE_CUES
-from shared.text.sentences import is_abbreviation_stop
+from shared.lexicon.function_words import (
+    APPOSITION_OPENERS,
+    AUXILIARIES,
+    CLAUSE_OPENERS,
+    NOT_A_SUBJECT,
+    NOUN_MARKERS,
+    NP_STOP,
+    OBJECT_PREPOSITIONS,
+    OPENER_WORDS,
+    PARTICIPLE_LEADS,
+    SKIP_BACK,
+    STOP_AFTER,
+)
+from shared.lexicon.speech import ACCORDING_TO, INTRO_WORDS, LISTENER_FORMS, QUOTE_CUES, QUOTE_PARTICIPLES
+from shared.lexicon.time_words import ATTRIBUTION_TAIL, TIME_ENDS, TIME_LEADS, TIME_NOUNS
+from shared.text.sentences import WORD, is_abbreviation_stop, sentence_end, sentence_start, words
 
 CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
-_CLAUSE_OPENERS = frozenset(
-    {
-        "and",
-        "but",
-        "however",
-        "meanwhile",
-        "yet",
-        "so",
-        "also",
-        "while",
-        "although",
-        "though",
-        "because",
-        "as",
-        "then",
-        "now",
-        "later",
-        "earlier",
-        "instead",
-        "indeed",
-    }
-)
-_WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
-_SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
-_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,42 +39,13 @@ class Attribution:
     where: str  # after | before | dash | according | subject
 
 
-def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
-    """(word, start, end) of the words of text[lo:hi]."""
-    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text, lo, hi)]
-
-
-# Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
-def _sentence_breaks(text: str, lo: int, hi: int):
-    for m in _SENT_END.finditer(text, lo, hi):
-        if not is_abbreviation_stop(text, m.start()):
-            yield m
-
-
-def sentence_end(text: str, pos: int, limit: int) -> int:
-    """The end of the sentence running at `pos`, not past `limit`."""
-    m = next(_sentence_breaks(text, pos, limit), None)
-    return m.end() if m else limit
-
-
-def sentence_start(text: str, pos: int, floor: int) -> int:
-    """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
-    lo = max(floor, pos - 400)
-    best = lo
-    # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
-    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
-        if m.end() <= pos:
-            best = m.end()
-    return best
-
-
 def _is_cue(w: str) -> bool:
     """A speech verb, written in lower case ('States' in 'the United States' is none)."""
     return w[:1].islower() and w in CUES
 
 
 def _strip_clause_openers(ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    while ws and ws[0][0].lower() in _CLAUSE_OPENERS:
+    while ws and ws[0][0].lower() in CLAUSE_OPENERS:
         ws = ws[1:]
     return ws
 
@@ -153,15 +113,15 @@ def after_quote(
         if not _is_cue(w):
             continue
         after = idx + 1
-        if w.lower() in _LISTENER_VERBS:
+        if w.lower() in LISTENER_FORMS:
             # 'X told reporters during a call', 'X asked the crowd on Monday': the listener, then the tail
             while (
-                after < len(ws) and after - idx <= MAX_LISTENER_WORDS and ws[after][0].lower() not in _ATTRIBUTION_TAIL
+                after < len(ws) and after - idx <= MAX_LISTENER_WORDS and ws[after][0].lower() not in ATTRIBUTION_TAIL
             ):
                 after += 1
             if after - idx > MAX_LISTENER_WORDS:
                 after = idx + 1
-        tail_is_adverbial = after < len(ws) and ws[after][0].lower() in _ATTRIBUTION_TAIL or after == len(ws)
+        tail_is_adverbial = after < len(ws) and ws[after][0].lower() in ATTRIBUTION_TAIL or after == len(ws)
         if (
             ends_sentence
             and ws[0][0][:1].isupper()
@@ -183,9 +143,9 @@ def after_quote(
             and ws[idx + 1][0][:1].isupper()
             and ws[idx - 1][0][:1].islower()
             and ws[0][0][:1].islower()  # '"...," Roe, a senator, told CBS': the name before is the speaker
-            and w.lower() not in _LISTENER_VERBS
+            and w.lower() not in LISTENER_FORMS
             or idx > 1
-            and ws[0][0].lower() in _PREPOSITIONS
+            and ws[0][0].lower() in OBJECT_PREPOSITIONS
             and "," in text[ws[idx - 1][2] : s]
             and idx + 1 < len(ws)
         ):
@@ -206,8 +166,8 @@ def after_quote(
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
-        lead = _WORD.search(text, start, end)
-        if lead is not None and (lead.group(0) in _NOT_A_SUBJECT or lead.group(0).endswith("ing")):
+        lead = WORD.search(text, start, end)
+        if lead is not None and (lead.group(0) in NOT_A_SUBJECT or lead.group(0).endswith("ing")):
             return None  # '"..." of Trump, whom he called', '"...," while trying to explain': no speaker phrase
         return Attribution(start, end, w.lower(), "after")
     return None
@@ -220,23 +180,12 @@ def _name_then_apposition(text: str, ws: list[tuple[str, int, int]], comma: int)
     rest = [w for w in ws if w[1] > comma]
     if not head or not rest or not all(w[0][:1].isupper() for w in head):
         return False
-    if head[0][0].lower() in _NOT_A_SUBJECT or _is_opener(head[0][0]):
+    if head[0][0].lower() in NOT_A_SUBJECT or _is_opener(head[0][0]):
         return False
-    return rest[0][0] in _APPOSITION_OPENERS
-
-
-_APPOSITION_OPENERS = frozenset({"a", "an", "the", "who", "whose", "one", "his", "her", "their", "its", "then"})
-# Words a speaker phrase never opens with (lower case): relative and subordinating words.
-_NOT_A_SUBJECT = frozenset(
-    """
-who whom whose which what that while when where whereas because since if unless although though as after
-before until than to of for with by from about into
-""".split()
-)
+    return rest[0][0] in APPOSITION_OPENERS
 
 
 MAX_TITLED_NAME_WORDS = 6
-_LISTENER_VERBS = frozenset({"told", "tells", "tell", "asked", "asks", "urged", "urges", "assured", "assures"})
 MAX_APPOSITION_WORDS = 10  # 'Jane Roe, a retired nurse from Ohio, said'
 MAX_LISTENER_WORDS = 3  # 'told the Washington Post', 'asked reporters'
 MAX_TAIL_WORDS = 4  # words after 'X said' up to a comma in an attribution ('X told reporters on Monday')
@@ -254,46 +203,15 @@ def _clause_words_after(text: str, ws: list[tuple[str, int, int]], idx: int) -> 
 
 _PARTY_TAG = re.compile(r"^[A-Z]-[A-Z][\w.]*$")  # '(D-Ore.)', '(R-Wis.)' after a politician's name
 MAX_OBJECT_WORDS = 16  # the verb and its object before the mark: 'said on Twitter on Monday, in reference to her son,'
-_PREPOSITIONS = frozenset({"for", "about", "of", "with", "on", "in", "at", "to", "from", "than"})
 MAX_INTRO_WORDS = 10  # an introductory phrase before the subject ('After the vote on Monday, ...')
 MAX_SUBJECT_WORDS = 14  # the writer's subject before a partial quote, appositions included
-# Words that may follow 'X said' in an attribution after a quoted sentence ('X said at a rally on Monday').
-_ATTRIBUTION_TAIL = frozenset(
-    """
-as at in on during after before while when from monday tuesday wednesday thursday friday saturday sunday
-yesterday today tonight last this earlier later recently afterwards
-""".split()
-)
-_STOP_AFTER = frozenset(
-    {
-        "in",
-        "on",
-        "at",
-        "during",
-        "when",
-        "after",
-        "before",
-        "while",
-        "who",
-        "which",
-        "adding",
-        "as",
-        "to",
-        "from",
-        "speaking",
-        "told",
-        "that",
-        "but",
-        "and",
-    }
-)
 
 
 def _phrase_end(text: str, ws: list[tuple[str, int, int]], i: int) -> int:
     """The end of a speaker phrase starting at word i: up to a comma, a full stop or a clause word."""
     end = ws[i][2]
     for w, s, e in ws[i:]:
-        if w.lower() in _STOP_AFTER and s > ws[i][1]:
+        if w.lower() in STOP_AFTER and s > ws[i][1]:
             break
         between = text[end:s]
         if s > ws[i][1] and any(c in between for c in ",;:()"):
@@ -310,7 +228,7 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     head = text[lo:open_mark].rstrip()
     if not head:
         return None  # a speaker in the sentence before: the syntax rule previous_sentence_verb
-    matches = list(_ACCORDING.finditer(text, lo, open_mark))
+    matches = list(ACCORDING_TO.finditer(text, lo, open_mark))
     m = matches[-1] if matches else None  # the last "according to" before the quote
     if m is not None:
         ws = words(text, m.end(), open_mark)
@@ -327,9 +245,9 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         inverted = _inverted_speaker(text, ws, k)
         if inverted is not None:
             return Attribution(inverted[0], inverted[1], ws[k][0].lower(), "before")
-        if _is_cue(ws[k][0]) or ws[k][0].lower() in _PARTICIPLES:
+        if _is_cue(ws[k][0]) or ws[k][0].lower() in QUOTE_PARTICIPLES:
             closing = max(text.rfind(c, lo, ws[k][1]) for c in '"\u201d')
-            if ws[k][0].lower() in _PARTICIPLES and closing != -1:
+            if ws[k][0].lower() in QUOTE_PARTICIPLES and closing != -1:
                 # '"It was a disaster," Roe said, adding, "...': the main clause is the writer's words after the quote
                 cue = ws[k]
                 ws = [w for w in ws if w[1] > closing]
@@ -366,7 +284,7 @@ def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tupl
     w = ws[k][0]
     if (
         not (_is_cue(w) or k == 0 and w[:1].isupper() and w.lower() in CUES)
-        or w in _LISTENER_VERBS  # 'Roe, a delegate, told POLITICO, "..."': the listener follows
+        or w in LISTENER_FORMS  # 'Roe, a delegate, told POLITICO, "..."': the listener follows
         or k + 1 >= len(ws)
     ):
         return None
@@ -382,92 +300,6 @@ def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tupl
     return ws[k + 1][1], ws[n - 1][2]
 
 
-_SKIP_BACK = frozenset(
-    """
-also has have had later previously recently then yesterday today again further once repeatedly would will
-could has is was were are been had earlier now just already still too subsequently similarly separately
-""".split()
-)
-# A time phrase between a subject and its verb: 'on Friday', 'last week', 'earlier this month'.
-_TIME_NOUNS = frozenset(
-    """
-monday tuesday wednesday thursday friday saturday sunday morning afternoon evening night week weekend month
-year
-""".split()
-)
-_TIME_LEADS = frozenset(
-    {
-        "on",
-        "last",
-        "this",
-        "that",
-        "late",
-        "early",
-        "next",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    }
-)
-_PARTICIPLES = frozenset(
-    {
-        "saying",
-        "adding",
-        "insisting",
-        "arguing",
-        "warning",
-        "claiming",
-        "explaining",
-        "accusing",
-        "describing",
-        "calling",
-        "telling",
-        "stating",
-        "noting",
-        "stressing",
-        "writing",
-        "tweeting",
-        "declaring",
-        "asserting",
-        "suggesting",
-        "asking",
-        "announcing",
-        "concluding",
-        "admitting",
-    }
-)
-_NP_STOP = frozenset(
-    {
-        "and",
-        "but",
-        "with",
-        "by",
-        "that",
-        "as",
-        "to",
-        "for",
-        "in",
-        "on",
-        "at",
-        "from",
-        "after",
-        "before",
-        "when",
-        "while",
-        "because",
-        "if",
-        "said",
-        "says",
-        "told",
-        "than",
-    }
-)
-
-
 def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
     the union'): part of the speaker phrase, whose head is the noun before it."""
@@ -476,20 +308,14 @@ def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
         and i > 0
         and ws[i - 1][0][:1].islower()
         and ws[i - 1][0].isalpha()
-        and ws[i - 1][0].lower() not in _NP_STOP | _SKIP_BACK
+        and ws[i - 1][0].lower() not in NP_STOP | SKIP_BACK
     )
-
-
-_AUXILIARIES = frozenset({"have", "has", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did"})
 
 
 def verb_like(word: str) -> bool:
     """A lower-case word that may be a verb ('relied', 'reports', 'note', 'has'), so no part of a title
     leading to a name ('presidential candidate Jane Roe')."""
-    return word in CUES or word in _AUXILIARIES or word.endswith(("ed", "s")) or word + "s" in CUES
-
-
-_TIME_ENDS = frozenset({"later", "earlier", "ago", "afterwards", "afterward", "before"})
+    return word in CUES or word in AUXILIARIES or word.endswith(("ed", "s")) or word + "s" in CUES
 
 
 def _without_introduction(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -501,7 +327,7 @@ def _without_introduction(text: str, ws: list[tuple[str, int, int]]) -> list[tup
         if cut is None:
             return ws
         lead, last = ws[0][0], ws[cut - 1][0].lower()
-        if not (lead.lower() in INTRO_WORDS or _is_opener(lead) or last in _TIME_ENDS):
+        if not (lead.lower() in INTRO_WORDS or _is_opener(lead) or last in TIME_ENDS):
             return ws
         ws = _strip_clause_openers(ws[cut:])
     return ws
@@ -523,17 +349,17 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
             return ws[i + 1][1], ws[k - 1][2]
     j = k
     while j > 0 and "," not in text[ws[j - 1][2] : ws[j][1]]:
-        if ws[j - 1][0].lower() in _SKIP_BACK:
+        if ws[j - 1][0].lower() in SKIP_BACK:
             j -= 1
-        elif j > 1 and ws[j - 1][0].lower() in _TIME_NOUNS and ws[j - 2][0].lower() in _TIME_LEADS:
+        elif j > 1 and ws[j - 1][0].lower() in TIME_NOUNS and ws[j - 2][0].lower() in TIME_LEADS:
             j -= 2  # 'Jane Roe on Friday declared', 'Roe last week called'
         else:
             break
     second_verb = j > 1 and ws[j - 1][0].lower() == "and" and ws[j - 2][0][:1].islower()
     if (
         second_verb
-        or ws[k][0].lower() in _PARTICIPLES
-        and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]] or ws[j - 1][0] in _PARTICIPLE_LEADS)
+        or ws[k][0].lower() in QUOTE_PARTICIPLES
+        and (j == 0 or "," in text[ws[j - 1][2] : ws[k][1]] or ws[j - 1][0] in PARTICIPLE_LEADS)
     ):
         # '..., saying' / 'X said ... and added': the subject of the main clause, at the sentence start
         # '..., saying': the subject of the main clause, at the sentence start
@@ -551,7 +377,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
                 name = next((i for i in range(n + 1, min(len(first), n + 3)) if first[i][0][:1].isupper()), None)
                 if not first[n - 1][0][:1].isupper() or name is None or "," in text[first[n - 1][2] : first[name][1]]:
                     break
-                if any(verb_like(x[0]) or x[0] in _NP_STOP for x in first[n:name]):
+                if any(verb_like(x[0]) or x[0] in NP_STOP for x in first[n:name]):
                     break  # 'Roe hammered Doe': a verb, not a title ('presidential candidate')
                 n = name
                 end = first[n][2]
@@ -581,7 +407,7 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
             between = between.replace("(", "").replace(")", "")  # 'Sen. Jane Roe (D-Ore.) said': one name
         if (
             any(c in between for c in ',;:"\u201c\u201d()')
-            or w.lower() in _NP_STOP
+            or w.lower() in NP_STOP
             and not _joins_names(ws, start - 1)
             and not _of_phrase(ws, start - 1)
         ):
@@ -593,18 +419,11 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
     return phrase[0][1], phrase[-1][2]
 
 
-_OPENER_WORDS = frozenset(
-    """
-if first last then next finally for as once unlike like despite amid according instead meanwhile still yet
-""".split()
-)
-
-
 def _is_opener(word: str) -> bool:
     """Whether a sentence's first word opens an introductory phrase ('If ..., ', 'Speaking on ..., ')
     rather than its subject: a subordinator or adverb, or a participle."""
     w = word.lower()
-    return w in _OPENER_WORDS or w.endswith(("ing", "ed", "ly")) and len(w) > 4
+    return w in OPENER_WORDS or w.endswith(("ing", "ed", "ly")) and len(w) > 4
 
 
 def _skip_apposition(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -618,32 +437,21 @@ def _skip_apposition(text: str, ws: list[tuple[str, int, int]]) -> list[tuple[st
     return ws
 
 
-# Words before a participle whose subject is the sentence's: 'quashed the rumours by tweeting that'.
-_PARTICIPLE_LEADS = frozenset({"by", "after", "before", "while", "when", "upon"})
-# Words before a cue that make it a noun: 'his repeated calls', 'Republican claims of', 'earlier remarks'.
-_NOUN_MARKERS = frozenset(
-    """
-the a an his her their its our my your this that these those such repeated earlier recent latest previous
-republican democratic of for in on at with by from about
-""".split()
-)
-
-
 def _is_verb_cue(text: str, ws: list[tuple[str, int, int]], i: int) -> bool:
     """Whether word i is a speech verb used as a verb: not a noun ('her claims', 'Trump's remarks') and,
     for a participle, after a comma or a name ('..., saying', 'with Roe saying'; 'a creative writing
     professor' is none)."""
     w = ws[i][0]
-    if w.lower() in _PARTICIPLES:
+    if w.lower() in QUOTE_PARTICIPLES:
         return i > 0 and (
-            "," in text[ws[i - 1][2] : ws[i][1]] or ws[i - 1][0][:1].isupper() or ws[i - 1][0] in _PARTICIPLE_LEADS
+            "," in text[ws[i - 1][2] : ws[i][1]] or ws[i - 1][0][:1].isupper() or ws[i - 1][0] in PARTICIPLE_LEADS
         )
     if not _is_cue(w):
         return False
     if i == 0:
         return True
     prev = ws[i - 1][0]
-    return prev.lower() not in _NOUN_MARKERS and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+    return prev.lower() not in NOUN_MARKERS and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))
 
 
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:

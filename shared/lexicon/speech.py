@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # ONE speech-verb lexicon, keyed by lemma. Roles:
 # - "quote": the verb attributes a quotation ('"...," she said', 'he joked: "..."');
 # - "report": a clause after it is reported speech ('said the plan failed', 'denied that ...');
@@ -181,7 +183,6 @@ def with_role(role: str) -> frozenset[str]:
 
 
 FORM_LEMMA: dict[str, str] = {f: lemma for lemma in SPEECH_LEMMAS for f in forms(lemma)}
-SPEECH_FORMS = frozenset(FORM_LEMMA)  # every form of every speech verb (what the parse scope looks for)
 QUOTE_CUES = with_role("quote")  # verbs that attribute a quotation
 REPORTING_VERBS = with_role("report")  # verbs whose clause is reported speech
 PARTICIPLES = frozenset(w for w in REPORTING_VERBS if w.endswith("ing"))
@@ -289,3 +290,12 @@ def _forms_fr(lemma: str) -> tuple[str, ...]:
 FORM_LEMMA_FR = {f: lemma for lemma in sorted(SPEECH_LEMMAS_FR) for f in _forms_fr(lemma)}
 FORM_LEMMA_FR.update({"rappelle": "rappeler", "martèle": "marteler", "répète": "répéter", "selon": "selon"})
 SPEECH_FORMS_FR = frozenset(f for f in FORM_LEMMA_FR if f != "selon")  # what the parse scope looks for
+LISTENER_FORMS = frozenset("told tells tell asked asks urged urges assured assures".split())
+QUOTE_PARTICIPLES = frozenset(
+    """
+saying adding insisting arguing warning claiming explaining accusing describing calling telling stating noting
+stressing writing tweeting declaring asserting suggesting asking announcing concluding admitting
+""".split()
+)
+# The phrase that attributes a claim without a verb: 'according to the minister'.
+ACCORDING_TO = re.compile(r"\baccording to\s+", re.IGNORECASE)

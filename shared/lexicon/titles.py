@@ -41,3 +41,6 @@ def title_gender(word: str) -> str | None:
 def is_title(word: str) -> bool:
     """Whether `word` ('Dr.', 'Senator', 'Mrs') is a title that can stand before a name."""
     return word.lower().rstrip(".") in TITLES
+
+
+COURTESY_TITLES = frozenset("mr mrs ms miss dr sir lord lady dame".split())

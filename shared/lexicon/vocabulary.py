@@ -119,3 +119,19 @@ shares profits profit customers subscribers shareholders products website workfo
 chief executive chairman founder co-founder headquarters revenue revenues sales
 """.split()
 )
+
+# Speakers a reporter leaves unnamed on purpose: kept as the description.
+UNNAMED_HEADS = frozenset(
+    """
+spokesman spokeswoman spokesperson spokespeople source sources official officials analyst analysts expert
+experts observers critics others broker brokers insider insiders aide aides statement researchers witnesses
+residents campaigners economists diplomats people fans
+""".split()
+)
+TITLE_CUES = frozenset(
+    """
+film films movie movies song songs single singles album albums book books novel novels show shows series
+programme program play plays musical opera sitcom drama documentary poem painting game video track hit called
+titled entitled dubbed named nicknamed known report campaign slogan headline magazine newspaper
+""".split()
+)

@@ -21,6 +21,9 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _SENT_BREAK = re.compile(
     r"[.!?]+(?:[ \u00a0\u202f]?[\"\u201d\u2019'\u00bb])*(?=\s+[\"\u201c\u2018'\u00ab\u201e\w(\[])|\n"
 )
+# A word: letters with inner apostrophes, hyphens and full stops ('U.S.', 'Roe-Smith', 'O\u2019Neil').
+WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
+_QUOTE_SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
 
 
 def is_abbreviation_stop(text: str, stop: int) -> bool:
@@ -64,4 +67,34 @@ def _is_not_a_break(text: str, m: re.Match) -> bool:
     return nxt.isalpha() and nxt.islower()
 
 
-__all__ = ["ABBREVIATIONS", "is_abbreviation_stop", "sentences"]
+def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """(word, start, end) of the words of text[lo:hi]."""
+    return [(m.group(0), m.start(), m.end()) for m in WORD.finditer(text, lo, hi)]
+
+
+# A sentence break for the quotes rules: a stop before a capital, a digit or an opening mark, or a line break;
+# not the stop of an abbreviation ('Sen. Jane Roe', 'the U.S. Senate').
+def _sentence_breaks(text: str, lo: int, hi: int):
+    for m in _QUOTE_SENT_END.finditer(text, lo, hi):
+        if not is_abbreviation_stop(text, m.start()):
+            yield m
+
+
+def sentence_end(text: str, pos: int, limit: int) -> int:
+    """The end of the sentence running at `pos`, not past `limit`."""
+    m = next(_sentence_breaks(text, pos, limit), None)
+    return m.end() if m else limit
+
+
+def sentence_start(text: str, pos: int, floor: int) -> int:
+    """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
+    lo = max(floor, pos - 400)
+    best = lo
+    # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
+    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
+        if m.end() <= pos:
+            best = m.end()
+    return best
+
+
+__all__ = ["ABBREVIATIONS", "WORD", "is_abbreviation_stop", "sentence_end", "sentence_start", "sentences", "words"]

@@ -7,7 +7,7 @@ from quote_helpers import ent
 
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, sentences, subject_span
-from services.quotes.speakers import words
+from shared.text.sentences import words
 
 
 def reported(text, entities=()):

@@ -4,7 +4,7 @@ from quote_helpers import ent, parsed
 
 from services.quotes.logic import extract_quotes
 from services.quotes.reported import find_reported, subject_span
-from services.quotes.speakers import words
+from shared.text.sentences import words
 
 
 def speakers(text, entities=()):
