@@ -263,6 +263,8 @@ def reported_clauses(
         comp = next((c for c in p.children(v) if p.dep[c] == "ccomp"), None)
         if comp is not None and subj[0] != comp:
             c_lo, c_hi = p.subtree(comp)
+            if c_lo <= subj[0] < c_hi:
+                continue  # the subject inside the clause: the parser's clause is the whole sentence
             words = [t for t in range(c_lo, c_hi) if p.dep[t] != "punct"]
             rule = "speech_verb_ccomp"
         elif comp is None and _is_aside(p, v, text):
@@ -275,7 +277,7 @@ def reported_clauses(
         while words and p.dep[words[0]] in ("mark", "cc"):
             words = words[1:]
         speaker = _core_phrase(p, subj[0])
-        if len(words) < MIN_CLAUSE_WORDS or c_lo <= subj[0] < c_hi and rule == "speech_verb_ccomp" or speaker is None:
+        if len(words) < MIN_CLAUSE_WORDS or speaker is None:
             continue
         start, end = p.start[words[0]], p.end[words[-1]]
         if quoted_share(start, end) >= 0.5:
