@@ -34,6 +34,7 @@ class Choice:
     after: bool = False
     distance: int = 0  # chars between the quote and the phrase
     between: int = 0  # mentions of other people between the phrase and the quote
+    verb_dep: str = ""  # how the speech verb hangs in its sentence (syntax candidates only)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         "bias": 1.0,
         f"rule={c.rule}": 1.0,
         f"dep={c.dep or 'none'}": 1.0,
+        f"verb_dep={c.verb_dep or 'none'}": 1.0,
         f"label={c.label or 'none'}": 1.0,
         f"dist={_bucket(c.distance)}": 1.0,
         f"kind={q.kind}": 1.0,

@@ -14,7 +14,6 @@ from services.quotes.reported import Reported, find_reported
 from services.quotes.resolve import EntityMention, Resolver
 from services.quotes.speakers import (
     CUES,
-    Attribution,
     after_quote,
     before_quote,
     subject_of_sentence,
@@ -30,7 +29,7 @@ from shared.text.sentences import sentence_start, words
 
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
 TEXT_RULES = tuple(
-    "after_quote before_quote colon_paragraph colon_paragraph_subject same_sentence writer_subject reported_before previous_speaker".split()
+    "after_quote before_quote colon_paragraph same_sentence writer_subject reported_before previous_speaker".split()
 )
 _TERMINAL = (".", "!", "?", ".'", "?'", "!'", ".\u2019", "?\u2019", "!\u2019")
 
@@ -137,13 +136,6 @@ def extract_quotes(
                 prev_text = text[paras[p - 1][0] : paras[p - 1][1]].rstrip()
                 if prev_text.endswith(":"):
                     attr, rule = before_quote(text, paras[p - 1][1], paras[p - 1][0]), "colon_paragraph"
-                    if attr is None:
-                        # 'Roe quotes a former adviser:' / 'The mayor hit back:': the subject of that sentence
-                        end = paras[p - 1][0] + len(prev_text) - 1
-                        sub = subject_of_sentence(text, end, paras[p - 1][0])
-                        if sub is not None and _has_name(resolver, sub.start, sub.end):
-                            attr = Attribution(sub.start, _first_np_end(text, sub), None, "subject")
-                            rule = "colon_paragraph_subject"
         if attr is not None:
             legacy = propose.make(span, "text:" + rule, attr.start, attr.end, attr.cue, attr.where != "after")
         if (
@@ -199,7 +191,7 @@ def extract_quotes(
         for c in syntax_candidates(parse, text, site):
             ch = propose.make(span, "syntax:" + c.rule, c.start, c.end, c.verb or None, not c.after)
             if ch is not None:
-                cands.append(dataclasses.replace(ch, dep=c.dep))
+                cands.append(dataclasses.replace(ch, dep=c.dep, verb_dep=c.verb_dep))
         cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
         alone = _words_at_most(text, [(floor, span.open_mark), (close_end, limit)], MAX_WORDS_BESIDE_ALONE)
         ctx = QuoteContext(kind, span.continues, names, text, alone, span.open_mark == floor)
@@ -348,7 +340,7 @@ def reported_speech(
             and is_fragment_phrase(parse, text, r.sp_start, r.sp_end, speaker, names)
         ):
             speaker, label = None, None
-        if speaker is None and r.rule in ("text:leading", "text:trailing"):
+        if speaker is None and r.rule == "text:leading":
             continue
         out.append(
             Quote(

@@ -2,16 +2,17 @@
 
 'The minister said (that) the plan would fail', 'The plan would fail, the minister said.',
 'According to the minister, the plan would fail', 'She told reporters the plan would fail',
-'He denied that the plan had failed'. The reported clause runs from after the cue (and its
-'that', its object, its time phrase) to the end of the sentence, or from the start of the
-sentence to the comma before a trailing attribution.
+'He denied that the plan had failed'. Where the sentence was parsed, the parse finds the
+clause (`syntax:speech_verb_ccomp`, and `syntax:speech_verb_parenthetical` for a trailing
+attribution); else the text patterns run: `text:according_to` and `text:leading` (the
+clause runs from after the cue, its 'that', its object and its time phrase, to the end of
+the sentence). A trailing attribution ('..., the minister said.') is read from the parse
+only: its text pattern added nothing beside the parse and was removed.
 
 Questions ('asked whether'), beliefs ('thinks', 'believes') and intentions ('promised to',
 'plans to') are not speech: their verbs are no cues here, and a cue followed by 'to' or by
 'whether'/'if' reports no statement. A clause that is itself between quotation marks is a
 direct quote, left to the direct-quote rules.
-
-Plain scans over each sentence: no parser, so the cost is a few regex passes per article.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from shared.text.sentences import WORD, sentences, words
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
 MIN_CLAUSE_WORDS = 3
-MAX_SPEAKER_WORDS = 12  # a trailing attribution ', X said.' is short
 MAX_LEAD_WORDS = 10  # words between a cue and its 'that' ('said in a statement on Tuesday that')
 
 
@@ -133,81 +133,6 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     return None
 
 
-_AFTER_ATTRIBUTION = frozenset(TIME_OR_PLACE | {"in", "a", "an", "the", "statement", "interview", "told"})
-
-
-def _trailing(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: _Quoted) -> Reported | None:
-    """'CLAUSE, X said.' / 'CLAUSE, said X, a ...': an attribution that ends the sentence after its last comma."""
-    cuts = [i for i in range(1, len(ws)) if "," in text[ws[i - 1][2] : ws[i][1]]]
-    if not cuts:
-        return None
-    cut = cuts[-1]
-    after = ws[cut:]
-    # '..., X, a former minister, said.': the attribution may span one more comma
-    k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
-    if k is None and len(cuts) > 1:
-        cut = cuts[-2]
-        after = ws[cut:]
-        k = next((i for i in range(len(after)) if _is_cue(after, i)), None)
-    if k is None or after[k][0] in PARTICIPLES or _attribution_words(text, after, k) > MAX_SPEAKER_WORDS:
-        return None
-    if k == 0 and any(w == "that" for w, _, _ in after[1:]):
-        return None  # ', said in an interview that ...': the verb opens a clause of its own
-    if k == 0 and (len(after) < 2 or after[1][0].lower() in TIME_OR_PLACE):
-        # '..., a former minister, Jane Roe, said on Monday': the speaker is the segment(s) before the cue
-        before = [c for c in cuts if c < cut]
-        if not before:
-            return None
-        lo_cut = before[-1]
-        if len(before) > 1 and cut - before[-2] <= 8:
-            lo_cut = before[-2]
-        comma = text.rfind(",", ws[lo_cut - 1][2], ws[lo_cut][1])
-        lo, hi = _clause_bounds(text, s, comma)
-        if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5 or any(c in text[comma:e] for c in _QUOTE_CHARS):
-            return None
-        return Reported(lo, hi, ws[lo_cut][1], ws[cut - 1][2], after[0][0])
-    if k > 0 and after[0][0].lower() in CLAUSE_JOINERS:
-        return None  # ', but later said ...': a second verb of the sentence's subject
-    tail = after[k + 1 :]
-    if k > 0 and tail and (len(tail) > 5 or tail[0][0].lower() not in _AFTER_ATTRIBUTION):
-        return None  # the cue opens a clause of its own: not a trailing attribution
-    comma = text.rfind(",", ws[cut - 1][2], ws[cut][1])
-    if quoted.inside(comma) or any(c in text[comma:e] for c in ":" + _QUOTE_CHARS):
-        return None
-    lo, hi = _clause_bounds(text, s, comma)
-    if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5:
-        return None
-    cue = after[k][0]
-    if k == 0:  # ', said X, the ...'
-        if len(after) < 2:
-            return None
-        sp_lo, sp_hi = after[1][1], _end_of_phrase(text, after, 1, e)
-    else:
-        sp_lo, sp_hi = after[0][1], after[k - 1][2]
-    return Reported(lo, hi, sp_lo, sp_hi, cue)
-
-
-def _attribution_words(text: str, after: list[tuple[str, int, int]], k: int) -> int:
-    """The length of a trailing attribution; for ', said X, the ...' only up to the comma after the name
-    (the apposition after it may be long: ', said Jane Roe, deputy manager of the 2004 campaign')."""
-    if k != 0:
-        return len(after)
-    for i in range(2, len(after)):
-        if "," in text[after[i - 1][2] : after[i][1]]:
-            return i
-    return len(after)
-
-
-def _end_of_phrase(text: str, ws: list[tuple[str, int, int]], i: int, e: int) -> int:
-    """The end of the speaker phrase after 'said' (', said Jane Roe, a lawyer'): up to a comma or a time phrase."""
-    end = ws[i][2]
-    for w, a, b in ws[i + 1 :]:
-        if any(c in text[end:a] for c in ",;:(") or w.lower() in TIME_OR_PLACE:
-            break
-        end = b
-    return end
-
-
 MAX_SUBJECT_WORDS = 25
 
 
@@ -274,6 +199,8 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
         gap = text[ws[k][2] : rest[0][1]]
         if any(c in gap for c in ":" + _QUOTE_CHARS) or quoted.inside(rest[0][1]):
             return None  # 'X said: "..."' is a direct quote
+        if cue not in PARTICIPLES and "," in text[ws[k - 1][2] : ws[k][1]] and rest[0][0][:1].isupper():
+            return None  # '..., said Jane Roe': an inverted trailing attribution, its clause before it
         nxt = rest[0][0].lower()
         j = _that_within(text, rest)
         if nxt in NOT_STATEMENT and not (nxt in TIME_OR_PLACE and j is not None):
@@ -350,7 +277,6 @@ REPORTED_RULES = (
     "syntax:speech_verb_ccomp",
     "syntax:speech_verb_parenthetical",
     "text:according_to",
-    "text:trailing",
     "text:leading",
 )
 
@@ -372,9 +298,6 @@ def find_reported(text: str, quoted_ranges: list[tuple[int, int]], parse: Compac
                 continue
         if found is None:
             ws = words(text, s, e)
-            found = _trailing(text, s, e, ws, quoted)
-            found = dataclasses.replace(found, rule="text:trailing") if found else None
-        if found is None:
             found = _leading(text, s, e, ws, quoted)
             found = dataclasses.replace(found, rule="text:leading") if found else None
         if (

@@ -31,6 +31,7 @@ class Candidate:
     dep: str  # how the phrase hangs on its verb: nsubj, agent, pobj, relcl ...
     verb: str  # the verb's lemma ('' when none)
     after: bool  # the phrase stands after the quote
+    verb_dep: str = ""  # how the verb hangs in its sentence: ROOT, ccomp, advcl, relcl ...
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def _verb_subjects(p: CompactParse, text: str, sent: tuple[int, int], site: Quot
             continue
         span = _phrase(p, found[0], site)
         if span is not None:
-            yield Candidate(rule, span[0], span[1], found[1], p.lemma_of(v, text).lower(), span[0] >= site.close_end)
+            after = span[0] >= site.close_end
+            yield Candidate(rule, span[0], span[1], found[1], p.lemma_of(v, text).lower(), after, p.dep[v])
 
 
 def speech_verb_subject(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candidate]:
@@ -169,7 +171,8 @@ def colon_subject(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candi
     if found is not None and found[0] < k:
         span = _phrase(p, found[0], site)
         if span is not None:
-            yield Candidate("colon_subject", span[0], span[1], found[1], p.lemma_of(root, text).lower(), False)
+            verb = p.lemma_of(root, text).lower()
+            yield Candidate("colon_subject", span[0], span[1], found[1], verb, False, p.dep[root])
 
 
 def _last_before(p: CompactParse, char: int) -> int | None:

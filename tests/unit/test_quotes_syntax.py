@@ -101,7 +101,6 @@ def test_reported_speech_without_parse_uses_the_text_patterns():
 
 TEXT_REPORTED_CASES = [
     ("text:according_to", "The plan will fail, according to Jane Roe.", "The plan will fail", "Jane Roe"),
-    ("text:trailing", "The plan will fail, Jane Roe said.", "The plan will fail", "Jane Roe"),
     ("text:leading", "Jane Roe said the plan would fail.", "the plan would fail", "Jane Roe"),
 ]
 
