@@ -49,6 +49,9 @@ class QuoteContext:
     para_start: bool = False  # the quote opens its paragraph
 
 
+_POSSESSIVE_ENDINGS = ("'s", "\u2019s", "s'", "s\u2019")
+
+
 def _bucket(n: int) -> str:
     return "0" if n <= 2 else "near" if n <= 40 else "mid" if n <= 150 else "far"
 
@@ -77,6 +80,7 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         "agree_syntax": float(any(r.startswith("syntax:") for r in rules) and c.rule.startswith("text:")),
         "competitors": min(len({o.speaker for o in others}) - 1, 4) / 4,
         "lower_start": float(c.speaker[:1].islower()),
+        "possessive": float(q.text[c.start : c.end].endswith(_POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
         "alone": float(q.alone),
         "para_start": float(q.para_start),
         "between": min(c.between, 3) / 3,

@@ -32,6 +32,16 @@ def test_feature_names_come_from_rules_and_forms_never_from_words():
     }
 
 
+def test_the_verb_relation_and_a_possessive_phrase_are_features():
+    text = 'Roe\u2019s letter makes a case: "We will win."'
+    ctx = QuoteContext("direct", False, frozenset(), text)
+    c = Choice("syntax:colon_subject", "Roe\u2019s", None, 0, 5, "make", "poss", False, 25, 0, "ROOT")
+    f = features(c, [c], ctx)
+    assert f["possessive"] == 1.0 and f["verb_dep=ROOT"] == 1.0
+    plain = features(Choice("syntax:colon_subject", "Roe\u2019s letter", None, 0, 12), [c], ctx)
+    assert plain["possessive"] == 0.0 and plain["verb_dep=none"] == 1.0
+
+
 def test_agreeing_candidates_win_over_a_lone_rival():
     a = Choice("text:after_quote", "Jane Roe", "PERSON", 15, 23, "said", "", True, 1)
     b = Choice("syntax:speech_verb_subject", "Jane Roe", "PERSON", 15, 23, "said", "nsubj", True, 1)
