@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from shared.lexicon.function_words import THIRD_PERSON_PRONOUNS
+from shared.lexicon.function_words import POSSESSIVE_ENDINGS, THIRD_PERSON_PRONOUNS
 
 MODEL_PATH = Path(__file__).with_name("attribution_model.json")
 
@@ -49,9 +49,6 @@ class QuoteContext:
     para_start: bool = False  # the quote opens its paragraph
 
 
-_POSSESSIVE_ENDINGS = ("'s", "\u2019s", "s'", "s\u2019")
-
-
 def _bucket(n: int) -> str:
     return "0" if n <= 2 else "near" if n <= 40 else "mid" if n <= 150 else "far"
 
@@ -80,7 +77,7 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         "agree_syntax": float(any(r.startswith("syntax:") for r in rules) and c.rule.startswith("text:")),
         "competitors": min(len({o.speaker for o in others}) - 1, 4) / 4,
         "lower_start": float(c.speaker[:1].islower()),
-        "possessive": float(q.text[c.start : c.end].endswith(_POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
+        "possessive": float(q.text[c.start : c.end].endswith(POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
         "alone": float(q.alone),
         "para_start": float(q.para_start),
         "between": min(c.between, 3) / 3,

@@ -19,6 +19,7 @@ from shared.lexicon.function_words import (
     OBJECT_PREPOSITIONS,
     OPENER_WORDS,
     PARTICIPLE_LEADS,
+    POSSESSIVE_ENDINGS,
     SKIP_BACK,
     STOP_AFTER,
 )
@@ -451,7 +452,7 @@ def _is_verb_cue(text: str, ws: list[tuple[str, int, int]], i: int) -> bool:
     if i == 0:
         return True
     prev = ws[i - 1][0]
-    return prev.lower() not in NOUN_MARKERS and not prev.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+    return prev.lower() not in NOUN_MARKERS and not prev.endswith(POSSESSIVE_ENDINGS)
 
 
 def subject_of_sentence(text: str, open_mark: int, floor: int) -> Attribution | None:

@@ -100,3 +100,6 @@ the a an his her their its our my your this that these those such repeated earli
 republican democratic of for in on at with by from about
 """.split()
 )
+
+# The endings of a possessive word ("Roe's", "Roe\u2019s", "the Joneses'").
+POSSESSIVE_ENDINGS = ("'s", "\u2019s", "s'", "s\u2019")
