@@ -81,7 +81,7 @@ airbase airfield airport heliport amphitheater amphitheatre archive barracks bre
 casino castle cemetery convent courthouse dam dairy dock dockyard dike depot estate farm farmstead fort
 ferry gate garden grave hermitage homestead house hotel hut jetty landing lighthouse
 lock mall marina factory brewery market mill mine monument mosque monastery nursery observatory
-palace pagoda pier prison reformatory pyramid quay racetrack restaurant store ranch resort station
+palace pagoda pier prison reformatory pyramid quay racetrack restaurant ranch resort station
 shrine storehouse sluice sanatorium spa spillway square stable stadium synagogue theater theatre tomb temple
 tower terminal wall weir wharf waterworks zoo church causeway promenade road street railroad railway tunnel
 trail park bridge
