@@ -5,7 +5,7 @@
 
 The French model (`load_pipeline(Settings(), "fr")`) parses each sentence's speech chunks as the
 entities stage does (`parse_batch`, scope "speech"); the French quotes stage then runs without the
-parse (text patterns only: before) and with it (syntax rules, patterns as fallback: after). Entities
+parse (before: no speakers, French has no text patterns) and with it (syntax rules: after). Entities
 come two ways: the ones the test names, and the French model's own NER (its PER as PERSON).
 """
 

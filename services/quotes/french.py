@@ -1,4 +1,4 @@
-"""Quotes in French articles: French quotation marks and speech verbs, speakers from the entities.
+"""Quotes in French articles: French quotation marks; speakers from the parse (`french_syntax` rules).
 
     « Nous avons libéré le village », a déclaré le général Valéri Guérassimov.
     « C'est un échec », a-t-il ajouté.            (il/elle: the last person named before)
@@ -6,7 +6,9 @@
     « La situation est grave », selon Jean Dupont.
 
 Marks: « » (with the spaces French typography puts inside), “ ” and ‹ ›; marks inside an
-open quote are part of it. Every scan is bounded and anchored, linear in the text.
+open quote are part of it. The speaker phrase resolves to the entity it names, else stays a
+description ('le ministère'). A quote whose sentence was not parsed (NEWSFLOW_PARSE_SCOPE=none,
+an event from an older producer) has no speaker: French has no text patterns beside the parse.
 """
 
 from __future__ import annotations
@@ -21,50 +23,6 @@ from shared.core.parse import CompactParse
 PAIRS = {"\u00ab": "\u00bb", "\u201c": "\u201d", "\u2039": "\u203a"}
 _SPACE = " \t\u00a0\u202f\u2009"
 
-# Speech verbs of French news writing (general knowledge), past participle and present forms.
-PARTICIPLES = frozenset(
-    """
-déclaré affirmé ajouté expliqué indiqué estimé souligné assuré précisé dit annoncé confié répondu insisté
-martelé lancé poursuivi rappelé reconnu dénoncé averti prévenu jugé commenté confirmé démenti raconté
-témoigné écrit noté observé regretté admis promis résumé conclu réagi tweeté plaidé répété prévenu
-argué avancé détaillé fustigé salué lâché glissé ironisé nuancé tranché interrogé soutenu
-""".split()
-)
-PRESENT = frozenset(
-    """
-déclare affirme ajoute explique indique estime souligne assure précise dit annonce confie répond insiste
-martèle lance poursuit rappelle reconnaît reconnait dénonce avertit prévient juge commente confirme dément
-raconte témoigne écrit note observe regrette admet promet résume conclut réagit plaide répète argue avance
-détaille fustige salue lâche glisse ironise nuance tranche soutient s'exclame
-""".split()
-)
-_VERB = "|".join(sorted((re.escape(v) for v in PARTICIPLES | PRESENT), key=len, reverse=True))
-_ADVERB = r"(?:(?:encore|également|aussi|ensuite|alors|enfin|notamment|aussitôt|plus\s+tard|dimanche|lundi|mardi|mercredi|jeudi|vendredi|samedi|hier)\s+)?"
-_WORD = r"[\w'\u2019\-]+"
-# After the closing mark: ', a déclaré X' / ', a-t-il ajouté' / ', déclare X' / ', estime-t-elle' / ', selon X'
-_AFTER = re.compile(
-    r"[" + _SPACE + r"]*,?[" + _SPACE + r"]*(?:"
-    r"(?:a|ont|avait|aurait)(?:-t-(?P<p1>il|elle|ils|elles))?\s+" + _ADVERB + r"(?P<v1>" + _VERB + r")\b"
-    r"|(?P<v2>" + _VERB + r")(?:-t-|-)(?P<p2>il|elle|ils|elles)\b"
-    r"|(?P<v3>" + _VERB + r")\b"
-    r"|(?P<v4>selon|d'après|d\u2019après)\b)",
-    re.IGNORECASE,
-)
-# Before the opening mark: 'X a déclaré :' / 'X déclare :' / 'selon X, ' / 'X a affirmé que'
-_BEFORE = re.compile(
-    r"(?P<subj>[^\u00ab\u201c:;.!?]{1,160}?)\s+(?:(?:a|ont|avait|aurait)\s+)?"
-    + _ADVERB
-    + r"(?P<verb>"
-    + _VERB
-    + r")\b[^\u00ab\u201c.]{0,80}?[:,]?["
-    + _SPACE
-    + r"]*$",
-    re.IGNORECASE,
-)
-_SELON_BEFORE = re.compile(
-    r"\b(?P<verb>selon|d'après|d\u2019après)\s+(?P<subj>[^,\u00ab\u201c]{1,80}),[" + _SPACE + r"]*$", re.IGNORECASE
-)
-_PHRASE_END = re.compile(r"[,.;:!?\u00ab\u201c\n]")
 _SENTENCE_END = re.compile(r"[.!?][" + _SPACE + r"]+|\n")
 
 
@@ -125,31 +83,6 @@ class _Speakers:
             i -= 1
         return None
 
-    def phrase(self, lo: int, hi: int) -> tuple[str | None, str | None]:
-        """(speaker, label) for a speaker phrase: its entity, else the description itself."""
-        ent = self.in_phrase(lo, hi)
-        if ent is not None:
-            return ent
-        desc = self.text[lo:hi].strip(_SPACE + ",")
-        return (desc or None), None
-
-
-def _attribution_after(text: str, close: int, limit: int, sp: _Speakers):
-    m = _AFTER.match(text, close + 1, min(limit, close + 200))
-    if m is None:
-        return None
-    pronoun = m.group("p1") or m.group("p2")
-    verb = (m.group("v1") or m.group("v2") or m.group("v3") or m.group("v4")).lower()
-    if pronoun:
-        person = sp.last_person(close)
-        return (person or (None, None)) + (verb,)
-    lo = m.end()
-    stop = _PHRASE_END.search(text, lo, min(limit, lo + 120))
-    hi = stop.start() if stop else min(limit, lo + 120)
-    if hi <= lo:
-        return None
-    return sp.phrase(lo, hi) + (verb,)
-
 
 def _sentence_start(text: str, pos: int, floor: int) -> int:
     """Where the sentence running at `pos` starts (at most 300 characters back, not before `floor`)."""
@@ -159,57 +92,36 @@ def _sentence_start(text: str, pos: int, floor: int) -> int:
     return best
 
 
-def _attribution_before(text: str, open_mark: int, floor: int, sp: _Speakers):
-    lo = _sentence_start(text, open_mark, floor)
-    m = _SELON_BEFORE.search(text, lo, open_mark) or _BEFORE.search(text, lo, open_mark)
-    if m is None:
-        return None
-    subj_lo, subj_hi = m.start("subj"), m.end("subj")
-    words = text[subj_lo:subj_hi].split()
-    if words and words[-1].lower() in ("il", "elle"):
-        person = sp.last_person(subj_lo)
-        return (person or (None, None)) + (m.group("verb").lower(),)
-    return sp.phrase(subj_lo, subj_hi) + (m.group("verb").lower(),)
-
-
 def _from_parse(text: str, parse: CompactParse | None, open_mark: int, close: int, sp: _Speakers):
-    """(speaker, label, cue, rule, start, end) from the parse's nearest speaker phrase that names an entity."""
+    """(speaker, label, cue, rule, start, end) from the parse: the nearest speaker phrase that names an
+    entity (il/elle: the last person named before), else the nearest description ('le ministère')."""
+    described = None
     for found in french_speakers(parse, text, open_mark, close + 1):
+        rule = "syntax:" + found.rule
         if found.pronoun:
             person = sp.last_person(open_mark)
-            if person is None:
-                continue
-            speaker, label = person
-        else:
-            ent = sp.in_phrase(found.start, found.end)
-            if ent is None:
-                continue
-            speaker, label = ent
-        return speaker, label, found.cue, "syntax:" + found.rule, found.start, found.end
-    return None
+            if person is not None:
+                return (*person, found.cue, rule, found.start, found.end)
+            continue
+        ent = sp.in_phrase(found.start, found.end)
+        if ent is not None:
+            return (*ent, found.cue, rule, found.start, found.end)
+        desc = text[found.start : found.end].strip(_SPACE + ",")
+        if described is None and desc:
+            described = (desc, None, found.cue, rule, found.start, found.end)
+    return described
 
 
 def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = (), parse: CompactParse | None = None) -> list[Quote]:
-    """Every quote of a French article, with its speaker where a French speech verb or 'selon' names one:
-    from the parse of its sentence where that names an entity (`french_syntax` rules), else from the
-    text patterns of this module."""
+    """Every quote of a French article, with its speaker where the parse of its sentence names one
+    (`french_syntax` rules); without a parse of the sentence, no speaker."""
     spans = pair_french(text)
     sp = _Speakers(text, entities, [(o, c + 1) for o, _, _, c in spans])
     out: list[Quote] = []
-    for k, (open_mark, start, end, close) in enumerate(spans):
-        para_end = text.find("\n", close)
-        limit = len(text) if para_end == -1 else para_end
-        if k + 1 < len(spans):
-            limit = min(limit, spans[k + 1][0])
+    for open_mark, start, end, close in spans:
+        found = _from_parse(text, parse, open_mark, close, sp)
+        speaker, label, cue, rule, sp_start, sp_end = found or (None, None, None, None, None, None)
         para_start = text.rfind("\n", 0, open_mark) + 1
-        found = _attribution_after(text, close, limit, sp) if close < len(text) else None
-        if found is None or found[0] is None:
-            found = _attribution_before(text, open_mark, para_start, sp) or found
-        speaker, label, cue = found if found else (None, None, None)
-        rule = sp_start = sp_end = None
-        parsed = _from_parse(text, parse, open_mark, close, sp)
-        if parsed is not None:
-            speaker, label, cue, rule, sp_start, sp_end = parsed
         head = text[_sentence_start(text, open_mark, para_start) : open_mark].strip(_SPACE)
         kind = (
             "direct" if (not head or head.endswith((":", ",")) or cue is not None and head[-1:] in ":") else "partial"

@@ -1,4 +1,4 @@
-"""French quotation marks and speech verbs; appositive speakers in English (pure rules, entities given)."""
+"""French quotation marks; appositive speakers in English (pure rules, entities given)."""
 
 from quote_helpers import parsed
 
@@ -25,45 +25,12 @@ def test_french_marks_pair_with_their_inner_spaces_trimmed_and_inner_marks_kept(
     assert spans == ["Le mot ‹ crise › est exagéré.", "Rien de plus"]
 
 
-def test_french_speech_verbs_after_and_before_the_quote_and_selon():
-    text = (
-        "Le président Emmanuel Macron était à Berlin mardi. « Nous devons agir vite », a déclaré Emmanuel Macron.\n"
-        "« C'est une étape importante », a-t-il ajouté.\n"
-        "La maire de Paris, Anne Hidalgo, a affirmé : « Cette décision est une erreur. »\n"
-        "« La situation reste tendue », selon Jean Dupont.\n"
-        "« Nous restons vigilants », déclare le préfet Pierre Martin.\n"
-        "« Personne ne sait », estime-t-elle."
-    )
-    e = ents(
-        text,
-        ("Emmanuel Macron", "PERSON"),
-        ("Berlin", "LOC"),
-        ("Anne Hidalgo", "PERSON"),
-        ("Jean Dupont", "PERSON"),
-        ("Pierre Martin", "PERSON"),
-    )
-    got = extract_quotes_fr(text, e)
-    assert speakers(got) == [
-        ("Nous devons agir vite", "Emmanuel Macron"),
-        ("C'est une étape importante", "Emmanuel Macron"),
-        ("Cette décision est une erreur.", "Anne Hidalgo"),
-        ("La situation reste tendue", "Jean Dupont"),
-        ("Nous restons vigilants", "Pierre Martin"),
-        ("Personne ne sait", "Pierre Martin"),
+def test_without_a_parse_a_french_quote_has_no_speaker():
+    """French speakers come from the parse only (tests/unit/test_quotes_french_syntax.py)."""
+    text = "« Nous devons agir vite », a déclaré Emmanuel Macron."
+    assert speakers(extract_quotes_fr(text, ents(text, ("Emmanuel Macron", "PERSON")))) == [
+        ("Nous devons agir vite", None)
     ]
-    assert [q.cue for q in got] == ["déclaré", "ajouté", "affirmé", "selon", "déclare", "estime"]
-    for q in got:
-        assert text[q.start : q.end] == q.text
-
-
-def test_a_french_quote_without_a_speech_verb_has_no_speaker():
-    text = "Le film « La Haine » ressort en salles."
-    assert speakers(extract_quotes_fr(text, ())) == [("La Haine", None)]
-
-
-def test_an_unnamed_description_is_kept_as_the_speaker():
-    text = "« Les travaux commenceront en mai », a précisé le ministère."
-    assert speakers(extract_quotes_fr(text, ())) == [("Les travaux commenceront en mai", "le ministère")]
 
 
 def test_appositive_speakers_are_the_named_person():

@@ -39,16 +39,17 @@ def test_a_french_syntax_rule_names_the_speaker(nlp_fr, text, names, speaker, ru
     assert quote.speaker_start is not None and quote.speaker_end is not None
 
 
-def test_without_a_parse_the_text_patterns_answer(nlp_fr):
-    text, names, speaker, _ = CASES[0]
-    (quote,) = extract_quotes_fr(text, ents(text, names))
-    assert (quote.rule, quote.speaker) == (None, speaker)
-
-
-def test_a_parse_naming_no_entity_falls_back_to_the_patterns(nlp_fr):
-    text = "« Nous restons vigilants », dit le préfet."
+def test_a_phrase_naming_no_entity_is_kept_as_a_description(nlp_fr):
+    text = "« Les travaux commenceront en mai », a précisé le ministère."
     (quote,) = extract_quotes_fr(text, (), parse_fr(nlp_fr, text))
-    assert quote.rule is None and quote.speaker == "le préfet"
+    assert (quote.rule, quote.speaker, quote.speaker_label) == ("syntax:fr_speech_verb_subject", "le ministère", None)
+    assert text[quote.speaker_start : quote.speaker_end] == "le ministère"
+
+
+def test_a_quote_without_a_speech_verb_has_no_speaker(nlp_fr):
+    text = "Le film « La Haine » ressort en salles."
+    (quote,) = extract_quotes_fr(text, (), parse_fr(nlp_fr, text))
+    assert quote.speaker is None and quote.rule is None
 
 
 def test_a_rule_reads_no_attribution_of_the_paragraph_before(nlp_fr):
@@ -56,3 +57,6 @@ def test_a_rule_reads_no_attribution_of_the_paragraph_before(nlp_fr):
     quotes = extract_quotes_fr(ARTICLE, ents(ARTICLE, ARTICLE_ENTITIES), parse_fr(nlp_fr, ARTICLE))
     assert [q.speaker for q in quotes] == ARTICLE_SPEAKERS
     assert quotes[4].rule == "syntax:fr_speech_verb_subject"
+    assert [q.cue for q in quotes] == ["déclaré", "ajouté", "affirmé", "selon", "déclare", "estime"]
+    for q in quotes:
+        assert ARTICLE[q.start : q.end] == q.text
