@@ -6,9 +6,11 @@
    from benchmarks/attribution_data.py's cache (built first when missing: the NER and parser pass).
 2. The quotes stage runs on the tuning part and records every quote's speaker candidates; each
    is labelled by eval/score.py's speaker match against the gold speaker of the quote it matches.
-3. A logistic regression (scikit-learn, fixed seed) is fitted on the tuning part only, in two
-   rounds (the second on candidates collected with the first model, as the stage runs it); the
-   decision threshold is the one that maximises right-speaker F1 on the tuning part.
+3. A logistic regression (scikit-learn, fixed seed) is fitted on the tuning part only, on each
+   candidate (right or wrong) and on the differences between a quote's right candidate and each
+   of its wrong ones (the choice the stage makes); in two rounds (the second on candidates
+   collected with the first model, as the stage runs it); the decision threshold is the one that
+   maximises right-speaker F1 on the tuning part.
 4. Weights go to a small JSON file (the runtime needs no scikit-learn); then the stage with the
    new model is scored on tuning, held-out and the BBC dev set, and the confidence calibration
    (share of right speakers among quotes of confidence >= 0.8) is printed for each.
@@ -76,15 +78,25 @@ def collect(events, gold: dict, scorer, chooser: Chooser) -> list[tuple[list[dic
 
 
 def fit(rows) -> tuple[dict[str, float], float]:
-    """Logistic-regression weights by feature name, and the intercept."""
+    """Logistic-regression weights by feature name, and the intercept, fitted on two kinds of rows at
+    once: every candidate, labelled right or wrong (the probability the event carries as
+    `confidence`), and the differences between one quote's right candidate and each of its wrong
+    ones, both ways round (the choice among a quote's candidates that the stage makes)."""
+    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    X = [f for feats, _ in rows for f in feats]
-    y = [lab for _, labels in rows for lab in labels]
-    vec = DictVectorizer()
-    model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
-    model.fit(vec.fit_transform(X), y)
+    vec = DictVectorizer().fit([f for feats, _ in rows for f in feats])
+    xs, ys = [], []
+    for feats, labels in rows:
+        x = vec.transform(feats)
+        xs.append(x)
+        ys += labels
+        for right in (k for k, lab in enumerate(labels) if lab):
+            for wrong in (k for k, lab in enumerate(labels) if not lab):
+                xs += [x[right] - x[wrong], x[wrong] - x[right]]
+                ys += [1, 0]
+    model = LogisticRegression(C=1.0, max_iter=3000, random_state=SEED).fit(sparse.vstack(xs), ys)
     weights = {name: round(float(w), 5) for name, w in zip(vec.get_feature_names_out(), model.coef_[0]) if w}
     return weights, round(float(model.intercept_[0]), 5)
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from services.quotes.mentions import ArticleMentions
 from shared.lexicon.function_words import DESCRIPTION_FUNCTION_WORDS
 from shared.lexicon.vocabulary import UNNAMED_HEADS
 
-# How close (characters) to a person's mention the words of a description must stand to describe them.
-DESCRIPTION_CONTEXT = 60
 MAX_DESCRIPTION_WORDS = 8
-_KEY_CHARS = 5  # 'minister' matches 'ministry', 'German' matches 'Germany'
 
 
 def description(core: list[str]) -> str:
@@ -34,28 +30,3 @@ def is_fragment(desc: str) -> bool:
         w[:1].isalpha() and w.lower().replace("\u2019", "'").split("'")[0] not in DESCRIPTION_FUNCTION_WORDS
         for w in desc.split()
     )  # "It's", "There's" are function words too
-
-
-class DescriptionResolver:
-    """The person an article describes ('the 25-year-old' -> the person whose age was given)."""
-
-    def __init__(self, article: ArticleMentions):
-        self.a = article
-
-    def described_person(self, desc: str, pos: int) -> str | None:
-        """The person named near the description's words before `pos`, the latest speaker on ties."""
-        keys = [w.lower()[:_KEY_CHARS] for w in desc.split() if len(w) > 2]
-        if not keys:
-            return None
-        a = self.a
-        best, best_score = None, 0.0
-        for m in a.outside:
-            if m.label != "PERSON" or m.start >= pos:
-                continue
-            lo, hi = max(0, m.start - DESCRIPTION_CONTEXT), min(m.end + DESCRIPTION_CONTEXT, pos)
-            window = a.text[lo:hi].lower()  # not the description itself
-            score: float = sum(1 for k in keys if k in window)
-            score += 0.5 if m.name in a.speakers else 0.0
-            if score >= best_score and score >= 1:
-                best, best_score = m, score
-        return best.name if best is not None else None

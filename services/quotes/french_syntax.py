@@ -16,6 +16,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from services.quotes.syntax import QuoteSite, speaker_phrase
 from shared.core.parse import CompactParse
 from shared.lexicon.speech import FORM_LEMMA_FR, SPEECH_LEMMAS_FR
 
@@ -26,7 +27,6 @@ NOMINAL = frozenset({"PROPN", "NOUN", "PRON"})
 PRONOUNS = frozenset({"il", "elle", "ils", "elles"})
 SELON = frozenset({"selon", "d'après", "d\u2019après"})
 MAX_REACH_TOKENS = 40
-MAX_SPEAKER_TOKENS = 12
 
 
 @dataclass(frozen=True)
@@ -67,19 +67,6 @@ def _reach(p: CompactParse, text: str, open_mark: int, close_end: int) -> Iterat
             yield t
 
 
-def _phrase(p: CompactParse, i: int, open_mark: int, close_end: int) -> tuple[int, int] | None:
-    lo, hi = p.subtree(i)
-    side = p.start[i] < open_mark
-    toks = [t for t in range(lo, hi) if not open_mark <= p.start[t] < close_end and (p.start[t] < open_mark) == side]
-    while toks and p.dep[toks[-1]] == "punct":
-        toks.pop()
-    while toks and p.dep[toks[0]] == "punct":
-        toks.pop(0)
-    if not toks or len(toks) > MAX_SPEAKER_TOKENS:
-        return None
-    return p.start[toks[0]], p.end[toks[-1]]
-
-
 def _subject(p: CompactParse, v: int, text: str) -> tuple[int, bool] | None:
     """(token, is_pronoun) naming who does verb `v`: its subject, else a nominal right after it (the
     euphonic '-t' of 'a-t-il' is none)."""
@@ -112,7 +99,7 @@ def speech_verb(p: CompactParse, text: str, open_mark: int, close_end: int) -> I
             if word in PRONOUNS:
                 yield FrenchSpeaker("fr_speech_verb_pronoun", p.start[found[0]], p.end[found[0]], cue, True)
                 continue
-            span = _phrase(p, found[0], open_mark, close_end)
+            span = speaker_phrase(p, found[0], QuoteSite(open_mark, close_end, 0, 0))
             if span is not None:
                 yield FrenchSpeaker("fr_speech_verb_subject", span[0], span[1], cue, False)
                 continue
@@ -128,7 +115,7 @@ def selon(p: CompactParse, text: str, open_mark: int, close_end: int) -> Iterato
             continue
         h = p.head[i]
         if h != i and p.tag[h] in NOMINAL and not open_mark <= p.start[h] < close_end:
-            span = _phrase(p, h, open_mark, close_end)
+            span = speaker_phrase(p, h, QuoteSite(open_mark, close_end, 0, 0))
             if span is not None:
                 yield FrenchSpeaker("fr_selon", span[0], span[1], "selon", False)
 

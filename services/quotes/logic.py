@@ -25,7 +25,7 @@ from shared.core.events import Entity, Quote
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import SUBJECT_PRONOUNS, TITLE_SMALL_WORDS
 from shared.lexicon.vocabulary import TITLE_CUES
-from shared.text.sentences import sentence_start, words
+from shared.text.sentences import more_words_than, sentence_start, words
 
 # The text patterns that propose a speaker (each a 'text:<name>' candidate for the chooser).
 TEXT_RULES = tuple(
@@ -60,32 +60,9 @@ def is_not_speech(text: str, span: QuoteSpan) -> bool:
 
 
 def _kind(text: str, span: QuoteSpan, floor: int) -> str:
-    lo = sentence_start(text, span.open_mark, floor)
-    head = text[lo : span.open_mark].strip()
-    q = text[span.start : span.end]
-    if (
-        span.continues
-        or not head
-        or head.endswith((":", ","))
-        or (q[:1].isupper() and q.rstrip().endswith((".", ",", "!", "?")) and len(q.split()) > 3)
-    ):
-        return "direct"
-    return "partial"
-
-
-_NON_SPACE = re.compile(r"\S+")
-
-
-def _words_at_most(text: str, ranges: list[tuple[int, int]], most: int) -> bool:
-    """Whether the ranges of `text` hold at most `most` words in all (stops counting past it: no scan per quote
-    of a whole long paragraph)."""
-    count = 0
-    for lo, hi in ranges:
-        for _ in _NON_SPACE.finditer(text, lo, max(lo, hi)):
-            count += 1
-            if count > most:
-                return False
-    return True
+    """'direct' for a quote that opens its sentence, follows ':' or ',' or carries on an open one; else 'partial'."""
+    head = text[sentence_start(text, span.open_mark, floor) : span.open_mark].strip()
+    return "direct" if span.continues or not head or head.endswith((":", ",")) else "partial"
 
 
 def extract_quotes(
@@ -108,14 +85,14 @@ def extract_quotes(
     names = frozenset(e.name for e in entities)
     propose = Proposer(text, resolver, parse, names)
     paras = paragraphs(text)
-    para_of = _para_index(paras)
+    para_starts = [lo for lo, _ in paras]
     out: list[Quote] = []
     prev: Choice | None = None
     prev_para, prev_pos = -10, -1
     reported = find_reported(text, [s.marked for s in all_spans], parse)
     reported_starts = [r.start for r in reported]
     for idx, span in enumerate(spans):
-        p = para_of(span.open_mark)
+        p = bisect.bisect_right(para_starts, span.open_mark) - 1
         floor = paras[p][0] if p >= 0 else 0
         limit = paras[p][1] if p >= 0 else len(text)
         nxt_open = spans[idx + 1].open_mark if idx + 1 < len(spans) else limit
@@ -138,20 +115,19 @@ def extract_quotes(
                     attr, rule = before_quote(text, paras[p - 1][1], paras[p - 1][0]), "colon_paragraph"
         if attr is not None:
             legacy = propose.make(span, "text:" + rule, attr.start, attr.end, attr.cue, attr.where != "after")
+        last = out[-1] if out else None
         if (
             legacy is None
             and kind == "partial"
-            and idx > 0
-            and out[-1].speaker is not None
-            and out[-1].speaker_start is not None
+            and last is not None
+            and last.speaker is not None
+            and last.speaker_start is not None
+            and last.speaker_end is not None
             and sentence_start(text, span.open_mark, floor) <= spans[idx - 1].open_mark
         ):
             # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
-            last = out[-1]
-            assert last.speaker is not None and last.speaker_start is not None and last.speaker_end is not None
-            legacy = Choice(
-                "text:same_sentence", last.speaker, last.speaker_label, last.speaker_start, last.speaker_end, last.cue
-            )
+            sp = (last.speaker, last.speaker_label, last.speaker_start, last.speaker_end, last.cue)
+            legacy = Choice("text:same_sentence", *sp)
         introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
         if legacy is None and (kind == "partial" or introduced) and not span.continues:
             # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
@@ -171,10 +147,11 @@ def extract_quotes(
             # 'Roe said the plan would fail.' then '"It cannot work."'
             k = bisect.bisect_left(reported_starts, span.open_mark) - 1
             last_r = reported[k] if k >= 0 and reported[k].start > prev_pos else None
-            if last_r is not None and para_of(last_r.start) >= p - 1:
+            r_para = bisect.bisect_right(para_starts, last_r.start) - 1 if last_r is not None else -10
+            if last_r is not None and r_para >= p - 1:
                 r_choice = propose.make(span, "text:reported_before", last_r.sp_start, last_r.sp_end, last_r.cue, False)
                 if r_choice is not None:
-                    prev, prev_para = r_choice, para_of(last_r.start)
+                    prev, prev_para = r_choice, r_para
         inherited = prev if prev is not None and (span.continues or p - prev_para <= 1) else None
         if inherited is not None:
             inherited = dataclasses.replace(
@@ -193,7 +170,7 @@ def extract_quotes(
             if ch is not None:
                 cands.append(dataclasses.replace(ch, dep=c.dep, verb_dep=c.verb_dep))
         cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
-        alone = _words_at_most(text, [(floor, span.open_mark), (close_end, limit)], MAX_WORDS_BESIDE_ALONE)
+        alone = not more_words_than(text, [(floor, span.open_mark), (close_end, limit)], MAX_WORDS_BESIDE_ALONE)
         ctx = QuoteContext(kind, span.continues, names, text, alone, span.open_mark == floor)
         if observe is not None:
             observe(len(out), cands, ctx)
@@ -203,21 +180,8 @@ def extract_quotes(
             prev = chosen
             resolver.speakers.append(chosen.speaker)
             prev_para, prev_pos = p, span.open_mark
-            out.append(
-                Quote(
-                    q,
-                    span.start,
-                    span.end,
-                    chosen.speaker,
-                    chosen.label,
-                    chosen.cue,
-                    kind,
-                    chosen.start,
-                    chosen.end,
-                    chosen.rule,
-                    round(confidence, 3),
-                )
-            )
+            named = (chosen.speaker, chosen.label, chosen.cue, kind, chosen.start, chosen.end, chosen.rule)
+            out.append(Quote(q, span.start, span.end, *named, round(confidence, 3)))
         else:
             out.append(Quote(text=q, start=span.start, end=span.end, kind=kind))
     out.extend(reported_speech(text, propose, reported, parse, names, chooser))
@@ -342,21 +306,8 @@ def reported_speech(
             speaker, label = None, None
         if speaker is None and r.rule == "text:leading":
             continue
-        out.append(
-            Quote(
-                text=text[r.start : r.end],
-                start=r.start,
-                end=r.end,
-                speaker=speaker,
-                speaker_label=label,
-                cue=r.cue,
-                kind="indirect",
-                speaker_start=r.sp_start if speaker else None,
-                speaker_end=r.sp_end if speaker else None,
-                rule=r.rule if speaker else None,
-                confidence=chooser.reported_confidence(r.rule) if speaker else None,
-            )
-        )
+        why = (r.sp_start, r.sp_end, r.rule, chooser.reported_confidence(r.rule)) if speaker else (None,) * 4
+        out.append(Quote(text[r.start : r.end], r.start, r.end, speaker, label, r.cue, "indirect", *why))
     return out
 
 
@@ -427,12 +378,3 @@ def _first_np_end(text: str, sub) -> int:
             continue
         end = e
     return end
-
-
-def _para_index(paras: list[tuple[int, int]]):
-    starts = [p[0] for p in paras]
-
-    def find(pos: int) -> int:
-        return bisect.bisect_right(starts, pos) - 1
-
-    return find

@@ -60,7 +60,8 @@ def _role(text: str, i: int, lo: int, hi: int) -> str:
     return "either"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] without the white space at either end, as (start, end)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -103,6 +104,6 @@ def pair_quotes(text: str) -> list[QuoteSpan]:
 
 def _add_span(spans: list[QuoteSpan], text: str, open_at: int, end: int, close_at: int | None, continues: bool) -> None:
     """Append the quote opened at `open_at` and ending before `end`, trimmed, unless nothing is left."""
-    s, e = _trim(text, open_at + 1, end)
+    s, e = trim(text, open_at + 1, end)
     if e > s:
         spans.append(QuoteSpan(s, e, open_at, close_at, continues))

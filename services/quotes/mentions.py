@@ -46,7 +46,6 @@ class ArticleMentions:
         # mentions inside quotes do not make a speaker "recent"
         self.outside = [m for m in ms if not self.in_quote(m.start)]
         self.starts = [m.start for m in self.outside]
-        self.persons = {m.name for m in ms if m.label == "PERSON"}
         self.gender = self._genders()
         self.speakers: list[str] = []  # speakers resolved so far, for descriptions
 

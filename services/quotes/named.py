@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from services.quotes.mentions import HONORIFICS, ArticleMentions, EntityMention
-from shared.lexicon.function_words import DESCRIPTION_LEADS, DETERMINERS
-from shared.lexicon.vocabulary import UNNAMED_HEADS
+from services.quotes.mentions import HONORIFICS, ArticleMentions
+from shared.lexicon.function_words import DETERMINERS
 
 _MAX_SIDE_WORDS = 4  # each side of a joint speaker ('the X Party and the Y Party') is a short name
 
@@ -92,9 +91,6 @@ class NameResolver:
             first = [m for m in inside if comma == -1 or m.end <= comma]
             if first:
                 inside = first[::-1] + [m for m in inside if m not in first]
-            named = self._name_after_description(start, end, comma, inside)
-            if named is not None:
-                inside = [named] + [m for m in inside if m is not named]
         for m in inside[::-1] if prefer_last else inside:
             if _governed(text, start, m.start):
                 continue  # 'a spokesman for Jane Roe', 'lawyers for ...': someone speaking for the person
@@ -103,22 +99,8 @@ class NameResolver:
             tail = text[m.end : m.end + 3]
             if tail.startswith(("'s", "\u2019s")) or (m.end < end and text[m.end : end].strip()[:1] == "'"):
                 return None  # "Roe's lawyer": a description of someone else
-            rest = text[m.end : end].strip()
-            if rest[:1].islower() and rest.split()[0].strip(",.") in UNNAMED_HEADS | {"lawyer", "lawyers"}:
-                continue  # "a Roe spokesman": the name only modifies the speaker
             return m.name
         return None
-
-    def _name_after_description(self, start: int, end: int, comma: int, inside: list) -> EntityMention | None:
-        """'Another delegate on the slate, Jim Poolman': a description, then a person's name alone
-        between commas; that mention, else None."""
-        text = self.a.text
-        lead = text[start:end].split()
-        if comma == -1 or not lead or not (lead[0][:1].islower() or lead[0].lower() in DESCRIPTION_LEADS):
-            return None
-        nxt = text.find(",", comma + 1, end)
-        segment = text[comma + 1 : nxt if nxt != -1 else end].strip(" .;:")
-        return next((m for m in inside if m.label == "PERSON" and text[m.start : m.end] == segment), None)
 
     def organisation_inside(self, start: int, end: int, core_text: str) -> tuple[str, str] | None:
         """The organisation or place the phrase is ('the Acme Corporation'), as its canonical entity."""

@@ -6,16 +6,12 @@ import bisect
 import re
 
 from services.quotes.mentions import ArticleMentions, EntityMention
-from services.quotes.speakers import CUES
-from shared.lexicon.function_words import CLAUSE_AUXILIARIES
 from shared.lexicon.speech import INTRO_WORDS
 
 # How far back (characters) 'they' looks for an organisation named in the plural ('the Greens').
 PLURAL_ORG_WINDOW = 500
 # How far back (characters) an unnamed speaker may have been introduced when no person fits.
 DESCRIBED_SPEAKER_WINDOW = 600
-# How far after the later mention (characters) a verb shows it heads a clause of its own.
-CLAUSE_VERB_WINDOW = 40
 # A sentence whose subject is an unnamed person: 'A council spokesman denied ...'
 _DESCRIBED_SUBJECT = re.compile(
     r"(?:(?<=[.!?]\s)|(?<=\n)|^)(?:A|An|The|One)\s+(?P<desc>(?:[A-Z][\w'\u2019&-]*\s+){0,4}(?:[a-z-]+\s+)?"
@@ -36,8 +32,7 @@ class PronounResolver:
         first fitting mention of that sentence (its subject, as a rule), not merely the last one.
 
         'Roe warned of cases like the one for which Jane Doe apologised. "...," he said': he is
-        Roe. Mentions in an introductory phrase ('After meeting X, Y said') or followed by a
-        possessive ('X's lawyer') are not subjects.
+        Roe.
         """
         a = self.a
         m = a.recent(pos, labels, gender)
@@ -56,24 +51,12 @@ class PronounResolver:
             g = a.gender.get(c.name)
             if gender is not None and not (g == gender or (g is None and gm is None)):
                 continue
-            if a.text[c.end : c.end + 2] in ("'s", "\u2019s") or a.text[max(0, c.start - 4) : c.start] == "the ":
-                continue  # 'X's lawyer', 'the X voting panel': not the subject
+            if a.text[max(0, c.start - 4) : c.start] == "the ":
+                continue  # 'the X voting panel': a modifier, not the subject
             head = a.text[lo : c.start].split()
             if head and head[0].lower().strip(",") in INTRO_WORDS and "," in a.text[c.end : m.start]:
-                continue
+                continue  # 'After meeting X, Y said': X is in an introductory phrase
             best = c
-        if best is not m:
-            # the later mention keeps the pronoun when it is the subject of a clause of its own
-            # ('X met officials, and Y said ...'): a verb follows it
-            nxt = [w.lower() for w in re.findall(r"[\w']+", a.text[m.end : m.end + CLAUSE_VERB_WINDOW])[:2]]
-            if nxt and (
-                nxt[0] in CUES
-                or nxt[0] in CLAUSE_AUXILIARIES
-                or len(nxt) > 1
-                and nxt[0].endswith("ly")
-                and (nxt[1] in CUES or nxt[1] in CLAUSE_AUXILIARIES)
-            ):
-                return m
         return best
 
     def described_speaker(self, pos: int, since: int, gender: str | None) -> str | None:

@@ -36,7 +36,7 @@ from shared.lexicon.function_words import (
 )
 from shared.lexicon.speech import ACCORDING_TO, BARE_CLAUSE, NOUN_LIKE, PARTICIPLES, REPORTING_VERBS, WITH_LISTENER
 from shared.lexicon.time_words import TIME_OR_PLACE
-from shared.text.sentences import WORD, sentences, words
+from shared.text.sentences import more_words_than, sentences, words
 
 _QUOTE_CHARS = '"\u201c\u201d'
 _PUNCT_TO_SPACE = str.maketrans(dict.fromkeys(",.;:!?()\"'“”‘’-", " "))
@@ -98,16 +98,6 @@ def _clause_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _enough(text: str, lo: int, hi: int) -> bool:
-    """Whether text[lo:hi] has at least MIN_CLAUSE_WORDS words (a short scan: it stops there)."""
-    n = 0
-    for _ in WORD.finditer(text, lo, hi):
-        n += 1
-        if n >= MIN_CLAUSE_WORDS:
-            return True
-    return False
-
-
 def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
     """'According to X, CLAUSE' and 'CLAUSE, according to X.'"""
     for m in ACCORDING_TO.finditer(text, s, e):
@@ -118,7 +108,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
             if comma == -1:
                 return None
             lo, hi = _clause_bounds(text, comma + 1, e)
-            if _enough(text, lo, hi) and quoted.share(lo, hi) < 0.5:
+            if more_words_than(text, [(lo, hi)], MIN_CLAUSE_WORDS - 1) and quoted.share(lo, hi) < 0.5:
                 return Reported(lo, hi, m.end(), comma, "according to")
             return None
         if text[s : m.start()].rstrip().endswith(","):
@@ -127,7 +117,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
             comma = text.find(",", sp_lo, sp_hi)
             if comma != -1:
                 sp_hi = comma
-            if _enough(text, lo, hi) and quoted.share(lo, hi) < 0.5:
+            if more_words_than(text, [(lo, hi)], MIN_CLAUSE_WORDS - 1) and quoted.share(lo, hi) < 0.5:
                 return Reported(lo, hi, sp_lo, sp_hi, "according to")
         return None
     return None
@@ -228,7 +218,7 @@ def _leading(text: str, s: int, e: int, ws: list[tuple[str, int, int]], quoted: 
             begin = rest[0][1]
         lo, hi = _clause_bounds(text, begin, e)
         hi = _before_next_quote(text, lo, hi)
-        if not _enough(text, lo, hi) or quoted.share(lo, hi) >= 0.5:
+        if not more_words_than(text, [(lo, hi)], MIN_CLAUSE_WORDS - 1) or quoted.share(lo, hi) >= 0.5:
             continue
         return Reported(lo, hi, subj[0], subj[1], cue)
     return None

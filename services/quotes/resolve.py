@@ -8,7 +8,7 @@ capitalised-name rules on the text alone. Each kind of phrase has its resolver:
 
 from __future__ import annotations
 
-from services.quotes.descriptions import DescriptionResolver, description, is_fragment, is_unnamed
+from services.quotes.descriptions import description, is_fragment, is_unnamed
 from services.quotes.mentions import ArticleMentions, EntityMention, names_from_text  # noqa: F401  (re-exported)
 from services.quotes.named import NameResolver
 from services.quotes.pronouns import PronounResolver
@@ -27,7 +27,6 @@ class Resolver:
         self.speakers = self.article.speakers
         self.pronouns = PronounResolver(self.article)
         self.names = NameResolver(self.article)
-        self.descriptions = DescriptionResolver(self.article)
 
     def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> tuple[str | None, str | None]:
         """(speaker, label) for the phrase text[start:end], for a quote at `pos`."""
@@ -68,11 +67,7 @@ class Resolver:
         if is_fragment(desc):
             return None, None
         if toks[0].lower() == "the" and not is_unnamed(desc):
-            person = self.descriptions.described_person(desc, pos) or self._salient_person(pos)
-            if person:
-                return person, "PERSON"
+            m = self.pronouns.salient(pos, ("PERSON",))  # 'the minister': the person the sentence before names
+            if m is not None:
+                return m.name, "PERSON"
         return desc, None
-
-    def _salient_person(self, pos: int) -> str | None:
-        m = self.pronouns.salient(pos, ("PERSON",))
-        return m.name if m else None

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from shared.lexicon.function_words import (
-    APPOSITION_OPENERS,
     AUXILIARIES,
     CLAUSE_OPENERS,
     NOT_A_SUBJECT,
@@ -62,7 +61,7 @@ def q_end_punct(text: str, close: int) -> bool:
 def after_quote(
     text: str, close: int, limit: int, ends_sentence: bool, inside_sentence: bool = False
 ) -> Attribution | None:
-    """'"...," X said' / '"...," said X, the ...' / '"..." -X': the speaker right after the closing mark.
+    """'"...," X said' / '"...," said X, the ...'  / '"..." - X': the speaker right after the closing mark.
 
     `inside_sentence`: the quote ends a sentence of the writer's that began before it ('Roe called
     it "dangerous."'); a capitalised sentence after it is a new one unless it is short ('Roe said.')."""
@@ -72,8 +71,7 @@ def after_quote(
     stripped = rest.lstrip(" ,")
     if stripped[:1] in ("-", "\u2013", "\u2014") and not ends_sentence or stripped[:2] in ("- ", "\u2013 ", "\u2014 "):
         lo = pos + len(rest) - len(stripped) + 1
-        hi = sentence_end(text, lo, tail_end)
-        ws = words(text, lo, hi)
+        ws = words(text, lo, sentence_end(text, lo, tail_end))
         if ws and ws[0][0][:1].isupper():
             return Attribution(ws[0][1], _phrase_end(text, ws, 0), None, "dash")
     hi = sentence_end(text, pos, tail_end)
@@ -96,33 +94,12 @@ def after_quote(
         while titled < len(ws) and titled < MAX_TITLED_NAME_WORDS and ws[titled][0][:1].isupper():
             titled += 1
         max_before = max(max_before, titled)
-        if 0 < titled < len(ws) and "," in text[ws[titled - 1][2] : ws[titled][1]] and not inside_sentence:
-            # 'Jane Roe, a retired nurse from Ohio, said': an apposition between the name and the verb
-            close_comma = next(
-                (
-                    j
-                    for j in range(titled + 1, min(len(ws), titled + MAX_APPOSITION_WORDS))
-                    if "," in text[ws[j - 1][2] : ws[j][1]]
-                ),
-                None,
-            )
-            if close_comma is not None:
-                max_before = max(max_before, close_comma)
     if ends_sentence and not (ws[0][0][:1].islower() or any(_is_cue(w) for w, _, _ in ws[: max_before + 1])):
         return None
     for idx, (w, s, _e) in enumerate(ws[: max_before + 1]):
         if not _is_cue(w):
             continue
-        after = idx + 1
-        if w.lower() in LISTENER_FORMS:
-            # 'X told reporters during a call', 'X asked the crowd on Monday': the listener, then the tail
-            while (
-                after < len(ws) and after - idx <= MAX_LISTENER_WORDS and ws[after][0].lower() not in ATTRIBUTION_TAIL
-            ):
-                after += 1
-            if after - idx > MAX_LISTENER_WORDS:
-                after = idx + 1
-        tail_is_adverbial = after < len(ws) and ws[after][0].lower() in ATTRIBUTION_TAIL or after == len(ws)
+        tail_is_adverbial = idx + 1 == len(ws) or ws[idx + 1][0].lower() in ATTRIBUTION_TAIL
         if (
             ends_sentence
             and ws[0][0][:1].isupper()
@@ -152,18 +129,10 @@ def after_quote(
         ):
             # '"..." about the plan, said X' / '"..." for the party, said X': the speaker follows the verb
             return Attribution(ws[idx + 1][1], _phrase_end(text, ws, idx + 1), w.lower(), "after")
-        if ws[idx - 1][0] == "and":
-            return None  # '"terrible," denounced her record and said': a second verb of the writer's subject
         start, end = ws[0][1], ws[idx - 1][2]
         comma = text.find(",", ws[0][2], end)
         if comma != -1:
-            if (
-                "," in text[close - 1 : ws[0][1]]
-                or q_end_punct(text, close)
-                and text[close - 1] in "'\u2019"
-                or ends_sentence
-                and _name_then_apposition(text, ws, comma)  # '"..." Jane Roe, a nurse, said.'
-            ):
+            if "," in text[close - 1 : ws[0][1]] or q_end_punct(text, close) and text[close - 1] in "'\u2019":
                 end = comma  # '"...," Jane Roe, president of ..., said'
             else:
                 start = text.rfind(",", start, end) + 1  # 'a "difficult" time for ..., Mr Doe added'
@@ -174,21 +143,8 @@ def after_quote(
     return None
 
 
-def _name_then_apposition(text: str, ws: list[tuple[str, int, int]], comma: int) -> bool:
-    """'Jane Roe, a nurse from Ohio, said': capitalised words up to the first comma, then an apposition
-    ('a ...', 'the ...', 'who ...'), not a pronoun's aside ('South Carolina, he said, was')."""
-    head = [w for w in ws if w[2] <= comma]
-    rest = [w for w in ws if w[1] > comma]
-    if not head or not rest or not all(w[0][:1].isupper() for w in head):
-        return False
-    if head[0][0].lower() in NOT_A_SUBJECT or _is_opener(head[0][0]):
-        return False
-    return rest[0][0] in APPOSITION_OPENERS
-
-
 MAX_TITLED_NAME_WORDS = 6
 MAX_APPOSITION_WORDS = 10  # 'Jane Roe, a retired nurse from Ohio, said'
-MAX_LISTENER_WORDS = 3  # 'told the Washington Post', 'asked reporters'
 MAX_TAIL_WORDS = 4  # words after 'X said' up to a comma in an attribution ('X told reporters on Monday')
 
 
@@ -243,9 +199,6 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
         return Attribution(labelled[0], labelled[1], None, "before")
     # the last speech verb in the clause before the mark; at most a short object after it ("told the BBC")
     for k in range(len(ws) - 1, max(-1, len(ws) - MAX_OBJECT_WORDS - 1), -1):
-        inverted = _inverted_speaker(text, ws, k)
-        if inverted is not None:
-            return Attribution(inverted[0], inverted[1], ws[k][0].lower(), "before")
         if _is_cue(ws[k][0]) or ws[k][0].lower() in QUOTE_PARTICIPLES:
             closing = max(text.rfind(c, lo, ws[k][1]) for c in '"\u201d')
             if ws[k][0].lower() in QUOTE_PARTICIPLES and closing != -1:
@@ -260,7 +213,6 @@ def before_quote(text: str, open_mark: int, floor: int) -> Attribution | None:
     return None
 
 
-MAX_INVERTED_NAME_WORDS = 4
 MAX_LABEL_WORDS = 6
 _DASHES = (" - ", " \u2013 ", " \u2014 ")
 
@@ -277,40 +229,6 @@ def _name_label(text: str, ws: list[tuple[str, int, int]], colon: int) -> tuple[
     if cut == -1 and all(w[0].isupper() for w in label) and len(label) > 1:
         return None  # 'BREAKING NEWS:' is a heading, not a speaker
     return label[0][1], label[-1][2]
-
-
-def _inverted_speaker(text: str, ws: list[tuple[str, int, int]], k: int) -> tuple[int, int] | None:
-    """'..., explained Jane Roe, "..."' / 'Said Jane Roe, who ..., "..."': a name right after the verb word k,
-    up to the comma that ends the clause; (start, end) of the name, else None."""
-    w = ws[k][0]
-    if (
-        not (_is_cue(w) or k == 0 and w[:1].isupper() and w.lower() in CUES)
-        or w in LISTENER_FORMS  # 'Roe, a delegate, told POLITICO, "..."': the listener follows
-        or k + 1 >= len(ws)
-    ):
-        return None
-    if k > 0 and "," not in text[ws[k - 1][2] : ws[k][1]]:
-        return None  # 'Roe explained Doe's plan:' has its subject before the verb
-    n = k + 1
-    while n < len(ws) and n - k <= MAX_INVERTED_NAME_WORDS and ws[n][0][:1].isupper():
-        if "," in text[ws[n - 1][2] : ws[n][1]] and n > k + 1:
-            break
-        n += 1
-    if n == k + 1 or n - k > MAX_INVERTED_NAME_WORDS or n < len(ws) and "," not in text[ws[n - 1][2] : ws[n][1]]:
-        return None
-    return ws[k + 1][1], ws[n - 1][2]
-
-
-def _of_phrase(ws: list[tuple[str, int, int]], i: int) -> bool:
-    """Whether word i is the 'for'/'of' of a noun's complement ('a spokesman for the firm', 'the head of
-    the union'): part of the speaker phrase, whose head is the noun before it."""
-    return (
-        ws[i][0].lower() in ("for", "of")
-        and i > 0
-        and ws[i - 1][0][:1].islower()
-        and ws[i - 1][0].isalpha()
-        and ws[i - 1][0].lower() not in NP_STOP | SKIP_BACK
-    )
 
 
 def verb_like(word: str) -> bool:
@@ -344,10 +262,6 @@ def _joins_names(ws: list[tuple[str, int, int]], i: int) -> bool:
 
 def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase right before verb k ('Deputy Transport Secretary Jane Roe said'): the speaker phrase."""
-    for i in range(k - 2, max(-1, k - 5), -1):
-        # a relative clause: 'what she calls "...", 'whom her team called "..."': its subject speaks
-        if ws[i][0].lower() in ("what", "whom") and "," not in text[ws[i][2] : ws[k][1]]:
-            return ws[i + 1][1], ws[k - 1][2]
     j = k
     while j > 0 and "," not in text[ws[j - 1][2] : ws[j][1]]:
         if ws[j - 1][0].lower() in SKIP_BACK:
@@ -406,13 +320,8 @@ def _subject_before(text: str, ws: list[tuple[str, int, int]], k: int, lo: int) 
             between = between.replace(",", "")
         if _PARTY_TAG.match(w) or _PARTY_TAG.match(ws[start][0]):
             between = between.replace("(", "").replace(")", "")  # 'Sen. Jane Roe (D-Ore.) said': one name
-        if (
-            any(c in between for c in ',;:"\u201c\u201d()')
-            or w.lower() in NP_STOP
-            and not _joins_names(ws, start - 1)
-            and not _of_phrase(ws, start - 1)
-        ):
-            break
+        if any(c in between for c in ',;:"\u201c\u201d()') or w.lower() in NP_STOP and not _joins_names(ws, start - 1):
+            break  # ('the Queen and Duke of Edinburgh said': one joint speaker)
         start -= 1
     phrase = _strip_clause_openers(ws[start:end_idx])
     if not phrase:

@@ -48,7 +48,7 @@ def _is_speech_verb(p: CompactParse, i: int, text: str) -> bool:
     return p.tag[i].startswith("VB") and p.lemma_of(i, text).lower() in SPEECH_LEMMAS
 
 
-def _phrase(p: CompactParse, i: int, site: QuoteSite) -> tuple[int, int] | None:
+def speaker_phrase(p: CompactParse, i: int, site: QuoteSite) -> tuple[int, int] | None:
     """The char range of the noun phrase headed by token `i`, cut at the quote and at a clause."""
     lo, hi = p.subtree(i)
     toks = [t for t in range(lo, hi) if not (site.open_mark <= p.start[t] < site.close_end)]
@@ -127,7 +127,7 @@ def _verb_subjects(p: CompactParse, text: str, sent: tuple[int, int], site: Quot
         found = _subject_of(p, v)
         if found is None or not _outside(p, found[0], site):
             continue
-        span = _phrase(p, found[0], site)
+        span = speaker_phrase(p, found[0], site)
         if span is not None:
             after = span[0] >= site.close_end
             yield Candidate(rule, span[0], span[1], found[1], p.lemma_of(v, text).lower(), after, p.dep[v])
@@ -149,7 +149,7 @@ def according_to(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candid
             for to in p.children(i):
                 obj = next((g for g in p.children(to) if p.dep[g] == "pobj"), None)
                 if obj is not None and _outside(p, obj, site):
-                    span = _phrase(p, obj, site)
+                    span = speaker_phrase(p, obj, site)
                     if span is not None:
                         yield Candidate("according_to", span[0], span[1], "pobj", "", span[0] >= site.close_end)
 
@@ -169,7 +169,7 @@ def colon_subject(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candi
         return
     found = _subject_of(p, root)
     if found is not None and found[0] < k:
-        span = _phrase(p, found[0], site)
+        span = speaker_phrase(p, found[0], site)
         if span is not None:
             verb = p.lemma_of(root, text).lower()
             yield Candidate("colon_subject", span[0], span[1], found[1], verb, False, p.dep[root])
@@ -323,4 +323,4 @@ def candidates(p: CompactParse | None, text: str, site: QuoteSite) -> list[Candi
     return list(dict.fromkeys(out))
 
 
-__all__ = ["Candidate", "QuoteSite", "RULES", "candidates", "earlier_subjects", "reported_clauses"]
+__all__ = ["Candidate", "QuoteSite", "RULES", "candidates", "earlier_subjects", "reported_clauses", "speaker_phrase"]

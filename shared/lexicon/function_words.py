@@ -16,13 +16,6 @@ OPENING_WORDS_ALLOWED = frozenset("former then".split())
 TITLE_SMALL_WORDS = frozenset("a an the of and in on to for at with from by or is".split())
 SUBJECT_PRONOUNS = frozenset("he she they it i we you".split())
 DETERMINERS = frozenset("a an the one another its his her their".split())
-# Words that open a description rather than a name: 'Another delegate on the slate, Jim Poolman'.
-DESCRIPTION_LEADS = frozenset("the a an another one his her their its our".split())
-CLAUSE_AUXILIARIES = frozenset(
-    """
-is was were are has had have will would could can may might must should also did does do then later
-""".split()
-)
 # After a cue, these introduce a question or an intention, not a statement.
 NOT_STATEMENT = frozenset(
     """
@@ -60,7 +53,6 @@ CLAUSE_OPENERS = frozenset(
 and but however meanwhile yet so also while although though because as then now later earlier instead indeed
 """.split()
 )
-APPOSITION_OPENERS = frozenset("a an the who whose one his her their its then".split())
 # Words a speaker phrase never opens with (lower case): relative and subordinating words.
 NOT_A_SUBJECT = frozenset(
     """

@@ -72,6 +72,18 @@ def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in WORD.finditer(text, lo, hi)]
 
 
+def more_words_than(text: str, ranges: list[tuple[int, int]], most: int) -> bool:
+    """Whether the ranges of `text` hold more than `most` words in all (the count stops there: no scan of a
+    whole long paragraph per quote)."""
+    count = 0
+    for lo, hi in ranges:
+        for _ in WORD.finditer(text, lo, max(lo, hi)):
+            count += 1
+            if count > most:
+                return True
+    return False
+
+
 # A sentence break for the quotes rules: a stop before a capital, a digit or an opening mark, or a line break;
 # not the stop of an abbreviation ('Sen. Jane Roe', 'the U.S. Senate').
 def _sentence_breaks(text: str, lo: int, hi: int):
@@ -97,4 +109,13 @@ def sentence_start(text: str, pos: int, floor: int) -> int:
     return best
 
 
-__all__ = ["ABBREVIATIONS", "WORD", "is_abbreviation_stop", "sentence_end", "sentence_start", "sentences", "words"]
+__all__ = [
+    "ABBREVIATIONS",
+    "WORD",
+    "is_abbreviation_stop",
+    "more_words_than",
+    "sentence_end",
+    "sentence_start",
+    "sentences",
+    "words",
+]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.text.sentences import is_abbreviation_stop, sentences
+from shared.text.sentences import is_abbreviation_stop, more_words_than, sentences
 
 
 def _texts(text):
@@ -39,3 +39,11 @@ def test_abbreviation_stop():
     text = "Sen. Roe spoke. Then."
     assert is_abbreviation_stop(text, text.index("."))
     assert not is_abbreviation_stop(text, text.index("e.") + 1)
+
+
+def test_more_words_than_counts_words_across_ranges():
+    text = "Roe said -- on Monday -- it would fail."
+    assert not more_words_than(text, [(0, 8)], 2)  # 'Roe said': two words, dashes are none
+    assert more_words_than(text, [(0, 8), (12, 21)], 3)  # and 'on Monday'
+    assert not more_words_than(text, [(0, 8), (12, 21)], 4)
+    assert not more_words_than(text, [(10, 5)], 0)  # an empty range holds none
