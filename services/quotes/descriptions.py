@@ -1,4 +1,4 @@
-"""Speakers described rather than named: 'the 25-year-old', 'the minister', 'a council spokesman'."""
+"""Speakers described rather than named: 'the minister', 'a council spokesman'."""
 
 from __future__ import annotations
 

@@ -13,15 +13,18 @@ an event from an older producer) has no speaker: French has no text patterns bes
 
 from __future__ import annotations
 
+import re
+
 from services.quotes.french_syntax import french_speakers
 from services.quotes.marks import trim
 from services.quotes.mentions import ArticleMentions
 from shared.core.events import Entity, Quote
 from shared.core.parse import CompactParse
-from shared.text.sentences import sentence_start
 
 PAIRS = {"\u00ab": "\u00bb", "\u201c": "\u201d", "\u2039": "\u203a"}
 _SPACE = " \t\u00a0\u202f\u2009"
+# A French sentence ends at a stop and spaces, whatever follows ('... lundi. « Rien ...', '... fin. État ...').
+_SENTENCE_END = re.compile(r"[.!?][" + _SPACE + r"]+|\n")
 
 
 def pair_french(text: str) -> list[tuple[int, int, int, int]]:
@@ -44,6 +47,12 @@ def pair_french(text: str) -> list[tuple[int, int, int, int]]:
             out.append((i, start, end, j))
         i = j + 1
     return out
+
+
+def _sentence_start(text: str, pos: int, floor: int) -> int:
+    """Where the sentence running at `pos` starts (at most 300 characters back, not before `floor`)."""
+    lo = max(floor, pos - 300)
+    return max([lo] + [m.end() for m in _SENTENCE_END.finditer(text, lo, pos)])
 
 
 def _from_parse(text: str, parse: CompactParse | None, open_mark: int, close: int, article: ArticleMentions):
@@ -71,13 +80,13 @@ def extract_quotes_fr(text: str, entities: tuple[Entity, ...] = (), parse: Compa
     """Every quote of a French article, with its speaker where the parse of its sentence names one
     (`french_syntax` rules); without a parse of the sentence, no speaker."""
     spans = pair_french(text)
-    article = ArticleMentions(text, entities, [(o, c + 1) for o, _, _, c in spans])
+    article = ArticleMentions(text, entities, [(o, c + 1) for o, _, _, c in spans], guess_names=False)
     out: list[Quote] = []
     for open_mark, start, end, close in spans:
         found = _from_parse(text, parse, open_mark, close, article)
         speaker, label, cue, rule, sp_start, sp_end = found or (None,) * 6
         para_start = text.rfind("\n", 0, open_mark) + 1
-        head = text[sentence_start(text, open_mark, para_start) : open_mark].strip(_SPACE)
+        head = text[_sentence_start(text, open_mark, para_start) : open_mark].strip(_SPACE)
         kind = "direct" if not head or head.endswith((":", ",")) else "partial"
         out.append(Quote(text[start:end], start, end, speaker, label, cue, kind, sp_start, sp_end, rule))
     return out

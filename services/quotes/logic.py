@@ -59,10 +59,16 @@ def is_not_speech(text: str, span: QuoteSpan) -> bool:
     return bool(prev) and prev[0].islower() and len(q.split()) >= 2
 
 
-def _kind(text: str, span: QuoteSpan, floor: int) -> str:
-    """'direct' for a quote that opens its sentence, follows ':' or ',' or carries on an open one; else 'partial'."""
+def _kind(text: str, span: QuoteSpan, floor: int) -> tuple[str, str]:
+    """The quote's kind for the event, and its place for the speaker rules: 'direct' when it opens its
+    sentence, follows ':' or ',' or carries on an open one, else 'partial' (inside the writer's
+    sentence). A whole sentence quoted inside the writer's ('He said "We will win."') is of kind
+    'direct' but placed 'partial': the writer's subject is its speaker, as for a quoted phrase."""
     head = text[sentence_start(text, span.open_mark, floor) : span.open_mark].strip()
-    return "direct" if span.continues or not head or head.endswith((":", ",")) else "partial"
+    place = "direct" if span.continues or not head or head.endswith((":", ",")) else "partial"
+    q = text[span.start : span.end]
+    whole = q[:1].isupper() and q.rstrip().endswith((".", ",", "!", "?")) and len(q.split()) > 3
+    return ("direct" if whole else place), place
 
 
 def extract_quotes(
@@ -97,14 +103,14 @@ def extract_quotes(
         limit = paras[p][1] if p >= 0 else len(text)
         nxt_open = spans[idx + 1].open_mark if idx + 1 < len(spans) else limit
         q = text[span.start : span.end]
-        kind = _kind(text, span, floor)
+        kind, place = _kind(text, span, floor)
         ends_sentence = q.rstrip().endswith(_TERMINAL)
         close_end = span.marked[1]
 
         legacy: Choice | None = None
         attr, rule = None, ""
         if span.close_mark is not None:
-            attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence, kind == "partial")
+            attr = after_quote(text, span.close_mark, min(limit, nxt_open), ends_sentence, place == "partial")
             rule = "after_quote"
         if attr is None and not span.continues:
             attr, rule = before_quote(text, span.open_mark, floor), "before_quote"
@@ -118,7 +124,7 @@ def extract_quotes(
         last = out[-1] if out else None
         if (
             legacy is None
-            and kind == "partial"
+            and place == "partial"
             and last is not None
             and last.speaker is not None
             and last.speaker_start is not None
@@ -128,8 +134,8 @@ def extract_quotes(
             # a second quote in the sentence of an attributed one ('"...," said X, urging them to "..."')
             sp = (last.speaker, last.speaker_label, last.speaker_start, last.speaker_end, last.cue)
             legacy = Choice("text:same_sentence", *sp)
-        introduced = kind == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
-        if legacy is None and (kind == "partial" or introduced) and not span.continues:
+        introduced = place == "direct" and not span.continues and _introduced_by_colon(text, span.open_mark, floor)
+        if legacy is None and (place == "partial" or introduced) and not span.continues:
             # the subject of the writer's sentence: 'Roe hailed the "courage" of ...', 'Roe resisted: "..."'
             sub = subject_of_sentence(text, span.open_mark, floor)
             if sub is not None and (sub.cue or _has_name(resolver, sub.start, sub.end)):
@@ -171,7 +177,7 @@ def extract_quotes(
                 cands.append(dataclasses.replace(ch, dep=c.dep, verb_dep=c.verb_dep))
         cands = list(dict.fromkeys(cands + propose.pronoun_chain(span, cands, paras[max(0, p - 1)][0])))
         alone = not more_words_than(text, [(floor, span.open_mark), (close_end, limit)], MAX_WORDS_BESIDE_ALONE)
-        ctx = QuoteContext(kind, span.continues, names, text, alone, span.open_mark == floor)
+        ctx = QuoteContext(place, span.continues, names, text, alone, span.open_mark == floor)
         if observe is not None:
             observe(len(out), cands, ctx)
         picked = chooser.choose(cands, ctx)
@@ -251,7 +257,7 @@ class Proposer:
             inside = self.resolver.mentions[k].name == name
             k += 1
         if not inside:
-            return name, label  # resolved through the article ('the 25-year-old' -> the person): kept
+            return name, label  # resolved through the article ('the minister' -> the person): kept
         np = noun_phrase_speaker(self.parse, self.text, start, end, self.entity_at)
         return np if np is not None else (name, label)
 

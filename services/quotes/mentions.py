@@ -35,11 +35,13 @@ class EntityMention:
 class ArticleMentions:
     """One article's mentions (outside quotes, in order), quoted ranges and the gender of each person."""
 
-    def __init__(self, text: str, entities: tuple[Entity, ...], quoted: list[tuple[int, int]]):
+    def __init__(
+        self, text: str, entities: tuple[Entity, ...], quoted: list[tuple[int, int]], guess_names: bool = True
+    ):
         self.text = text
         self.quoted = sorted(quoted)
         ms = [EntityMention(m.start, m.end, e.name, e.label) for e in entities for m in e.mentions]
-        if not ms:
+        if not ms and guess_names:  # English capitalised-name rules, when the article has no entities
             ms = names_from_text(text)
         ms.sort(key=lambda m: m.start)
         self.mentions = ms

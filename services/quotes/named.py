@@ -82,7 +82,7 @@ class NameResolver:
 
     def person_inside(self, start: int, end: int, prefer_last: bool) -> str | None:
         """The person a phrase names ('Senator Jane Roe, a Democrat'), unless the name only modifies
-        another speaker ("Roe's lawyer", 'a Roe spokesman')."""
+        another speaker ("Roe's lawyer")."""
         text = self.a.text
         inside = self.a.inside(start, end)
         if not prefer_last:

@@ -105,11 +105,8 @@ class PronounResolver:
             if desc is not None and (m is None or self._sentence_after(m.start, desc, pos)):
                 return desc, None
             return (m.name, "PERSON") if m else (None, None)
-        if word == "they":
-            m = self.plural_org(pos) or self.salient(pos, ("ORG",))
-            return (m.name, "ORG") if m else (None, None)
-        if word == "it":
-            m = self.salient(pos, ("ORG",))
+        if word in ("they", "it"):  # 'they': an organisation named in the plural first ('the Greens')
+            m = (self.plural_org(pos) if word == "they" else None) or self.salient(pos, ("ORG",))
             return (m.name, "ORG") if m else (None, None)
         return None, None
 

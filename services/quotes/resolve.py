@@ -3,7 +3,7 @@
 Works from `text` and the entities stage's output; with no entities it falls back to
 capitalised-name rules on the text alone. Each kind of phrase has its resolver:
 `pronouns` (he, she, they, it), `named` (an entity, a surname, a joint speaker) and
-`descriptions` ('the 25-year-old', 'a spokesman'); `mentions` holds what they share.
+`descriptions` ('the minister', 'a spokesman'); `mentions` holds what they share.
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ def after_quote(
 
 
 MAX_TITLED_NAME_WORDS = 6
-MAX_APPOSITION_WORDS = 10  # 'Jane Roe, a retired nurse from Ohio, said'
+MAX_APPOSITION_WORDS = 10  # 'Preceded by Joe Roe, the county sheriff, Jane Doe ...'
 MAX_TAIL_WORDS = 4  # words after 'X said' up to a comma in an attribution ('X told reporters on Monday')
 
 

@@ -4,6 +4,7 @@ from quote_helpers import parsed
 
 from services.quotes.french import extract_quotes_fr, pair_french
 from services.quotes.logic import extract_quotes
+from services.quotes.mentions import ArticleMentions
 from shared.core.events import Entity, Mention
 
 
@@ -23,6 +24,20 @@ def test_french_marks_pair_with_their_inner_spaces_trimmed_and_inner_marks_kept(
     text = "Il a dit : « Le mot ‹ crise › est exagéré. » Puis “Rien de plus”, a-t-il ajouté."
     spans = [text[s:e] for _, s, e, _ in pair_french(text)]
     assert spans == ["Le mot ‹ crise › est exagéré.", "Rien de plus"]
+
+
+def test_a_french_quote_opening_its_sentence_is_direct_and_one_inside_it_partial():
+    text = "Le ministre est arrivé lundi. « Rien n'est décidé », a-t-il dit. Il parle d'une « étape »."
+    assert [(q.text, q.kind) for q in extract_quotes_fr(text)] == [
+        ("Rien n'est décidé", "direct"),
+        ("étape", "partial"),
+    ]
+
+
+def test_french_articles_without_entities_get_no_names_guessed_by_english_rules():
+    text = "Selon Jean Dupont, le plan échoue. Le Président Emmanuel Macron a parlé."
+    assert ArticleMentions(text, (), [], guess_names=False).mentions == []
+    assert ArticleMentions(text, (), []).mentions  # English articles do get capitalised-name guesses
 
 
 def test_without_a_parse_a_french_quote_has_no_speaker():

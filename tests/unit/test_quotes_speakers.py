@@ -235,3 +235,10 @@ def test_what_she_calls_makes_her_the_speaker():
     t = 'Jane Roe spoke at length. The city is hungry for what she calls "real change" now.'
     es = [ent(t, "Jane Roe", "PERSON", "Jane Roe")]
     assert speakers(t, es) == [("real change", "Jane Roe")]
+
+
+def test_a_quote_is_direct_as_a_whole_sentence_and_partial_as_a_phrase_inside_the_writers():
+    t = 'Roe said "We will win the vote on Monday." Doe called it "a farce". Lee said: "No."'
+    es = [ent(t, n, "PERSON", n) for n in ("Roe", "Doe", "Lee")]
+    got = [(q.kind, q.speaker) for q in extract_quotes(t, tuple(es), parsed(t)) if q.kind != "indirect"]
+    assert got == [("direct", "Roe"), ("partial", "Doe"), ("direct", "Lee")]
