@@ -153,8 +153,7 @@ def extract_quotes(
             # 'Roe said the plan would fail.' then '"It cannot work."'
             k = bisect.bisect_left(reported_starts, span.open_mark) - 1
             last_r = reported[k] if k >= 0 and reported[k].start > prev_pos else None
-            r_para = bisect.bisect_right(para_starts, last_r.start) - 1 if last_r is not None else -10
-            if last_r is not None and r_para >= p - 1:
+            if last_r is not None and (r_para := bisect.bisect_right(para_starts, last_r.start) - 1) >= p - 1:
                 r_choice = propose.make(span, "text:reported_before", last_r.sp_start, last_r.sp_end, last_r.cue, False)
                 if r_choice is not None:
                     prev, prev_para = r_choice, r_para
@@ -184,7 +183,6 @@ def extract_quotes(
         if picked is not None:
             chosen, confidence = picked
             prev = chosen
-            resolver.speakers.append(chosen.speaker)
             prev_para, prev_pos = p, span.open_mark
             named = (chosen.speaker, chosen.label, chosen.cue, kind, chosen.start, chosen.end, chosen.rule)
             out.append(Quote(q, span.start, span.end, *named, round(confidence, 3)))

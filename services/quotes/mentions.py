@@ -49,7 +49,6 @@ class ArticleMentions:
         self.outside = [m for m in ms if not self.in_quote(m.start)]
         self.starts = [m.start for m in self.outside]
         self.gender = self._genders()
-        self.speakers: list[str] = []  # speakers resolved so far, for descriptions
 
     def in_quote(self, pos: int) -> bool:
         """Whether `pos` lies inside a quoted range."""

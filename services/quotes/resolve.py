@@ -24,7 +24,6 @@ class Resolver:
         self.article = ArticleMentions(text, entities, quoted)
         self.text = text
         self.mentions = self.article.mentions
-        self.speakers = self.article.speakers
         self.pronouns = PronounResolver(self.article)
         self.names = NameResolver(self.article)
 
