@@ -109,8 +109,10 @@ def minhash(shingles: np.ndarray) -> np.ndarray:
     """The NUM_PERM-value MinHash (uint32) of a set of 64-bit shingle hashes; all 0xFFFFFFFF if empty."""
     if shingles.size == 0:
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    hv = (_PERM_A * shingles.reshape(1, -1) + _PERM_B) >> np.uint64(32)
-    return hv.min(axis=1).astype(np.uint32)
+    hv = _PERM_A * shingles.reshape(1, -1)
+    hv += _PERM_B  # in place: one (NUM_PERM, n) array, not three
+    # the shift is monotonic, so it is taken of the minima only
+    return (hv.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
 
 def band_hashes(sig: np.ndarray) -> tuple[bytes, ...]:

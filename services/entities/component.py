@@ -53,22 +53,28 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
         if span is None:
             continue
         for part in (p for piece in split_inner_place(span) for p in split_coordination(piece)):
-            if is_noise(part):
+            if is_noise(part, text):
                 continue
             part = extend_coordinated_list(part)
             part = extend_title_of_place(part)
             part = extend_armed_force(part)
             part = extend_rank_title(part, spans[-1].end if spans else 0)
             part = extend_party(part, spans[-1].end if spans else 0)
-            label = fix_label(part, sporty)
+            label = fix_label(part, sporty, text)
             if label != part.label_:
                 part = Span(doc, part.start, part.end, label=label)
             spans.extend(split_people(part) if label == "PERSON" else [part])
-    spans = _propagate_place_labels(spans)
-    spans = _relabel_by_context(spans)
+    spans = _propagate_place_labels(spans, text)
+    spans = _relabel_by_context(spans, text)
     spans = _add_missing_parties(doc, spans)
     doc.ents = filter_spans(spans)  # a span extended over its neighbour wins
     return doc
+
+
+def span_text(span: Span, text: str | None = None) -> str:
+    """The span's characters: a slice of `text` (the doc's text, if the caller has it), else `Span.text`,
+    which makes a Token object for every word."""
+    return span.text if text is None else text[span.start_char : span.end_char]
 
 
 def _lower_ids(doc: Doc):
@@ -249,9 +255,9 @@ def extend_party(span: Span, floor: int = 0) -> Span:
     return span
 
 
-def is_noise(span: Span) -> bool:
+def is_noise(span: Span, doc_text: str | None = None) -> bool:
     """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark."""
-    text = span.text
+    text = span_text(span, doc_text)
     if span.label_ in NAME_LABELS:
         if _NOISE.search(text) or len(text) < 2 or not any(c.isalpha() for c in text):
             return True
@@ -263,12 +269,12 @@ def is_noise(span: Span) -> bool:
     return False
 
 
-def fix_label(span: Span, sporty: bool = False) -> str:
+def fix_label(span: Span, sporty: bool = False, text: str | None = None) -> str:
     """The label a news editor would give this span, given its words and neighbours."""
     label = span.label_
     if label not in NAME_LABELS:
         return label
-    low = span.text.lower()
+    low = span_text(span, text).lower()
     words = low.split()
     doc = span.doc
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
@@ -314,9 +320,9 @@ def fix_label(span: Span, sporty: bool = False) -> str:
     return label
 
 
-def _propagate_place_labels(spans: list[Span]) -> list[Span]:
+def _propagate_place_labels(spans: list[Span], doc_text: str | None = None) -> list[Span]:
     """Give every mention of a name the place label one of its mentions earned ('the Novoland region')."""
-    texts = [s.text for s in spans]  # each span's text made once (Span.text walks its tokens)
+    texts = [span_text(s, doc_text) for s in spans]
     labels = [s.label_ for s in spans]
     fixed: dict[str, str] = {}
     for text, old in zip(texts, labels):
@@ -334,7 +340,7 @@ def _propagate_place_labels(spans: list[Span]) -> list[Span]:
 _CONTEXT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "ORG"})
 
 
-def context_label(span: Span) -> str | None:
+def context_label(span: Span, text: str | None = None) -> str | None:
     """'PERSON' or 'ORG' when the words around a span say so, whatever the model said; else None.
 
     A courtesy title before it makes a person ('Mr Roe'); a company noun before it
@@ -353,32 +359,36 @@ def context_label(span: Span) -> str | None:
     ):
         return "PERSON"
     if (
-        is_common_given_name(span[0].lower_) or span.text.lower() in COUNTRIES or span.label_ == "NORP"
+        is_common_given_name(span[0].lower_) or span_text(span, text).lower() in COUNTRIES or span.label_ == "NORP"
     ):  # "a European consortium": an adjective, not a name
         return None
-    nxt = list(doc[span.end : span.end + 3])
     if prev is not None and prev.is_lower and prev.lower_ in COMPANY_NOUNS:
         return "ORG"
-    if nxt and nxt[0].is_lower and nxt[0].lower_ in ORG_AFTER:
+    if span.end >= len(doc):
+        return None
+    nxt = doc[span.end]  # the words after the span are read one at a time, as the tests below need them
+    if nxt.is_lower and nxt.lower_ in ORG_AFTER:
         return "ORG"
-    if len(nxt) >= 2 and nxt[0].lower_ in ("'s", "\u2019s") and nxt[1].lower_ in ORG_POSSESSED:
+    if span.end + 1 >= len(doc):
+        return None
+    if nxt.lower_ in ("'s", "\u2019s") and doc[span.end + 1].lower_ in ORG_POSSESSED:
         return "ORG"
-    if len(nxt) >= 2 and nxt[0].text == "," and nxt[1].lower_ == "which" and span.label_ == "PERSON":
+    if nxt.text == "," and doc[span.end + 1].lower_ == "which" and span.label_ == "PERSON":
         return "ORG"
     return None
 
 
-def _relabel_by_context(spans: list[Span]) -> list[Span]:
+def _relabel_by_context(spans: list[Span], doc_text: str | None = None) -> list[Span]:
     """Relabel every mention of a name one of whose mentions has person or company context."""
-    texts = [s.text for s in spans]  # each span's text, label and first word made once
+    texts = [span_text(s, doc_text) for s in spans]  # each span's text, label and first word made once
     olds = [s.label_ for s in spans]
     courtesy = [s[0].lower_.rstrip(".") in COURTESY for s in spans]
     evidence: dict[str, str] = {}
     for s, text, old, titled in zip(spans, texts, olds, courtesy):
         if old in _CONTEXT_LABELS:
-            label = context_label(s)
+            label = context_label(s, doc_text)
             if label is not None:
-                key = text if label == "ORG" or not titled else s[1:].text
+                key = text if label == "ORG" or not titled else span_text(s[1:], doc_text)
                 if evidence.get(key, label) != label:
                     evidence[key] = "?"  # contradictory evidence: leave the model's labels alone
                 else:

@@ -37,10 +37,22 @@ def tokenizable(text: str) -> str:
     return _LONG_RUN.sub(breakup, text)
 
 
-def entities_of(doc: Any, publishers: set[str], labels: Mapping[str, str] | None = None) -> tuple:
-    """Canonical entities of a processed doc, without the publisher's own credit; `labels` renames model labels."""
+def entities_of(
+    doc: Any, publishers: set[str], labels: Mapping[str, str] | None = None, text: str | None = None
+) -> tuple:
+    """Canonical entities of a processed doc, without the publisher's own credit; `labels` renames model labels.
+
+    `text`: the doc's text, if the caller has it (a slice of it costs less than `Span.text`)."""
     labels = labels or {}
-    raw = [RawMention(e.text, e.start_char, e.end_char, labels.get(e.label_, e.label_)) for e in doc.ents]
+    raw = [
+        RawMention(
+            e.text if text is None else text[e.start_char : e.end_char],
+            e.start_char,
+            e.end_char,
+            labels.get(e.label_, e.label_),
+        )
+        for e in doc.ents
+    ]
     raw = [m for m in raw if not is_publisher_credit(m, publishers)]
     return tuple(merge_mentions(raw))
 
@@ -72,9 +84,9 @@ def extract_entities(
         texts = [tokenizable(events[i].text) for i in idx]
         t0 = time.perf_counter()
         docs = nlp.pipe(texts, disable=ner_disabled(nlp), batch_size=batch_size)
-        for i, doc in zip(idx, docs):
+        for i, doc, text in zip(idx, docs, texts):
             found[i] = entities_of(
-                doc, publisher_names(events[i].source, events[i].url, publishers), LABEL_MAPS.get(lang)
+                doc, publisher_names(events[i].source, events[i].url, publishers), LABEL_MAPS.get(lang), text
             )
         _charge(ms, idx, [len(t) or 1 for t in texts], (time.perf_counter() - t0) * 1000.0)
         skipped = skipped_parse(lang, parse_scope, nlp)

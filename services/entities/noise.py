@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from services.entities.canonical import RawMention
@@ -26,8 +27,15 @@ def publisher_names(source: str | None, url: str | None, defaults: tuple[str, ..
     return {b + s for b in bases if b for s in _CREDIT_SUFFIXES}
 
 
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+@lru_cache(maxsize=1 << 16)  # names recur within and across articles
+def _credit_form(text: str) -> str:
+    return _POSSESSIVE.sub("", _THE.sub("", text.strip()).lower())
+
+
 def is_publisher_credit(mention: RawMention, publishers: set[str]) -> bool:
     """Whether a mention is the publisher naming itself ('told the Planet'); its channels ('Planet Radio 2') are kept."""
-    text = re.sub(r"^the\s+", "", mention.text.strip(), flags=re.IGNORECASE).lower()
-    text = re.sub(r"['\u2019]s$", "", text)
-    return text in publishers
+    return bool(publishers) and _credit_form(mention.text) in publishers

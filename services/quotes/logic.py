@@ -199,25 +199,31 @@ class Proposer:
     def __init__(self, text: str, resolver: Resolver, parse: CompactParse | None, names: frozenset[str]):
         self.text, self.resolver, self.parse, self.names = text, resolver, parse, names
         self.mention_starts = [m.start for m in resolver.mentions]
+        self._named: dict[tuple[int, int, int, bool], tuple[str, str | None, int] | None] = {}
 
     def make(
         self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool
     ) -> Choice | None:
         """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment)."""
-        name, label = self.resolve(start, end, span.open_mark, prefer_last)
-        if name is not None and label is None:
-            named = self.apposition(end)
-            if named is not None:  # 'his spokeswoman, Jane Doe': the description names that person
-                name, label, end = named.name, "PERSON", named.end
-        if name is None or (
-            self.parse is not None and is_fragment_phrase(self.parse, self.text, start, end, name, self.names)
-        ):
+        key = (start, end, span.open_mark, prefer_last)
+        if key not in self._named:  # several rules often propose one phrase for a quote: resolved once
+            self._named[key] = self._name(*key)
+        if (found := self._named[key]) is None:
             return None
-        close_end = span.marked[1]
-        after = start >= close_end
+        name, label, end = found
+        after = start >= (close_end := span.marked[1])
         dist = start - close_end if after else span.open_mark - end
         between = self.between(span, name, start, end)
         return Choice(rule, name, label, start, end, cue, after=after, distance=max(0, dist), between=between)
+
+    def _name(self, start: int, end: int, pos: int, prefer_last: bool) -> tuple[str, str | None, int] | None:
+        name, label = self.resolve(start, end, pos, prefer_last)
+        if name is not None and label is None and (named := self.apposition(end)) is not None:
+            name, label, end = named.name, "PERSON", named.end  # 'his spokeswoman, Jane Doe': that person
+        p = self.parse
+        if name is None or (p is not None and is_fragment_phrase(p, self.text, start, end, name, self.names)):
+            return None
+        return name, label, end  # the speaker, its label and the end of the phrase that names it
 
     def pronoun_chain(self, span: QuoteSpan, cands: list[Choice], floor: int) -> list[Choice]:
         """For a candidate that is 'he' or 'she': the person of that gender who is the subject of a

@@ -141,3 +141,14 @@ def test_signature_is_pinned():
     assert fp.exact.hex() == "8102a0f301e5c02701f55b946cee9e2d"
     assert fp.signature[:8].hex() == "33f59cf1ef6f12d9"
     assert fp.bands[0].hex() == "2c58a001cef264c3"
+
+
+def test_minhash_is_the_documented_multiply_add_shift_family():
+    """Each value is min over shingles of ((a_i * x + b_i) mod 2**64) >> 32, computed here in Python integers."""
+    rng = random.Random(7)
+    shingles = np.array([rng.getrandbits(64) for _ in range(40)], dtype=np.uint64)
+    got = fpm.minhash(shingles)
+    a, b = fpm._PERM_A.ravel().tolist(), fpm._PERM_B.ravel().tolist()
+    for i in (0, 1, NUM_PERM // 2, NUM_PERM - 1):
+        want = min(((a[i] * int(x) + b[i]) % 2**64) >> 32 for x in shingles.tolist())
+        assert int(got[i]) == want

@@ -108,3 +108,30 @@ def test_two_people_joined_by_and_are_two_people():
         ("Jane Roe", "PERSON"),
         ("John Doe", "PERSON"),
     ]
+
+
+def test_a_span_text_from_the_doc_text_equals_span_text():
+    """The component slices the doc's text once made instead of `Span.text`, which makes a Token per word."""
+    from services.entities.component import fix_label, is_noise, span_text
+
+    nlp = spacy.blank("en")
+    text = "Mr  Jane Roe 's firm , Acme Trust , said on Monday ."
+    doc = nlp.make_doc(text)
+    for start, end in ((1, 3), (0, 4), (4, 6), (6, 9), (0, len(doc))):
+        span = doc[start:end]
+        assert span_text(span, doc.text) == span.text
+    acme = doc.char_span(text.index("Acme"), text.index("Trust") + 5, label="PERSON")
+    assert fix_label(acme, text=text) == fix_label(acme) == "ORG"
+    assert is_noise(acme, text) is is_noise(acme) is False
+
+
+def test_entities_of_reads_mention_texts_from_the_given_text_as_from_the_spans():
+    from services.entities.logic import entities_of
+
+    nlp = spacy.blank("en")
+    text = "Jane Roe met Acme Trust. Roe left."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, 8, "PERSON"), doc.char_span(13, 23, "ORG"), doc.char_span(25, 28, "PERSON")]
+    with_text = entities_of(doc, set(), None, text)
+    assert with_text == entities_of(doc, set())
+    assert [(e.name, e.count) for e in with_text] == [("Jane Roe", 2), ("Acme Trust", 1)]
