@@ -8,7 +8,9 @@ not end one. Shared by the entities stage (which sentences to parse) and the quo
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
 # Words written with a full stop that does not end the sentence ('Sen. Jane Roe', 'the U.S. Senate').
 ABBREVIATIONS = frozenset(
@@ -98,15 +100,26 @@ def sentence_end(text: str, pos: int, limit: int) -> int:
     return m.end() if m else limit
 
 
+@lru_cache(maxsize=4)  # the rules of one article ask for many sentence starts in the same text
+def _breaks_of(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the quotes rules' sentence breaks of the whole text, in text order."""
+    found = list(_sentence_breaks(text, 0, len(text)))
+    return [m.start() for m in found], [m.end() for m in found]
+
+
 def sentence_start(text: str, pos: int, floor: int) -> int:
-    """The start of the sentence that `pos` is in, not before `floor` (scans back at most 400 chars)."""
+    """The start of the sentence that `pos` is in, not before `floor` (looks back at most 400 chars)."""
     lo = max(floor, pos - 400)
-    best = lo
-    # the lookahead after a full stop may reach past `pos` (a sentence starting at `pos`)
-    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
-        if m.end() <= pos:
-            best = m.end()
-    return best
+    starts, ends = _breaks_of(text)
+    hi = min(len(text), pos + 2)
+    k = bisect.bisect_right(ends, pos) - 1
+    while k >= 0 and starts[k] >= lo:
+        # a break counts as the text up to pos + 1 shows it (a sentence starting at `pos` included)
+        m = _QUOTE_SENT_END.match(text, starts[k], hi)
+        if m is not None and m.end() == ends[k]:
+            return ends[k]
+        k -= 1
+    return lo
 
 
 __all__ = [

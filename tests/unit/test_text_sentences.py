@@ -47,3 +47,29 @@ def test_more_words_than_counts_words_across_ranges():
     assert more_words_than(text, [(0, 8), (12, 21)], 3)  # and 'on Monday'
     assert not more_words_than(text, [(0, 8), (12, 21)], 4)
     assert not more_words_than(text, [(10, 5)], 0)  # an empty range holds none
+
+
+def _windowed_sentence_start(text: str, pos: int, floor: int) -> int:
+    """The scan sentence_start stands for: every break after the floor, as the text up to pos + 1 shows it."""
+    import re
+
+    from shared.text.sentences import is_abbreviation_stop
+
+    breaks = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
+    lo, best = max(floor, pos - 400), max(floor, pos - 400)
+    for m in breaks.finditer(text, lo, min(len(text), pos + 2)):
+        if not is_abbreviation_stop(text, m.start()) and m.end() <= pos:
+            best = m.end()
+    return best
+
+
+def test_sentence_start_from_the_article_s_breaks_equals_a_scan_back_at_every_position():
+    from shared.text.sentences import sentence_start
+
+    text = (
+        'Sen. Jane Roe spoke.  "We won," she said. Mr. J. Doe left!\n"Fine."  It rained. '
+        "U.S. officials met.   Then 4 more came? Yes.\u201cNo.\u201d  The end." + " word" * 120
+    )
+    for floor in (0, 7, 60):
+        for pos in range(len(text)):
+            assert sentence_start(text, pos, floor) == _windowed_sentence_start(text, pos, floor), (pos, floor)
