@@ -98,19 +98,16 @@ class Work:
 
         return run
 
-    def bare_same(self, texts: list[str] | None = None, chunks: list[str] | None = None) -> None:
-        """NER over every text and the parse components over the pipeline's chunks (default: all articles')."""
-        texts, chunks = (self.texts, self.chunks) if texts is None or chunks is None else (texts, chunks)
+    def bare_same(self, texts: list[str], chunks: list[str]) -> None:
+        """NER over `texts` and the parse components over `chunks` (one batch's, as the pipeline parses them)."""
         for _ in self.nlp.pipe(texts, disable=self.ner_off, batch_size=self.settings.batch_size):
             pass
         for _ in self.nlp.pipe(chunks, disable=self.parse_off, batch_size=self.settings.batch_size):
             pass
 
-    def bare_ner(self, texts: list[str] | None = None) -> None:
-        """NER alone over every text (default: all articles')."""
-        for _ in self.nlp.pipe(
-            self.texts if texts is None else texts, disable=self.ner_off, batch_size=self.settings.batch_size
-        ):
+    def bare_ner(self, texts: list[str]) -> None:
+        """NER alone over `texts`."""
+        for _ in self.nlp.pipe(texts, disable=self.ner_off, batch_size=self.settings.batch_size):
             pass
 
 

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from services.entities.logic import span_text
 from shared.lexicon.names import is_common_given_name
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS,
@@ -69,12 +70,6 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
     spans = _add_missing_parties(doc, spans)
     doc.ents = filter_spans(spans)  # a span extended over its neighbour wins
     return doc
-
-
-def span_text(span: Span, text: str | None = None) -> str:
-    """The span's characters: a slice of `text` (the doc's text, if the caller has it), else `Span.text`,
-    which makes a Token object for every word."""
-    return span.text if text is None else text[span.start_char : span.end_char]
 
 
 def _lower_ids(doc: Doc):

@@ -37,6 +37,12 @@ def tokenizable(text: str) -> str:
     return _LONG_RUN.sub(breakup, text)
 
 
+def span_text(span: Any, text: str | None = None) -> str:
+    """A spaCy span's characters: a slice of `text` (its doc's text, if the caller has it), else `Span.text`,
+    which makes a Token object for every word."""
+    return span.text if text is None else text[span.start_char : span.end_char]
+
+
 def entities_of(
     doc: Any, publishers: set[str], labels: Mapping[str, str] | None = None, text: str | None = None
 ) -> tuple:
@@ -46,7 +52,7 @@ def entities_of(
     labels = labels or {}
     raw = [
         RawMention(
-            e.text if text is None else text[e.start_char : e.end_char],
+            span_text(e, text),
             e.start_char,
             e.end_char,
             labels.get(e.label_, e.label_),
@@ -128,4 +134,4 @@ def _notes(language: str | None, default: str) -> dict:
     return {"model_language": lang}
 
 
-__all__ = ["tokenizable", "entities_of", "extract_entities"]
+__all__ = ["tokenizable", "span_text", "entities_of", "extract_entities"]

@@ -112,7 +112,8 @@ def test_two_people_joined_by_and_are_two_people():
 
 def test_a_span_text_from_the_doc_text_equals_span_text():
     """The component slices the doc's text once made instead of `Span.text`, which makes a Token per word."""
-    from services.entities.component import fix_label, is_noise, span_text
+    from services.entities.component import fix_label, is_noise
+    from services.entities.logic import span_text
 
     nlp = spacy.blank("en")
     text = "Mr  Jane Roe 's firm , Acme Trust , said on Monday ."

@@ -51,14 +51,11 @@ def test_more_words_than_counts_words_across_ranges():
 
 def _windowed_sentence_start(text: str, pos: int, floor: int) -> int:
     """The scan sentence_start stands for: every break after the floor, as the text up to pos + 1 shows it."""
-    import re
+    from shared.text.sentences import _sentence_breaks
 
-    from shared.text.sentences import is_abbreviation_stop
-
-    breaks = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
-    lo, best = max(floor, pos - 400), max(floor, pos - 400)
-    for m in breaks.finditer(text, lo, min(len(text), pos + 2)):
-        if not is_abbreviation_stop(text, m.start()) and m.end() <= pos:
+    lo = best = max(floor, pos - 400)
+    for m in _sentence_breaks(text, lo, min(len(text), pos + 2)):
+        if m.end() <= pos:
             best = m.end()
     return best
 
