@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError, for_code
 from kafka.structs import TopicPartition
 
 from shared.core.codec import dumps
@@ -211,22 +211,40 @@ def replication_for(settings: Settings, brokers: int) -> tuple[int, int]:
     return replication, max(1, min(2, replication - 1))
 
 
-def partition_replicas(settings: Settings, topics: Iterable[str]) -> dict[tuple[str, int], dict]:
-    """Leader, replicas and in-sync replicas of every partition of `topics`, from the cluster's metadata."""
-    admin = KafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap, client_id="newsflow-admin", **security_config(settings)
-    )
+def partition_replicas(
+    settings: Settings, topics: Iterable[str], timeout_s: float = 30.0
+) -> dict[tuple[str, int], dict]:
+    """Leader, replicas and in-sync replicas of every partition of `topics`, from the cluster's metadata.
+
+    A topic just created reaches each broker's metadata a moment later, and the broker asked may not
+    know it yet: this asks again until every topic is described with its partitions, and raises
+    KafkaTimeoutError naming the topics still unknown after `timeout_s`.
+    """
+    names = list(topics)
+    deadline = time.monotonic() + timeout_s
+    admin = admin_client(settings)
     try:
-        described = admin.describe_topics(list(topics))
+        while True:
+            described = {t["name"]: t for t in admin.describe_topics(names)}
+            unknown = {
+                n: for_code(described[n]["error_code"]).__name__ if n in described else "not in the answer"
+                for n in names
+                if n not in described or described[n]["error_code"] or not described[n]["partitions"]
+            }
+            if not unknown:
+                break
+            if time.monotonic() >= deadline:
+                raise KafkaTimeoutError(f"topics not in the cluster's metadata after {timeout_s}s: {unknown}")
+            time.sleep(0.2)
     finally:
         admin.close()
     return {
-        (t["name"], p["partition_index"]): {
+        (name, p["partition_index"]): {
             "leader": p["leader_id"],
             "replicas": list(p["replica_nodes"]),
             "isr": list(p["isr_nodes"]),
         }
-        for t in described
+        for name, t in described.items()
         for p in t["partitions"]
     }
 

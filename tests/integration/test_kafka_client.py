@@ -3,8 +3,9 @@
 import orjson
 import pytest
 from conftest import isolated_settings
+from kafka.errors import KafkaTimeoutError
 
-from shared.adapters.kafka import Publisher, admin_client, ensure_topics, tail
+from shared.adapters.kafka import Publisher, admin_client, ensure_topics, partition_replicas, tail
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +66,14 @@ def test_bytes_are_published_unchanged(stack, tmp_path):
         pub.publish(raw, key=b"k").get(timeout=30)
     (record,) = list(tail(settings, settings.topics.raw, from_beginning=True, max_messages=1, timeout_s=15))
     assert record.value == raw and record.key == b"k"
+
+
+def test_partition_replicas_names_a_topic_the_cluster_does_not_know_instead_of_leaving_it_out(stack, tmp_path):
+    settings = isolated_settings(stack, tmp_path, partitions=2)
+    ensure_topics(settings, [settings.topics.clean])
+    known = partition_replicas(settings, [settings.topics.clean])
+    assert sorted(known) == [(settings.topics.clean, 0), (settings.topics.clean, 1)]
+    assert all(r["leader"] in r["replicas"] and r["isr"] for r in known.values())
+    never_made = f"{settings.topics.clean}-never-made"
+    with pytest.raises(KafkaTimeoutError, match=never_made):
+        partition_replicas(settings, [settings.topics.clean, never_made], timeout_s=1.0)
