@@ -70,12 +70,13 @@ _WORKER_SETTINGS: Settings | None = None
 
 def _init_worker(settings: Settings, names: Sequence[str]) -> None:
     global _WORKER_SETTINGS
-    from newsflow.bootstrap import build_stage, embedded_deps
+    from newsflow.bootstrap import build_stage, embedded_deps, settle_heap
 
     _WORKER_SETTINGS = settings
     deps = embedded_deps(settings, names)
     for name in names:
         _WORKER_STAGES[name] = build_stage(name, settings, deps)
+    settle_heap()
 
 
 def _run_first(names: Sequence[str], items: Sequence[InputItem]) -> list:

@@ -68,3 +68,23 @@ def test_observability_imports_no_runner_and_no_cycle():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_a_built_pipeline_leaves_what_it_holds_out_of_later_collections_but_not_the_garbage_before_it():
+    import gc
+    import weakref
+
+    kept, dropped = _Node(), _Node()
+    gone = weakref.ref(dropped)
+    del dropped
+    pipeline = build_pipeline(Settings(), "normalize,dedup")
+    assert gone() is None  # collected before the freeze, not frozen for good
+    assert gc.is_tracked(kept) and gc.get_freeze_count() > 0
+    # alive at the build: in no generation that a collection walks
+    assert not any(o is kept for g in (0, 1, 2) for o in gc.get_objects(generation=g))
+    assert [s.name for s in pipeline.stages] == ["normalize", "dedup"]
