@@ -54,10 +54,12 @@ def _has_head_word(words: list[str]) -> bool:
     return any(w in ORG_HEADS or w in PLACE_HEADS for w in words)
 
 
+@lru_cache(maxsize=1 << 16)
 def _initials(key: str) -> str:
     return "".join(w[0] for w in key.replace("-", " ").split() if w not in ("of", "for", "and", "the", "&"))
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every pair of an article's short and long organisation names
 def is_acronym(short: str, key: str) -> bool:
     """Whether `short` abbreviates `key` from its words' beginnings: 'wto', 'nafa' (National
     Association of Fruit Auctioneers), 'mocap'. Every content word gives one or more leading letters, in order."""
@@ -89,7 +91,7 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     _relabel_full_names(groups, labels)
     parent = {k: k for k in groups}
     # a pair of names ('cruz and rubio') is nobody's full name: its words are two people's names
-    persons = [k for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2 and not _joins_two(k)]
+    persons = [(k, k.split()) for k in groups if labels[k] == "PERSON" and len(k.split()) >= 2 and not _joins_two(k)]
     for key in groups:
         target = _person_of(key, labels[key], persons, groups) or _acronym_of(key, labels, groups)
         if target is not None:
@@ -145,19 +147,20 @@ def _joins_two(key: str) -> bool:
     return any(w in ("and", "&") for w in key.split()[1:-1])
 
 
-def _person_of(key: str, label: str, persons: list[str], groups: dict[str, list[RawMention]]) -> str | None:
+def _person_of(
+    key: str, label: str, persons: list[tuple[str, list[str]]], groups: dict[str, list[RawMention]]
+) -> str | None:
     """The person's full name that `key` is a shorter form of: "Roe", "Ann Roe", "Jane" (PERSON), or a
-    surname the model labelled ORG or GPE ("Roe said")."""
+    surname the model labelled ORG or GPE ("Roe said"). `persons`: full names with their words."""
     words = key.split()
     if label == "PERSON" and len(words) <= 2:
         cands = [
             p
-            for p in persons
-            if len(p.split()) > len(words)
-            and (p.split()[-len(words) :] == words or (len(words) == 1 and p.split()[0] == words[0]))
+            for p, pw in persons
+            if len(pw) > len(words) and (pw[-len(words) :] == words or (len(words) == 1 and pw[0] == words[0]))
         ]
     elif label != "PERSON" and len(words) == 1 and key not in COUNTRIES:
-        cands = [p for p in persons if p.split()[-1] == words[0]]
+        cands = [p for p, pw in persons if pw[-1] == words[0]]
     else:
         return None
     return max(cands, key=lambda p: (len(groups[p]), len(p))) if cands else None
@@ -196,6 +199,8 @@ def _split_team_and_country(head: str, label: str, ms: list[RawMention]) -> list
 
 
 def _vote(labels: list[str]) -> str:
+    if labels.count(labels[0]) == len(labels):  # one label, as most names have: no count to take
+        return labels[0]
     counts = Counter(labels)
     best = max(counts.values())
     for lab in labels:  # ties go to the first label seen

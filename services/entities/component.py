@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-import numpy
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from services.entities.logic import span_text
+from services.entities.logic import DOC_TEXT, span_text
 from shared.lexicon.names import is_common_given_name
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS,
@@ -46,8 +45,11 @@ _EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
 @Language.component(COMPONENT_NAME)
 def newsflow_entity_fixes(doc: Doc) -> Doc:
     """Fix `doc.ents` for news: trim articles and possessives, drop noise, correct plain label errors."""
-    sporty = is_sports_text(doc)
-    text = doc.text  # made once: Doc.text joins every token
+    lower = _lower_ids(doc)
+    sporty = is_sports_text(doc, lower)
+    text = doc.user_data.get(DOC_TEXT)
+    if text is None:
+        text = doc.text  # made once: Doc.text joins every token
     spans: list[Span] = []
     for ent in doc.ents:
         span = trim(ent, text)
@@ -67,31 +69,34 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
             spans.extend(split_people(part) if label == "PERSON" else [part])
     spans = _propagate_place_labels(spans, text)
     spans = _relabel_by_context(spans, text)
-    spans = _add_missing_parties(doc, spans)
+    spans = _add_missing_parties(doc, spans, lower)
     doc.ents = filter_spans(spans)  # a span extended over its neighbour wins
     return doc
 
 
-def _lower_ids(doc: Doc):
-    """The LOWER attribute of every token as one array: scanning a whole doc without making Token objects."""
-    return doc.to_array(LOWER)
+def _lower_ids(doc: Doc) -> list[int]:
+    """The LOWER attribute of every token: scanning a whole doc without making Token objects."""
+    return doc.to_array(LOWER).tolist()
 
 
 # A word's string id is a hash of its text, the same in every vocab: each word set's ids are computed once.
-_WORD_IDS: dict[frozenset[str], numpy.ndarray] = {}
+_WORD_IDS: dict[frozenset[str], frozenset[int]] = {}
 
 
-def _ids_of(doc: Doc, words: frozenset[str]) -> numpy.ndarray:
+def _ids_of(doc: Doc, words: frozenset[str]) -> frozenset[int]:
     ids = _WORD_IDS.get(words)
     if ids is None:
         strings = doc.vocab.strings
-        ids = _WORD_IDS[words] = numpy.array([strings[w] for w in words], dtype=numpy.uint64)
+        ids = _WORD_IDS[words] = frozenset(strings[w] for w in words)
     return ids
 
 
-def is_sports_text(doc: Doc) -> bool:
-    """Whether a text reads as a sports report (several sports words), where countries are teams."""
-    hits = int(numpy.isin(_lower_ids(doc), _ids_of(doc, SPORT_WORDS)).sum())
+def is_sports_text(doc: Doc, lower: list[int] | None = None) -> bool:
+    """Whether a text reads as a sports report (several sports words), where countries are teams.
+
+    `lower`: the doc's LOWER ids, if the caller has them."""
+    sport = _ids_of(doc, SPORT_WORDS)
+    hits = sum(1 for w in (_lower_ids(doc) if lower is None else lower) if w in sport)
     return hits >= 3
 
 
@@ -399,19 +404,18 @@ def _relabel_by_context(spans: list[Span], doc_text: str | None = None) -> list[
     return out
 
 
-def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
+def _add_missing_parties(doc: Doc, spans: list[Span], lower: list[int] | None = None) -> list[Span]:
     """Add party names the model missed ('Tories', 'Lib Dems', 'Conservative leader') as ORG where no entity covers them."""
     covered: set[int] = set()
     for s in spans:
         covered.update(range(s.start, s.end))
     out = list(spans)
     n = len(doc)
-    # only tokens that can start a party name are looked at
-    starts = set(numpy.flatnonzero(numpy.isin(_lower_ids(doc), _ids_of(doc, _PARTY_FIRST_WORDS))).tolist())
-    i = 0
-    while i < n:
-        if i not in starts:
-            i += 1
+    firsts = _ids_of(doc, _PARTY_FIRST_WORDS)
+    # only tokens that can start a party name are looked at, in order; a name found is skipped over
+    after = 0
+    for i, w in enumerate(_lower_ids(doc) if lower is None else lower):
+        if w not in firsts or i < after:
             continue
         tok = doc[i]
         if tok.is_title or tok.is_upper:
@@ -423,8 +427,7 @@ def _add_missing_parties(doc: Doc, spans: list[Span]) -> list[Span]:
                 if all(t.is_title or t.is_upper for t in words) and words.text.lower() in PARTIES:
                     out.append(Span(doc, i, j, label="ORG"))
                     covered.update(range(i, j))
-                    i = j - 1
+                    after = j
                     break
-        i += 1
     out.sort(key=lambda s: s.start)
     return out

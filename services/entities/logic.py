@@ -15,6 +15,9 @@ from shared.core.events import ArticleDeduplicated, EntitiesExtracted, promote, 
 from shared.core.parse import CompactParse
 
 _LONG_RUN = re.compile(r"\S{200,}")
+# `Doc.user_data` key of the text a doc was made from (`with_text`), for the entity fixes: `Doc.text`
+# joins every token through a Token object, and the stage already holds the string.
+DOC_TEXT = "newsflow_text"
 
 
 def tokenizable(text: str) -> str:
@@ -35,6 +38,12 @@ def tokenizable(text: str) -> str:
         return "".join(chars)
 
     return _LONG_RUN.sub(breakup, text)
+
+
+def with_text(doc: Any, text: str) -> Any:
+    """`doc`, made from `text`, carrying `text` in its user data (`DOC_TEXT`)."""
+    doc.user_data[DOC_TEXT] = text
+    return doc
 
 
 def span_text(span: Any, text: str | None = None) -> str:
@@ -89,7 +98,9 @@ def extract_entities(
         nlp = model_for(lang)
         texts = [tokenizable(events[i].text) for i in idx]
         t0 = time.perf_counter()
-        docs = nlp.pipe(texts, disable=ner_disabled(nlp), batch_size=batch_size)
+        docs = nlp.pipe(
+            (with_text(nlp.make_doc(t), t) for t in texts), disable=ner_disabled(nlp), batch_size=batch_size
+        )
         for i, doc, text in zip(idx, docs, texts):
             found[i] = entities_of(
                 doc, publisher_names(events[i].source, events[i].url, publishers), LABEL_MAPS.get(lang), text
@@ -134,4 +145,4 @@ def _notes(language: str | None, default: str) -> dict:
     return {"model_language": lang}
 
 
-__all__ = ["tokenizable", "span_text", "entities_of", "extract_entities"]
+__all__ = ["DOC_TEXT", "tokenizable", "with_text", "span_text", "entities_of", "extract_entities"]

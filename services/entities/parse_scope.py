@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from shared.lexicon import speech
@@ -67,8 +68,20 @@ class _Cues:
 
     def positions(self, text: str) -> list[int]:
         """Start offsets of the cues of `text` (a noun-like form after a determiner is not one)."""
-        found = [m.start() for m in _WORD.finditer(text) if m.group().lower() in self.forms and _is_verb_like(m)]
-        return found + [m.start() for m in self.phrase.finditer(text)]
+        low = text.lower()
+        if len(low) == len(text):  # each character lowercases to one: offsets in `low` are those of `text`
+            # the words of the text are compared as strings first; only the forms present are looked for
+            present = self.forms.intersection(_WORD.findall(low))
+            words = sorted(
+                (m.start(), form)
+                for form in present
+                for m in _form_then_no_letter(form).finditer(low)
+                if not m.start() or not _LETTER.match(low, m.start() - 1)
+            )
+        else:
+            words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text)]
+            words = [(p, w) for p, w in words if w in self.forms]
+        return [p for p, w in words if _is_verb_like(text, p, w)] + [m.start() for m in self.phrase.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -88,12 +101,22 @@ def _sentences_at(positions: Iterable[int], starts: list[int]) -> set[int]:
     return {bisect.bisect_right(starts, p) - 1 for p in positions}
 
 
-def _is_verb_like(m: re.Match) -> bool:
-    """A form that is also a noun ('the report', 'his claims') counts only when no determiner or
-    preposition stands right before it."""
-    if m.group().lower() not in speech.NOUN_LIKE:
+_LETTER = re.compile(r"[^\W\d_]")  # what `_WORD` is made of
+
+
+@lru_cache(maxsize=4096)
+def _form_then_no_letter(form: str) -> re.Pattern:
+    """`form` with no letter after it (the letter before is checked by the caller: a pattern that starts with
+    its literal is searched fast, one that starts with a look-behind is tried at every position)."""
+    return re.compile(re.escape(form) + r"(?![^\W\d_])")
+
+
+def _is_verb_like(text: str, start: int, form: str) -> bool:
+    """A form (lowercased, at `start`) that is also a noun ('the report', 'his claims') counts only when no
+    determiner or preposition stands right before it."""
+    if form not in speech.NOUN_LIKE:
         return True
-    before = _WORD_BEFORE.search(m.string, max(0, m.start() - 20), m.start())
+    before = _WORD_BEFORE.search(text, max(0, start - 20), start)
     return before is None or before.group(1).lower() not in NOUN_MARKERS
 
 

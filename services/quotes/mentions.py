@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from shared.core.events import Entity
 from shared.lexicon.names import first_name_gender
@@ -59,6 +60,7 @@ class ArticleMentions:
         """Each person's gender by vote: given name, a gendered title before a mention, the next he/she."""
         votes: dict[str, dict[str, int]] = {}
         text = self.text
+        starts = [m.start for m in self.mentions]  # in order
         for m in self.mentions:
             if m.label != "PERSON":
                 continue
@@ -74,10 +76,8 @@ class ArticleMentions:
                 elif t in FEMALE_TITLES:
                     v["f"] += 3
             # the first he/she after a mention, before any other person, usually refers to it
-            nxt = next(
-                (o.start for o in self.mentions if o.start > m.end and o.label == "PERSON" and o.name != m.name),
-                len(text),
-            )
+            later = islice(self.mentions, bisect.bisect_right(starts, m.end), None)
+            nxt = next((o.start for o in later if o.label == "PERSON" and o.name != m.name), len(text))
             pm = _PRONOUN_AFTER.search(text, m.end, min(nxt, m.end + PRONOUN_EVIDENCE_WINDOW))
             if pm:
                 w = pm.group(1).lower()

@@ -25,6 +25,7 @@ _SENT_BREAK = re.compile(
 )
 # A word: letters with inner apostrophes, hyphens and full stops ('U.S.', 'Roe-Smith', 'O\u2019Neil').
 WORD = re.compile(r"\w[\w'\u2019\-]*(?:\.\w[\w'\u2019\-]*)*")
+_NEXT_CHAR = re.compile(r"\s*(\S)")  # \s is what str.strip() strips
 _QUOTE_SENT_END = re.compile(r"[.!?][\"\u201d\u2019']?(?=\s+[\"\u201c\u2018A-Z0-9])|\n")
 
 
@@ -41,6 +42,11 @@ def is_abbreviation_stop(text: str, stop: int) -> bool:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of `text`, leading space trimmed; blank stretches are none."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=128)  # the entities and quotes stages of one process split the same texts
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out, lo = [], 0
     for m in _SENT_BREAK.finditer(text):
         if _is_not_a_break(text, m):
@@ -56,7 +62,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         stripped = piece.lstrip()
         if stripped.strip():
             spans.append((s + len(piece) - len(stripped), e))
-    return spans
+    return tuple(spans)
 
 
 def _is_not_a_break(text: str, m: re.Match) -> bool:
@@ -65,8 +71,8 @@ def _is_not_a_break(text: str, m: re.Match) -> bool:
         return False
     if is_abbreviation_stop(text, m.start()):
         return True
-    nxt = text[m.end() :].lstrip()[:1]
-    return nxt.isalpha() and nxt.islower()
+    nxt = _NEXT_CHAR.match(text, m.end())  # the first character after the space that follows
+    return nxt is not None and nxt.group(1).isalpha() and nxt.group(1).islower()
 
 
 def words(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:

@@ -136,3 +136,25 @@ def test_entities_of_reads_mention_texts_from_the_given_text_as_from_the_spans()
     with_text = entities_of(doc, set(), None, text)
     assert with_text == entities_of(doc, set())
     assert [(e.name, e.count) for e in with_text] == [("Jane Roe", 2), ("Acme Trust", 1)]
+
+
+def test_the_fixes_read_the_text_the_stage_gave_the_doc_as_the_doc_s_own():
+    from services.entities.logic import DOC_TEXT, with_text
+
+    nlp = _nlp()
+    text = "Troops left the Kursk region and the Tories said no."
+    given = with_text(nlp.make_doc(text), text)
+    assert given.user_data[DOC_TEXT] is text
+    kursk = text.index("Kursk")
+    for doc in (given, nlp.make_doc(text)):  # with the text given, and rebuilt from the tokens
+        doc.ents = [doc.char_span(kursk, kursk + 5, label="PRODUCT")]
+        doc = nlp.get_pipe(COMPONENT_NAME)(doc)
+        assert [(e.text, e.label_) for e in doc.ents] == [("Kursk", "GPE"), ("Tories", "ORG")]
+
+
+def test_sports_words_are_counted_from_the_doc_s_words():
+    from services.entities.component import is_sports_text
+
+    nlp = _nlp()
+    assert is_sports_text(nlp.make_doc("The striker scored a penalty in the match."))
+    assert not is_sports_text(nlp.make_doc("The striker scored a point in the debate."))

@@ -90,3 +90,17 @@ def test_parsed_share_counts_words():
     text = f"{PLAIN} Roe said so."
     assert parsed_share(sentences_to_parse(text, "en"), text) == pytest.approx(3 / 9)
     assert parsed_share([], "") == 0.0
+
+
+@pytest.mark.parametrize("opening", ["Rain fell.", "\u0130stanbul was quiet."])
+def test_speech_verbs_are_found_whether_or_not_lowercasing_keeps_the_text_s_length(opening):
+    # 'İ' lowercases to two characters: offsets of the lowered text would not index the text
+    text = f"{opening} Jane Roe SAID the plan failed. The report was late. Roe claims otherwise."
+    assert _chosen(text) == [
+        ("Jane Roe SAID the plan failed.", ("speech_verb",)),
+        ("Roe claims otherwise.", ("speech_verb",)),
+    ]
+
+
+def test_a_form_inside_a_longer_word_is_no_cue():
+    assert _chosen("The unsaid rule held. Saidly nothing moved.") == []

@@ -70,3 +70,14 @@ def test_sentence_start_from_the_article_s_breaks_equals_a_scan_back_at_every_po
     for floor in (0, 7, 60):
         for pos in range(len(text)):
             assert sentence_start(text, pos, floor) == _windowed_sentence_start(text, pos, floor), (pos, floor)
+
+
+def test_each_call_gets_its_own_list():
+    text = "One. Two."
+    first = sentences(text)
+    first.clear()
+    assert sentences(text) == [(0, 4), (5, 9)]
+
+
+def test_a_stop_before_a_lowercase_word_after_other_space_does_not_end_one():
+    assert _texts("He said no.\u00a0\u2003 and left. Then slept.") == ["He said no.\u00a0\u2003 and left.", "Then slept."]
