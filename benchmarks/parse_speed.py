@@ -12,7 +12,11 @@ taken:
   the chunks the pipeline parses (`sentences_to_parse` of the same texts);
 - bare NER: `nlp.pipe` NER alone over every text (the NER-only model of today's entities stage).
 Ratios are bare time / pipeline time (1.0: the pipeline costs nothing beyond the model), from CPU
-time of this process (robust on a shared machine) and, beside it, from wall time.
+time of this process (robust on a shared machine) and, beside it, from wall time. Besides the ratio
+of the medians: each repeat's ratio, the ratio of each batch's fastest runs, and the median (with
+quartiles) of the ratios of the batches one by one, each batch's pipeline and bare runs timed side by
+side, which a slow spell of a shared machine moves least (a spell falls on one batch's pair, not on
+a whole repeat). `--batch-size` sets the batch for both sides.
 
 Also printed: the bytes the parse adds to an entities event (raw JSON, which the producer's default
 `NEWSFLOW_COMPRESSION=none` sends, and per-event lz4/zstd for reference), and the share of sentences
@@ -111,6 +115,61 @@ class Work:
             pass
 
 
+MODEL_COMPONENTS = ("tok2vec", "tagger", "morphologizer", "parser", "ner", "attribute_ruler", "lemmatizer", "senter")
+
+
+class ModelClock:
+    """CPU time spent inside the model's components while the pipeline runs: the model work itself.
+
+    Each component of `MODEL_COMPONENTS` in `nlp` is wrapped so that pulling a doc from it is timed; a
+    component pulls its input through the ones before it and through the tokenizer, so the outermost pull
+    is counted and the ones inside it are not. The time of the pipeline outside these pulls is its own
+    cost beyond the model (the entity fixes, the stages, the parse's compaction, garbage collection). Both
+    are taken in the same run, within milliseconds of each other, so a slow spell of a shared machine
+    weighs on both alike. Wrapping changes no output."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.spent = 0.0
+        self._depth = 0
+        components = nlp._components  # spaCy's list of (name, component); no public way to wrap in place
+        for i, (name, proc) in enumerate(components):
+            if name in MODEL_COMPONENTS and hasattr(proc, "pipe"):
+                components[i] = (name, _Timed(proc, self))
+
+    def timed(self, docs: Any) -> Any:
+        """`docs`, each pull timed unless it runs inside another timed pull."""
+        it = iter(docs)
+        while True:
+            outer = self._depth == 0
+            c0 = time.process_time()
+            self._depth += 1
+            try:
+                doc = next(it)
+            except StopIteration:
+                return
+            finally:
+                self._depth -= 1
+                if outer:
+                    self.spent += time.process_time() - c0
+            yield doc
+
+
+class _Timed:
+    """A spaCy component whose `pipe` is timed by a `ModelClock`; everything else is the component's."""
+
+    def __init__(self, proc: Any, clock: ModelClock) -> None:
+        self._proc, self._clock = proc, clock
+
+    def pipe(self, docs: Any, **kwargs: Any) -> Any:
+        return self._clock.timed(self._proc.pipe(docs, **kwargs))
+
+    def __call__(self, doc: Any) -> Any:
+        return self._proc(doc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._proc, name)
+
+
 def _clock() -> tuple[float, float]:
     return time.process_time(), time.perf_counter()
 
@@ -124,6 +183,11 @@ def speed(work: Work, repeat: int) -> dict:
     names = ("pipeline", "bare_same_work", "bare_ner")
     runs: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     fastest: dict[str, dict[int, float]] = {n: {} for n in names}  # batch -> its least CPU time over the repeats
+    paired: list[float] = []  # bare same work / pipeline, of one batch timed side by side
+    model = ModelClock(work.nlp)
+    inside: list[float] = []  # the model's share of each pipeline run's CPU time
+    inside_sums = [0.0, 0.0]  # model time, pipeline time, over every run
+    bare_inside = [0.0, 0.0]  # the same of bare spaCy's runs: what its own plumbing around the components costs
     for k in range(repeat):
         built = build_pipeline(work.settings, nlp=work.nlp)  # a fresh in-memory dedup index each repeat
         steps: dict[str, Callable[[tuple], Any]] = {
@@ -134,13 +198,24 @@ def speed(work: Work, repeat: int) -> dict:
         total = {n: [0.0, 0.0] for n in names}
         for j, batch in enumerate(work.batches):
             r = (k + j) % 3
+            cpu: dict[str, float] = {}
             for name in names[r:] + names[:r]:
+                model.spent = 0.0
                 c0, w0 = _clock()
                 steps[name](batch)
                 c1, w1 = _clock()
+                cpu[name] = c1 - c0
+                if name == "pipeline":
+                    inside.append(model.spent / (c1 - c0))
+                    inside_sums[0] += model.spent
+                    inside_sums[1] += c1 - c0
+                elif name == "bare_same_work":
+                    bare_inside[0] += model.spent
+                    bare_inside[1] += c1 - c0
                 total[name][0] += c1 - c0
                 total[name][1] += w1 - w0
                 fastest[name][j] = min(fastest[name].get(j, float("inf")), c1 - c0)
+            paired.append(cpu["bare_same_work"] / cpu["pipeline"])
         for n in names:
             runs[n].append((total[n][0], total[n][1]))
     words = sum(len(e.text.split()) for e in work.events)
@@ -160,6 +235,18 @@ def speed(work: Work, repeat: int) -> dict:
         "ratio_vs_same_work_fastest": round(
             sum(fastest["bare_same_work"].values()) / sum(fastest["pipeline"].values()), 3
         ),
+        "ratio_vs_same_work_paired": {
+            "median": round(statistics.median(paired), 3),
+            "quartiles": [round(q, 3) for q in statistics.quantiles(paired, n=4)] if len(paired) > 1 else [],
+            "pairs": len(paired),
+        },
+        "model_share_of_pipeline": {
+            "all_runs": round(inside_sums[0] / inside_sums[1], 3),
+            "median": round(statistics.median(inside), 3),
+            "quartiles": [round(q, 3) for q in statistics.quantiles(inside, n=4)] if len(inside) > 1 else [],
+            "own_ms_per_article": round((inside_sums[1] - inside_sums[0]) * 1000 / (len(work.events) * repeat), 2),
+            "bare_same_work_inside_components": round(bare_inside[0] / bare_inside[1], 3),
+        },
         "ratio_vs_ner": round(cpu["bare_ner"] / cpu["pipeline"], 3),
         "wall_ratio_vs_same_work": round(wall["bare_same_work"] / wall["pipeline"], 3),
         "wall_ratio_vs_ner": round(wall["bare_ner"] / wall["pipeline"], 3),
@@ -256,13 +343,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--batch-size", type=int, help="articles per batch, for the pipeline and bare spaCy alike (default: settings)"
+    )
     ap.add_argument("--corpus", type=Path, default=CORPORA / "bbc.jsonl")
     ap.add_argument("--polnear", type=Path, default=CORPORA / "polnear_train_input.jsonl")
     ap.add_argument("--agreement", action="store_true", help="also compare chunk parses with whole-article ones")
     ap.add_argument("--french", action="store_true", help="also the French parse's cost per word against French NER")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    settings = Settings()
+    settings = Settings() if args.batch_size is None else dataclasses.replace(Settings(), batch_size=args.batch_size)
     nlp = load_pipeline(settings)
     work = Work(read_jsonl(args.corpus, args.articles), settings, nlp)
     work.pipeline()()  # warm-up
@@ -289,6 +379,14 @@ def format_result(r: dict) -> str:
         f"pipeline vs bare same work: {s['ratio_vs_same_work']} (wall {s['wall_ratio_vs_same_work']}; target >= 0.90); "
         f"each repeat: {', '.join(str(x) for x in s['ratio_vs_same_work_per_repeat'])}; "
         f"from each batch's fastest run: {s['ratio_vs_same_work_fastest']}",
+        f"pipeline vs bare same work, batch by batch (each batch's two runs side by side): median "
+        f"{s['ratio_vs_same_work_paired']['median']} of {s['ratio_vs_same_work_paired']['pairs']} batches, "
+        f"quartiles {', '.join(str(q) for q in s['ratio_vs_same_work_paired']['quartiles'])}",
+        f"model work inside the pipeline / the pipeline, same runs: {s['model_share_of_pipeline']['all_runs']} "
+        f"(per batch: median {s['model_share_of_pipeline']['median']}, quartiles "
+        f"{', '.join(str(q) for q in s['model_share_of_pipeline']['quartiles'])}); the pipeline's own CPU "
+        f"{s['model_share_of_pipeline']['own_ms_per_article']} ms per article (bare spaCy's runs spend "
+        f"{s['model_share_of_pipeline']['bare_same_work_inside_components']} of their time inside the components)",
         f"pipeline vs bare NER alone: {s['ratio_vs_ner']} (wall {s['wall_ratio_vs_ner']}; target >= 0.55)",
     ]
     b = r["bytes"]
