@@ -31,18 +31,29 @@ def _int_list(obj: dict, name: str) -> list[int]:
     return value
 
 
+# The texts of spaCy string hashes seen so far (0: ""), for every doc of the process: a hash is a function of
+# its text alone, the same in every StringStore, and labels, tags and common words recur in every article.
+_TEXTS: dict[int, str] = {0: ""}
+_TEXTS_HELD = 1 << 18  # then it starts again: a long-running worker's vocabulary keeps growing
+
+
 class _StringTexts:
-    """The texts of spaCy string hashes (0: ""), each hash looked up once."""
+    """The texts of spaCy string hashes (0: ""), each hash looked up in `strings` once per process."""
 
     def __init__(self, strings: Any) -> None:
         self._strings = strings
-        self._seen: dict[int, str] = {0: ""}
 
     def __call__(self, keys: list[int]) -> list[str]:
-        seen = self._seen
-        for key in set(keys).difference(seen):
-            seen[key] = self._strings[key]
-        return [seen[k] for k in keys]
+        seen = _TEXTS
+        missing = set(keys).difference(seen)
+        if missing:
+            if len(seen) + len(missing) > _TEXTS_HELD:
+                seen.clear()
+                seen[0] = ""
+            for key in missing:
+                seen[key] = self._strings[key]
+        get, strings = seen.get, self._strings  # a thread that started again in between: its keys from the store
+        return [t if (t := get(k)) is not None else strings[k] for k in keys]
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,19 @@ def test_event_without_parse_still_decodes():
     wire = to_dict(EntitiesExtracted(id="a1", body="B", text="T"))
     assert "parse" not in wire
     assert from_dict(EntitiesExtracted, wire).parse is None
+
+
+def test_string_texts_are_those_of_the_store_also_after_the_held_texts_start_again(monkeypatch):
+    import spacy
+
+    import shared.core.parse as parse
+
+    strings = spacy.blank("en").vocab.strings
+    words = [f"word{i}" for i in range(12)]
+    keys = [strings.add(w) for w in words] + [0]
+    monkeypatch.setattr(parse, "_TEXTS", {0: ""})
+    monkeypatch.setattr(parse, "_TEXTS_HELD", 8)
+    text_of = parse._StringTexts(strings)
+    assert text_of(keys[:5]) == words[:5]
+    assert text_of(keys) == words + [""]  # more than 8 held: the held texts started again
+    assert len(parse._TEXTS) <= 13
