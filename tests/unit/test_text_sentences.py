@@ -80,4 +80,7 @@ def test_each_call_gets_its_own_list():
 
 
 def test_a_stop_before_a_lowercase_word_after_other_space_does_not_end_one():
-    assert _texts("He said no.\u00a0\u2003 and left. Then slept.") == ["He said no.\u00a0\u2003 and left.", "Then slept."]
+    assert _texts("He said no.\u00a0\u2003 and left. Then slept.") == [
+        "He said no.\u00a0\u2003 and left.",
+        "Then slept.",
+    ]
