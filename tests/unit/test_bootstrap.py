@@ -88,3 +88,18 @@ def test_a_built_pipeline_leaves_what_it_holds_out_of_later_collections_but_not_
     # alive at the build: in no generation that a collection walks
     assert not any(o is kept for g in (0, 1, 2) for o in gc.get_objects(generation=g))
     assert [s.name for s in pipeline.stages] == ["normalize", "dedup"]
+
+
+def test_what_one_build_froze_is_collected_by_the_next_once_it_is_garbage():
+    import gc
+    import weakref
+
+    from newsflow.bootstrap import settle_heap
+
+    frozen = _Node()
+    settle_heap()
+    assert not any(o is frozen for g in (0, 1, 2) for o in gc.get_objects(generation=g))
+    gone = weakref.ref(frozen)
+    del frozen  # a cycle: reference counting alone never frees it
+    settle_heap()
+    assert gone() is None
