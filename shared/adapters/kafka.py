@@ -218,7 +218,8 @@ def partition_replicas(
 
     A topic just created reaches each broker's metadata a moment later, and the broker asked may not
     know it yet: this asks again until every topic is described with its partitions, and raises
-    KafkaTimeoutError naming the topics still unknown after `timeout_s`.
+    KafkaTimeoutError naming the topics still unknown after `timeout_s`. An error no retry can mend
+    (a topic not authorized, an invalid name) is raised at once, as Kafka's error for it.
     """
     names = list(topics)
     deadline = time.monotonic() + timeout_s
@@ -233,6 +234,11 @@ def partition_replicas(
             }
             if not unknown:
                 break
+            final = [(n, described[n]["error_code"]) for n in unknown if n in described and described[n]["error_code"]]
+            final = [(n, code) for n, code in final if not for_code(code).retriable]
+            if final:
+                name, code = final[0]
+                raise for_code(code)(f"describing topic {name!r}")
             if time.monotonic() >= deadline:
                 raise KafkaTimeoutError(f"topics not in the cluster's metadata after {timeout_s}s: {unknown}")
             time.sleep(0.2)

@@ -77,3 +77,11 @@ def test_partition_replicas_names_a_topic_the_cluster_does_not_know_instead_of_l
     never_made = f"{settings.topics.clean}-never-made"
     with pytest.raises(KafkaTimeoutError, match=never_made):
         partition_replicas(settings, [settings.topics.clean, never_made], timeout_s=1.0)
+
+
+def test_partition_replicas_raises_an_error_no_retry_mends_at_once(stack, tmp_path):
+    from kafka.errors import InvalidTopicError
+
+    settings = isolated_settings(stack, tmp_path, partitions=1)
+    with pytest.raises(InvalidTopicError, match="bad topic"):
+        partition_replicas(settings, ["bad topic!"], timeout_s=30.0)
