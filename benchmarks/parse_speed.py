@@ -131,10 +131,15 @@ class ModelClock:
     def __init__(self, nlp: Any) -> None:
         self.spent = 0.0
         self._depth = 0
-        components = nlp._components  # spaCy's list of (name, component); no public way to wrap in place
-        for i, (name, proc) in enumerate(components):
-            if name in MODEL_COMPONENTS and hasattr(proc, "pipe"):
-                components[i] = (name, _Timed(proc, self))
+        self._components = nlp._components  # spaCy's list of (name, component); no public way to wrap in place
+        self._unwrapped = list(self._components)
+        for i, (name, proc) in enumerate(self._components):
+            if name in MODEL_COMPONENTS and hasattr(proc, "pipe") and not isinstance(proc, _Timed):
+                self._components[i] = (name, _Timed(proc, self))
+
+    def restore(self) -> None:
+        """Put the components back as they were."""
+        self._components[:] = self._unwrapped
 
     def timed(self, docs: Any) -> Any:
         """`docs`, each pull timed unless it runs inside another timed pull."""
@@ -188,36 +193,39 @@ def speed(work: Work, repeat: int) -> dict:
     inside: list[float] = []  # the model's share of each pipeline run's CPU time
     inside_sums = [0.0, 0.0]  # model time, pipeline time, over every run
     bare_inside = [0.0, 0.0]  # the same of bare spaCy's runs: what its own plumbing around the components costs
-    for k in range(repeat):
-        built = build_pipeline(work.settings, nlp=work.nlp)  # a fresh in-memory dedup index each repeat
-        steps: dict[str, Callable[[tuple], Any]] = {
-            "pipeline": lambda b, built=built: built.run_batch(b[0]),
-            "bare_same_work": lambda b: work.bare_same(b[1], b[2]),
-            "bare_ner": lambda b: work.bare_ner(b[1]),
-        }
-        total = {n: [0.0, 0.0] for n in names}
-        for j, batch in enumerate(work.batches):
-            r = (k + j) % 3
-            cpu: dict[str, float] = {}
-            for name in names[r:] + names[:r]:
-                model.spent = 0.0
-                c0, w0 = _clock()
-                steps[name](batch)
-                c1, w1 = _clock()
-                cpu[name] = c1 - c0
-                if name == "pipeline":
-                    inside.append(model.spent / (c1 - c0))
-                    inside_sums[0] += model.spent
-                    inside_sums[1] += c1 - c0
-                elif name == "bare_same_work":
-                    bare_inside[0] += model.spent
-                    bare_inside[1] += c1 - c0
-                total[name][0] += c1 - c0
-                total[name][1] += w1 - w0
-                fastest[name][j] = min(fastest[name].get(j, float("inf")), c1 - c0)
-            paired.append(cpu["bare_same_work"] / cpu["pipeline"])
-        for n in names:
-            runs[n].append((total[n][0], total[n][1]))
+    try:
+        for k in range(repeat):
+            built = build_pipeline(work.settings, nlp=work.nlp)  # a fresh in-memory dedup index each repeat
+            steps: dict[str, Callable[[tuple], Any]] = {
+                "pipeline": lambda b, built=built: built.run_batch(b[0]),
+                "bare_same_work": lambda b: work.bare_same(b[1], b[2]),
+                "bare_ner": lambda b: work.bare_ner(b[1]),
+            }
+            total = {n: [0.0, 0.0] for n in names}
+            for j, batch in enumerate(work.batches):
+                r = (k + j) % 3
+                cpu: dict[str, float] = {}
+                for name in names[r:] + names[:r]:
+                    model.spent = 0.0
+                    c0, w0 = _clock()
+                    steps[name](batch)
+                    c1, w1 = _clock()
+                    cpu[name] = c1 - c0
+                    if name == "pipeline":
+                        inside.append(model.spent / (c1 - c0))
+                        inside_sums[0] += model.spent
+                        inside_sums[1] += c1 - c0
+                    elif name == "bare_same_work":
+                        bare_inside[0] += model.spent
+                        bare_inside[1] += c1 - c0
+                    total[name][0] += c1 - c0
+                    total[name][1] += w1 - w0
+                    fastest[name][j] = min(fastest[name].get(j, float("inf")), c1 - c0)
+                paired.append(cpu["bare_same_work"] / cpu["pipeline"])
+            for n in names:
+                runs[n].append((total[n][0], total[n][1]))
+    finally:
+        model.restore()
     words = sum(len(e.text.split()) for e in work.events)
     cpu = {n: statistics.median(c for c, _ in r) for n, r in runs.items()}
     wall = {n: statistics.median(w for _, w in r) for n, r in runs.items()}
