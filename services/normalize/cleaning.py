@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from services.normalize.furniture import furniture_rule
+
 _BLOCK_TAGS = re.compile(
     r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|header|footer|blockquote|figure|figcaption|aside)\b[^>]{0,2000}>",
     re.IGNORECASE,
@@ -37,65 +39,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Widget lines a scraper picks up around a story: tickers, prices, share buttons.
+# Market widgets a scraper picks up around a story: a ticker symbol, a price change.
 _TICKER = re.compile(r"^[A-Z][A-Z0-9.\-]{0,9}$")
 _NUMBER = re.compile(r"^[+\-\u2212]?[$€£¥]?\d[\d,]*(?:\.\d+)?%?$")
-_SHARE_WORDS = {
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share on facebook",
-    "share on twitter",
-    "tweet",
-    "facebook",
-    "twitter",
-    "x",
-    "linkedin",
-    "whatsapp",
-    "email",
-    "e-mail",
-    "print",
-    "copy link",
-    "pinterest",
-    "reddit",
-    "messenger",
-    "telegram",
-    "comments",
-    "comment",
-    "save",
-    "follow",
-    "subscribe",
-    "advertisement",
-    "advert",
-    "sponsored",
-    "read more",
-    "related",
-    "related stories",
-    "related articles",
-    "skip to content",
-    "skip advertisement",
-    "listen",
-    "listen to this article",
-    "play",
-    "close",
-    "menu",
-    "image source",
-    "image caption",
-    "media caption",
-    "getty images",
-    "reuters",
-    "afp",
-    "ap",
-}
-_SHARE_PREFIX = re.compile(
-    r"^(?:share (?:this|on|via)|click here|sign up|subscribe to|follow us|read more:|related:|advertisement\b)",
-    re.IGNORECASE,
-)
-_TIMESTAMP_LINE = re.compile(
-    r"^(?:updated|published|posted|last updated)\b.{0,80}$|^\d{1,2}:\d{2}\s*(?:am|pm|gmt|utc|bst|et)?$",
-    re.IGNORECASE,
-)
 
 # Wire signatures after a story: "B.Chan--ThChM", "abc/def/xyz", "(Reporting by X; Editing by Y)".
 _SIGNATURE_PATTERNS = (
@@ -123,6 +69,7 @@ class Cleaned:
     signature: str | None = None
     dateline: str | None = None
     removed: list[str] = field(default_factory=list)
+    removed_by: list[str] = field(default_factory=list)  # the rule that removed each line of `removed`
 
 
 def looks_like_html(body: str) -> bool:
@@ -205,18 +152,21 @@ def is_market_widget(line: str) -> bool:
 
 
 def is_page_furniture(line: str) -> bool:
-    """Share buttons, ad labels, "read more", timestamps: page furniture, wherever it stands."""
-    s = line.strip()
-    if not s:
-        return False
-    if s.lower().rstrip(":|•·") in _SHARE_WORDS:
-        return True
-    return len(s) <= 80 and bool(_SHARE_PREFIX.match(s) or _TIMESTAMP_LINE.match(s))
+    """Share buttons, ad labels, teasers, credits, prompts, timestamps: page furniture, wherever it stands."""
+    return furniture_rule(line) is not None
+
+
+def widget_rule(line: str) -> str | None:
+    """The name of the rule by which `line` is a widget or page furniture rather than story, or None."""
+    rule = furniture_rule(line)
+    if rule is None and is_market_widget(line):
+        return "widget:market"
+    return rule
 
 
 def is_widget_line(line: str) -> bool:
     """A line that is page furniture or a market widget rather than story."""
-    return is_market_widget(line) or is_page_furniture(line)
+    return widget_rule(line) is not None
 
 
 def is_signature_line(line: str) -> bool:
@@ -237,7 +187,10 @@ def _paragraphs(text: str) -> list[str]:
         current = [lines[0]]  # pieces of one paragraph, joined once (repeated `+` is quadratic)
         length = len(lines[0])
         for line in lines[1:]:
-            if _is_wrapped_continuation(current[-1], line, length):
+            # a furniture line ("WATCH: ...") is never continued: the next line is not its wrapped rest
+            if _is_wrapped_continuation(current[-1], line, length) and not (
+                len(current) == 1 and furniture_rule(current[0]) is not None
+            ):
                 current.append(line)
                 length += 1 + len(line)
             else:
@@ -260,8 +213,47 @@ def _is_wrapped_continuation(previous: str, line: str, previous_len: int | None 
     )
 
 
-def clean_body(body: str) -> Cleaned:
-    """Story text of a scraped body, with widget lines, signature and dateline moved to fields."""
+def _split_furniture(paragraphs: list[str]) -> tuple[list[str], str | None, list[str], list[str]]:
+    """The story's paragraphs, the signature, and the lines moved out (leading and trailing widgets, furniture
+    anywhere) with the rule that moved each."""
+    removed: list[str] = []
+    removed_by: list[str] = []
+    start, end = 0, len(paragraphs)
+    while start < end and (rule := widget_rule(paragraphs[start])) is not None:
+        removed.append(paragraphs[start])
+        removed_by.append(rule)
+        start += 1
+    signature = None
+    trailing: list[tuple[str, str]] = []
+    while start < end:
+        line = paragraphs[end - 1]
+        if signature is None and is_signature_line(line):
+            signature = line
+        elif (rule := widget_rule(line)) is not None:
+            trailing.append((line, rule))
+        else:
+            break
+        end -= 1
+    kept = []
+    for p in paragraphs[start:end]:  # furniture in the middle of a story; a short all-caps line there is a heading
+        rule = furniture_rule(p)
+        if rule is None:
+            kept.append(p)
+        else:
+            removed.append(p)
+            removed_by.append(rule)
+    for line, rule in reversed(trailing):
+        removed.append(line)
+        removed_by.append(rule)
+    return kept, signature, removed, removed_by
+
+
+def clean_body(body: str, line_rules: bool = True) -> Cleaned:
+    """Story text of a scraped body, with widget and furniture lines, signature and dateline moved to fields.
+
+    `line_rules=False` only repairs the text (markup, entities, encoding, wrapping): for a title,
+    which is one line the publisher wrote and never page furniture.
+    """
     text = body
     if looks_like_html(text):
         text = html_to_text(text)
@@ -271,28 +263,15 @@ def clean_body(body: str) -> Cleaned:
     text = normalize_characters(text)
 
     paragraphs = _paragraphs(text)
-    removed: list[str] = []
-    while paragraphs and is_widget_line(paragraphs[0]):
-        removed.append(paragraphs.pop(0))
-    signature = None
-    trailing: list[str] = []
-    while paragraphs and (is_widget_line(paragraphs[-1]) or (signature is None and is_signature_line(paragraphs[-1]))):
-        line = paragraphs.pop()
-        if signature is None and is_signature_line(line):
-            signature = line
-        else:
-            trailing.append(line)
-    kept = []
-    for p in paragraphs:  # share buttons in the middle of a story; a short all-caps line there is a heading
-        if is_page_furniture(p):
-            removed.append(p)
-        else:
-            kept.append(p)
-    removed.extend(reversed(trailing))
+    if not line_rules:
+        return Cleaned(text="\n\n".join(paragraphs))
+    kept, signature, removed, removed_by = _split_furniture(paragraphs)
     dateline = None
     if kept:
         m = _DATELINE.match(kept[0])
         if m and len(m.group(1)) < len(kept[0]):
             dateline = m.group(1).strip().rstrip("-\u2013\u2014 ").strip()
             kept[0] = kept[0][m.end() :]
-    return Cleaned(text="\n\n".join(kept), signature=signature, dateline=dateline, removed=removed)
+    return Cleaned(
+        text="\n\n".join(kept), signature=signature, dateline=dateline, removed=removed, removed_by=removed_by
+    )

@@ -52,19 +52,22 @@ def normalize_article(
     default_language: str = "en",
 ) -> ArticleCleaned:
     """Clean a raw article: story text in `text` (extracted from a whole web page); page metadata where
-    the publisher gave none; signature, dateline and widget lines in their fields; `language` always set."""
+    the publisher gave none; signature, dateline and widget and furniture lines in their fields (the rule that
+    removed each line in `trace.normalize.removed_by`); `language` always set."""
     clock = Stopwatch()
     _check(raw, max_raw_bytes)
     cleaned, page, notes = _story(raw, max_body_chars)
     if len(cleaned.text) > max_body_chars:
         raise InvalidEvent(f"extracted text of {len(cleaned.text)} characters exceeds the limit of {max_body_chars}")
-    title = clean_body(raw.title).text.replace("\n\n", " ") if raw.title else None
+    title = clean_body(raw.title, line_rules=False).text.replace("\n\n", " ") if raw.title else None
     if title is None and page is not None and page.title:
-        title = clean_body(page.title).text.replace("\n\n", " ") or None
+        title = clean_body(page.title, line_rules=False).text.replace("\n\n", " ") or None
     verdict = decide_language(
         cleaned.text or (title or ""), raw.language, page.language if page else None, default_language
     )
     notes["language"] = verdict.source
+    if cleaned.removed_by:  # which rule removed each line of `removed`, in its order
+        notes["removed_by"] = list(cleaned.removed_by)
     return ArticleCleaned(
         id=raw.id or stable_id(raw),
         body=raw.body,
