@@ -9,7 +9,7 @@ without it events pass from stage to stage in memory.
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from newsflow.inputs import InputItem
 from shared.core.batch import DeadLetter, decode_batch, encode_batch, process_batch
@@ -43,23 +43,16 @@ class Pipeline:
 
     def run_batch(self, items: Sequence[InputItem]) -> list[ArticleCleaned | DeadLetter[InputItem]]:
         """Enrich one batch of raw inputs."""
-        results: dict[int, ArticleCleaned | DeadLetter[int]] = {}
-        limit = self.max_message_bytes
-        wire: list[tuple[int, bytes | None]] = [(i, item.data) for i, item in enumerate(items)]
-        live: list[tuple[int, object]] = []
-        for n, stage in enumerate(self.stages):
-            if n == 0 or self.wire:
-                live, dead = decode_batch(stage, wire, self.max_input_bytes if n == 0 else limit)
-                results.update((d.source, d) for d in dead)
-            done, dead = process_batch(stage, live)
-            results.update((d.source, d) for d in dead)
-            if self.wire:
-                outputs, dead = encode_batch(stage, done, limit)
-                results.update((d.source, d) for d in dead)
-                done = [(o.source, o.event) for o in outputs]
-                wire = [(o.source, o.value) for o in outputs]
-            live = list(done)
-        results.update((i, event) for i, event in live)  # type: ignore[misc]
+        live, _, dead = run_stages(
+            self.stages,
+            [(i, item.data) for i, item in enumerate(items)],
+            encoded=True,
+            wire=self.wire,
+            max_message_bytes=self.max_message_bytes,
+            max_input_bytes=self.max_input_bytes,
+        )
+        results: dict[int, ArticleCleaned | DeadLetter[int]] = {d.source: d for d in dead}
+        results.update(live)
         return [_with_item(results[i], items) for i in range(len(items))]
 
     def run(self, items: Iterable[InputItem]) -> Iterator[ArticleCleaned | DeadLetter[InputItem]]:
@@ -79,6 +72,41 @@ class Pipeline:
             stage.close()
 
 
+def run_stages(
+    stages: Sequence[Stage],
+    inputs: Sequence[tuple[int, Any]],
+    *,
+    encoded: bool,
+    wire: bool,
+    max_message_bytes: int | None,
+    max_input_bytes: int | None,
+) -> tuple[list[tuple[int, ArticleCleaned]], list[tuple[int, bytes]], list[DeadLetter[int]]]:
+    """`stages` in order over `inputs` (position, value): the events that came through, their wire bytes (with
+    `wire`; else empty) and the dead letters, each keyed by its input's position.
+
+    `encoded` inputs are bytes the first stage decodes (raw articles for normalize, up to `max_input_bytes`;
+    an earlier stage's output otherwise); else they are events in memory. With `wire`, every stage's
+    outputs are encoded and size-checked, and the next stage decodes them, as between workers.
+    """
+    limit = max_message_bytes
+    dead: list[DeadLetter[int]] = []
+    values: list[tuple[int, bytes]] = list(inputs) if encoded else []
+    live: list[tuple[int, Any]] = [] if encoded else list(inputs)
+    for n, stage in enumerate(stages):
+        if (n == 0 and encoded) or (n > 0 and wire):
+            live, lost = decode_batch(stage, values, max_input_bytes if n == 0 else limit)
+            dead += lost
+        done, lost = process_batch(stage, live)
+        dead += lost
+        if wire:
+            outputs, lost = encode_batch(stage, done, limit)
+            dead += lost
+            done = [(o.source, o.event) for o in outputs]
+            values = [(o.source, o.value) for o in outputs]
+        live = list(done)
+    return live, values if wire else [], dead
+
+
 def _with_item(
     result: ArticleCleaned | DeadLetter[int], items: Sequence[InputItem]
 ) -> ArticleCleaned | DeadLetter[InputItem]:
@@ -92,4 +120,4 @@ def as_output(event: ArticleCleaned) -> dict:
     return to_dict(event)
 
 
-__all__ = ["Pipeline", "dead_letter_dict", "as_output"]
+__all__ = ["Pipeline", "dead_letter_dict", "as_output", "run_stages"]
