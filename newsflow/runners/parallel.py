@@ -1,31 +1,39 @@
 """`newsflow run --jobs N`: the embedded pipeline's stages in N worker processes, output in input order.
 
-Stages without memory across articles (normalize, entities, quotes) run in a pool of N
-processes, one chunk of a quarter of `batch_size` articles per task. A stage whose result depends on
-every earlier article (dedup: the first copy founds the cluster) runs in this process,
-chunk after chunk in input order, so its verdicts are those of a single job. Chunks
-flow through the stages independently: while this process deduplicates chunk k, the
-pool normalizes chunk k+1 and runs entities on chunk k-1; results are yielded in input
-order.
+Stages without memory across articles (normalize, entities, quotes) run in N worker processes forked
+from one template process that built them (`ForkedPool`: spaCy and the model are loaded once, not
+once per worker), one chunk of up to a quarter of `batch_size` articles per task. A stage whose result
+depends on every earlier article (dedup: the first copy founds the cluster) runs in this process,
+chunk after chunk in input order, so its verdicts are those of a single job. Chunks flow through the
+stages independently: while this process deduplicates chunk k, the workers normalize chunk k+1 and
+run entities and quotes on chunk k-1; results are yielded in input order. When the number of inputs
+is known, the last chunks are smaller, so that the workers finish together.
+
+Between processes, events travel as pickled objects, or as their wire bytes with `embedded_wire`
+(every stage's output size-checked and decoded by the next, as `Pipeline` does): the output is that
+of `Pipeline` either way.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Sequence, Sized
 
 from newsflow.inputs import InputItem
-from newsflow.runners.pipeline import Pipeline
-from shared.core.batch import DeadLetter, process_batch
+from newsflow.runners.forked_pool import ForkedPool
+from newsflow.runners.pipeline import run_stages
+from shared.core.batch import DeadLetter
 from shared.core.settings import Settings
 from shared.core.stage import Stage
 
 # Stages whose verdict depends on the articles before: never split across processes.
 SEQUENTIAL = frozenset({"dedup"})
+# The smallest chunk of the end of a run (see `chunk_size`).
+MIN_CHUNK = 2
 
 
 def default_jobs() -> int:
@@ -48,59 +56,75 @@ def segments_of(names: Sequence[str]) -> list[tuple[bool, tuple[str, ...]]]:
     return out
 
 
-def apply_stages(stages: Sequence[Stage], items: Sequence[InputItem], slots: list) -> list:
-    """Run `stages` over the events in `slots` (the batch core's step); dead letters pass through."""
-    slots = list(slots)
-    for stage in stages:
-        live = [(i, s) for i, s in enumerate(slots) if not isinstance(s, DeadLetter)]
-        if not live:
-            break
-        done, dead = process_batch(stage, live)
-        for i, event in done:
-            slots[i] = event
-        for letter in dead:
-            slots[letter.source] = DeadLetter(items[letter.source], letter.stage, letter.reason)
-    return slots
+def chunk_size(largest: int, remaining: int | None, jobs: int) -> int:
+    """Articles in the next chunk: `largest` while much is left, then shrinking with what is left (`remaining`,
+    if known), so that no worker is left with a large last chunk while the others wait."""
+    if remaining is None:
+        return largest
+    return max(MIN_CHUNK, min(largest, -(-remaining // (2 * jobs))))
 
 
-# One pool process's stages, built once by `_init_worker`.
-_WORKER_STAGES: dict[str, Stage] = {}
-_WORKER_SETTINGS: Settings | None = None
+@dataclass(frozen=True)
+class SegmentRunner:
+    """Runs one segment of stages over a chunk's live events, here or in a worker."""
+
+    segments: tuple[tuple[bool, tuple[str, ...]], ...]
+    wire: bool
+    max_message_bytes: int | None
+    max_input_bytes: int | None
+
+    @classmethod
+    def of(cls, settings: Settings, stages: str | Sequence[str] | None) -> "SegmentRunner":
+        """The segments of `stages` (default all; see `parse_stages`) with the settings' wire and size limits."""
+        from newsflow.bootstrap import parse_stages
+
+        segments = segments_of(parse_stages(stages))
+        if not segments[0][0]:
+            raise ValueError("the first stage must be one the pool runs (normalize)")
+        return cls(
+            tuple(segments), settings.embedded_wire, settings.max_message_bytes, settings.max_input_bytes("normalize")
+        )
+
+    def __call__(self, stages: dict[str, Stage], number: int, live: list) -> tuple[list, list[DeadLetter[int]]]:
+        """Segment `number` over `live` (position, raw bytes / event / wire bytes): what goes on, and the dead."""
+        done, values, dead = run_stages(
+            [stages[n] for n in self.segments[number][1]],
+            live,
+            encoded=number == 0 or self.wire,
+            wire=self.wire,
+            max_message_bytes=self.max_message_bytes,
+            max_input_bytes=self.max_input_bytes if number == 0 else self.max_message_bytes,
+        )
+        last = number == len(self.segments) - 1
+        return (values if self.wire and not last else done), dead
+
+    def names(self, pooled: bool) -> list[str]:
+        """The stages of the pool's segments (`pooled`) or of this process's."""
+        return [n for in_pool, segment in self.segments if in_pool == pooled for n in segment]
 
 
-def _init_worker(settings: Settings, names: Sequence[str]) -> None:
-    global _WORKER_SETTINGS
+def _build_worker(settings: Settings, stages: str | Sequence[str] | None) -> Callable[[tuple[int, list]], Any]:
+    """In the template process: build the pooled stages once (the model included) for the workers forked from it."""
     from newsflow.bootstrap import build_stage, embedded_deps, settle_heap
 
-    _WORKER_SETTINGS = settings
+    runner = SegmentRunner.of(settings, stages)
+    names = runner.names(pooled=True)
     deps = embedded_deps(settings, names)
-    for name in names:
-        _WORKER_STAGES[name] = build_stage(name, settings, deps)
+    built = {n: build_stage(n, settings, deps) for n in names}
     settle_heap()
 
+    def handle(task: tuple[int, list]) -> Any:
+        return runner(built, *task)
 
-def _run_first(names: Sequence[str], items: Sequence[InputItem]) -> list:
-    """The first segment (it starts with normalize): decode raw inputs, then its stages."""
-    s = _WORKER_SETTINGS
-    pipeline = Pipeline(
-        [_WORKER_STAGES[n] for n in names],
-        batch_size=len(items) or 1,
-        max_message_bytes=s.max_message_bytes if s else None,
-        max_input_bytes=s.max_input_bytes("normalize") if s else None,
-        wire=s.embedded_wire if s else False,
-    )
-    return pipeline.run_batch(items)
-
-
-def _run_later(names: Sequence[str], items: Sequence[InputItem], slots: list) -> list:
-    return apply_stages([_WORKER_STAGES[n] for n in names], items, slots)
+    return handle
 
 
 @dataclass
 class _Chunk:
     index: int
     items: list[InputItem]
-    slots: list = field(default_factory=list)
+    live: list  # (position, value) of the articles still going: raw bytes, then events or their wire bytes
+    slots: list = field(default_factory=list)  # each article's last event or DeadLetter, once known
     segment: int = 0  # the segment running now (pool) or next to run
     future: Future | None = None
 
@@ -108,35 +132,23 @@ class _Chunk:
 class ParallelPipeline:
     """The embedded pipeline over `jobs` processes: same `run`/`close` as `Pipeline`, same output, same order."""
 
-    def __init__(self, settings: Settings, stages: Sequence[str] | None = None, jobs: int | None = None) -> None:
-        from newsflow.bootstrap import build_stage, embedded_deps, parse_stages
-
-        names = parse_stages(stages)
+    def __init__(self, settings: Settings, stages: str | Sequence[str] | None = None, jobs: int | None = None) -> None:
         self.jobs = jobs or default_jobs()
-        # Smaller chunks than the batch size: the last chunks of a run then spread over every
-        # process instead of leaving all but one idle (300 articles in 64s: 5 chunks for 2 jobs).
-        self.batch_size = max(4, settings.batch_size // 4)
-        self.segments = segments_of(names)
-        if not self.segments[0][0]:
-            raise ValueError("the first stage must be one the pool runs (normalize)")
-        local = [n for n in names if n in SEQUENTIAL]
-        deps = embedded_deps(settings, local)
-        self._local = {n: build_stage(n, settings, deps) for n in local}
-        pooled = [n for n in names if n not in SEQUENTIAL]
-        # forkserver, not fork: a forked copy of a process that already runs threads (BLAS, tqdm) may
-        # deadlock. The server imports the stages' modules (spaCy) once; each worker forks from it.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([f"services.{n}.app" for n in pooled])
-        self._pool = ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_init_worker, initargs=(settings, pooled)
-        )
+        # Started first: the template imports spaCy and loads the model while this process builds its own stages.
+        self._pool = ForkedPool(self.jobs, _build_worker, (settings, stages))
+        try:
+            from newsflow.bootstrap import build_stage, embedded_deps
 
-    def _submit(self, chunk: _Chunk) -> None:
-        names = self.segments[chunk.segment][1]
-        if chunk.segment == 0:
-            chunk.future = self._pool.submit(_run_first, names, chunk.items)
-        else:
-            chunk.future = self._pool.submit(_run_later, names, chunk.items, chunk.slots)
+            self._runner = SegmentRunner.of(settings, stages)
+            local = self._runner.names(pooled=False)
+            deps = embedded_deps(settings, local)
+            self._local = {n: build_stage(n, settings, deps) for n in local}
+        except BaseException:
+            self._pool.close()
+            raise
+        self.segments = list(self._runner.segments)
+        # Smaller chunks than the batch size: the work of a run spreads over every process.
+        self.batch_size = max(4, settings.batch_size // 4)
 
     def _advance(self, chunk: _Chunk, passed: list[int]) -> bool:
         """Move a chunk on as far as it can go now; True if it moved."""
@@ -144,27 +156,40 @@ class ParallelPipeline:
         if chunk.future is not None:
             if not chunk.future.done():
                 return False
-            chunk.slots = chunk.future.result()  # a stage's exception propagates, as in Pipeline
+            self._took(chunk, *chunk.future.result())  # a stage's exception propagates, as in Pipeline
             chunk.future = None
             passed[chunk.segment] += 1
             chunk.segment += 1
             moved = True
         while chunk.segment < len(self.segments):
-            pooled, names = self.segments[chunk.segment]
+            pooled, _ = self.segments[chunk.segment]
             if pooled:
-                self._submit(chunk)
+                if not chunk.live:  # every article of the chunk is dead already
+                    passed[chunk.segment] += 1
+                    chunk.segment += 1
+                    continue
+                chunk.future = self._pool.submit((chunk.segment, chunk.live))
                 return True
             if passed[chunk.segment] != chunk.index:
                 return moved  # an earlier chunk has not been through this sequential stage yet
-            chunk.slots = apply_stages([self._local[n] for n in names], chunk.items, chunk.slots)
+            self._took(chunk, *self._runner(self._local, chunk.segment, chunk.live))
             passed[chunk.segment] += 1
             chunk.segment += 1
             moved = True
         return moved
 
+    def _took(self, chunk: _Chunk, live: list, dead: list[DeadLetter[int]]) -> None:
+        for letter in dead:
+            chunk.slots[letter.source] = DeadLetter(chunk.items[letter.source], letter.stage, letter.reason)
+        chunk.live = live
+        if chunk.segment == len(self.segments) - 1:
+            for i, event in live:
+                chunk.slots[i] = event
+
     def run(self, items: Iterable[InputItem]) -> Iterator:
         """Enrich a stream of inputs; yields each article's last event (or its DeadLetter) in input order."""
         source = iter(items)
+        remaining = len(items) if isinstance(items, Sized) else None
         window = self.jobs * 4  # chunks in flight: enough to keep every process busy
         pending: deque[_Chunk] = deque()
         passed = [0] * len(self.segments)
@@ -172,14 +197,16 @@ class ParallelPipeline:
         exhausted = False
         while True:
             while not exhausted and len(pending) < window:
-                batch = [item for _, item in zip(range(self.batch_size), source)]
+                batch = list(islice(source, chunk_size(self.batch_size, remaining, self.jobs)))
                 if not batch:
                     exhausted = True
                     break
-                chunk = _Chunk(index, batch)
+                if remaining is not None:
+                    remaining -= len(batch)
+                chunk = _Chunk(index, batch, [(i, item.data) for i, item in enumerate(batch)], [None] * len(batch))
                 index += 1
-                self._submit(chunk)
                 pending.append(chunk)
+                self._advance(chunk, passed)
             moved = True
             while moved:
                 moved = False
@@ -191,12 +218,11 @@ class ParallelPipeline:
                 if exhausted:
                     return
                 continue
-            futures = [c.future for c in pending if c.future is not None]
-            if futures and (len(pending) >= window or exhausted):
-                wait(futures, return_when=FIRST_COMPLETED)
+            if len(pending) >= window or exhausted:
+                self._pool.wait()
 
     def close(self) -> None:
-        """Stop the pool and release this process's stages."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers and release this process's stages."""
+        self._pool.close()
         for stage in self._local.values():
             stage.close()
