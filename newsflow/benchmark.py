@@ -5,7 +5,8 @@ run, on the same BBC texts with the same model, so a noisy shared machine moves 
 
 - embedded: `newsflow run --jobs 1` (all stages) against bare spaCy `nlp.pipe` NER, each a whole
   process with its model load, alternated `repeat` times; ratio = bare / pipeline.
-- jobs: `newsflow run --jobs 1` against `--jobs 2`, whole processes, alternated; speedup.
+- jobs: `newsflow run --jobs 1` against `--jobs 2`, whole processes, alternated; speedup, throughputs, the
+  load average before each run, and whether every run printed the same events (trace aside).
 - kafka: the real stack, one worker per stage, N articles published, time until the last
   enriched event; against bare NER of the same texts in a process (load excluded, as the
   workers loaded their model before the clock started).
@@ -64,13 +65,28 @@ def words_of(articles: Iterable[dict]) -> int:
     return sum(len(a["body"].split()) for a in articles)
 
 
-def _timed(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
-    elapsed = time.perf_counter() - t0
+def _timed(cmd: list[str], env: dict[str, str], output: Path | None = None) -> float:
+    """Wall seconds of `cmd` as a whole process; its stdout into `output` if given."""
+    return _timed_cpu(cmd, env, output)[0]
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _timed_cpu(cmd: list[str], env: dict[str, str], output: Path | None = None) -> tuple[float, float]:
+    """Wall seconds of `cmd` as a whole process, and the CPU seconds of it and of every process it waited for
+    (Linux counts those of a child once it has been waited for); its stdout into `output` if given."""
+    c0, t0 = _children_cpu(), time.perf_counter()
+    with open(output, "wb") if output else open(os.devnull, "wb") as out:
+        proc = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.PIPE, cwd=REPO)
+    elapsed, cpu = time.perf_counter() - t0, _children_cpu() - c0
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr.decode(errors='replace')[-3000:]}")
-    return elapsed
+    return elapsed, cpu
 
 
 PARSE_SPEED = REPO / "benchmarks" / "parse_speed.py"
@@ -160,27 +176,77 @@ def cpu_parallelism(jobs: int = 2, n: int = 10_000_000) -> float:
     return round(jobs * one / many, 3)
 
 
-def bench_jobs(articles: list[dict], settings: Settings, repeat: int, workdir: Path, jobs: int = 2) -> dict:
-    """`newsflow run --jobs 1` against `--jobs N`, whole processes (model loads included), alternated."""
+def without_trace(path: Path) -> list[bytes]:
+    """The JSON lines `newsflow run` wrote to `path`, each without its `trace` (timings differ run to run)."""
+    out = []
+    for line in path.read_bytes().splitlines():
+        event = orjson.loads(line)
+        event.pop("trace", None)
+        out.append(orjson.dumps(event))
+    return out
+
+
+def bench_jobs(
+    articles: list[dict],
+    settings: Settings,
+    repeat: int,
+    workdir: Path,
+    jobs: int = 2,
+    report: Callable[[str], None] | None = None,
+) -> dict:
+    """`newsflow run --jobs 1` against `--jobs N`, whole processes (model loads included), alternated: wall and
+    CPU seconds of each run (the CPU of every process of the run: the pool's template and workers too), the
+    load average before it, and whether every run printed the same events as the first (trace aside).
+
+    The CPU seconds hardly depend on other work on the machine: N x one job's CPU / N jobs' CPU bounds the
+    speedup on N free cores. `report` gets a line per run."""
     path = workdir / "articles-jobs.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
     run = [sys.executable, "-m", "newsflow.cli", "run", str(path), "--jobs"]
-    one, many, cores = [], [], [cpu_parallelism(jobs)]
-    for _ in range(repeat):
-        one.append(_timed(run + ["1"], env))
-        many.append(_timed(run + [str(jobs)], env))
+    wall: dict[int, list[float]] = {1: [], jobs: []}
+    cpu: dict[int, list[float]] = {1: [], jobs: []}
+    loads: dict[int, list[float]] = {1: [], jobs: []}
+    reference: list[bytes] | None = None
+    differing = 0
+    cores = [cpu_parallelism(jobs)]
+    for r in range(repeat):
+        for n in (1, jobs) if r % 2 == 0 else (jobs, 1):
+            output = workdir / f"jobs-{n}.jsonl"
+            loads[n].append(round(os.getloadavg()[0], 2))
+            seconds, cpu_seconds = _timed_cpu(run + [str(n)], env, output)
+            wall[n].append(seconds)
+            cpu[n].append(cpu_seconds)
+            events = without_trace(output)
+            if reference is None:
+                reference = events
+            same = events == reference
+            differing += not same
+            if report:
+                report(
+                    f"--jobs {n}: {seconds:.2f} s wall, {cpu_seconds:.2f} CPU s, load {loads[n][-1]:.2f} before, "
+                    f"{len(events)} events{'' if same else ', OTHER EVENTS than the first run'}"
+                )
     cores.append(cpu_parallelism(jobs))
-    a, b = statistics.median(one), statistics.median(many)
+    a, b = statistics.median(wall[1]), statistics.median(wall[jobs])
+    c1, cn = statistics.median(cpu[1]), statistics.median(cpu[jobs])
     return {
         "articles": len(articles),
         "jobs": jobs,
         "cpu_parallelism_before_after": cores,
-        "one_job_s": [round(x, 2) for x in one],
-        "jobs_s": [round(x, 2) for x in many],
+        "one_job_s": [round(x, 2) for x in wall[1]],
+        "jobs_s": [round(x, 2) for x in wall[jobs]],
+        "one_job_cpu_s": [round(x, 2) for x in cpu[1]],
+        "jobs_cpu_s": [round(x, 2) for x in cpu[jobs]],
+        "load_before_one_job": loads[1],
+        "load_before_jobs": loads[jobs],
         "speedup": round(a / b, 3),
+        "speedup_of_each_pair": [round(x / y, 3) for x, y in zip(wall[1], wall[jobs])],
+        "cpu_cost": round(cn / c1 - 1, 4),
+        "speedup_bound": round(jobs * c1 / cn, 3),
         "articles_per_s_one_job": round(len(articles) / a, 1),
         "articles_per_s_jobs": round(len(articles) / b, 1),
+        "runs_with_other_output": differing,
     }
 
 
@@ -526,7 +592,7 @@ def run_bench(
                 results["embedded"] = bench_embedded(articles, settings, repeat, work)
                 report(f"embedded: {orjson.dumps(results['embedded']).decode()}")
             if "jobs" in parts:
-                results["jobs"] = bench_jobs(articles, settings, repeat, work)
+                results["jobs"] = bench_jobs(articles, settings, repeat, work, report=report)
                 report(f"jobs: {orjson.dumps(results['jobs']).decode()}")
             if "kafka" in parts:
                 results["kafka"] = bench_kafka(articles, settings, work, latency_articles)
@@ -590,9 +656,32 @@ def format_table(results: dict) -> str:
         j = results["jobs"]
         rows.append(
             (
-                f"newsflow run --jobs {j['jobs']} / --jobs 1 (speed, model loads included)",
+                f"newsflow run --jobs 1 / --jobs {j['jobs']} (articles/s, {j['articles']} articles, model loads included)",
+                f"{j['articles_per_s_one_job']} / {j['articles_per_s_jobs']}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"newsflow run --jobs {j['jobs']} / --jobs 1 (speed, median of {len(j['jobs_s'])} alternated runs)",
                 f"{j['speedup']:.3f}",
-                ">= 1.8 on 2 cores",
+                ">= 1.85 on 2 free cores",
+            )
+        )
+        rows.append(("  each pair of runs", " ".join(f"{x:.2f}" for x in j["speedup_of_each_pair"]), ""))
+        rows.append(
+            (
+                f"  CPU seconds, all processes (--jobs 1 / --jobs {j['jobs']}, medians): bound on {j['jobs']} free cores",
+                f"{statistics.median(j['one_job_cpu_s']):.1f} / {statistics.median(j['jobs_cpu_s']):.1f}: "
+                f"{j['speedup_bound']:.3f}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "  load average before each run (--jobs 1 / --jobs N)",
+                " ".join(f"{x:.1f}/{y:.1f}" for x, y in zip(j["load_before_one_job"], j["load_before_jobs"])),
+                "",
             )
         )
         rows.append(
@@ -602,6 +691,7 @@ def format_table(results: dict) -> str:
                 "2.0 when idle",
             )
         )
+        rows.append(("  runs whose events differ from the first (trace aside)", f"{j['runs_with_other_output']}", "0"))
     if "scaling" in results:
         for i, trial in enumerate(results["scaling"]["trials"], 1):
             rows.append(
