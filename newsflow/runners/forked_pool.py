@@ -8,18 +8,20 @@ of its own when it forks, which is what makes `fork` safe there; the workers sha
 memory pages until they write to them (`settle_heap` has already frozen those objects out of the
 garbage collector, which would otherwise touch them all).
 
-Each worker has its own pipe to the caller. It announces itself, then takes one task at a time and
-sends back the result. A task goes only to a worker that is idle, so the caller never blocks on a
-full pipe while the worker blocks on the other direction. A worker whose task raises sends the
-exception back; a worker that dies (killed, out of memory) breaks the pool, as in
-`concurrent.futures.ProcessPoolExecutor`.
+Each worker has its own pipe to the caller. It announces itself, then runs its tasks one after the
+other and sends back each result; a thread of the worker reads the tasks as they arrive, so the
+caller never blocks on a full pipe while the worker blocks on the other direction. A worker whose
+task raises sends the exception back; a worker that dies (killed, out of memory) breaks the pool,
+as in `concurrent.futures.ProcessPoolExecutor`.
 """
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import sys
 import threading
@@ -38,10 +40,13 @@ class ForkedPool:
 
     `build` and `args` must pickle (a module-level function). `submit` queues a task and returns a
     Future; results arrive as the caller calls `wait`, which reads what the workers sent and hands
-    queued tasks to idle workers. Not thread-safe: one caller thread drives it.
+    queued tasks on, those of the lowest priority first. A worker holds at most `depth` tasks: the one it runs and, while more tasks wait
+    here than there are workers, the next, so that it never waits for the caller between two tasks;
+    near the end of the queue a task goes only to a worker with nothing to do, so that none is left
+    with two while another is idle. Not thread-safe: one caller thread drives it.
     """
 
-    def __init__(self, jobs: int, build: Callable[..., Callable[[Any], Any]], args: tuple = ()) -> None:
+    def __init__(self, jobs: int, build: Callable[..., Callable[[Any], Any]], args: tuple = (), depth: int = 2) -> None:
         if jobs < 1:
             raise ValueError(f"jobs={jobs}: give 1 or more")
         context = multiprocessing.get_context("spawn")
@@ -56,28 +61,32 @@ class ForkedPool:
         self._template.start()
         for _, theirs in ends:
             theirs.close()  # the template and its workers hold them now; their exit must reach us as EOF
+        self.depth = max(1, depth)
         self._starting: list[Connection] = list(self._conns)
-        self._idle: list[Connection] = []
-        self._busy: dict[Connection, Future] = {}
-        self._queue: deque[tuple[Future, bytes]] = deque()
+        self._assigned: dict[Connection, deque[Future]] = {}  # per announced worker, its tasks in order
+        self._queue: list[tuple[Any, int, Future, bytes]] = []  # a heap: (priority, order of submission, ...)
+        self._submitted = 0
         self._broken: BaseException | None = None
         self.worker_pids: list[int] = []  # as each worker announces itself
         self.template_pid = self._template.pid
 
-    def submit(self, task: Any) -> Future:
-        """Queue `task` for the next idle worker; its Future is completed by a later `wait`."""
+    def submit(self, task: Any, priority: Any = 0) -> Future:
+        """Queue `task` for the next worker free to take it, lowest `priority` first (then first come); its
+        Future is completed by a later `wait`."""
         future: Future = Future()
         if self._broken is not None:
             future.set_exception(self._broken)
             return future
-        self._queue.append((future, pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._submitted += 1
+        data = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        heapq.heappush(self._queue, (priority, self._submitted, future, data))
         self._dispatch()
         return future
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until a worker sends something (or `timeout` seconds), take in all that has arrived,
-        and hand queued tasks to the workers now idle."""
-        listening = self._starting + list(self._busy)
+        and hand queued tasks on."""
+        listening = self._starting + [c for c, tasks in self._assigned.items() if tasks]
         if not listening:
             return
         for conn in wait(listening, timeout):
@@ -87,12 +96,12 @@ class ForkedPool:
         self._dispatch()
 
     def close(self) -> None:
-        """Stop the workers once their current task is done (queued tasks are cancelled) and the template."""
-        for future, _ in self._queue:
+        """Stop the workers once the tasks they hold are done (queued ones are cancelled), then the template."""
+        for _, _, future, _ in self._queue:
             future.cancel()
         self._queue.clear()
         for conn in self._conns:
-            conn.close()  # a worker reads EOF when idle and exits
+            conn.close()  # a worker reads EOF after its last task and exits
         if self._starting:  # still building or forking: nothing of it is wanted any more
             self._template.terminate()
         self._template.join()
@@ -103,15 +112,19 @@ class ForkedPool:
         return len(self.worker_pids)
 
     def _dispatch(self) -> None:
-        while self._idle and self._queue:
-            conn = self._idle.pop()
-            future, task = self._queue.popleft()
+        while self._queue:
+            held = min(self._assigned.items(), key=lambda kv: len(kv[1]), default=None)
+            if held is None:
+                return
+            conn, tasks = held
+            if tasks and (len(tasks) >= self.depth or len(self._queue) <= len(self._assigned)):
+                return  # every worker has work; keep the rest for whoever finishes first
+            _, _, future, task = heapq.heappop(self._queue)
             if not future.set_running_or_notify_cancel():
-                self._idle.append(conn)
                 continue
-            self._busy[conn] = future
+            tasks.append(future)
             try:
-                conn.send_bytes(task)
+                conn.send_bytes(task)  # the worker's reader thread takes it at once, even while busy
             except OSError as err:
                 self._lose(conn, err)
 
@@ -124,10 +137,9 @@ class ForkedPool:
         if kind == _READY:
             self._starting.remove(conn)
             self.worker_pids.append(value)
-            self._idle.append(conn)
-        elif conn in self._busy:
-            future = self._busy.pop(conn)
-            self._idle.append(conn)
+            self._assigned[conn] = deque()
+        elif self._assigned.get(conn):
+            future = self._assigned[conn].popleft()
             if kind == _OK:
                 future.set_result(value)
             else:
@@ -136,22 +148,22 @@ class ForkedPool:
             self._break(value)
 
     def _lose(self, conn: Connection, err: BaseException) -> None:
-        if conn in self._starting or conn in self._busy or conn in self._idle:
+        if conn in self._starting or conn in self._assigned:
             self._break(BrokenProcessPool(f"a worker process of newsflow run --jobs ended unexpectedly ({err!r})"))
 
     def _break(self, error: BaseException) -> None:
         if self._broken is None:
             self._broken = error
-        for future in self._busy.values():
-            if not future.done():
-                future.set_exception(self._broken)
-        for future, _ in self._queue:
+        for tasks in self._assigned.values():
+            for future in tasks:
+                if not future.done():
+                    future.set_exception(self._broken)
+        for _, _, future, _ in self._queue:
             if future.set_running_or_notify_cancel():
                 future.set_exception(self._broken)
-        self._busy.clear()
+        self._assigned.clear()
         self._queue.clear()
         self._starting.clear()
-        self._idle.clear()
 
 
 def _template_main(build: Callable[..., Callable[[Any], Any]], args: tuple, conns: list[Connection]) -> None:
@@ -202,13 +214,21 @@ def _worker_main(handler: Callable[[Any], Any], conn: Connection, others: list[C
 
 
 def _serve(handler: Callable[[Any], Any], conn: Connection) -> None:
-    while True:
+    # A thread reads the tasks as they come, so that the caller never blocks on a full pipe while this
+    # process is busy (and perhaps itself blocked sending a large result the caller has not read yet).
+    tasks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+
+    def read() -> None:
         try:
-            task = pickle.loads(conn.recv_bytes())
-        except EOFError:
-            return
+            while True:
+                tasks.put(conn.recv_bytes())
+        except (EOFError, OSError):
+            tasks.put(None)
+
+    threading.Thread(target=read, name="newsflow-tasks", daemon=True).start()
+    while (data := tasks.get()) is not None:
         try:
-            reply = (_OK, handler(task))
+            reply = (_OK, handler(pickle.loads(data)))
         except Exception as err:  # noqa: BLE001 - the caller raises it, as a process pool does
             reply = (_ERROR, err)
         _send(conn, *reply)

@@ -6,8 +6,10 @@ once per worker), one chunk of up to a quarter of `batch_size` articles per task
 depends on every earlier article (dedup: the first copy founds the cluster) runs in this process,
 chunk after chunk in input order, so its verdicts are those of a single job. Chunks flow through the
 stages independently: while this process deduplicates chunk k, the workers normalize chunk k+1 and
-run entities and quotes on chunk k-1; results are yielded in input order. When the number of inputs
-is known, the last chunks are smaller, so that the workers finish together.
+run entities and quotes on chunk k-1; a worker takes the task of the earliest chunk first, so the
+first chunk reaches entities at once and results are ready in input order, in which they are
+yielded. When the number of inputs is known, the last chunks are smaller, so that the workers
+finish together.
 
 Between processes, events travel as pickled objects, or as their wire bytes with `embedded_wire`
 (every stage's output size-checked and decoded by the next, as `Pipeline` does): the output is that
@@ -168,7 +170,7 @@ class ParallelPipeline:
                     passed[chunk.segment] += 1
                     chunk.segment += 1
                     continue
-                chunk.future = self._pool.submit((chunk.segment, chunk.live))
+                chunk.future = self._pool.submit((chunk.segment, chunk.live), priority=chunk.index)
                 return True
             if passed[chunk.segment] != chunk.index:
                 return moved  # an earlier chunk has not been through this sequential stage yet
@@ -190,7 +192,7 @@ class ParallelPipeline:
         """Enrich a stream of inputs; yields each article's last event (or its DeadLetter) in input order."""
         source = iter(items)
         remaining = len(items) if isinstance(items, Sized) else None
-        window = self.jobs * 4  # chunks in flight: enough to keep every process busy
+        window = self.jobs * 8  # chunks in flight: enough to keep every process busy
         pending: deque[_Chunk] = deque()
         passed = [0] * len(self.segments)
         index = 0

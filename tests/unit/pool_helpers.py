@@ -21,6 +21,8 @@ def build_echo(tag):
             os._exit(3)
         if task == "unpicklable":
             return Unpicklable()
+        if isinstance(task, bytes):
+            return task[::-1]
         return {"tag": tag, "task": task, "built_in": built_in, "pid": os.getpid(), "parent": os.getppid()}
 
     return handle

@@ -1,11 +1,16 @@
 """ForkedPool: workers forked from one template that built their handler once; errors reach the caller."""
 
+import signal
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from pool_helpers import build_echo, build_fails
 
 from newsflow.runners.forked_pool import ForkedPool
+
+
+class Stuck(Exception):
+    """Raised by the alarm of a test that would otherwise hang."""
 
 
 def result(pool, future):
@@ -37,6 +42,39 @@ def test_workers_are_forked_from_the_template_that_built_the_handler_once():
         assert r["parent"] == pool.template_pid
         assert r["tag"] == "t"
     assert not pool._template.is_alive()  # close() stopped the workers and the template
+
+
+def test_a_worker_takes_a_second_task_only_while_more_wait_than_there_are_workers():
+    pool = ForkedPool(2, build_echo, ("t",), depth=2)
+    try:
+        ready(pool, 2)
+        futures = [pool.submit(n) for n in range(5)]
+        # Results are taken in only by wait(): this is where submit() left the tasks.
+        assert sorted(len(tasks) for tasks in pool._assigned.values()) == [1, 2]
+        assert len(pool._queue) == 2  # the last ones go to whichever worker is free first
+        assert [result(pool, f)["task"] for f in futures] == list(range(5))
+    finally:
+        pool.close()
+
+
+def test_large_tasks_and_results_both_ways_never_block_each_other():
+    # A worker holding a task while it sends a result larger than a pipe's buffer: it must go on reading
+    # the caller's next task, or the two would wait on each other forever (the alarm ends the test then).
+    def stuck(signum, frame):
+        raise Stuck("the caller and the worker are waiting on each other")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(120)
+    pool = ForkedPool(1, build_echo, ("t",), depth=2)
+    try:
+        ready(pool, 1)
+        payloads = [bytes([n]) * 8_000_000 + b"end" for n in range(4)]
+        futures = [pool.submit(p) for p in payloads]
+        assert [result(pool, f) for f in futures] == [p[::-1] for p in payloads]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        pool.close()
 
 
 def test_a_task_error_reaches_the_caller_and_the_worker_goes_on():
