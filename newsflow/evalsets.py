@@ -16,6 +16,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 HELDOUT_SHARE = 5  # one article in 5 is held out
 SET_NAMES = ("tuning", "heldout", "bbc")
+# Unannotated: every article of the BBC corpus outside the dev set (coreference cases are made from it).
+CORPUS_SETS = ("bbc_corpus",)
 
 
 def part_of(article_id: str) -> str:
@@ -40,6 +42,8 @@ def set_files(name: str, sample: int | None, workdir: Path, shared: Path = SHARE
     if name == "bbc":
         dev_gold, dev_input = shared / "eval" / "dev_gold.jsonl", shared / "eval" / "dev_input.jsonl"
         return (dev_gold, dev_input) if dev_gold.exists() and dev_input.exists() else None
+    if name == "bbc_corpus":
+        return _bbc_corpus(workdir, shared)
     if name not in SET_NAMES:
         raise ValueError(f"unknown set {name!r}; sets are {', '.join(SET_NAMES)}")
     gold_path = shared / "corpora" / "polnear_train_gold.jsonl"
@@ -57,4 +61,17 @@ def set_files(name: str, sample: int | None, workdir: Path, shared: Path = SHARE
     return g_out, i_out
 
 
-__all__ = ["HELDOUT_SHARE", "SET_NAMES", "part_of", "read_jsonl", "set_files"]
+def _bbc_corpus(workdir: Path, shared: Path) -> tuple[Path, Path] | None:
+    """The BBC corpus without the dev set's articles, and a gold file that annotates nothing."""
+    corpus, dev = shared / "corpora" / "bbc.jsonl", shared / "eval" / "dev_input.jsonl"
+    if not corpus.exists() or not dev.exists():
+        return None
+    dev_ids = {a["id"] for a in read_jsonl(dev)}
+    articles = [a for a in read_jsonl(corpus) if a["id"] not in dev_ids]
+    g_out, i_out = workdir / "bbc_corpus_gold.jsonl", workdir / "bbc_corpus_input.jsonl"
+    g_out.write_text("".join(json.dumps({"id": a["id"]}) + "\n" for a in articles), encoding="utf-8")
+    i_out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    return g_out, i_out
+
+
+__all__ = ["CORPUS_SETS", "HELDOUT_SHARE", "SET_NAMES", "part_of", "read_jsonl", "set_files"]

@@ -87,7 +87,7 @@ def extract_quotes(
     chooser = chooser or load_chooser()
     all_spans = pair_quotes(text)
     spans = [s for s in all_spans if not is_not_speech(text, s)]
-    resolver = Resolver(text, entities, [s.marked for s in spans])
+    resolver = Resolver(text, entities, [s.marked for s in spans], parse)
     names = frozenset(e.name for e in entities)
     propose = Proposer(text, resolver, parse, names)
     paras = paragraphs(text)

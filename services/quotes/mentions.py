@@ -6,11 +6,15 @@ import bisect
 import re
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from shared.core.events import Entity
 from shared.lexicon.names import first_name_gender
 from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLES
 from shared.text.sentences import sentence_start
+
+if TYPE_CHECKING:
+    from services.quotes.discourse import Discourse
 
 HONORIFICS = TITLES | MALE_TITLES | FEMALE_TITLES
 # How far back (characters) a speaker may have been named for 'he said' or 'the minister said'.
@@ -37,11 +41,23 @@ class ArticleMentions:
     """One article's mentions (outside quotes, in order), quoted ranges and the gender of each person."""
 
     def __init__(
-        self, text: str, entities: tuple[Entity, ...], quoted: list[tuple[int, int]], guess_names: bool = True
+        self,
+        text: str,
+        entities: tuple[Entity, ...],
+        quoted: list[tuple[int, int]],
+        guess_names: bool = True,
+        discourse: "Discourse | None" = None,
     ):
         self.text = text
         self.quoted = sorted(quoted)
-        ms = [EntityMention(m.start, m.end, e.name, e.label) for e in entities for m in e.mentions]
+        if discourse is not None:  # the discourse model's chains: its names, types and genders
+            ms = [
+                EntityMention(m.start, m.end, c.name, c.label)
+                for m in discourse.mentions
+                if m.kind == "name" and (c := discourse.chain_of(m)) is not None and c.label != "NAME"
+            ]
+        else:
+            ms = [EntityMention(m.start, m.end, e.name, e.label) for e in entities for m in e.mentions]
         if not ms and guess_names:  # English capitalised-name rules, when the article has no entities
             ms = names_from_text(text)
         ms.sort(key=lambda m: m.start)
@@ -49,7 +65,10 @@ class ArticleMentions:
         # mentions inside quotes do not make a speaker "recent"
         self.outside = [m for m in ms if not self.in_quote(m.start)]
         self.starts = [m.start for m in self.outside]
-        self.gender = self._genders()
+        if discourse is not None:
+            self.gender = {c.name: g for c in discourse.chains if c.person and (g := c.gender()[0]) is not None}
+        else:
+            self.gender = self._genders()
 
     def in_quote(self, pos: int) -> bool:
         """Whether `pos` lies inside a quoted range."""

@@ -1,0 +1,399 @@
+"""The trained resolver: which chain a pronoun (or a description) refers to, by mention ranking.
+
+For each third-person pronoun of a `Discourse`, in text order, every chain mentioned before it
+(within a window) is a candidate; `pronoun_features` describes the pair by agreement, distance,
+syntactic role and parallelism, salience and who is being quoted, never by its words. A
+logistic regression (services/quotes/coref_model.json, rebuilt by `python -m
+benchmarks.train_coref`, trained on GAP and on pronoun cases made from named attributions in
+news) scores each pair; the best candidate above the threshold takes the pronoun, which then
+counts as a mention of its chain (its salience, and its gender as evidence) for later pronouns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from services.quotes.discourse import Chain, Discourse, Mention
+
+MODEL_PATH = Path(__file__).with_name("coref_model.json")
+MAX_SENTENCES_BACK = 12  # a pronoun's antecedent is mentioned within this many sentences before it
+PERSONAL = frozenset({"m", "f"})
+_AGREEING = frozenset(
+    {
+        "sure_agree",
+        "prior_agree",
+        "weak_prior_agree",
+        "weak_prior_conflict",
+        "unknown",
+        "maybe_person",
+        "plural_group",
+        "neuter_org",
+    }
+)
+
+
+@dataclass
+class ChainState:
+    """What the resolver knows of one chain at a point of the text, from the mentions before it."""
+
+    count: int = 0
+    last: Mention | None = None
+    subj_sents: set[int] = field(default_factory=set)
+    last_speech: int = -1  # the start of its latest mention as a speech verb's subject
+    first: int = -1
+    pron_count: int = 0  # pronouns resolved to it so far
+    pron_votes: dict[str, float] = field(default_factory=lambda: {"m": 0.0, "f": 0.0, "pl": 0.0, "n": 0.0})
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+_THINGS = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NAME"})
+
+
+def agreement(m: Mention, c: Chain, s: ChainState) -> str:
+    """How a pronoun's gender or number fits a chain: sure/prior agree or conflict, a thing that may be a
+    person by its name, or unknown."""
+    g = m.gender
+    if g in PERSONAL:
+        if c.label in _THINGS or c.label == "NORP":
+            return "maybe_person" if c.name_like else "type_conflict"
+        votes = {k: c.votes[k] + s.pron_votes[k] for k in ("m", "f")}
+        if votes["m"] != votes["f"]:
+            return "sure_agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
+        if c.prior is not None:
+            kind = "prior" if c.prior_sure else "weak_prior"
+            return f"{kind}_agree" if c.prior == g else f"{kind}_conflict"
+        return "unknown"
+    if g == "pl":
+        return "plural_group" if c.label in ("ORG", "NORP", "GPE") else "plural_person"
+    return "neuter_org" if c.label in _THINGS else "neuter_other"
+
+
+def pronoun_features(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context") -> dict[str, float]:
+    """The features of pronoun `m` referring to chain `c` (state `s` before `m`) among the candidates
+    (`ctx`: recency ranks, chains between, the current speaker, the most mentioned). No word of any data
+    is a feature."""
+    last = s.last
+    assert last is not None
+    cataphor = last.start > m.start
+    sdist = abs(m.sent - last.sent)
+    agree = agreement(m, c, s)
+    rank = ctx.rank[c.id]
+    same = m.sent == last.sent
+    f = {
+        "bias": 1.0,
+        f"label={c.label}": 1.0,
+        f"agree={agree}": 1.0,
+        f"agree={agree}|pron={m.gender}": 1.0,
+        f"agree={agree}|label={c.label}": 1.0,
+        f"agree={agree}|words={min(len(c.name.split()), 3)}": 1.0,
+        f"sdist={_bucket(sdist, (0, 1, 2, 3, 5))}": 1.0,
+        f"pdist={_bucket(max(0, m.para - last.para), (0, 1, 2))}": 1.0,
+        f"cdist={_bucket(abs(m.start - last.end) // 20, (1, 3, 6, 12))}": 1.0,
+        f"rank={min(rank, 4)}": 1.0,
+        f"grank={min(ctx.grank.get(c.id, 5), 3)}": 1.0,
+        f"between={min(ctx.between.get(c.id, 0), 3)}": 1.0,
+        f"crole={last.role}": 1.0,
+        f"prole={m.role}": 1.0,
+        f"crole={last.role}|prole={m.role}": 1.0,
+        f"crole={last.role}|same={same}": 1.0,
+        f"count={_bucket(s.count, (1, 2, 4, 8))}": 1.0,
+        "most_mentioned": float(s.count == ctx.most),
+        "subj_same": float(m.sent in s.subj_sents and not cataphor),
+        "subj_prev": float(m.sent - 1 in s.subj_sents),
+        "subj_prev2": float(m.sent - 2 in s.subj_sents),
+        "speaker_now": float(c.id == ctx.speaker),
+        "speaker_now|speech": float(c.id == ctx.speaker and m.speech),
+        "speech": float(m.speech),
+        "last_quoted": float(last.quoted),
+        "last_pronoun": float(last.kind == "pronoun"),
+        "cataphor": float(cataphor),
+        f"cataphor|crole={last.role}|prole={m.role}": float(cataphor),
+        "titled": float(c.titled or bool(c.roles)),
+        "first_person": float(c.id == ctx.first_person),
+        "binding": float(_same_clause(d, last, m)),
+    }
+    grank = min(ctx.grank.get(c.id, 5), 3)
+    srank = min(ctx.srank.get(c.id, 3), 2)
+    crank = min(ctx.crank.get(c.id, 3), 2)
+    f[f"agree={agree}|grank={grank}"] = 1.0
+    f[f"prole={m.role}|grank={grank}"] = 1.0
+    f[f"crole={last.role}|prole={m.role}|same={same}"] = 1.0
+    f[f"srank={srank}"] = 1.0
+    f[f"srank={srank}|prole={m.role}"] = 1.0
+    f[f"crank={crank}"] = 1.0
+    f[f"crank={crank}|grank={grank}"] = 1.0
+    f[f"pron_count={_bucket(s.pron_count, (0, 1, 3))}"] = 1.0
+    f["only_agreeing"] = float(ctx.agreeing == 1 and c.id in ctx.grank)
+    f["salient_first"] = float(c.id == ctx.salient)
+    f[f"salient_first|prole={m.role}"] = float(c.id == ctx.salient)
+    f[f"salient_first|grank={grank}"] = float(c.id == ctx.salient)
+    if same and d.parse is not None and last.token >= 0 and m.token >= 0:
+        tree = _tree_relation(d.parse, last.token, m.token)
+        f[f"tree={tree}"] = 1.0
+        f[f"tree={tree}|prole={m.role}"] = 1.0
+    return f
+
+
+def _tree_relation(p, a: int, b: int) -> str:
+    """How candidate token `a` stands to pronoun token `b` in one parsed sentence: `a` the subject of a
+    verb above `b` (c-command), in a clause below `b`'s, or neither; with the path length."""
+    up_b = [b, *p.ancestors(b)]
+    up_a = [a, *p.ancestors(a)]
+    common = next((x for x in up_b if x in up_a), None)
+    if common is None:
+        return "none"
+    length = up_a.index(common) + up_b.index(common)
+    kind = "above" if up_a.index(common) == 1 else "below" if up_b.index(common) == 1 else "apart"
+    return f"{kind}{min(length, 5)}"
+
+
+@dataclass
+class Context:
+    """What ranks the candidates of one pronoun against each other."""
+
+    rank: dict[int, int]  # chain id -> recency rank (0: the latest mentioned)
+    grank: dict[int, int]  # the same among the chains whose gender agrees
+    between: dict[int, int]  # chain id -> agreeing chains mentioned since its last mention
+    srank: dict[int, int]  # recency rank among agreeing chains last mentioned as a subject
+    crank: dict[int, int]  # rank by mentions so far among agreeing chains (0: the most mentioned)
+    agreeing: int  # how many candidates agree
+    salient: int  # the first agreeing chain of the latest sentence naming an agreeing chain (outside quotes)
+    speaker: int  # the chain of the latest speech verb's subject
+    most: int  # the count of the most mentioned chain
+    first_person: int  # the article's first person
+
+
+def _same_clause(d: Discourse, a: Mention, b: Mention) -> bool:
+    """Whether two parsed mentions are arguments of one verb (a non-reflexive object pronoun is not its subject)."""
+    p = d.parse
+    if p is None or a.token < 0 or b.token < 0 or b.role not in ("obj", "pobj") or b.word.endswith("self"):
+        return False
+    return a.role == "subj" and p.head[a.token] == p.head[b.token] and a.sent == b.sent
+
+
+@dataclass(frozen=True)
+class CorefModel:
+    """A linear model over `pronoun_features`: weights by name, an intercept and a threshold."""
+
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    gap_threshold: float = 0.0  # below it a two-name question (GAP) is answered 'neither'
+    description_weights: dict[str, float] = field(default_factory=dict)  # services/quotes/description_coref.py
+    description_intercept: float = 0.0
+    description_threshold: float = 0.0
+
+    def score(self, f: dict[str, float]) -> float:
+        """The probability that the pronoun and chain with features `f` corefer."""
+        return _logistic(self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items()))
+
+    def score_description(self, f: dict[str, float]) -> float:
+        """The probability that the description and chain with features `f` corefer."""
+        w = self.description_weights
+        return _logistic(self.description_intercept + sum(w.get(k, 0.0) * v for k, v in f.items()))
+
+    def resolve_pronouns(
+        self,
+        d: Discourse,
+        observe: Callable[[Mention, list[tuple[Chain, dict[str, float]]]], None] | None = None,
+    ) -> None:
+        """Attach each pronoun of `d` to its chain, in text order (`observe` sees each one's candidates)."""
+        states = [ChainState() for _ in d.chains]
+        speaker, most, first_person = -1, 0, -1
+        for m in d.mentions:
+            if m.kind == "pronoun" and not m.quoted:
+                cands = _candidates(d, m, states)
+                if cands:
+                    scored = self._rank(d, m, cands, speaker, most, first_person)
+                    if observe is not None:
+                        observe(m, [(c, f) for c, f, _ in scored])
+                    c, _f, p = max(scored, key=lambda x: x[2])
+                    if p >= self.threshold:
+                        m.chain, m.confidence = c.id, p
+                        if c.id >= 0 and m.gender in states[c.id].pron_votes:
+                            states[c.id].pron_votes[m.gender] += p
+            speaker, most, first_person = _advance(d, states, m, speaker, most, first_person)
+        for c in d.chains:  # the pronouns resolved to a chain are evidence of its gender from here on
+            s = states[c.id]
+            for g in ("m", "f"):
+                c.votes[g] += s.pron_votes[g]
+            if (
+                c.label in ("ORG", "GPE", "NORP", "WORK_OF_ART", "PRODUCT")
+                and s.pron_votes["m"] + s.pron_votes["f"] >= 2
+            ):
+                c.label = "PERSON"  # 'he' and 'she' refer to it: a person whatever NER said
+        d._index()
+
+    def _rank(self, d, m, cands, speaker, most, first_person):
+        agreeing = [(c, st) for c, st in cands if agreement(m, c, st) in _AGREEING]
+        order = sorted(cands, key=lambda cs: -_last_start(cs[1]))
+        g_order = sorted(agreeing, key=lambda cs: -_last_start(cs[1]))
+        between = {
+            c.id: sum(1 for o, so in agreeing if o.id != c.id and _last_start(so) > _last_start(st)) for c, st in cands
+        }
+        subjects = [c for c, st in g_order if st.last is not None and st.last.role in ("subj", "lead")]
+        by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -_last_start(cs[1])))
+        ctx = Context(
+            {c.id: i for i, (c, _) in enumerate(order)},
+            {c.id: i for i, (c, _) in enumerate(g_order)},
+            between,
+            {c.id: i for i, c in enumerate(subjects)},
+            {c.id: i for i, (c, _) in enumerate(by_count)},
+            len(agreeing),
+            _salient(d, m, {c.id for c, _ in agreeing}),
+            speaker,
+            most,
+            first_person,
+        )
+        out = []
+        for c, st in cands:
+            f = pronoun_features(d, m, c, st, ctx)
+            out.append((c, f, self.score(f)))
+        return out
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "CorefModel":
+        """The model of a model file's JSON object."""
+        desc = obj.get("description") or {}
+        return cls(
+            dict(obj["weights"]),
+            float(obj["intercept"]),
+            float(obj["threshold"]),
+            float(obj.get("gap_threshold", 0.0)),
+            dict(desc.get("weights") or {}),
+            float(desc.get("intercept", 0.0)),
+            float(desc.get("threshold", 0.0)),
+        )
+
+
+def _advance(
+    d: Discourse, states: list[ChainState], m: Mention, speaker: int, most: int, first_person: int
+) -> tuple[int, int, int]:
+    """Count mention `m` (outside quotes, of a chain) in its chain's state; (speaker, most, first_person) after it."""
+    if m.chain < 0 or m.quoted:
+        return speaker, most, first_person
+    s = states[m.chain]
+    if first_person < 0 and d.chains[m.chain].person:
+        first_person = m.chain
+    s.count += 1
+    s.pron_count += m.kind == "pronoun"
+    s.last = m
+    if s.first < 0:
+        s.first = m.start
+    if m.role in ("subj", "lead"):
+        s.subj_sents.add(m.sent)
+    if m.speech:
+        s.last_speech = m.start
+        speaker = m.chain
+    return speaker, max(most, s.count), first_person
+
+
+def state_at(d: Discourse, pos: int) -> tuple[list[ChainState], int, int, int]:
+    """Each chain's state from the mentions before `pos` (pronouns as resolved), the current speaker, the
+    count of the most mentioned chain and the first person."""
+    states = [ChainState() for _ in d.chains]
+    speaker, most, first_person = -1, 0, -1
+    for m in d.mentions[: d.before(pos)]:
+        speaker, most, first_person = _advance(d, states, m, speaker, most, first_person)
+    return states, speaker, most, first_person
+
+
+def _salient(d: Discourse, m: Mention, agreeing: set[int]) -> int:
+    """The chain of the first agreeing mention in the latest sentence before `m` that has one: the subject
+    a reader takes 'he' to continue, more often than the last name before the pronoun."""
+    k = d.before(m.start) - 1
+    sent = -1
+    found = -1
+    while k >= 0:
+        n = d.mentions[k]
+        if n.sent < sent:
+            break
+        if n.chain in agreeing and not n.quoted and n.start < m.start:
+            sent, found = n.sent, n.chain
+        k -= 1
+    return found
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _last_start(s: ChainState) -> int:
+    return s.last.start if s.last is not None else -1
+
+
+def _candidates(d: Discourse, m: Mention, states: list[ChainState]) -> list[tuple[Chain, ChainState]]:
+    """The chains mentioned (outside quotes) within MAX_SENTENCES_BACK sentences before `m`, with their state,
+    and those first named later in its own sentence (cataphora: 'After his win, Roe ...')."""
+    out = []
+    for c in d.chains:
+        s = states[c.id]
+        if s.last is not None and m.sent - s.last.sent <= MAX_SENTENCES_BACK and c.label != "MERGED":
+            if m.gender == "n" and c.label not in _THINGS:
+                continue  # 'it' is no person's
+            out.append((c, s))
+    seen = {c.id for c, _ in out}
+    k = d.before(m.end)
+    while k < len(d.mentions) and d.mentions[k].sent == m.sent:
+        n = d.mentions[k]
+        if n.kind == "name" and n.chain >= 0 and n.chain not in seen and not n.quoted and m.gender != "n":
+            seen.add(n.chain)
+            if states[n.chain].last is None:
+                out.append((d.chains[n.chain], ChainState(last=n, first=n.start)))
+        k += 1
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_resolver(path: str = str(MODEL_PATH)) -> CorefModel:
+    """The resolver stored at `path` (default: the model shipped with the package), read once."""
+    p = Path(path)
+    if not p.exists():
+        return UNTRAINED
+    return CorefModel.from_json(json.loads(p.read_text(encoding="utf-8")))
+
+
+# Before any training: the nearest agreeing chain, the subject of the sentences before preferred.
+UNTRAINED = CorefModel(
+    {
+        "agree=sure_agree": 3.0,
+        "agree=prior_agree": 2.0,
+        "agree=unknown": 1.0,
+        "agree=sure_conflict": -4.0,
+        "agree=prior_conflict": -2.0,
+        "agree=type_conflict": -5.0,
+        "agree=plural_group": 1.0,
+        "agree=neuter_org": 1.0,
+        "subj_prev": 1.0,
+        "subj_same": 1.0,
+        "rank=0": 1.0,
+        "rank=1": 0.5,
+        "cataphor": -2.0,
+    },
+    -2.0,
+    0.0,
+    0.0,
+    {
+        "match=role": 2.0,
+        "match=role_phrase": 2.5,
+        "match=age": 2.0,
+        "match=name_head": 2.0,
+        "match=org_noun": 1.0,
+        "rank=0": 1.0,
+    },
+    -1.0,
+    0.0,
+)
+
+__all__ = ["CorefModel", "MODEL_PATH", "load_resolver", "pronoun_features", "agreement"]
