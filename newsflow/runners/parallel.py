@@ -143,12 +143,14 @@ class ParallelPipeline:
 
             self._runner = SegmentRunner.of(settings, stages)
             local = self._runner.names(pooled=False)
-            deps = embedded_deps(settings, local)
-            self._local = {n: build_stage(n, settings, deps) for n in local}
+            first = list(self._runner.segments[0][1])
+            deps = embedded_deps(settings, local + first)
+            self._local = {n: build_stage(n, settings, deps) for n in local + first}
         except BaseException:
             self._pool.close()
             raise
         self.segments = list(self._runner.segments)
+        self.started_here = 0  # chunks this process normalized itself while no worker was up
         # Smaller chunks than the batch size: the work of a run spreads over every process.
         self.batch_size = max(4, settings.batch_size // 4)
 
@@ -169,6 +171,15 @@ class ParallelPipeline:
                 if not chunk.live:  # every article of the chunk is dead already
                     passed[chunk.segment] += 1
                     chunk.segment += 1
+                    continue
+                if chunk.segment == 0 and not self._pool.workers_ready:
+                    # No worker is up yet (the template is loading the model): this process, idle
+                    # otherwise, normalizes (and deduplicates) the first chunks itself meanwhile.
+                    self._took(chunk, *self._runner(self._local, 0, chunk.live))
+                    self.started_here += 1
+                    passed[0] += 1
+                    chunk.segment += 1
+                    moved = True
                     continue
                 chunk.future = self._pool.submit((chunk.segment, chunk.live), priority=chunk.index)
                 return True
@@ -205,6 +216,8 @@ class ParallelPipeline:
                     break
                 if remaining is not None:
                     remaining -= len(batch)
+                if not self._pool.workers_ready:
+                    self._pool.wait(0)  # take in the workers that have announced themselves
                 chunk = _Chunk(index, batch, [(i, item.data) for i, item in enumerate(batch)], [None] * len(batch))
                 index += 1
                 pending.append(chunk)
