@@ -204,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _text_rules(events) -> list[str]:
-    """The names of the text patterns (every 'text:' rule a baseline run gives a candidate of)."""
-    from services.quotes.logic import TEXT_RULES
+    """The names of the sources that need no parse (the text patterns and the quote run): round 0's chooser."""
+    from services.quotes.sources import SOURCES
 
-    return ["text:" + r for r in TEXT_RULES]
+    return [name for name in SOURCES if not name.startswith("syntax:")]
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ Training data, all from ../shared, none hand-annotated by us:
 1. GAP (../shared/corpora/gap): the development split (2,000 pronouns, each with two names and which
    of them it refers to) is fitted on; the validation split (454) is only scored.
 2. News pronoun cases made without annotation: in the BBC corpus (the dev set's articles left out) and
-   PolNeAR's training split, a quote attributed with confidence >= 0.8 to a person or organisation
-   named by a name that the article already used earlier becomes a pronoun case: the name is read as
+   PolNeAR's training split, a quote attributed to a person or organisation by a name (the parse's
+   speech-verb subject and a text pattern agreeing on it) that the article already used earlier
+   becomes a pronoun case: the name is read as
    the pronoun the article itself uses for that person ('he'/'she' by the article's own evidence, or
    a given name the list is sure of; 'it'/'they' for an organisation), and the resolver must find the
    person again among the article's chains. PolNeAR cases also need the corpus's gold source to agree.
@@ -57,7 +58,6 @@ SEED = 29
 SHARED = REPO.parent / "shared"
 GAP_DIR = SHARED / "corpora" / "gap"
 NEWS_SETS = ("tuning", "heldout", "bbc_corpus")
-MIN_CONFIDENCE = 0.8
 
 
 # --- data ---------------------------------------------------------------------------------------------
@@ -96,43 +96,55 @@ def gap_rows(
     return out
 
 
+# A named attribution two kinds of source agree on: the parse's speech-verb subject and a text pattern.
+AGREEING_SOURCES = (frozenset({"syntax:speech_verb_subject"}), frozenset({"text:after_quote", "text:before_quote"}))
+
+
 def news_cases(events: list[EntitiesExtracted], gold: dict, scorer, model: CorefModel) -> list[dict]:
-    """Pronoun cases made from confident named attributions whose person the article named before."""
+    """Pronoun cases made from named attributions (a name that the speech verb's subject in the parse and
+    a text pattern both give, resolved as a name; for PolNeAR also the corpus's source) whose person the
+    article named before. No chooser decides which quotes make cases."""
     cases = []
     for e in events:
         quoted = [s.marked for s in pair_quotes(e.text)]
         d = build_discourse(e.text, e.entities, e.parse, quoted, model)
-        quotes = [q for q in extract_quotes(e.text, e.entities, e.parse) if q.kind != "indirect"]
+        seen: list = []
+        quotes = extract_quotes(e.text, e.entities, e.parse, observe=lambda i, c, ctx, seen=seen: seen.append((i, c)))
+        direct = [q for q in quotes if q.kind != "indirect"]
         g = gold.get(e.id, {}).get("quotes")
-        agreed = None
+        matched = None
         if g is not None:  # PolNeAR: the corpus's source must agree
             g = [q for q in g if scorer.tokens(q.get("text"))]
-            agreed = {
-                pi
-                for pi, gi in _matches(scorer, g, quotes).items()
-                if scorer.speaker_match(quotes[pi].speaker, g[gi].get("speaker"))
-            }
+            matched = {pi: g[gi].get("speaker") for pi, gi in _matches(scorer, g, direct).items()}
         used = set()
-        for i, q in enumerate(quotes):
-            if q.speaker_start is None or q.confidence is None or q.confidence < MIN_CONFIDENCE:
-                continue
-            if agreed is not None and i not in agreed:
-                continue
-            case = _case(d, e, q)
-            if case is not None and case["start"] not in used:
-                used.add(case["start"])
-                cases.append(case)
+        for i, cands in seen:
+            for start, end, speaker in _agreed_names(cands):
+                if matched is not None and not scorer.speaker_match(speaker, matched.get(i)):
+                    continue
+                case = _case(d, e, start, end, speaker)
+                if case is not None and case["start"] not in used:
+                    used.add(case["start"])
+                    cases.append(case)
     return cases
 
 
-def _case(d: Discourse, e: EntitiesExtracted, q) -> dict | None:
-    names = [m for m in d.mentions_within(q.speaker_start, q.speaker_end) if m.kind == "name" and m.chain >= 0]
+def _agreed_names(cands) -> list[tuple[int, int, str]]:
+    """The name phrases (start, end, speaker) that a source of each kind of AGREEING_SOURCES proposes."""
+    rules: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+    for c in cands:
+        if c.step in ("name", "organisation"):
+            rules[(c.start, c.end, c.speaker)].add(c.rule)
+    return [k for k, r in rules.items() if all(r & kind for kind in AGREEING_SOURCES)]
+
+
+def _case(d: Discourse, e: EntitiesExtracted, start: int, end: int, speaker: str) -> dict | None:
+    names = [m for m in d.mentions_within(start, end) if m.kind == "name" and m.chain >= 0]
     chains = {m.chain for m in names}
     if len(chains) != 1:
         return None
     m = names[0]
     c = d.chains[m.chain]
-    if c.name != q.speaker or c.label not in ("PERSON", "ORG"):
+    if c.name != speaker or c.label not in ("PERSON", "ORG"):
         return None
     before = [d.mentions[k] for k in c.mentions if d.mentions[k].start < m.start and not d.mentions[k].quoted]
     if not before:

@@ -24,7 +24,9 @@ MODEL_PATH = Path(__file__).with_name("attribution_model.json")
 class Choice:
     """One candidate speaker of a quote, resolved to a name (or a description)."""
 
-    rule: str  # 'syntax:<rule>' or 'text:<pattern>'
+    rule: (
+        str  # the source that proposed it (services/quotes/sources.py: 'syntax:<rule>', 'text:<pattern>', 'run:<kind>')
+    )
     speaker: str
     label: str | None
     start: int  # where the phrase naming the speaker stands in text
@@ -35,6 +37,8 @@ class Choice:
     distance: int = 0  # chars between the quote and the phrase
     between: int = 0  # mentions of other people between the phrase and the quote
     verb_dep: str = ""  # how the speech verb hangs in its sentence (syntax candidates only)
+    step: str = ""  # how the phrase was resolved: name, pronoun, role, document, description ...
+    paras: int = 0  # paragraphs between the phrase and the quote
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,20 @@ class QuoteContext:
     text: str
     alone: bool = False  # the quote is (nearly) all of its paragraph
     para_start: bool = False  # the quote opens its paragraph
+
+
+# Sources that read a quote's own attribution (a speech verb or mark beside it); the run and the writer's
+# subject stand in for one only where a quote has none.
+OWN_ATTRIBUTION = frozenset(
+    {
+        "text:after_quote",
+        "text:before_quote",
+        "text:colon_paragraph",
+        "syntax:speech_verb_subject",
+        "syntax:according_to",
+        "syntax:colon_subject",
+    }
+)
 
 
 def _bucket(n: int) -> str:
@@ -82,6 +100,13 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         "para_start": float(q.para_start),
         "between": min(c.between, 3) / 3,
         f"rule={c.rule}|between": float(c.between > 0),
+        f"rule={c.rule}|own={any(o.rule in OWN_ATTRIBUTION for o in others if o.speaker != c.speaker)}": 1.0,
+        f"paras={min(c.paras, 2)}": 1.0,
+        # the phrase is part of a longer one another rule proposes ('the Roe campaign' of 'A spokesman for the Roe campaign')
+        "inside_longer": float(
+            any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end) for o in others)
+        ),
+        f"rule={c.rule}|paras={min(c.paras, 2)}": 1.0,
     }
     return f
 

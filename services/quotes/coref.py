@@ -210,10 +210,11 @@ class CorefModel:
     ) -> None:
         """Attach each pronoun of `d` to its chain, in text order (`observe` sees each one's candidates)."""
         states = [ChainState() for _ in d.chains]
+        recent: dict[int, None] = {}  # chain ids in the order of their latest mention
         speaker, most, first_person = -1, 0, -1
         for m in d.mentions:
             if m.kind == "pronoun" and not m.quoted:
-                cands = _candidates(d, m, states)
+                cands = _candidates(d, m, recent, states)
                 if cands:
                     scored = self._rank(d, m, cands, speaker, most, first_person)
                     if observe is not None:
@@ -224,6 +225,9 @@ class CorefModel:
                         if c.id >= 0 and m.gender in states[c.id].pron_votes:
                             states[c.id].pron_votes[m.gender] += p
             speaker, most, first_person = _advance(d, states, m, speaker, most, first_person)
+            if m.chain >= 0 and not m.quoted:
+                recent.pop(m.chain, None)
+                recent[m.chain] = None
         for c in d.chains:  # the pronouns resolved to a chain are evidence of its gender from here on
             s = states[c.id]
             for g in ("m", "f"):
@@ -299,12 +303,16 @@ def _advance(
     return speaker, max(most, s.count), first_person
 
 
+MAX_STATE_MENTIONS = 600  # mentions counted back from a position (bounds the work per description)
+
+
 def state_at(d: Discourse, pos: int) -> tuple[list[ChainState], int, int, int]:
     """Each chain's state from the mentions before `pos` (pronouns as resolved), the current speaker, the
     count of the most mentioned chain and the first person."""
     states = [ChainState() for _ in d.chains]
     speaker, most, first_person = -1, 0, -1
-    for m in d.mentions[: d.before(pos)]:
+    k = d.before(pos)
+    for m in d.mentions[max(0, k - MAX_STATE_MENTIONS) : k]:
         speaker, most, first_person = _advance(d, states, m, speaker, most, first_person)
     return states, speaker, most, first_person
 
@@ -333,25 +341,33 @@ def _last_start(s: ChainState) -> int:
     return s.last.start if s.last is not None else -1
 
 
-def _candidates(d: Discourse, m: Mention, states: list[ChainState]) -> list[tuple[Chain, ChainState]]:
-    """The chains mentioned (outside quotes) within MAX_SENTENCES_BACK sentences before `m`, with their state,
-    and those first named later in its own sentence (cataphora: 'After his win, Roe ...')."""
+MAX_CANDIDATES = 24  # the chains mentioned most recently (bounds the work per pronoun on any input)
+MAX_CATAPHORA_MENTIONS = 6  # names looked at after a pronoun in its sentence
+
+
+def _candidates(
+    d: Discourse, m: Mention, recent: dict[int, None], states: list[ChainState]
+) -> list[tuple[Chain, ChainState]]:
+    """The chains mentioned (outside quotes) within MAX_SENTENCES_BACK sentences before `m` (at most the
+    MAX_CANDIDATES latest, `recent` holding chain ids by their latest mention), with their state, and those
+    first named just after it in its own sentence (cataphora: 'After his win, Roe ...')."""
     out = []
-    for c in d.chains:
-        s = states[c.id]
-        if s.last is not None and m.sent - s.last.sent <= MAX_SENTENCES_BACK and c.label != "MERGED":
-            if m.gender == "n" and c.label not in _THINGS:
-                continue  # 'it' is no person's
-            out.append((c, s))
+    for cid in reversed(list(recent)[-MAX_CANDIDATES:]):
+        c, s = d.chains[cid], states[cid]
+        if s.last is None or m.sent - s.last.sent > MAX_SENTENCES_BACK or c.label == "MERGED":
+            continue
+        if m.gender == "n" and c.label not in _THINGS:
+            continue  # 'it' is no person's
+        out.append((c, s))
     seen = {c.id for c, _ in out}
     k = d.before(m.end)
-    while k < len(d.mentions) and d.mentions[k].sent == m.sent:
-        n = d.mentions[k]
+    for n in d.mentions[k : k + MAX_CATAPHORA_MENTIONS]:
+        if n.sent != m.sent:
+            break
         if n.kind == "name" and n.chain >= 0 and n.chain not in seen and not n.quoted and m.gender != "n":
             seen.add(n.chain)
             if states[n.chain].last is None:
                 out.append((d.chains[n.chain], ChainState(last=n, first=n.start)))
-        k += 1
     return out
 
 

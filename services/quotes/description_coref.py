@@ -24,6 +24,15 @@ _AGE = re.compile(r"^(\d{1,3})-year-old$")
 _ORG_NOUNS = ORGANISATION_NOUNS | COMPANY_NOUNS
 
 
+_OF = frozenset("of for at in from on with".split())
+
+
+def description_head(words: list[str]) -> str:
+    """The head word of a description: its last word before 'of', 'for', 'at' ... ('minister of health')."""
+    cut = next((i for i, w in enumerate(words) if w in _OF and i > 0), len(words))
+    return words[cut - 1]
+
+
 def match_kind(c: Chain, head: str, words: list[str]) -> str | None:
     """How description `words` (head `head`, lower case) fits chain `c`: role, age, name head or org noun."""
     if c.label == "MERGED" or not c.speaks:
@@ -93,7 +102,7 @@ def resolve_description(
     resolver's probability; None when no chain fits or none reaches the threshold."""
     if not words:
         return None
-    head = words[-1]
+    head = description_head(words)
     cands, speaker, most = description_candidates(d, pos, head, words)
     if not cands:
         return None
@@ -109,4 +118,4 @@ def resolve_description(
     return (c, p) if p >= model.description_threshold else None
 
 
-__all__ = ["description_candidates", "description_features", "match_kind", "resolve_description"]
+__all__ = ["description_candidates", "description_features", "description_head", "match_kind", "resolve_description"]

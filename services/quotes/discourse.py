@@ -34,6 +34,7 @@ from shared.lexicon.vocabulary import (
     ORG_POSSESSED,
     PARTY_RANK,
     PLACE_HEADS,
+    RANK_TITLES,
 )
 from shared.text.sentences import sentences
 
@@ -43,7 +44,11 @@ SPEAKING_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 CHAIN_LABELS = SPEAKING_LABELS | frozenset({"FAC", "LOC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 # Title words that are no role ('her', 'his', 'family'): nameparser's list holds a few such.
 _NOT_ROLES = frozenset("her his the a an family first high grand english british federal air law".split())
-ROLE_WORDS = frozenset(t for t in TITLES if t.isalpha() and t not in _NOT_ROLES)
+ROLE_WORDS = (
+    frozenset(t for t in TITLES if t.isalpha() and t not in _NOT_ROLES)
+    | RANK_TITLES
+    | frozenset({"constable", "const", "spokesman", "spokeswoman", "spokesperson", "mp", "mla", "mpp"})
+)
 _PREPOSITIONS = frozenset("by of with to for from about against in on at into over under than among between".split())
 _PRONOUN = re.compile(r"\b(?:" + "|".join(PRONOUN_FORMS) + r")\b", re.IGNORECASE)
 _AGE = re.compile(r",\s+(\d{1,3}),")
@@ -52,10 +57,11 @@ _AGE_BEFORE = re.compile(r"(\d{1,3})-year-old\s+$")
 _APPOS_AFTER = re.compile(
     r",\s+(?:(?:a|an|the)\s+|(?:[A-Z][\w.'\u2019-]*\s+)+)([^,.;:()\"\u201c\u201d]{1,60}?)(?=[,.;]|\s+(?:who|which|said|says)\b)"
 )
-_APPOS_BEFORE = re.compile(r"(?:^|\b)(?:the|a|an|its|his|her|their)\s+([a-z][\w'\u2019 -]{0,50}?),\s*$")
+_APPOS_BEFORE = re.compile(r"(?:^|\b)(?:the|a|an|its|his|her|their)\s+([A-Za-z][\w'\u2019 -]{0,50}?),\s*$")
 SPEECH_FORMS = QUOTE_CUES | REPORTING_VERBS
 _BEFORE_VERB = frozenset("has have had also later then has had will would again".split())
 _THING_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "NAME"})
+_TITLE_WORDS = ROLE_WORDS | MALE_TITLES | FEMALE_TITLES
 # 'it is', 'it was clear that', 'it seems': 'it' standing for no one
 _EXPLETIVE = re.compile(
     r"\s+(?:is|was|'s|\u2019s|has been|had been|would be|will be|could be|may be|might be|seems|seemed|appears|appeared|remains|remained|takes|took|looks|looked|became|becomes|is not|was not|isn't|wasn't)\b"
@@ -388,7 +394,7 @@ def _appositions(d: Discourse, m: Mention, c: Chain) -> None:
     if d.parse is not None and m.token >= 0:
         _parsed_roles(d.parse, text, m.token, c)
     else:
-        _text_roles(after, before, c)
+        _text_roles(after, _without_titles(before), c)
 
 
 def _parsed_roles(p: CompactParse, text: str, t: int, c: Chain) -> None:
@@ -408,6 +414,14 @@ def _parsed_roles(p: CompactParse, text: str, t: int, c: Chain) -> None:
                 _add_role(c, p.token_text(k, text), _phrase(p, k, text))
 
 
+def _without_titles(before: str) -> str:
+    """The text before a name without the titles right before it ('..., Dr ' -> '..., ')."""
+    words = before.rstrip().split(" ")
+    while words and words[-1][:1].isupper() and words[-1].lower().rstrip(".") in _TITLE_WORDS:
+        words.pop()
+    return " ".join(words) + " " if len(words) < len(before.rstrip().split(" ")) else before
+
+
 def _text_roles(after: str, before: str, c: Chain) -> None:
     """Without a parse: the comma-set phrase right after the name, or right before it."""
     for found in (_APPOS_AFTER.match(after), _APPOS_BEFORE.search(before)):
@@ -415,7 +429,7 @@ def _text_roles(after: str, before: str, c: Chain) -> None:
             continue
         words = _HEAD_CUT.sub("", found.group(1)).split()
         head = words[-1] if words else ""
-        if head.isalpha() and head.islower():
+        if head.isalpha() and (head.islower() or head.lower() in ROLE_WORDS):
             _add_role(c, head, found.group(1).strip())
 
 
@@ -583,7 +597,7 @@ def _text_role(text: str, start: int, end: int, sent_starts: list[int]) -> tuple
     if prev and prev[-1].lower() in _PREPOSITIONS:
         return "pobj", False
     nxt = [w.strip(",.;:").lower() for w in text[end : end + 40].split()[:3]]
-    if any(w in SPEECH_FORMS for w in nxt[:2]) or len(nxt) == 3 and nxt[0] in _BEFORE_VERB and nxt[1] in SPEECH_FORMS:
+    if nxt and (nxt[0] in SPEECH_FORMS or len(nxt) > 1 and nxt[0] in _BEFORE_VERB and nxt[1] in SPEECH_FORMS):
         return "subj", True  # 'Roe said', 'Roe has warned'
     k = bisect.bisect_right(sent_starts, start) - 1
     lead = text[sent_starts[k] if k >= 0 else 0 : start].strip()

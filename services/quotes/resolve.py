@@ -8,16 +8,20 @@ capitalised-name rules on the text alone. Each kind of phrase has its resolver:
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from services.quotes.coref import load_resolver
 from services.quotes.description_coref import resolve_description
 from services.quotes.descriptions import description, is_fragment, is_unnamed
 from services.quotes.discourse import build_discourse
+from services.quotes.documents import document_issuer
 from services.quotes.mentions import ArticleMentions, EntityMention, names_from_text  # noqa: F401  (re-exported)
 from services.quotes.named import NameResolver
 from services.quotes.pronouns import PronounResolver
 from shared.core.events import Entity
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import DETERMINERS, NO_SPEAKER_PRONOUNS, PRONOUN_SPEAKERS, SENTENCE_OPENERS
+from shared.lexicon.roles import ABSTRACT_ENDINGS, DOCUMENT_NOUNS
 from shared.lexicon.titles import COURTESY_TITLES
 
 
@@ -39,12 +43,11 @@ class Resolver:
         self.pronouns = PronounResolver(self.article)
         self.names = NameResolver(self.article)
 
-    def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> tuple[str | None, str | None]:
-        """(speaker, label) for the phrase text[start:end], for a quote at `pos`."""
-        phrase = self.text[start:end].strip(" ,.;:")
-        if not phrase:
-            return None, None
-        toks = phrase.split()
+    def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> Resolution:
+        """The speaker of the phrase text[start:end] for a quote at `pos`, its label and the resolution step."""
+        toks = self.text[start:end].strip(" ,.;:").split()
+        if not toks:
+            return NONE
         while len(toks) > 1 and toks[0].lower().strip(",") in SENTENCE_OPENERS:
             toks = toks[1:]
         first = toks[0].lower()
@@ -52,13 +55,13 @@ class Resolver:
         if first in PRONOUN_SPEAKERS and len(toks) <= 2:
             return self.pronoun(start, end, first, pos)
         if first in NO_SPEAKER_PRONOUNS:
-            return None, None
+            return NONE
         joint = self.names.coordinated(start, end, toks)
         if joint is not None:
-            return joint
+            return Resolution(*joint, "joint")
         person = self.names.person_inside(start, end, prefer_last)
         if person is not None:
-            return person, "PERSON"
+            return Resolution(person, "PERSON", "name")
         core = list(toks)
         while core and core[0].lower() in DETERMINERS:
             core = core[1:]
@@ -68,34 +71,50 @@ class Resolver:
                 break
         org = self.names.organisation_inside(start, end, " ".join(core))
         if org is not None:
-            return org
+            return Resolution(*org, "organisation")
         titled = self.names.titled(core)
+        if titled is not None and titled[0] == " ".join(core) and toks[0].lower() == "the":
+            # 'the Archbishop of Canterbury' names no surname: the person the article gave that title
+            found = resolve_description(self.model, self.discourse, pos, [w.lower().strip(",.") for w in core])
+            if found is not None:
+                return Resolution(found[0].name, found[0].label, "role")
         if titled is not None:
-            return titled
+            return Resolution(*titled, "titled")
         if not core:
-            return None, None
+            return NONE
         desc = description(core)
         if is_fragment(desc):
-            return None, None
-        if toks[0].lower() == "the":
-            # 'the minister': the chain whose role, age or name the description gives, by the trained resolver
-            words = [w.lower().strip(",.;:") for w in desc.split()]
-            found = resolve_description(self.model, self.discourse, min(pos, start), words)
-            if found is not None:
-                return found[0].name, found[0].label
-            if not is_unnamed(desc):
-                m = self.pronouns.salient(pos, ("PERSON",))  # no chain fits: the person the sentence before names
-                if m is not None:
-                    return m.name, "PERSON"
-        return desc, None
+            return NONE
+        return self.described(start, end, pos, toks[0].lower(), desc)
 
-    def pronoun(self, start: int, end: int, word: str, pos: int) -> tuple[str | None, str | None]:
-        """(speaker, label) of a pronoun phrase: the chain the discourse model resolved it to; an unnamed
-        speaker introduced since ('A council spokesman denied it. "...," he said'); else the text's salience."""
+    def described(self, start: int, end: int, pos: int, determiner: str, desc: str) -> Resolution:
+        """A speaker described, not named: a document's issuer ('the report said', 'a statement from the
+        ministry'), the chain a definite description fits ('the mayor'), else the description itself."""
+        words = [w.lower().strip(",.;:") for w in desc.split()]
+        if words and words[-1] in DOCUMENT_NOUNS or any(w in DOCUMENT_NOUNS for w in words[:-1] if w):
+            issuer = document_issuer(self.discourse, start, end, words)
+            if issuer is not None:
+                return Resolution(issuer.name, issuer.label, "document")
+            return Resolution(desc, None, "document_phrase")
+        if determiner != "the":
+            return Resolution(desc, None, "description")
+        found = resolve_description(self.model, self.discourse, pos, words)
+        if found is not None:
+            return Resolution(found[0].name, found[0].label, "role")
+        office = sum(w[:1].isupper() for w in desc.split()) >= 2  # 'the Ukrainian Chief of Staff': an office, kept
+        if not is_unnamed(desc) and not words[-1].endswith(ABSTRACT_ENDINGS) and not office:
+            m = self.pronouns.salient(pos, ("PERSON",))  # no chain fits: the person the sentence before names
+            if m is not None:
+                return Resolution(m.name, "PERSON", "salient")
+        return Resolution(desc, None, "description")
+
+    def pronoun(self, start: int, end: int, word: str, pos: int) -> Resolution:
+        """A pronoun phrase: the chain the discourse model resolved it to; an unnamed speaker introduced
+        since ('A council spokesman denied it. "...," he said'); else the text's salience."""
         m = self.discourse.mention_at(start, end)
         c = self.discourse.chain_of(m) if m is not None and m.kind == "pronoun" else None
         if c is None or not c.speaks:
-            return self.pronouns.resolve(word, pos)
+            return Resolution(*self.pronouns.resolve(word, pos), "pronoun_salience")
         if word in ("he", "she"):
             last = max(
                 (self.discourse.mentions[k].start for k in c.mentions if self.discourse.mentions[k].start < start),
@@ -103,5 +122,16 @@ class Resolver:
             )
             desc = self.pronouns.described_speaker(pos, last, "m" if word == "he" else "f")
             if desc is not None:
-                return desc, None
-        return c.name, c.label
+                return Resolution(desc, None, "pronoun_description")
+        return Resolution(c.name, c.label, "pronoun")
+
+
+class Resolution(NamedTuple):
+    """A speaker phrase resolved: the speaker (None: no speaker), its label, and the step that named it."""
+
+    speaker: str | None
+    label: str | None
+    step: str
+
+
+NONE = Resolution(None, None, "none")

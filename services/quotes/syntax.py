@@ -227,26 +227,6 @@ RULES: dict[str, Callable[[CompactParse, str, QuoteSite], Iterator[Candidate]]] 
 }
 
 
-MAX_SUBJECT_SENTENCES = 3  # how many parsed sentences back a pronoun looks for its antecedent subject
-
-
-def earlier_subjects(p: CompactParse, pos: int, floor: int) -> Iterator[tuple[int, int]]:
-    """Rule `pronoun_subject_chain`: the char ranges of the subjects of the parsed sentences before
-    `pos` (back to `floor`), nearest sentence first, each sentence's subjects in text order: the
-    mentions a 'he said' refers back to along the chain of subjects, not merely the latest name."""
-    k = _last_before(p, pos)
-    seen = 0
-    while k is not None and k >= 0 and p.start[k] >= floor and seen < MAX_SUBJECT_SENTENCES:
-        sent = p.sent_of(k)
-        if sent is None:
-            return
-        for t in range(sent[0], min(sent[1], k + 1)):
-            if p.dep[t] in ("nsubj", "nsubjpass") and p.tag[t].startswith("NNP"):
-                yield p.start[t], p.end[t]
-        seen += 1
-        k = sent[0] - 1
-
-
 MIN_CLAUSE_WORDS = 3  # a reported clause shorter than this is an object ('said so', 'denied it')
 
 
@@ -323,4 +303,4 @@ def candidates(p: CompactParse | None, text: str, site: QuoteSite) -> list[Candi
     return list(dict.fromkeys(out))
 
 
-__all__ = ["Candidate", "QuoteSite", "RULES", "candidates", "earlier_subjects", "reported_clauses", "speaker_phrase"]
+__all__ = ["Candidate", "QuoteSite", "RULES", "candidates", "reported_clauses", "speaker_phrase"]

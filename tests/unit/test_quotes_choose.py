@@ -6,8 +6,8 @@ import pytest
 from quote_helpers import ent
 
 from services.quotes.choose import MODEL_PATH, Choice, Chooser, QuoteContext, features, load_chooser
-from services.quotes.logic import TEXT_RULES, extract_quotes
-from services.quotes.syntax import RULES
+from services.quotes.logic import extract_quotes
+from services.quotes.sources import SOURCES
 from shared.core.events import ArticleEnriched, Quote, from_dict, to_dict
 
 TEXT = '"We will win," Jane Roe said.'
@@ -26,10 +26,8 @@ def test_feature_names_come_from_rules_and_forms_never_from_words():
     c = Choice("syntax:speech_verb_subject", "Jane Roe", "PERSON", 15, 23, "said", "nsubj", True, 1)
     names = set(features(c, [c], CTX))
     assert not any("roe" in n.lower() or "jane" in n.lower() or "win" in n.lower() for n in names)
-    known = {f"rule=syntax:{r}" for r in RULES} | {f"rule=text:{r}" for r in TEXT_RULES}
-    assert {n for n in load_chooser().weights if n.startswith("rule=") and "|" not in n} <= known | {
-        "rule=syntax:pronoun_subject_chain"
-    }
+    known = {f"rule={r}" for r in SOURCES}
+    assert {n for n in load_chooser().weights if n.startswith("rule=") and "|" not in n} <= known
 
 
 def test_the_verb_relation_and_a_possessive_phrase_are_features():
@@ -45,7 +43,7 @@ def test_the_verb_relation_and_a_possessive_phrase_are_features():
 def test_agreeing_candidates_win_over_a_lone_rival():
     a = Choice("text:after_quote", "Jane Roe", "PERSON", 15, 23, "said", "", True, 1)
     b = Choice("syntax:speech_verb_subject", "Jane Roe", "PERSON", 15, 23, "said", "nsubj", True, 1)
-    rival = Choice("text:previous_speaker", "John Doe", "PERSON", 0, 3, None, "", False, 300)
+    rival = Choice("run:previous_speaker", "John Doe", "PERSON", 0, 3, None, "", False, 300)
     picked = load_chooser().choose([rival, a, b], CTX)
     assert picked is not None and picked[0].speaker == "Jane Roe" and 0.5 < picked[1] <= 1.0
 
@@ -59,7 +57,7 @@ def test_below_the_threshold_there_is_no_speaker():
 def test_each_quote_says_where_its_speaker_is_named_which_rule_and_how_sure():
     (q,) = extract_quotes(TEXT, (ent(TEXT, "Jane Roe", "PERSON", "Jane Roe"),))
     assert q.speaker == "Jane Roe" and TEXT[q.speaker_start : q.speaker_end] == "Jane Roe"
-    assert q.rule == "text:after_quote" and 0.0 < q.confidence <= 1.0
+    assert q.rule in ("text:after_quote+name", "syntax:speech_verb_subject+name") and 0.0 < q.confidence <= 1.0
 
 
 @pytest.mark.parametrize("version", [2, 3])

@@ -135,7 +135,7 @@ def test_a_function_word_is_never_a_speaker():
     from services.quotes.resolve import Resolver
 
     t = 'and described it as "fine".'
-    assert Resolver(t, (), []).resolve(0, 3, 20) == (None, None)
+    assert Resolver(t, (), []).resolve(0, 3, 20)[:2] == (None, None)
 
 
 # --- issue 11: rules that generalise (made-up examples) ---
@@ -162,7 +162,8 @@ def test_head_of_the_speaker_phrase_is_its_last_name():
 def test_a_spokesman_for_someone_is_not_that_person():
     t = 'A spokesman for the Roe campaign said: "No comment."'
     es = [ent(t, "Jane Roe", "PERSON", "Roe")]
-    assert speakers(t, es) == [("No comment.", "spokesman for the Roe campaign")]
+    ((quote, speaker),) = speakers(t, es)
+    assert quote == "No comment." and speaker != "Jane Roe" and speaker.endswith("the Roe campaign")
 
 
 def test_second_quote_in_an_attributed_sentence_keeps_the_speaker():
