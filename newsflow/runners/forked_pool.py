@@ -4,7 +4,8 @@ A process pool that starts each worker on its own makes every worker import spaC
 model with its parser (about a second of CPU each, paid again per job). Here one *template* process
 is started with `spawn` (a fresh interpreter: none of the caller's threads or locks come along), builds
 what the workers need once, and then forks the workers from itself. The template runs no Python thread
-of its own when it forks, which is what makes `fork` safe there; the workers share the loaded model's
+of its own when it forks (checked), which is what makes `fork` safe there (OpenBLAS, whose threads
+numpy may have started, stops them before a fork and starts them again when next needed); the workers share the loaded model's
 memory pages until they write to them (`settle_heap` has already frozen those objects out of the
 garbage collector, which would otherwise touch them all).
 
@@ -40,10 +41,11 @@ class ForkedPool:
 
     `build` and `args` must pickle (a module-level function). `submit` queues a task and returns a
     Future; results arrive as the caller calls `wait`, which reads what the workers sent and hands
-    queued tasks on, those of the lowest priority first. A worker holds at most `depth` tasks: the one it runs and, while more tasks wait
-    here than there are workers, the next, so that it never waits for the caller between two tasks;
-    near the end of the queue a task goes only to a worker with nothing to do, so that none is left
-    with two while another is idle. Not thread-safe: one caller thread drives it.
+    queued tasks on, those of the lowest priority first. A worker holds at most `depth` tasks: the
+    one it runs and, while more tasks wait here than there are workers, the next, so that it never
+    waits for the caller between two tasks; near the end of the queue a task goes only to a worker
+    with nothing to do, so that none is left with two while another is idle. Not thread-safe: one
+    caller thread drives it.
     """
 
     def __init__(self, jobs: int, build: Callable[..., Callable[[Any], Any]], args: tuple = (), depth: int = 2) -> None:
