@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.attribution_accuracy import FIGURES, figure, owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
 from services.quotes.app import enrich  # noqa: E402
-from services.quotes.choose import MODEL_PATH, Choice, Chooser, QuoteContext, features  # noqa: E402
+from services.quotes.choose import MODEL_PATH, Choice, Chooser, QuoteContext, calibration_features, features  # noqa: E402
 from services.quotes.logic import extract_quotes  # noqa: E402
 from shared.core.events import to_dict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
@@ -132,8 +132,15 @@ def reported_confidence(events, gold: dict, scorer, chooser: Chooser) -> dict[st
 
 def evaluate(events, gold: dict, scorer, chooser: Chooser) -> tuple[dict, float, int]:
     """score.py's figures of the quotes stage with `chooser`; share right at confidence >= 0.8 and its count."""
+    result, rows = scored_quotes(events, gold, scorer, chooser)
+    confident = [ok for conf, _rule, ok in rows if conf >= 0.8]
+    return result, (sum(confident) / len(confident) if confident else 0.0), len(confident)
+
+
+def scored_quotes(events, gold: dict, scorer, chooser: Chooser) -> tuple[dict, list[tuple[float, str, bool]]]:
+    """score.py's figures, and each matched quote with a gold speaker: (confidence, rule, speaker right)."""
     pred = {}
-    confident = right = 0
+    rows = []
     for e in events:
         out = enrich(e, "en", chooser)
         pred[e.id] = to_dict(out)
@@ -141,10 +148,51 @@ def evaluate(events, gold: dict, scorer, chooser: Chooser) -> tuple[dict, float,
         g = [q for q in (gold.get(e.id) or {}).get("quotes", []) if scorer.tokens(q.get("text"))]
         for pi, gi in _matches(scorer, g, direct).items():
             q = direct[pi]
-            if q.confidence is not None and q.confidence >= 0.8 and g[gi].get("speaker") is not None:
-                confident += 1
-                right += int(scorer.speaker_match(q.speaker, g[gi]["speaker"]))
-    return scorer.score(gold, pred), (right / confident if confident else 0.0), confident
+            if q.confidence is not None and g[gi].get("speaker") is not None:
+                rows.append((q.confidence, q.rule or "", scorer.speaker_match(q.speaker, g[gi]["speaker"])))
+    return scorer.score(gold, pred), rows
+
+
+BANDS = ((0.9, 1.01, ">= 0.9"), (0.8, 0.9, "0.8-0.9"), (0.5, 0.8, "0.5-0.8"), (0.0, 0.5, "< 0.5"))
+
+
+def fit_calibration(rows: list[tuple[float, str, bool]]) -> dict[str, float]:
+    """Weights of services/quotes/choose.py `calibration_features` by logistic regression on quotes whose
+    right speaker is known: (the uncalibrated joint probability, the rule, right or not)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    feats = [calibration_features(conf, rule.partition("+")[2]) for conf, rule, _ok in rows]
+    vec = DictVectorizer().fit(feats)
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED, fit_intercept=False)
+    model.fit(vec.transform(feats), [int(ok) for *_, ok in rows])
+    return {n: round(float(w), 5) for n, w in zip(vec.get_feature_names_out(), model.coef_[0]) if w}
+
+
+def reliability(rows: list[tuple[float, str, bool]]) -> str:
+    """Count and share right in each confidence band, as a table row."""
+    cells = []
+    for lo, hi, _ in BANDS:
+        band = [ok for conf, _rule, ok in rows if lo <= conf < hi]
+        cells.append(f"{sum(band) / len(band):.3f} ({len(band)})" if band else "- (0)")
+    return " | ".join(cells)
+
+
+def made_rows(cache: Path, chooser: Chooser) -> dict[str, list[tuple[float, str, bool]]]:
+    """The made articles' quotes (benchmarks/made_articles.py) by part and kind: (confidence, rule, right)."""
+    from benchmarks.made_articles import model_pass, outcomes
+    from benchmarks.train_coref import build_cases
+
+    events_by_id, parts = build_cases(cache)
+    out: dict[str, list[tuple[float, str, bool]]] = {}
+    for name, cases in parts.items():
+        cases = [c for c in cases if c.get("description") or c["natural"]]
+        made = model_pass(events_by_id, cases, cache)
+        for c, q, ok in outcomes(events_by_id, cases, made, chooser):
+            kind = "description" if c.get("description") else "pronoun"
+            conf = q.confidence if q is not None and q.confidence is not None else 0.0
+            out.setdefault(f"{name} {kind}", []).append((conf, (q.rule or "") if q is not None else "", ok))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     chooser = Chooser(chooser.weights, chooser.intercept, best_threshold(events, gold, scorer, chooser))
     reported = reported_confidence(events, gold, scorer, chooser)
     chooser = Chooser(chooser.weights, chooser.intercept, chooser.threshold, reported)
+    # confidence calibrated where pronouns and descriptions count: PolNeAR's tuning quotes with a named
+    # source and the fitted part of the made pronoun and description articles
+    made = made_rows(args.cache, chooser)
+    tuning_rows = scored_quotes(events, gold, scorer, chooser)[1]
+    calibration = fit_calibration(tuning_rows + made["fitted pronoun"] + made["fitted description"])
+    chooser = Chooser(chooser.weights, chooser.intercept, chooser.threshold, reported, calibration)
     model = {
         "format": 1,
         "note": "logistic regression over services/quotes/choose.py features; "
@@ -185,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "intercept": chooser.intercept,
         "weights": dict(sorted(chooser.weights.items())),
         "reported_confidence": reported,
+        "calibration": calibration,
     }
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(
@@ -193,13 +248,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("| set | articles | " + " | ".join(label for label, _ in FIGURES) + " | right at conf >= 0.8 (n) |")
     print("|---" * (len(FIGURES) + 3) + "|")
+    tables = {}
     for name, (evs, g) in data.items():
-        result, share, n = evaluate(evs, g, scorer, chooser)
+        result, rows = scored_quotes(evs, g, scorer, chooser)
+        tables[name] = rows
+        confident = [ok for conf, _r, ok in rows if conf >= 0.8]
         print(
             f"| {name} | {result['articles']} | "
             + " | ".join(figure(result, k) for _, k in FIGURES)
-            + f" | {share:.3f} ({n}) |"
+            + f" | {sum(confident) / max(1, len(confident)):.3f} ({len(confident)}) |"
         )
+    made = made_rows(args.cache, chooser)
+    print("\nMade articles (benchmarks/made_articles.py), right speaker: " + ", ".join(
+        f"{k} {sum(ok for *_, ok in v) / len(v):.3f} of {len(v)}" for k, v in sorted(made.items())
+    ))
+    print("\nReliability: share right (count) by confidence band, " + ("fitted on tuning + made fitted" if calibration else ""))
+    print("| set | " + " | ".join(label for *_, label in BANDS) + " |")
+    print("|---" * (len(BANDS) + 1) + "|")
+    for name, rows in [*tables.items(), *sorted(made.items())]:
+        print(f"| {name} | {reliability(rows)} |")
     return 0
 
 

@@ -52,7 +52,13 @@ from services.quotes.logic import extract_quotes  # noqa: E402
 from services.quotes.marks import pair_quotes  # noqa: E402
 from shared.core.events import EntitiesExtracted, from_dict, to_dict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
+from services.quotes.discourse import ROLE_WORDS, SPEECH_FORMS  # noqa: E402
 from shared.lexicon.roles import ORGANISATION_NOUNS  # noqa: E402
+from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES  # noqa: E402
+
+TITLE_WORDS = ROLE_WORDS | MALE_TITLES | FEMALE_TITLES
+# Words after which a subject can stand ('and Roe said', 'but Roe added').
+CLAUSE_WORDS = frozenset("and but or then so while as when because although though that said says told".split())
 
 SEED = 29
 SHARED = REPO.parent / "shared"
@@ -122,9 +128,9 @@ def news_cases(events: list[EntitiesExtracted], gold: dict, scorer, model: Coref
                 if matched is not None and not scorer.speaker_match(speaker, matched.get(i)):
                     continue
                 case = _case(d, e, start, end, speaker)
-                if case is not None and case["start"] not in used:
+                if case is not None and case["start"] not in used and i < len(direct):
                     used.add(case["start"])
-                    cases.append(case)
+                    cases.append({**case, "quote": (direct[i].start, direct[i].end)})
     return cases
 
 
@@ -157,14 +163,33 @@ def _case(d: Discourse, e: EntitiesExtracted, start: int, end: int, speaker: str
     else:
         last = c.name.split()[-1]
         word = "they" if last.endswith("s") and not last.endswith("ss") else "it"
+    start = _title_start(d.text, m.start)
+    if start is None:
+        return None
     return {
         "id": e.id,
-        "start": m.start,
+        "start": start,
         "end": m.end,
         "word": word,
         "target": c.name,
         "natural": _natural(d, m, before),
     }
+
+
+def _title_start(text: str, start: int) -> int | None:
+    """Where a name's titles begin ('Prime Minister Tony Blair' -> 'Prime'), so that a pronoun replaces them
+    too; None when the name sits inside a longer noun phrase ('Labour leader Tony Blair'), where no pronoun
+    could stand."""
+    while True:
+        words = text[max(0, start - 40) : start].split(" ")
+        if len(words) < 2 or words[-1] != "":
+            return start
+        w = words[-2]
+        if w[:1].isupper() and w.lower().rstrip(".") in TITLE_WORDS:
+            start -= len(w) + 1
+            continue
+        ok = not w or w[-1:] in ",;:\"\u201c\u201d(" or w.lower() in SPEECH_FORMS | CLAUSE_WORDS
+        return start if ok else None
 
 
 def _natural(d: Discourse, m, before: list) -> bool:
@@ -322,32 +347,44 @@ def best_gap_threshold(rows: list[dict], events, model: CorefModel) -> float:
     return best
 
 
+def build_cases(cache: Path) -> tuple[dict, dict[str, list[dict]]]:
+    """The news events by id, and the cases of each part ('fitted', 'held-out'): pronoun cases (natural or not)
+    and the description cases made from them."""
+    missing = [s for s in NEWS_SETS if not (cache / f"{s}_entities.jsonl").exists()]
+    if missing:
+        build(missing, cache, Settings())
+    scorer = owners_scorer()
+    news = {s: load_events(cache, s) for s in NEWS_SETS}
+    gold = {}
+    for s in ("tuning", "heldout"):
+        gold.update(scorer.load(str(cache / f"{s}_gold.jsonl")))
+    events_by_id = {e.id: e for evs in news.values() for e in evs}
+    cases = [c for evs in news.values() for c in news_cases(evs, gold, scorer, UNTRAINED)]
+    parts = {}
+    for name, part in (("fitted", "tuning"), ("held-out", "heldout")):
+        pronouns = [c for c in cases if part_of(c["id"]) == part]
+        parts[name] = pronouns + description_cases(events_by_id, pronouns, UNTRAINED)
+    return events_by_id, parts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args(argv)
-    missing = [s for s in NEWS_SETS if not (args.cache / f"{s}_entities.jsonl").exists()]
-    if missing:
-        build(missing, args.cache, Settings())
-    scorer = owners_scorer()
     gap_dev, gap_val = gap_events(args.cache, "development"), gap_events(args.cache, "validation")
-    news = {s: load_events(args.cache, s) for s in NEWS_SETS}
-    gold = {}
-    for s in ("tuning", "heldout"):
-        gold.update(scorer.load(str(args.cache / f"{s}_gold.jsonl")))
-    events_by_id = {e.id: e for evs in news.values() for e in evs}
-    cases = [c for evs in news.values() for c in news_cases(evs, gold, scorer, UNTRAINED)]
-    fitted = [c for c in cases if part_of(c["id"]) == "tuning"]
-    held = [c for c in cases if part_of(c["id"]) == "heldout"]
+    events_by_id, parts = build_cases(args.cache)
+    fitted = [c for c in parts["fitted"] if not c.get("description")]
+    held = [c for c in parts["held-out"] if not c.get("description")]
+    d_fitted = [c for c in parts["fitted"] if c.get("description")]
+    d_held = [c for c in parts["held-out"] if c.get("description")]
     model = UNTRAINED
     for _ in range(args.rounds):
         rows = gap_rows(*gap_dev, model) + case_rows(events_by_id, [c for c in fitted if c["natural"]], model)
         weights, intercept = fit(rows)
         model = CorefModel(weights, intercept, 0.0)
     model = CorefModel(model.weights, model.intercept, 0.0, best_gap_threshold(*gap_dev, model))
-    d_fitted, d_held = description_cases(events_by_id, fitted, model), description_cases(events_by_id, held, model)
     d_weights, d_intercept = fit(description_rows(events_by_id, d_fitted, model))
     model = dataclasses.replace(model, description_weights=d_weights, description_intercept=d_intercept)
     report(model, gap_dev, gap_val, events_by_id, fitted, held)

@@ -99,7 +99,8 @@ def extract_quotes(
             observe(len(out), cands, ctx)
         picked = chooser.choose(cands, ctx)
         if picked is not None:
-            chosen, confidence = picked
+            chosen, p_chosen = picked
+            confidence = chooser.confidence(chosen, p_chosen)
             run.speaker, run.para, run.pos = chosen, p, span.open_mark
             rule = chosen.rule + ("+" + chosen.step if chosen.step else "")
             named = (chosen.speaker, chosen.label, chosen.cue, kind, chosen.start, chosen.end, rule)
@@ -118,7 +119,7 @@ class Proposer:
         self.text, self.resolver, self.parse, self.names = text, resolver, parse, names
         self.mention_starts = [m.start for m in resolver.mentions]
         self.para_starts = [lo for lo, _ in paragraphs(text)]
-        self._named: dict[tuple[int, int, int, bool], tuple[str, str | None, str, int] | None] = {}
+        self._named: dict[tuple[int, int, int, bool], tuple[str, str | None, str, int, float] | None] = {}
 
     def make(
         self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool
@@ -129,7 +130,7 @@ class Proposer:
             self._named[key] = self._name(*key)
         if (found := self._named[key]) is None:
             return None
-        name, label, step, end = found
+        name, label, step, end, certainty = found
         after = start >= (close_end := span.marked[1])
         dist = start - close_end if after else span.open_mark - end
         between = self.between(span, name, start, end)
@@ -150,14 +151,16 @@ class Proposer:
             paras=paras,
         )
 
-    def _name(self, start: int, end: int, pos: int, prefer_last: bool) -> tuple[str, str | None, str, int] | None:
-        name, label, step = self.resolve(start, end, pos, prefer_last)
+    def _name(
+        self, start: int, end: int, pos: int, prefer_last: bool
+    ) -> tuple[str, str | None, str, int, float] | None:
+        name, label, step, certainty = self.resolve(start, end, pos, prefer_last)
         if name is not None and label is None and (named := self.apposition(end)) is not None:
             name, label, step, end = named.name, "PERSON", "apposition", named.end  # 'his spokeswoman, Jane Doe'
         p = self.parse
         if name is None or (p is not None and is_fragment_phrase(p, self.text, start, end, name, self.names)):
             return None
-        return name, label, step, end  # the speaker, its label, how it was named and the end of the phrase
+        return name, label, step, end, certainty  # the speaker, its label, how it was named, where, how sure
 
     def names_someone(self, start: int, end: int) -> bool:
         """Whether text[start:end] names a person or organisation, or opens with he, she or they."""
@@ -229,7 +232,7 @@ def reported_speech(
     """Quotes of kind "indirect": the reported clauses outside quotation marks, with their speakers."""
     out = []
     for r in reported:
-        speaker, label, _step = propose.resolve(r.sp_start, r.sp_end, r.start)
+        speaker, label, *_how = propose.resolve(r.sp_start, r.sp_end, r.start)
         if (
             speaker is not None
             and parse is not None

@@ -77,7 +77,7 @@ class Resolver:
             # 'the Archbishop of Canterbury' names no surname: the person the article gave that title
             found = resolve_description(self.model, self.discourse, pos, [w.lower().strip(",.") for w in core])
             if found is not None:
-                return Resolution(found[0].name, found[0].label, "role")
+                return Resolution(found[0].name, found[0].label, "role", found[1])
         if titled is not None:
             return Resolution(*titled, "titled")
         if not core:
@@ -100,12 +100,12 @@ class Resolver:
             return Resolution(desc, None, "description")
         found = resolve_description(self.model, self.discourse, pos, words)
         if found is not None:
-            return Resolution(found[0].name, found[0].label, "role")
+            return Resolution(found[0].name, found[0].label, "role", found[1])
         office = sum(w[:1].isupper() for w in desc.split()) >= 2  # 'the Ukrainian Chief of Staff': an office, kept
         if not is_unnamed(desc) and not words[-1].endswith(ABSTRACT_ENDINGS) and not office:
             m = self.pronouns.salient(pos, ("PERSON",))  # no chain fits: the person the sentence before names
             if m is not None:
-                return Resolution(m.name, "PERSON", "salient")
+                return Resolution(m.name, "PERSON", "salient", GUESS)
         return Resolution(desc, None, "description")
 
     def pronoun(self, start: int, end: int, word: str, pos: int) -> Resolution:
@@ -114,7 +114,7 @@ class Resolver:
         m = self.discourse.mention_at(start, end)
         c = self.discourse.chain_of(m) if m is not None and m.kind == "pronoun" else None
         if c is None or not c.speaks:
-            return Resolution(*self.pronouns.resolve(word, pos), "pronoun_salience")
+            return Resolution(*self.pronouns.resolve(word, pos), "pronoun_salience", GUESS)
         if word in ("he", "she"):
             last = max(
                 (self.discourse.mentions[k].start for k in c.mentions if self.discourse.mentions[k].start < start),
@@ -123,7 +123,7 @@ class Resolver:
             desc = self.pronouns.described_speaker(pos, last, "m" if word == "he" else "f")
             if desc is not None:
                 return Resolution(desc, None, "pronoun_description")
-        return Resolution(c.name, c.label, "pronoun")
+        return Resolution(c.name, c.label, "pronoun", m.confidence)
 
 
 class Resolution(NamedTuple):
@@ -132,6 +132,8 @@ class Resolution(NamedTuple):
     speaker: str | None
     label: str | None
     step: str
+    p: float = 1.0  # how likely the step named the right one (the trained resolver's probability; 1: a name)
 
 
 NONE = Resolution(None, None, "none")
+GUESS = 0.5  # the probability given to the text's salience, where no trained resolver answers
