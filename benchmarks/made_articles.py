@@ -109,6 +109,8 @@ def summary(rows: list[tuple[dict, Quote | None, bool]]) -> str:
     for c, _q, ok in rows:
         kind = "description" if c.get("description") else "pronoun"
         by[kind].append(ok)
+        if kind == "pronoun" and c["natural"]:
+            by["pronoun (natural)"].append(ok)
     return ", ".join(f"{k} {sum(v) / len(v):.3f} of {len(v)}" for k, v in sorted(by.items()))
 
 

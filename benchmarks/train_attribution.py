@@ -259,10 +259,14 @@ def main(argv: list[str] | None = None) -> int:
             + f" | {sum(confident) / max(1, len(confident)):.3f} ({len(confident)}) |"
         )
     made = made_rows(args.cache, chooser)
-    print("\nMade articles (benchmarks/made_articles.py), right speaker: " + ", ".join(
-        f"{k} {sum(ok for *_, ok in v) / len(v):.3f} of {len(v)}" for k, v in sorted(made.items())
-    ))
-    print("\nReliability: share right (count) by confidence band, " + ("fitted on tuning + made fitted" if calibration else ""))
+    print(
+        "\nMade articles (benchmarks/made_articles.py), right speaker: "
+        + ", ".join(f"{k} {sum(ok for *_, ok in v) / len(v):.3f} of {len(v)}" for k, v in sorted(made.items()))
+    )
+    print(
+        "\nReliability: share right (count) by confidence band, "
+        + ("fitted on tuning + made fitted" if calibration else "")
+    )
     print("| set | " + " | ".join(label for *_, label in BANDS) + " |")
     print("|---" * (len(BANDS) + 1) + "|")
     for name, rows in [*tables.items(), *sorted(made.items())]:

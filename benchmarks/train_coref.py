@@ -47,12 +47,11 @@ from benchmarks.train_attribution import _matches  # noqa: E402
 from newsflow.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
 from services.quotes.description_coref import resolve_description  # noqa: E402
-from services.quotes.discourse import Discourse, build_discourse  # noqa: E402
+from services.quotes.discourse import ROLE_WORDS, SPEECH_FORMS, Discourse, build_discourse  # noqa: E402  # noqa: E402
 from services.quotes.logic import extract_quotes  # noqa: E402
 from services.quotes.marks import pair_quotes  # noqa: E402
 from shared.core.events import EntitiesExtracted, from_dict, to_dict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
-from services.quotes.discourse import ROLE_WORDS, SPEECH_FORMS  # noqa: E402
 from shared.lexicon.roles import ORGANISATION_NOUNS  # noqa: E402
 from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES  # noqa: E402
 
@@ -188,7 +187,7 @@ def _title_start(text: str, start: int) -> int | None:
         if w[:1].isupper() and w.lower().rstrip(".") in TITLE_WORDS:
             start -= len(w) + 1
             continue
-        ok = not w or w[-1:] in ",;:\"\u201c\u201d(" or w.lower() in SPEECH_FORMS | CLAUSE_WORDS
+        ok = not w or w[-1:] in ',;:"\u201c\u201d(' or w.lower() in SPEECH_FORMS | CLAUSE_WORDS
         return start if ok else None
 
 

@@ -23,18 +23,7 @@ from services.quotes.discourse import Chain, Discourse, Mention
 MODEL_PATH = Path(__file__).with_name("coref_model.json")
 MAX_SENTENCES_BACK = 12  # a pronoun's antecedent is mentioned within this many sentences before it
 PERSONAL = frozenset({"m", "f"})
-_AGREEING = frozenset(
-    {
-        "sure_agree",
-        "prior_agree",
-        "weak_prior_agree",
-        "weak_prior_conflict",
-        "unknown",
-        "maybe_person",
-        "plural_group",
-        "neuter_org",
-    }
-)
+_AGREEING = frozenset({"agree", "weak_agree", "weak_conflict", "unknown", "maybe_person", "plural_group", "neuter_org"})
 
 
 @dataclass
@@ -50,10 +39,10 @@ class ChainState:
     pron_votes: dict[str, float] = field(default_factory=lambda: {"m": 0.0, "f": 0.0, "pl": 0.0, "n": 0.0})
 
 
-def _bucket(n: int, edges: tuple[int, ...]) -> str:
+def _bucket(n: int, edges: tuple[int, ...]) -> int | str:
     for e in edges:
         if n <= e:
-            return str(e)
+            return e
     return f">{edges[-1]}"
 
 
@@ -69,80 +58,108 @@ def agreement(m: Mention, c: Chain, s: ChainState) -> str:
             return "maybe_person" if c.name_like else "type_conflict"
         votes = {k: c.votes[k] + s.pron_votes[k] for k in ("m", "f")}
         if votes["m"] != votes["f"]:
-            return "sure_agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
+            return "agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
         if c.prior is not None:
-            kind = "prior" if c.prior_sure else "weak_prior"
-            return f"{kind}_agree" if c.prior == g else f"{kind}_conflict"
+            if c.prior == g:  # the article's evidence and a name the list is sure of agree alike
+                return "agree" if c.prior_sure else "weak_agree"
+            return "prior_conflict" if c.prior_sure else "weak_conflict"
         return "unknown"
     if g == "pl":
         return "plural_group" if c.label in ("ORG", "NORP", "GPE") else "plural_person"
     return "neuter_org" if c.label in _THINGS else "neuter_other"
 
 
-def pronoun_features(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context") -> dict[str, float]:
-    """The features of pronoun `m` referring to chain `c` (state `s` before `m`) among the candidates
-    (`ctx`: recency ranks, chains between, the current speaker, the most mentioned). No word of any data
-    is a feature."""
+_SDIST = (0, 1, 2, 3, 5)
+_PDIST = (0, 1, 2)
+_CDIST = (1, 3, 6, 12)
+_COUNT = (1, 2, 4, 8)
+_PRON_COUNT = (0, 1, 3)
+
+# A feature is a key: a name template and its values ('crole={}|prole={}', 'subj', 'poss'); its name is the
+# template filled in. Keys, not names, are built per candidate: a model formats each name once (`key_name`).
+Key = tuple
+
+
+def key_name(key: Key) -> str:
+    """The feature name of a key: its template filled with its values."""
+    return key[0].format(*key[1:]) if len(key) > 1 else key[0]
+
+
+def as_features(keys: list[Key]) -> dict[str, float]:
+    """Keys as a feature dict (every feature here is 1 when present)."""
+    return {key_name(k): 1.0 for k in keys}
+
+
+def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context", agree: str) -> list[Key]:
+    """The features of pronoun `m` referring to chain `c` (state `s` before `m`, `agree` how it fits) among the
+    candidates (`ctx`: recency ranks, chains between, the current speaker, the most mentioned), as keys. No
+    word of any data is a feature."""
     last = s.last
     assert last is not None
     cataphor = last.start > m.start
-    sdist = abs(m.sent - last.sent)
-    agree = agreement(m, c, s)
-    rank = ctx.rank[c.id]
     same = m.sent == last.sent
-    f = {
-        "bias": 1.0,
-        f"label={c.label}": 1.0,
-        f"agree={agree}": 1.0,
-        f"agree={agree}|pron={m.gender}": 1.0,
-        f"agree={agree}|label={c.label}": 1.0,
-        f"agree={agree}|words={min(len(c.name.split()), 3)}": 1.0,
-        f"sdist={_bucket(sdist, (0, 1, 2, 3, 5))}": 1.0,
-        f"pdist={_bucket(max(0, m.para - last.para), (0, 1, 2))}": 1.0,
-        f"cdist={_bucket(abs(m.start - last.end) // 20, (1, 3, 6, 12))}": 1.0,
-        f"rank={min(rank, 4)}": 1.0,
-        f"grank={min(ctx.grank.get(c.id, 5), 3)}": 1.0,
-        f"between={min(ctx.between.get(c.id, 0), 3)}": 1.0,
-        f"crole={last.role}": 1.0,
-        f"prole={m.role}": 1.0,
-        f"crole={last.role}|prole={m.role}": 1.0,
-        f"crole={last.role}|same={same}": 1.0,
-        f"count={_bucket(s.count, (1, 2, 4, 8))}": 1.0,
-        "most_mentioned": float(s.count == ctx.most),
-        "subj_same": float(m.sent in s.subj_sents and not cataphor),
-        "subj_prev": float(m.sent - 1 in s.subj_sents),
-        "subj_prev2": float(m.sent - 2 in s.subj_sents),
-        "speaker_now": float(c.id == ctx.speaker),
-        "speaker_now|speech": float(c.id == ctx.speaker and m.speech),
-        "speech": float(m.speech),
-        "last_quoted": float(last.quoted),
-        "last_pronoun": float(last.kind == "pronoun"),
-        "cataphor": float(cataphor),
-        f"cataphor|crole={last.role}|prole={m.role}": float(cataphor),
-        "titled": float(c.titled or bool(c.roles)),
-        "first_person": float(c.id == ctx.first_person),
-        "binding": float(_same_clause(d, last, m)),
-    }
     grank = min(ctx.grank.get(c.id, 5), 3)
     srank = min(ctx.srank.get(c.id, 3), 2)
     crank = min(ctx.crank.get(c.id, 3), 2)
-    f[f"agree={agree}|grank={grank}"] = 1.0
-    f[f"prole={m.role}|grank={grank}"] = 1.0
-    f[f"crole={last.role}|prole={m.role}|same={same}"] = 1.0
-    f[f"srank={srank}"] = 1.0
-    f[f"srank={srank}|prole={m.role}"] = 1.0
-    f[f"crank={crank}"] = 1.0
-    f[f"crank={crank}|grank={grank}"] = 1.0
-    f[f"pron_count={_bucket(s.pron_count, (0, 1, 3))}"] = 1.0
-    f["only_agreeing"] = float(ctx.agreeing == 1 and c.id in ctx.grank)
-    f["salient_first"] = float(c.id == ctx.salient)
-    f[f"salient_first|prole={m.role}"] = float(c.id == ctx.salient)
-    f[f"salient_first|grank={grank}"] = float(c.id == ctx.salient)
+    crole, prole = last.role, m.role
+    keys: list[Key] = [
+        ("bias",),
+        ("label={}", c.label),
+        ("agree={}", agree),
+        ("agree={}|pron={}", agree, m.gender),
+        ("agree={}|label={}", agree, c.label),
+        ("agree={}|words={}", agree, min(c.name.count(" ") + 1, 3)),
+        ("sdist={}", _bucket(abs(m.sent - last.sent), _SDIST)),
+        ("pdist={}", _bucket(max(0, m.para - last.para), _PDIST)),
+        ("cdist={}", _bucket(abs(m.start - last.end) // 20, _CDIST)),
+        ("rank={}", min(ctx.rank[c.id], 4)),
+        ("grank={}", grank),
+        ("between={}", min(ctx.between.get(c.id, 0), 3)),
+        ("crole={}", crole),
+        ("prole={}", prole),
+        ("crole={}|prole={}", crole, prole),
+        ("crole={}|same={}", crole, same),
+        ("count={}", _bucket(s.count, _COUNT)),
+        ("agree={}|grank={}", agree, grank),
+        ("prole={}|grank={}", prole, grank),
+        ("crole={}|prole={}|same={}", crole, prole, same),
+        ("srank={}", srank),
+        ("srank={}|prole={}", srank, prole),
+        ("crank={}", crank),
+        ("crank={}|grank={}", crank, grank),
+        ("pron_count={}", _bucket(s.pron_count, _PRON_COUNT)),
+    ]
+    flags = (
+        ("most_mentioned", s.count == ctx.most),
+        ("subj_same", m.sent in s.subj_sents and not cataphor),
+        ("subj_prev", m.sent - 1 in s.subj_sents),
+        ("subj_prev2", m.sent - 2 in s.subj_sents),
+        ("speaker_now", c.id == ctx.speaker),
+        ("speaker_now|speech", c.id == ctx.speaker and m.speech),
+        ("speaker_now|other_subject_before", c.id == ctx.speaker and ctx.srank.get(c.id, 3) > 0),
+        ("speech", m.speech),
+        ("last_quoted", last.quoted),
+        ("last_pronoun", last.kind == "pronoun"),
+        ("cataphor", cataphor),
+        ("titled", c.titled or bool(c.roles)),
+        ("first_person", c.id == ctx.first_person),
+        ("binding", _same_clause(d, last, m)),
+        ("only_agreeing", ctx.agreeing == 1 and c.id in ctx.grank),
+    )
+    keys.extend((name,) for name, on in flags if on)
+    if cataphor:
+        keys.append(("cataphor|crole={}|prole={}", crole, prole))
+    if c.id == ctx.salient:
+        keys += [("salient_first",), ("salient_first|prole={}", prole), ("salient_first|grank={}", grank)]
     if same and d.parse is not None and last.token >= 0 and m.token >= 0:
         tree = _tree_relation(d.parse, last.token, m.token)
-        f[f"tree={tree}"] = 1.0
-        f[f"tree={tree}|prole={m.role}"] = 1.0
-    return f
+        keys += [("tree={}", tree), ("tree={}|prole={}", tree, prole)]
+    return keys
+
+
+def pronoun_features(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context") -> dict[str, float]:
+    """`pronoun_keys` as a feature dict (names and values), for training and tests."""
+    return as_features(pronoun_keys(d, m, c, s, ctx, agreement(m, c, s)))
 
 
 def _tree_relation(p, a: int, b: int) -> str:
@@ -193,6 +210,18 @@ class CorefModel:
     description_weights: dict[str, float] = field(default_factory=dict)  # services/quotes/description_coref.py
     description_intercept: float = 0.0
     description_threshold: float = 0.0
+    _by_key: dict[Key, float] = field(default_factory=dict, compare=False, repr=False)  # weights by key, filled as met
+
+    def score_keys(self, keys: list[Key]) -> float:
+        """The probability that the pronoun and chain with these feature keys corefer."""
+        known, w = self._by_key, self.weights
+        z = self.intercept
+        for k in keys:
+            v = known.get(k)
+            if v is None:
+                v = known[k] = w.get(key_name(k), 0.0)
+            z += v
+        return _logistic(z)
 
     def score(self, f: dict[str, float]) -> float:
         """The probability that the pronoun and chain with features `f` corefer."""
@@ -216,10 +245,8 @@ class CorefModel:
             if m.kind == "pronoun" and not m.quoted:
                 cands = _candidates(d, m, recent, states)
                 if cands:
-                    scored = self._rank(d, m, cands, speaker, most, first_person)
-                    if observe is not None:
-                        observe(m, [(c, f) for c, f, _ in scored])
-                    c, _f, p = max(scored, key=lambda x: x[2])
+                    scored = self._rank(d, m, cands, speaker, most, first_person, observe)
+                    c, _keys, p = max(scored, key=lambda x: x[2])
                     if p >= self.threshold:
                         m.chain, m.confidence = c.id, p
                         if c.id >= 0 and m.gender in states[c.id].pron_votes:
@@ -239,13 +266,13 @@ class CorefModel:
                 c.label = "PERSON"  # 'he' and 'she' refer to it: a person whatever NER said
         d._index()
 
-    def _rank(self, d, m, cands, speaker, most, first_person):
-        agreeing = [(c, st) for c, st in cands if agreement(m, c, st) in _AGREEING]
+    def _rank(self, d, m, cands, speaker, most, first_person, observe):
+        fits = {c.id: agreement(m, c, st) for c, st in cands}
+        agreeing = [(c, st) for c, st in cands if fits[c.id] in _AGREEING]
         order = sorted(cands, key=lambda cs: -_last_start(cs[1]))
         g_order = sorted(agreeing, key=lambda cs: -_last_start(cs[1]))
-        between = {
-            c.id: sum(1 for o, so in agreeing if o.id != c.id and _last_start(so) > _last_start(st)) for c, st in cands
-        }
+        latest = {c.id: _last_start(st) for c, st in cands}
+        between = {c.id: sum(1 for o, _ in agreeing if o.id != c.id and latest[o.id] > latest[c.id]) for c, _ in cands}
         subjects = [c for c, st in g_order if st.last is not None and st.last.role in ("subj", "lead")]
         by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -_last_start(cs[1])))
         ctx = Context(
@@ -262,8 +289,10 @@ class CorefModel:
         )
         out = []
         for c, st in cands:
-            f = pronoun_features(d, m, c, st, ctx)
-            out.append((c, f, self.score(f)))
+            keys = pronoun_keys(d, m, c, st, ctx, fits[c.id])
+            out.append((c, keys, self.score_keys(keys)))
+        if observe is not None:
+            observe(m, [(c, as_features(keys)) for c, keys, _ in out])
         return out
 
     @classmethod
@@ -341,7 +370,8 @@ def _last_start(s: ChainState) -> int:
     return s.last.start if s.last is not None else -1
 
 
-MAX_CANDIDATES = 24  # the chains mentioned most recently (bounds the work per pronoun on any input)
+MAX_CANDIDATES = 8  # the fitting chains mentioned most recently: the candidates of a pronoun
+MAX_RECENT = 24  # chains looked at for them (bounds the work per pronoun on any input)
 MAX_CATAPHORA_MENTIONS = 6  # names looked at after a pronoun in its sentence
 
 
@@ -352,13 +382,16 @@ def _candidates(
     MAX_CANDIDATES latest, `recent` holding chain ids by their latest mention), with their state, and those
     first named just after it in its own sentence (cataphora: 'After his win, Roe ...')."""
     out = []
-    for cid in reversed(list(recent)[-MAX_CANDIDATES:]):
+    for cid in reversed(list(recent)[-MAX_RECENT:]):
         c, s = d.chains[cid], states[cid]
         if s.last is None or m.sent - s.last.sent > MAX_SENTENCES_BACK or c.label == "MERGED":
             continue
         if m.gender == "n" and c.label not in _THINGS:
             continue  # 'it' is no person's
+        if m.gender in PERSONAL and c.label in _THINGS and not c.name_like:
+            continue  # 'he' is no organisation's, place's or work's
         out.append((c, s))
+    out = out[:MAX_CANDIDATES]
     seen = {c.id for c, _ in out}
     k = d.before(m.end)
     for n in d.mentions[k : k + MAX_CATAPHORA_MENTIONS]:
@@ -383,8 +416,8 @@ def load_resolver(path: str = str(MODEL_PATH)) -> CorefModel:
 # Before any training: the nearest agreeing chain, the subject of the sentences before preferred.
 UNTRAINED = CorefModel(
     {
-        "agree=sure_agree": 3.0,
-        "agree=prior_agree": 2.0,
+        "agree=agree": 3.0,
+        "agree=weak_agree": 2.0,
         "agree=unknown": 1.0,
         "agree=sure_conflict": -4.0,
         "agree=prior_conflict": -2.0,

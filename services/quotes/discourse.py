@@ -62,6 +62,8 @@ SPEECH_FORMS = QUOTE_CUES | REPORTING_VERBS
 _BEFORE_VERB = frozenset("has have had also later then has had will would again".split())
 _THING_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "WORK_OF_ART", "NAME"})
 _TITLE_WORDS = ROLE_WORDS | MALE_TITLES | FEMALE_TITLES
+# Pronouns of things and groups that never speak and give no gender: not resolved (their subject forms are)
+UNRESOLVED_FORMS = frozenset("its itself their theirs them themselves".split())
 # 'it is', 'it was clear that', 'it seems': 'it' standing for no one
 _EXPLETIVE = re.compile(
     r"\s+(?:is|was|'s|\u2019s|has been|had been|would be|will be|could be|may be|might be|seems|seemed|appears|appeared|remains|remained|takes|took|looks|looked|became|becomes|is not|was not|isn't|wasn't)\b"
@@ -517,7 +519,7 @@ def _pronouns(d: Discourse, masked: tuple[int, int, str] | None) -> None:
     if masked is not None and masked[2]:
         found.append(masked)
     for start, end, word in found:
-        if d.in_quote(start) or word == "it" and _EXPLETIVE.match(text, end):
+        if d.in_quote(start) or word == "it" and _EXPLETIVE.match(text, end) or word in UNRESOLVED_FORMS:
             continue
         gender, case = PRONOUN_FORMS[word]
         m = d.mention(start, end, "pronoun")
@@ -537,7 +539,7 @@ def _pronoun_case(text: str, word: str, case: str, end: int, role: str) -> str:
     return {"subj": "subj", "obj": "obj", "poss": "poss", "refl": "obj"}[case]
 
 
-_REPORTED = frozenset({"ccomp", "xcomp", "advcl", "pcomp", "csubj"})
+_REPORTED = frozenset({"ccomp", "xcomp", "pcomp", "csubj"})
 
 
 def _speaks(p: CompactParse, verb: int, text: str) -> bool:

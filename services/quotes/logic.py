@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 from typing import Callable
 
 from services.quotes.choose import Choice, Chooser, QuoteContext, load_chooser
@@ -117,9 +118,13 @@ class Proposer:
 
     def __init__(self, text: str, resolver: Resolver, parse: CompactParse | None, names: frozenset[str]):
         self.text, self.resolver, self.parse, self.names = text, resolver, parse, names
-        self.mention_starts = [m.start for m in resolver.mentions]
         self.para_starts = [lo for lo, _ in paragraphs(text)]
         self._named: dict[tuple[int, int, int, bool], tuple[str, str | None, str, int, float] | None] = {}
+
+    @cached_property
+    def mention_starts(self) -> list[int]:
+        """Where the article's name mentions start, in order."""
+        return [m.start for m in self.resolver.mentions]
 
     def make(
         self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool

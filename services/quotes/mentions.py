@@ -62,6 +62,7 @@ class ArticleMentions:
             ms = names_from_text(text)
         ms.sort(key=lambda m: m.start)
         self.mentions = ms
+        self.all_starts = [m.start for m in ms]
         # mentions inside quotes do not make a speaker "recent"
         self.outside = [m for m in ms if not self.in_quote(m.start)]
         self.starts = [m.start for m in self.outside]
@@ -123,7 +124,13 @@ class ArticleMentions:
 
     def inside(self, start: int, end: int) -> list[EntityMention]:
         """The mentions within text[start:end]."""
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        k = bisect.bisect_left(self.all_starts, start)
+        out = []
+        while k < len(self.mentions) and self.mentions[k].start < end:
+            if self.mentions[k].end <= end:
+                out.append(self.mentions[k])
+            k += 1
+        return out
 
     def sentence_start(self, pos: int) -> int:
         """The start of the sentence `pos` is in."""

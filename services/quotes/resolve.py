@@ -8,12 +8,13 @@ capitalised-name rules on the text alone. Each kind of phrase has its resolver:
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import NamedTuple
 
 from services.quotes.coref import load_resolver
 from services.quotes.description_coref import resolve_description
 from services.quotes.descriptions import description, is_fragment, is_unnamed
-from services.quotes.discourse import build_discourse
+from services.quotes.discourse import Discourse, build_discourse
 from services.quotes.documents import document_issuer
 from services.quotes.mentions import ArticleMentions, EntityMention, names_from_text  # noqa: F401  (re-exported)
 from services.quotes.named import NameResolver
@@ -36,12 +37,33 @@ class Resolver:
         parse: CompactParse | None = None,
     ):
         self.model = load_resolver()
-        self.discourse = build_discourse(text, entities, parse, quoted, self.model)
-        self.article = ArticleMentions(text, entities, quoted, discourse=self.discourse)
-        self.text = text
-        self.mentions = self.article.mentions
-        self.pronouns = PronounResolver(self.article)
-        self.names = NameResolver(self.article)
+        self.text, self._entities, self._quoted, self._parse = text, entities, quoted, parse
+
+    # Built on first use: an article without a speaker phrase to resolve needs no discourse model.
+    @cached_property
+    def discourse(self) -> Discourse:
+        """The article's chains and mentions, pronouns resolved (services/quotes/discourse.py)."""
+        return build_discourse(self.text, self._entities, self._parse, self._quoted, self.model)
+
+    @cached_property
+    def article(self) -> ArticleMentions:
+        """The article's name mentions by chain, as the name and pronoun helpers read them."""
+        return ArticleMentions(self.text, self._entities, self._quoted, discourse=self.discourse)
+
+    @property
+    def mentions(self) -> list[EntityMention]:
+        """The name mentions of the article, in text order."""
+        return self.article.mentions
+
+    @cached_property
+    def pronouns(self) -> PronounResolver:
+        """The text's salience, where the discourse model resolved no pronoun."""
+        return PronounResolver(self.article)
+
+    @cached_property
+    def names(self) -> NameResolver:
+        """Names inside a speaker phrase."""
+        return NameResolver(self.article)
 
     def resolve(self, start: int, end: int, pos: int, prefer_last: bool = False) -> Resolution:
         """The speaker of the phrase text[start:end] for a quote at `pos`, its label and the resolution step."""
@@ -113,7 +135,7 @@ class Resolver:
         since ('A council spokesman denied it. "...," he said'); else the text's salience."""
         m = self.discourse.mention_at(start, end)
         c = self.discourse.chain_of(m) if m is not None and m.kind == "pronoun" else None
-        if c is None or not c.speaks:
+        if m is None or c is None or not c.speaks:
             return Resolution(*self.pronouns.resolve(word, pos), "pronoun_salience", GUESS)
         if word in ("he", "she"):
             last = max(
