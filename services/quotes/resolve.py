@@ -23,6 +23,7 @@ from shared.core.events import Entity
 from shared.core.parse import CompactParse
 from shared.lexicon.function_words import DETERMINERS, NO_SPEAKER_PRONOUNS, PRONOUN_SPEAKERS, SENTENCE_OPENERS
 from shared.lexicon.roles import ABSTRACT_ENDINGS, DOCUMENT_NOUNS
+from shared.lexicon.time_words import TIME_LEADS, TIME_NOUNS
 from shared.lexicon.titles import COURTESY_TITLES
 
 
@@ -84,7 +85,7 @@ class Resolver:
         person = self.names.person_inside(start, end, prefer_last)
         if person is not None:
             return Resolution(person, "PERSON", "name")
-        core = list(toks)
+        core = _without_time(list(toks))
         while core and core[0].lower() in DETERMINERS:
             core = core[1:]
         for i in range(len(core) - 1, -1, -1):
@@ -146,6 +147,15 @@ class Resolver:
             if desc is not None:
                 return Resolution(desc, None, "pronoun_description")
         return Resolution(c.name, c.label, "pronoun", m.confidence)
+
+
+def _without_time(toks: list[str]) -> list[str]:
+    """A speaker phrase without the time phrase that ends it ('The Tories on Monday', 'Roe last week')."""
+    for i in range(len(toks) - 1, 0, -1):
+        lead, rest = toks[i].lower(), [t.lower().strip(",.") for t in toks[i + 1 :]]
+        if lead in TIME_LEADS and rest and all(t in TIME_NOUNS or t in TIME_LEADS for t in rest):
+            return toks[:i]
+    return toks
 
 
 class Resolution(NamedTuple):

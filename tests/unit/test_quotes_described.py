@@ -78,3 +78,10 @@ def test_a_document_nobody_issued_stays_the_document_never_the_nearest_person():
     text = 'Jane Roe spoke first. "Prices will rise," the report said.'
     got = speakers(text, ent(text, "Jane Roe", "PERSON", "Jane Roe"))
     assert got[0][1] != "Jane Roe" and got[0][2].endswith("+document_phrase")
+
+
+def test_a_time_phrase_ending_a_speaker_phrase_is_not_part_of_the_speaker():
+    text = 'The Conservatives held a rally. The Tories on Monday called the plan "wasteful".'
+    es = (ent(text, "Conservatives", "ORG", "Conservatives", "Tories"),)
+    got = speakers(text, *es)
+    assert got[0][1] == "Conservatives"
