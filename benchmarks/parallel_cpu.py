@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
 
-from newsflow.benchmark import DEFAULT_CORPUS, load_articles  # noqa: E402
+from newsflow.evaluation.benchmark import DEFAULT_CORPUS, load_articles  # noqa: E402
 from newsflow.inputs import InputItem  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
 

@@ -20,7 +20,7 @@ from conftest import ARTIFACTS, REPO
 from data.store_events import store_events
 from test_dashboard_chromium import CHROMIUM, CHROMIUM_ARGS, IN_CI, MISSING, require_browser
 
-from newsflow.stack import free_port
+from newsflow.devstack.stack import free_port
 from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.writer import StoreWriter

@@ -8,7 +8,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsflow import benchmark, cli
+from newsflow.cli import main as cli
+from newsflow.evaluation import benchmark
 
 SPEED = {"articles": 7, "words": 70, "ratio_vs_same_work": 0.912, "ratio_vs_ner": 0.634}
 

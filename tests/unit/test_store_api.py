@@ -10,10 +10,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from data.store_events import store_events
 
-from newsflow.api import build_api_app
 from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.writer import StoreWriter
+from newsflow.web.api import build_api_app
 from shared.core.settings import Settings
 
 TOKEN = "s3cret-token-for-tests"
@@ -197,7 +197,7 @@ class Idle:
 
 
 def test_the_dashboard_serves_the_api_and_the_search_page_behind_the_token(settings):
-    from newsflow.dashboard.server import build_app
+    from newsflow.web.dashboard.server import build_app
 
     async def go(secured: Settings, headers: dict) -> list[int]:
         app = build_app(secured, follower=Idle(), poller=Idle())

@@ -141,7 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from aiohttp import web
 
-    from newsflow.api import build_api_app
+    from newsflow.web.api import build_api_app
 
     settings = Settings.from_env()
     if args.store:

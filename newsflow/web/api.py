@@ -176,7 +176,7 @@ async def require_token(request: web.Request, handler) -> web.StreamResponse:
             content_type="application/json",
             headers={"WWW-Authenticate": 'Bearer realm="newsflow"'},
         )
-    from newsflow.search_pages import login_page
+    from newsflow.web.pages import login_page
 
     return web.Response(
         text=login_page(request.path_qs), status=401, content_type="text/html", headers={"WWW-Authenticate": "Bearer"}
@@ -185,7 +185,7 @@ async def require_token(request: web.Request, handler) -> web.StreamResponse:
 
 async def login(request: web.Request) -> web.StreamResponse:
     """GET: the token form; POST: a right token sets an HttpOnly cookie and goes on to `next`."""
-    from newsflow.search_pages import login_page, safe_next
+    from newsflow.web.pages import login_page, safe_next
 
     if request.method == "GET":
         return web.Response(text=login_page(safe_next(request.query.get("next"))), content_type="text/html")
@@ -205,7 +205,7 @@ def add_store_routes(app: web.Application, settings: Settings, reader: StoreRead
 
     The reader of `settings.store_url` is made here (nothing connects until the first query).
     """
-    from newsflow import search_pages
+    from newsflow.web import pages as search_pages
 
     try:
         app[READER] = reader or open_reader(settings.store_url, aggregate_cache_s=AGGREGATE_CACHE_S)

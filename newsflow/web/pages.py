@@ -15,8 +15,8 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from newsflow.api import answer, quotes_answer, speaker_answer, speakers_answer, story_answer
-from newsflow.time_charts import bar_chart, timeline
+from newsflow.web.api import answer, quotes_answer, speaker_answer, speakers_answer, story_answer
+from newsflow.web.charts import bar_chart, timeline
 
 STATIC = Path(__file__).with_name("static")
 MODES = (("speaker", "speaker"), ("entity", "entity"), ("text", "words"))

@@ -42,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     failures = 0
     store = None
     if args.store:  # issue 19: enrich and store in one process
-        from newsflow.cli_store import write_dead
+        from newsflow.cli.store import write_dead
         from newsflow.store.embedded import EmbeddedStore
 
         store = EmbeddedStore(args.store, settings.batch_size)
@@ -95,7 +95,7 @@ def _embedded_pipeline(settings: Settings, args: argparse.Namespace, n_items: in
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Run the pipeline on INPUT and print score.py's figures against GOLD."""
-    from newsflow.evaluate import evaluate, format_report
+    from newsflow.evaluation.evaluate import evaluate, format_report
 
     result = evaluate(args.gold, args.input, _settings(args), scorer_path=args.scorer)
     if args.json:
@@ -107,7 +107,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_stack(args: argparse.Namespace) -> int:
     """Start, stop or show the local Kafka broker and Redis."""
-    from newsflow.stack import LocalStack, StackConfig, StackError
+    from newsflow.devstack.stack import LocalStack, StackConfig, StackError
 
     try:
         config = StackConfig.from_env().with_brokers(args.brokers)
@@ -148,7 +148,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from newsflow.bootstrap import run_worker
 
     if args.stage == "sink":  # issue 19: the store's sink is a worker too
-        from newsflow.cli_store import cmd_sink
+        from newsflow.cli.store import cmd_sink
 
         return cmd_sink(args)
     run_worker(_settings(args), args.stage, loglevel=args.loglevel)
@@ -159,7 +159,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve the web page that follows articles.enriched live, with per-stage throughput and lag."""
     from dataclasses import replace
 
-    from newsflow.dashboard.server import run_dashboard
+    from newsflow.web.dashboard.server import run_dashboard
 
     settings = _settings(args)
     overrides = {k: v for k, v in (("dashboard_host", args.host), ("dashboard_port", args.port)) if v is not None}
@@ -249,7 +249,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Measure the pipeline against bare spaCy NER (ratios within one run) and print the figures."""
     from pathlib import Path
 
-    from newsflow.benchmark import DEFAULT_CORPUS, format_table, run_bench
+    from newsflow.evaluation.benchmark import DEFAULT_CORPUS, format_table, run_bench
 
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     corpus = Path(args.corpus) if args.corpus else DEFAULT_CORPUS
@@ -353,10 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("topics", help="create the flow's topics")
     tp.set_defaults(func=cmd_topics)
 
-    from newsflow.cli_store import register as register_store
+    from newsflow.cli.store import register as register_store
 
     register_store(sub)
-    from newsflow.query_cli import add_query_commands  # issue 19: query, serve
+    from newsflow.cli.query import add_query_commands  # issue 19: query, serve
 
     add_query_commands(sub)
     return p
