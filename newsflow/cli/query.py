@@ -1,4 +1,4 @@
-"""`newsflow query quotes|speakers|speaker|story` and `newsflow serve`: the store's questions from a shell.
+"""`newsflow query quotes|speakers|speaker|story`: the store's questions from a shell.
 
 The store is `--store PATH_OR_URL` (a path means a SQLite file), else NEWSFLOW_STORE_URL.
 Malformed parameters exit 2 with the reason; an unknown id exits 1.
@@ -135,26 +135,6 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     return code
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the store's JSON API and search pages (no Kafka) until SIGTERM/SIGINT."""
-    from dataclasses import replace
-
-    from aiohttp import web
-
-    from newsflow.web.api import build_api_app
-
-    settings = Settings.from_env()
-    if args.store:
-        settings = replace(settings, store_url=args.store)
-    host = args.host or settings.dashboard_host
-    port = args.port if args.port is not None else settings.dashboard_port
-    app = build_api_app(settings)
-    auth = "token required" if settings.api_token else "no token (NEWSFLOW_API_TOKEN unset)"
-    sys.stderr.write(f"newsflow serve: http://{host}:{port}/search and /api/... ({auth})\n")
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
-    return 0
-
-
 def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", default=None, help="SQLite file or database URL (default NEWSFLOW_STORE_URL)")
     p.add_argument("--json", action="store_true", help="the whole answer as JSON")
@@ -167,8 +147,8 @@ def _window_args(p: argparse.ArgumentParser, outlet: bool = True) -> None:
         p.add_argument("--outlet", default=None, help="only articles of this outlet")
 
 
-def add_query_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `query` and `serve` on the `newsflow` parser's subcommands."""
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `query` to the `newsflow` parser."""
     q = sub.add_parser("query", help="ask the store: quotes, speakers, a speaker, a story")
     qs = q.add_subparsers(dest="query", required=True)
 
@@ -198,11 +178,5 @@ def add_query_commands(sub: argparse._SubParsersAction) -> None:
     _store_arg(story)
     q.set_defaults(func=cmd_query)
 
-    s = sub.add_parser("serve", help="the store's JSON API and search pages over HTTP (loopback by default)")
-    s.add_argument("--store", default=None, help="SQLite file or database URL (default NEWSFLOW_STORE_URL)")
-    s.add_argument("--host", default=None, help="address to listen on (NEWSFLOW_DASHBOARD_HOST)")
-    s.add_argument("--port", type=int, default=None, help="port (NEWSFLOW_DASHBOARD_PORT)")
-    s.set_defaults(func=cmd_serve)
 
-
-__all__ = ["add_query_commands", "cmd_query", "cmd_serve", "format_quotes"]
+__all__ = ["cmd_query", "format_quotes", "register"]

@@ -13,7 +13,7 @@ from data.store_events import store_events
 from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.writer import StoreWriter
-from newsflow.web.api import build_api_app
+from newsflow.web.app import build_api_app
 from shared.core.settings import Settings
 
 TOKEN = "s3cret-token-for-tests"

@@ -134,7 +134,7 @@ def build_app(
     app.router.add_get("/api/articles", articles)
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC)
-    from newsflow.web.api import add_store_routes  # issue 19: the store's JSON API, search pages, token check
+    from newsflow.web.app import add_store_routes  # issue 19: the store's JSON API, search pages, token check
 
     add_store_routes(app, settings)
     return app
