@@ -1,7 +1,10 @@
 """`newsflow query quotes|speakers|speaker|story`: the store's questions from a shell.
 
 The store is `--store PATH_OR_URL` (a path means a SQLite file), else NEWSFLOW_STORE_URL.
-Malformed parameters exit 2 with the reason; an unknown id exits 1.
+Exit status: 0 with the answer, also when nothing is found (an empty answer: "no quotes found",
+"no speaker named ...", "no article ..."; with --json the answer's lists are empty and `speaker` or
+`story_id` is null); 2 for a malformed parameter or a store file that does not exist, with the reason
+on one line of stderr; 1 for a store that cannot answer (one line naming it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any, Mapping
 
 import orjson
 
+from newsflow.store.engine import unavailable
 from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, window
 from newsflow.store.queries import StoreReader, open_reader
 from shared.core.settings import Settings
@@ -77,12 +81,14 @@ def cmd_speakers(reader: StoreReader, args: argparse.Namespace) -> int:
 def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
     """One speaker's page: quotes over time, outlets, entities mentioned with them."""
     name = parse_name(args.who, "speaker")
+    bucket, win = parse_bucket(args.bucket), window(args.since, args.until)
     ids = [name] if reader.actor(name) else [a["id"] for a in reader.find_actors(name)]
-    if not ids:
-        sys.stderr.write(f"newsflow query speaker: no actor named {name!r}\n")
-        return 1
-    doc = reader.speaker(ids[0], bucket=parse_bucket(args.bucket), win=window(args.since, args.until))
-    assert doc is not None
+    doc = reader.speaker(ids[0], bucket=bucket, win=win) if ids else None
+    if doc is None:  # nothing found: an empty answer, as every query command gives
+        empty: dict[str, Any] = {"speaker": None, "query": {"who": name, "bucket": bucket}, "quotes_total": 0}
+        empty.update({"over_time": [], "outlets": [], "entities": [], "quotes": [], "more": False})
+        _emit(empty, args, f"no speaker named {name!r} in the store\n")
+        return 0
     who = doc["speaker"]
     text = [f"{who['name']} ({who['label']}, {who['id']}): {doc['quotes_total']} quotes"]
     text += [f"  {b['start']}  {b['quotes']}" for b in doc["over_time"] if b["quotes"]]
@@ -94,10 +100,12 @@ def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
 
 def cmd_story(reader: StoreReader, args: argparse.Namespace) -> int:
     """A story's copies in the order they appeared, and its quotes."""
-    doc = reader.story(parse_name(args.article_id, "ARTICLE_ID"))
-    if doc is None:
-        sys.stderr.write(f"newsflow query story: no article {args.article_id!r} in the store\n")
-        return 1
+    article_id = parse_name(args.article_id, "ARTICLE_ID")
+    doc = reader.story(article_id)
+    if doc is None:  # nothing found: an empty answer, as every query command gives
+        empty: dict[str, Any] = {"story_id": None, "article_id": article_id, "copies": [], "quotes": []}
+        _emit(empty, args, f"no article {article_id!r} in the store\n")
+        return 0
     lines = [f"story {doc['story_id']}: {len(doc['copies'])} cop{'y' if len(doc['copies']) == 1 else 'ies'}"]
     for i, c in enumerate(doc["copies"], 1):
         when = (c["time"] or "")[:16].replace("T", " ")
@@ -111,21 +119,21 @@ COMMANDS = {"quotes": cmd_quotes, "speakers": cmd_speakers, "speaker": cmd_speak
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    """Run one `newsflow query` subcommand against the store; 2 for malformed parameters."""
+    """Run one `newsflow query` subcommand against the store: 0 with an answer, empty when nothing is found;
+    2 for a malformed parameter or a store file that does not exist; 1 for a store that cannot answer."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    store = _store(args)
     try:
-        reader = open_reader(_store(args))
+        reader = open_reader(store)
     except FileNotFoundError as err:
         return _fail(args, str(err), 2)
     try:
         return COMMANDS[args.query](reader, args)
     except QueryError as err:
         return _fail(args, str(err), 2)
-    except Exception as err:  # a store that cannot be reached or is no newsflow store
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if not isinstance(err, SQLAlchemyError):
-            raise
-        return _fail(args, f"store {reader.engine.url!r} cannot answer: {err.__class__.__name__}: {err.args[0]}", 1)
+    except SQLAlchemyError as err:  # a store that cannot be reached or is no newsflow store
+        return _fail(args, str(unavailable(store, err)), 1)
     finally:
         reader.engine.dispose()
 

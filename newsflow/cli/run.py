@@ -19,15 +19,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     items = list(read_inputs(args.files or ["-"]))
-    pipeline = _embedded_pipeline(settings, args, len(items))
-    out = sys.stdout.buffer
-    failures = 0
     store = None
-    if args.store:  # issue 19: enrich and store in one process
+    if args.store:  # issue 19: enrich and store in one process; opened first, so a bad store stops it at once
         from newsflow.cli.store import write_dead
         from newsflow.store.embedded import EmbeddedStore
 
         store = EmbeddedStore(args.store, settings.batch_size)
+    pipeline = _embedded_pipeline(settings, args, len(items))
+    out = sys.stdout.buffer
+    failures = 0
     progress = None
     if len(items) >= 50:
         from tqdm import tqdm

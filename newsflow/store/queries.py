@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
-from newsflow.store.engine import make_engine, store_url
+from newsflow.store.engine import make_engine, sqlite_path, store_url
 from newsflow.store.params import (
     DEFAULT_LIMIT,
     QueryError,
@@ -514,12 +514,8 @@ def _buckets(times: Iterable[datetime | None], bucket: str) -> list[dict[str, An
     start, end = min(counts), max(counts)
     if (end - start) / step > 2000:  # sparse over years: only the buckets with quotes
         return [{"start": d.date().isoformat(), "quotes": counts[d]} for d in sorted(counts)]
-    out = []
-    d = start
-    while d <= end:
-        out.append({"start": d.date().isoformat(), "quotes": counts.get(d, 0)})
-        d += step
-    return out
+    days = [start + i * step for i in range((end - start) // step + 1)]  # no step past the last (9999-12-31)
+    return [{"start": d.date().isoformat(), "quotes": counts.get(d, 0)} for d in days]
 
 
 class StoreMissing(FileNotFoundError):
@@ -533,10 +529,8 @@ def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreRea
     """
     url = store_url(url_or_path)
     if url.startswith("sqlite"):
-        from sqlalchemy.engine import make_url
-
-        path = make_url(url).database
-        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        path = sqlite_path(url)
+        if path is not None and not Path(path).exists():
             raise StoreMissing(f"no store at {path} (make one with `newsflow run --store {path} INPUT`)")
         engine = make_engine(url)
 
