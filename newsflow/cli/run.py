@@ -51,7 +51,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         pipeline.close()
         if store is not None:
             failures += write_dead(store.close())
-            sys.stderr.write(f"newsflow run: {store.stored} article(s) stored in {args.store}\n")
+            sys.stderr.write(f"newsflow run: {store.stored} distinct article(s) stored in {args.store}\n")
     if failures:
         sys.stderr.write(f"newsflow run: {failures} of {len(items)} article(s) could not be enriched (see above)\n")
         return 1

@@ -38,7 +38,7 @@ class EmbeddedStore:
         self.writer = StoreWriter(self.engine)
         self.batch_size = max(1, batch_size)
         self._pending: list[Mapping[str, Any]] = []
-        self.stored = 0
+        self.stored_ids: set[str] = set()  # an id given twice (a re-run, two inputs of one article) is one article
 
     def add(self, event: Mapping[str, Any]) -> list[DeadLetter[str]]:
         """Queue one event (its JSON object); returns the dead letters of a batch written now, if any."""
@@ -60,8 +60,13 @@ class EmbeddedStore:
             stored, refused = store_rows(self.writer, live)
         except StoreUnavailable as err:
             raise StoreUnavailable(f"store {store_name(self.url)}: {err}") from err
-        self.stored += len(stored)
+        self.stored_ids.update(stored)
         return dead + refused
+
+    @property
+    def stored(self) -> int:
+        """How many distinct articles this store has written (by id)."""
+        return len(self.stored_ids)
 
     def close(self) -> list[DeadLetter[str]]:
         """Write what is queued and release the engine."""

@@ -7,6 +7,7 @@ import hashlib
 from services.normalize.cleaning import Cleaned, clean_body, looks_like_html
 from services.normalize.extraction import Page, extract_page, is_whole_page
 from services.normalize.language import decide_language
+from services.normalize.textness import refuse_binary, refuse_wordless
 from shared.core.events import ArticleCleaned, ArticlePublished, InvalidEvent, with_trace
 from shared.core.stage import Stopwatch
 
@@ -52,12 +53,15 @@ def normalize_article(
     default_language: str = "en",
 ) -> ArticleCleaned:
     """Clean a raw article: story text in `text` (extracted from a whole web page); page metadata where
-    the publisher gave none; signature, dateline and widget lines in their fields; `language` always set."""
+    the publisher gave none; signature, dateline and widget lines in their fields; `language` always set.
+    A body that is not text (binary data, or no word once cleaned) raises InvalidEvent with the rule."""
     clock = Stopwatch()
     _check(raw, max_raw_bytes)
+    refuse_binary(raw.body)  # not text, not enriched (issue 30): binary data and bodies without a word
     cleaned, page, notes = _story(raw, max_body_chars)
     if len(cleaned.text) > max_body_chars:
         raise InvalidEvent(f"extracted text of {len(cleaned.text)} characters exceeds the limit of {max_body_chars}")
+    refuse_wordless(cleaned.text, len(cleaned.removed))
     title = clean_body(raw.title).text.replace("\n\n", " ") if raw.title else None
     if title is None and page is not None and page.title:
         title = clean_body(page.title).text.replace("\n\n", " ") or None
