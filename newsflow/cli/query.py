@@ -18,6 +18,7 @@ import orjson
 from newsflow.store.engine import unavailable
 from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, window
 from newsflow.store.queries import StoreReader, open_reader
+from newsflow.web.layout import after_text, who_published
 from shared.core.settings import Settings
 
 
@@ -98,18 +99,33 @@ def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(copy: Mapping[str, Any]) -> str:
+    return (copy["time"] or "")[:16].replace("T", " ")
+
+
 def cmd_story(reader: StoreReader, args: argparse.Namespace) -> int:
-    """A story's copies in the order they appeared, and its quotes."""
+    """A story's copies in the order they were published (who first, how long after each followed, which arrived
+    first), and its quotes."""
     article_id = parse_name(args.article_id, "ARTICLE_ID")
     doc = reader.story(article_id)
     if doc is None:  # nothing found: an empty answer, as every query command gives
         empty: dict[str, Any] = {"story_id": None, "article_id": article_id, "copies": [], "quotes": []}
         _emit(empty, args, f"no article {article_id!r} in the store\n")
         return 0
-    lines = [f"story {doc['story_id']}: {len(doc['copies'])} cop{'y' if len(doc['copies']) == 1 else 'ies'}"]
-    for i, c in enumerate(doc["copies"], 1):
-        when = (c["time"] or "")[:16].replace("T", " ")
-        lines.append(f"  {i}. {when}  {c['outlet'] or '-'}  {c['article_id']}  {c['title'] or ''}".rstrip())
+    first, arrived, copies = doc["first_published"], doc["arrived_first"], doc["copies"]
+    head = f"story {doc['story_id']}: {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}; published first: "
+    head += f"{who_published(first)} {'received' if first['time_basis'] == 'received' else 'at'} {_when(first)}"
+    lines = [head + (f"; arrived first: {who_published(arrived)}" if arrived is not None else "")]
+    for i, c in enumerate(copies, 1):
+        marks = [
+            m
+            for m, on in (("arrived first", c["arrived_first"]), ("no publication time", c["time_basis"] == "received"))
+            if on
+        ]
+        lines.append(
+            f"  {i}. {_when(c)}  {after_text(c['after_first_s']):>12}  {c['outlet'] or '-'}  {c['article_id']}  "
+            f"{c['title'] or ''}{'  [' + '; '.join(marks) + ']' if marks else ''}".rstrip()
+        )
     lines.append(f"quotes: {len(doc['quotes'])}")
     _emit(doc, args, "\n".join(lines) + "\n" + format_quotes(doc["quotes"]))
     return 0
@@ -181,7 +197,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _window_args(speaker, outlet=False)
     _store_arg(speaker)
 
-    story = qs.add_parser("story", help="a story's copies in the order they appeared, and its quotes")
+    story = qs.add_parser("story", help="a story's copies in the order they were published, and its quotes")
     story.add_argument("article_id")
     _store_arg(story)
     q.set_defaults(func=cmd_query)

@@ -1,8 +1,10 @@
-"""The frame of every search page, and the token form (the one page served without the token)."""
+"""The frame of every search page, the token form (the one page served without the token), and how pages and
+the CLI say a story's times and outlets."""
 
 from __future__ import annotations
 
 from html import escape
+from typing import Any, Mapping
 
 
 def safe_next(value: str | None) -> str:
@@ -37,4 +39,24 @@ def login_page(next_path: str, wrong: bool = False) -> str:
     )
 
 
-__all__ = ["login_page", "page", "safe_next"]
+def after_text(seconds: float) -> str:
+    """How long after a story's first copy another followed: "first", "+45 s", "+2 h 15 min", "+3 d 4 h"."""
+    if seconds <= 0:
+        return "first" if seconds == 0 else "at once"
+    s = int(round(seconds))
+    days, rest = divmod(s, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"+{days} d" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"+{hours} h" + (f" {minutes} min" if minutes else "")
+    return f"+{minutes} min" if minutes else f"+{secs} s"
+
+
+def who_published(copy: Mapping[str, Any]) -> str:
+    """A copy's outlet, else its title or id said as such (a copy with no outlet is not "unknown")."""
+    return copy.get("outlet") or f"{copy.get('title') or copy['article_id']} (no outlet given)"
+
+
+__all__ = ["after_text", "login_page", "page", "safe_next", "who_published"]

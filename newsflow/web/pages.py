@@ -2,7 +2,7 @@
 
 - `/search`: quotes by speaker, entity or words (with since/until/outlet), and the most quoted speakers;
 - `/search/speakers/<id>`: a speaker's quotes over time (SVG bars), outlets, entities mentioned with them;
-- `/search/stories/<article id>`: a story's copies on a timeline, and its quotes with where they ran.
+- `/search/stories/<article id>`: a story's copies on a timeline by publication, and its quotes with where they ran.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiohttp import web
 
 from newsflow.web.api import answer, quotes_answer, speaker_answer, speakers_answer, story_answer
 from newsflow.web.charts import bar_chart, timeline
-from newsflow.web.layout import page
+from newsflow.web.layout import after_text, page, who_published
 
 STATIC = Path(__file__).with_name("static")
 MODES = (("speaker", "speaker"), ("entity", "entity"), ("text", "words"))
@@ -171,27 +171,49 @@ async def speaker_page(request: web.Request) -> web.Response:
     return web.Response(text=page(who["name"], body), content_type="text/html")
 
 
+def _copy_item(c: Mapping[str, Any], current: bool) -> str:
+    """A story's copy as a list item: when, how long after the first, who, title; arrived first, time of receipt."""
+    marks = [
+        f'<small class="{cls}">{text}</small>'
+        for cls, text, on in (
+            ("arrived", "arrived first", c["arrived_first"]),
+            ("received", "no publication time: when it arrived", c["time_basis"] == "received"),
+        )
+        if on
+    ]
+    return (
+        f'<li data-id="{escape(c["article_id"])}"{" class=current" if current else ""}>'
+        f"<time>{escape(c['time'][:16].replace('T', ' '))}</time> "
+        f'<span class="after">{escape(after_text(c["after_first_s"]))}</span> <b>{escape(who_published(c))}</b> '
+        f"{escape(c['title'] or c['article_id'])}{''.join(' ' + m for m in marks)}</li>"
+    )
+
+
 async def story_page(request: web.Request) -> web.Response:
-    """A story's page: its copies on a timeline and its quotes."""
+    """A story's page: its copies on a timeline in the order they were published (who published first, how long
+    after each other copy followed, and which arrived first: the dedup verdict), and its quotes."""
     article_id = request.match_info["article_id"]
     status, doc = await answer(request, lambda r, req: story_answer(r, article_id, req.query))
     if status != 200:
         return web.Response(
             text=page("story", f'<p class="error">{escape(doc["error"])}</p>'), status=status, content_type="text/html"
         )
-    copies = doc["copies"]
-    points = [(datetime.fromisoformat(c["time"]), c["outlet"] or "unknown", c["article_id"]) for c in copies]
-    rows = "".join(
-        f'<li data-id="{escape(c["article_id"])}"{" class=current" if c["article_id"] == article_id else ""}>'
-        f"<time>{escape(c['time'][:16].replace('T', ' '))}</time> <b>{escape(c['outlet'] or 'unknown')}</b> "
-        f"{escape(c['title'] or c['article_id'])} <small>{escape(c['dedup_status'] or '')}</small></li>"
-        for c in copies
-    )
-    title = copies[0]["title"] or doc["story_id"] if copies else doc["story_id"]
+    copies, first, arrived = doc["copies"], doc["first_published"], doc["arrived_first"]
+    points = [(datetime.fromisoformat(c["time"]), who_published(c), c["article_id"]) for c in copies]
+    rows = "".join(_copy_item(c, c["article_id"] == article_id) for c in copies)
+    title = first["title"] or doc["story_id"]
+    published = "received" if first["time_basis"] == "received" else "at"
     body = (
         f'<section class="story-head"><h2>{escape(title)}</h2><p><b id="copies">{len(copies)}</b> '
-        f"cop{'y' if len(copies) == 1 else 'ies'}; first: {escape(copies[0]['outlet'] or 'unknown')}</p></section>"
-        f'<section id="timeline">{timeline("Copies in the order they appeared", points)}</section>'
+        f'cop{"y" if len(copies) == 1 else "ies"}; published first: <b id="first-published">'
+        f"{escape(who_published(first))}</b> {published} <time>{escape(first['time'][:16].replace('T', ' '))}</time>"
+        + (
+            f'; arrived first: <b id="arrived-first">{escape(who_published(arrived))}</b>'
+            if arrived is not None
+            else ""
+        )
+        + "</p></section>"
+        f'<section id="timeline">{timeline("Copies in the order they were published", points)}</section>'
         f'<section id="copies-list"><ol>{rows}</ol></section>'
         f'<section id="results"><h3>Quotes</h3>{render_quotes(doc["quotes"])}</section>'
     )
