@@ -3,21 +3,12 @@ server that cannot be reached says: one line naming its URL (without the passwor
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from unit_modules import unit_module
 
 from newsflow.devstack.stack import free_port
 
-UNIT = Path(__file__).resolve().parents[1] / "unit"
-sys.path.insert(0, str(UNIT.parent))
-sys.path.insert(0, str(UNIT))
-_spec = importlib.util.spec_from_file_location("store_edges_contract", UNIT / "store_edges_contract.py")
-assert _spec and _spec.loader
-contract = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(contract)
+contract = unit_module("store_edges_contract")
 
 pytestmark = pytest.mark.integration
 
