@@ -7,8 +7,10 @@ import sys
 
 import orjson
 
-from newsflow.cli.common import settings_from
+from newsflow.cli.common import finish_inputs, settings_from
 from shared.core.settings import STAGES
+
+PUBLISH_WINDOW = 1000  # sends in flight before `publish` waits for their acknowledgements
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -25,15 +27,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish articles from files/stdin to the raw topic (or --topic)."""
-    from newsflow.inputs import read_inputs
+    from newsflow.inputs import InputReport, read_inputs
     from shared.adapters.kafka import Publisher, ensure_topics
 
     settings = settings_from(args)
     ensure_topics(settings)
     n = 0
+    report = InputReport()
     with Publisher(settings, topic=args.topic) as pub:
         futures = []
-        for item in read_inputs(args.files or ["-"]):
+        for item in read_inputs(args.files or ["-"], report=report, max_page_bytes=settings.max_raw_bytes):
             key = None
             try:
                 obj = orjson.loads(item.data)
@@ -43,11 +46,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 pass
             futures.append(pub.publish(item.data, key=key))
             n += 1
+            if len(futures) >= PUBLISH_WINDOW:  # an archive streams: hold only so many unacknowledged sends
+                _acknowledged(futures)
         pub.flush()
-        for f in futures:
-            f.get(timeout=60)
+        _acknowledged(futures)
     sys.stderr.write(f"published {n} article(s) to {args.topic or settings.topics.raw}\n")
-    return 0
+    return finish_inputs("newsflow publish", report, n, 0, "could not be published")
+
+
+def _acknowledged(futures: list) -> None:
+    """Wait until every send in `futures` is on the broker, then forget them."""
+    for f in futures:
+        f.get(timeout=60)
+    futures.clear()
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
@@ -94,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     w.set_defaults(func=cmd_worker)
 
     pub = sub.add_parser("publish", help="publish articles to Kafka (articles.raw)")
-    pub.add_argument("files", nargs="*")
+    pub.add_argument("files", nargs="*", help="as `run` reads them: JSON Lines, JSON, .txt, .html, .warc[.gz], folders")
     pub.add_argument("--topic", default=None)
     pub.set_defaults(func=cmd_publish)
 
