@@ -1,7 +1,7 @@
 """The `newsflow` command: the parser of every command group, and its entry point.
 
 Each group is a module of this package with `register(sub)` (its subcommands) and a `cmd_*` per command:
-run; eval and bench (measure); stack; worker, publish, tail, topics (kafka); dashboard and serve (web);
+run; crawl; eval and bench (measure); stack; worker, publish, tail, topics (kafka); dashboard and serve (web);
 sink and store (store); query.
 """
 
@@ -13,10 +13,10 @@ import os
 import sys
 from typing import Sequence
 
-from newsflow.cli import kafka, measure, query, run, stack, store, web
+from newsflow.cli import crawl, kafka, measure, query, run, stack, store, web
 from newsflow.store.engine import StoreUnavailable, error_line
 
-GROUPS = (run, measure, stack, kafka, web, store, query)
+GROUPS = (run, crawl, measure, stack, kafka, web, store, query)
 log = logging.getLogger("newsflow")
 
 
