@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,15 +29,8 @@ from crawl_site import atom, rss, urlset  # noqa: E402
 from newsflow.crawl.crawler import link_key  # noqa: E402
 from newsflow.crawl.sources import read_listing  # noqa: E402
 
-
-def timed(repeat: int, fn) -> tuple[float, object]:
-    """The best of `repeat` runs of `fn` in seconds, and its result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from warc_throughput import best_of  # noqa: E402
 
 
 def feeds(n: int, repeat: int) -> None:
@@ -53,9 +45,9 @@ def feeds(n: int, repeat: int) -> None:
     print(f"feeds of {n} entries:")
     for kind, doc in docs.items():
         body = doc.encode()
-        t_fp, listing = timed(repeat, lambda body=body: read_listing(body, "application/xml", base + "/feed"))
+        t_fp, listing = best_of(repeat, lambda body=body: read_listing(body, "application/xml", base + "/feed"))
         params = FeedParameters(base, "news.example", base + "/feed")
-        t_tr, links = timed(repeat, lambda doc=doc, params=params: extract_links(doc, params))
+        t_tr, links = best_of(repeat, lambda doc=doc, params=params: extract_links(doc, params))
         first = listing.links[0]  # type: ignore[union-attr]
         fields = [f for f in ("title", "published_at", "authors") if getattr(first, f)]
         print(
@@ -70,7 +62,7 @@ def sitemaps(n: int, repeat: int) -> None:
     print(f"news sitemap of {n} URLs:")
     for base, domain in (("https://news.example", "news.example"), ("http://127.0.0.1:8080", "127.0.0.1")):
         doc = urlset(base, [f"/story/{i}" for i in range(n)], {f"/story/{i}": f"Story {i}" for i in range(n)})
-        t_lx, listing = timed(repeat, lambda doc=doc, base=base: read_listing(doc.encode(), "application/xml", base))
+        t_lx, listing = best_of(repeat, lambda doc=doc, base=base: read_listing(doc.encode(), "application/xml", base))
 
         def trafilatura_links(doc=doc, base=base, domain=domain) -> list:
             s = SitemapObject(base, domain, [])
@@ -78,7 +70,7 @@ def sitemaps(n: int, repeat: int) -> None:
             s.process()
             return s.urls
 
-        t_tr, links = timed(repeat, trafilatura_links)
+        t_tr, links = best_of(repeat, trafilatura_links)
         titled = sum(1 for x in listing.links if x.title)  # type: ignore[union-attr]
         print(
             f"  {domain:12s} lxml        {n / t_lx:9,.0f} URLs/s  {len(listing.links):4d} links, {titled} with their news title"
@@ -102,7 +94,7 @@ def link_keys(repeat: int) -> None:
     print(f"link keys: {sum(map(len, spellings))} spellings of {len(spellings)} articles")
     for name, fn in (("courlan", link_key), ("urllib", _urllib_key)):
         keys = {fn(u) for group in spellings for u in group}
-        seconds, _ = timed(repeat, lambda fn=fn: [fn(u) for u in flat])
+        seconds, _ = best_of(repeat, lambda fn=fn: [fn(u) for u in flat])
         print(f"  {name:8s} {len(keys)} distinct keys (right: {len(spellings)})  {len(flat) / seconds:9,.0f} keys/s")
 
 
