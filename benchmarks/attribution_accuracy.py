@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsflow.evalsets import set_files  # noqa: E402
-from newsflow.evaluate import load_scorer, predict  # noqa: E402
+from newsflow.evaluation.evalsets import set_files  # noqa: E402
+from newsflow.evaluation.evaluate import load_scorer, predict  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
 
 SHARED = REPO.parent / "shared"

@@ -3,7 +3,7 @@
 On a shared machine the wall-clock speedup of `--jobs 2` says more about the other work
 than about the runner. CPU seconds say much less about it: this runs `newsflow run --jobs 1`
 and `--jobs N` as whole processes on the same articles, alternated `--repeat` times
-(`newsflow.benchmark.bench_jobs`, which `newsflow bench --parts jobs` runs too), and takes the
+(`newsflow.evaluation.benchmark.bench_jobs`, which `newsflow bench --parts jobs` runs too), and takes the
 CPU seconds of every process of each run (the pool's template and workers included), with
 the wall seconds, the load average before the run, and a check that every run printed the
 same events (trace aside). The wall-clock speedup on N free cores is at most
@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
 
-from newsflow.benchmark import DEFAULT_CORPUS, bench_jobs, load_articles  # noqa: E402
+from newsflow.evaluation.benchmark import DEFAULT_CORPUS, bench_jobs, load_articles  # noqa: E402
 from newsflow.inputs import InputItem  # noqa: E402
 from shared.core.settings import Settings  # noqa: E402
 

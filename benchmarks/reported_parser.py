@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from attribution_accuracy import owners_scorer  # noqa: E402
 
-from newsflow.evalsets import set_files  # noqa: E402
-from newsflow.evaluate import predict  # noqa: E402
+from newsflow.evaluation.evalsets import set_files  # noqa: E402
+from newsflow.evaluation.evaluate import predict  # noqa: E402
 from services.quotes.reported import _according, _Quoted, speech_sentences  # noqa: E402
 from services.quotes.resolve import Resolver  # noqa: E402
 from shared.core.events import ArticleEnriched, from_dict  # noqa: E402

@@ -279,8 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.pg_url:
                 url, reuse = args.pg_url, args.reuse
             else:
-                from newsflow.stack import free_port
-                from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+                from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+                from newsflow.devstack.stack import free_port
 
                 server = LocalPostgres(
                     PostgresConfig(

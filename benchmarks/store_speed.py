@@ -107,8 +107,8 @@ def main(argv=None) -> int:
     server = None
     tmp = Path(tempfile.mkdtemp(prefix="newsflow-store-speed-"))
     if not args.pg_url:
-        from newsflow.stack import free_port
-        from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+        from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+        from newsflow.devstack.stack import free_port
 
         server = LocalPostgres(PostgresConfig(base_dir=tmp / "postgres", port=free_port()))
         server.start()

@@ -16,7 +16,7 @@ Training data, all from ../shared, none hand-annotated by us:
    sentence or the one before, or is the one quoted last in that paragraph or the one before (75 of
    the 84 real pronoun attributions with a named gold source in the BBC dev set and PolNeAR are; three
    in four named re-mentions are). The fit uses natural cases; both are reported. Articles are split
-   by a hash of their id (`newsflow.evalsets.part_of`): one in five is held out and only scored.
+   by a hash of their id (`newsflow.evaluation.evalsets.part_of`): one in five is held out and only scored.
 A logistic regression (scikit-learn, fixed seed) is fitted on the candidates of each pronoun
 (labelled right or wrong) and on the differences between its right candidate and each wrong one,
 in two rounds (the second with chains resolved by the first model, as the stage runs it).
@@ -44,7 +44,7 @@ from benchmarks.attribution_accuracy import owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
 from benchmarks.gap import answer, model_pass, read_gap, scores  # noqa: E402
 from benchmarks.train_attribution import _matches  # noqa: E402
-from newsflow.evalsets import part_of  # noqa: E402
+from newsflow.evaluation.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
 from services.quotes.description_coref import resolve_description  # noqa: E402
 from services.quotes.discourse import ROLE_WORDS, SPEECH_FORMS, Discourse, build_discourse  # noqa: E402  # noqa: E402

@@ -1,1 +1,1 @@
-"""newsflow: the application (CLI, composition root, runners, stack, store, API)."""
+"""newsflow: the application (composition root, cli/, runners/, store/, web/, devstack/, evaluation/)."""

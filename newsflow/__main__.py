@@ -2,6 +2,6 @@
 
 import sys
 
-from newsflow.cli import main
+from newsflow.cli.main import main
 
 sys.exit(main())

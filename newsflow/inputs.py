@@ -1,20 +1,24 @@
 """Reading articles from files or stdin for `newsflow run` and `newsflow publish`.
 
 JSON Lines (.jsonl, one article a line), a JSON file (.json: one article or a list of
-them), or any other file as one article's body (.txt); `-` is stdin, sniffed the same
-way; a directory is every such file in it, in name order.
+them), a web archive (.warc, .warc.gz: each HTML response one article, read as it streams; see
+`newsflow.archives`), or any other file as one article's body (.txt); `-` is stdin, sniffed the
+same way; a directory is every such file in it, in name order.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TextIO
 
 import orjson
 
+from newsflow.archives import Damaged, Skipped, is_warc, read_warc
+
 ARTICLE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".txt", ".html", ".htm")
+DEFAULT_MAX_PAGE_BYTES = 10_485_760  # Settings.max_raw_bytes
 
 
 @dataclass(frozen=True)
@@ -25,9 +29,30 @@ class InputItem:
     data: bytes
 
 
-def decode_text(data: bytes) -> str:
-    """The text of a file's bytes: UTF-8 (a BOM dropped) when they are UTF-8, else the encoding
-    charset-normalizer detects (a cp1252 or latin-1 page, UTF-16), else UTF-8 with replacement marks."""
+@dataclass
+class InputReport:
+    """What reading passed over (archive records that are no page) and what it could not read."""
+
+    skipped: Skipped = field(default_factory=Skipped)
+    damaged: int = 0
+    stream: TextIO | None = None  # where a damaged input is reported, one JSON line each (default stderr)
+
+    def report(self, origin: str, reason: str) -> None:
+        """Report an input that could not be read, as `newsflow run` reports one it could not enrich."""
+        self.damaged += 1
+        line = orjson.dumps({"origin": origin, "stage": "input", "error": reason}).decode()
+        (self.stream or sys.stderr).write(line + "\n")
+
+
+def decode_text(data: bytes, charset: str | None = None) -> str:
+    """The text of a file's bytes: in `charset` when one was declared (an HTTP header's) and it decodes them,
+    else UTF-8 (a BOM dropped) when they are UTF-8, else the encoding charset-normalizer detects (a cp1252 or
+    latin-1 page, UTF-16), else UTF-8 with replacement marks."""
+    if charset and not data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark outranks the header, as in browsers
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -89,8 +114,30 @@ def _kind_of(path: Path, data: bytes) -> str:
     return _sniff(data)
 
 
-def read_inputs(paths: Iterable[str], stdin=None) -> Iterator[InputItem]:
-    """Every article in `paths`, in order, as raw JSON bytes for the normalize stage."""
+def _archive_items(path: Path, report: InputReport, max_page_bytes: int) -> Iterator[InputItem]:
+    for item in read_warc(path, report.skipped, max_page_bytes):
+        origin = f"{path}@{item.offset}"
+        if isinstance(item, Damaged):
+            report.report(origin, item.reason)
+            continue
+        article = {"body": decode_text(item.payload, item.charset), "url": item.url or None}
+        if item.fetched_at:
+            article["fetched_at"] = item.fetched_at
+        yield InputItem(origin, orjson.dumps(article))
+
+
+def read_inputs(
+    paths: Iterable[str],
+    stdin=None,
+    report: InputReport | None = None,
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+) -> Iterator[InputItem]:
+    """Every article in `paths`, in order, as raw JSON bytes for the normalize stage.
+
+    Archives stream (one page in memory at a time); what they skip is counted in `report`, and a damaged
+    record is reported there (on stderr) while the rest is read on.
+    """
+    report = report if report is not None else InputReport()
     for p in paths:
         if p == "-":
             data = (stdin or sys.stdin.buffer).read()
@@ -98,12 +145,17 @@ def read_inputs(paths: Iterable[str], stdin=None) -> Iterator[InputItem]:
             continue
         path = Path(p)
         if path.is_dir():
-            files = sorted(f for f in path.iterdir() if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+            files = sorted(
+                f for f in path.iterdir() if f.is_file() and (f.suffix.lower() in ARTICLE_SUFFIXES or is_warc(f))
+            )
         else:
             files = [path]
         for f in files:
+            if is_warc(f):
+                yield from _archive_items(f, report, max_page_bytes)
+                continue
             data = f.read_bytes()
             yield from _items_of(data, str(f), _kind_of(f, data))
 
 
-__all__ = ["ARTICLE_SUFFIXES", "InputItem", "read_inputs"]
+__all__ = ["ARTICLE_SUFFIXES", "InputItem", "InputReport", "decode_text", "read_inputs"]

@@ -36,7 +36,7 @@ os.environ.setdefault("NEWSFLOW_EMBEDDED_WIRE", "1")
 class StackInfo:
     bootstrap: str
     redis_url: str
-    stack: object | None  # newsflow.stack.LocalStack when the tests started it
+    stack: object | None  # newsflow.devstack.stack.LocalStack when the tests started it
     kafka_start_s: float | None = None
 
 
@@ -53,7 +53,7 @@ def stack(tmp_path_factory) -> Iterable[StackInfo]:
         _STACK_INFO = StackInfo(bootstrap, redis_url, None)
         yield _STACK_INFO
         return
-    from newsflow.stack import LocalStack, StackConfig, free_port
+    from newsflow.devstack.stack import LocalStack, StackConfig, free_port
     from shared.adapters.kafka import wait_for_broker
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
@@ -191,7 +191,7 @@ def decode_values(records) -> list[dict]:
 @dataclasses.dataclass
 class PostgresInfo:
     admin_url: str  # a database the tests may connect to for CREATE/DROP DATABASE
-    server: object | None  # newsflow.stack_postgres.LocalPostgres when the tests started it
+    server: object | None  # newsflow.devstack.postgres.LocalPostgres when the tests started it
 
     def url(self, database: str) -> str:
         """The SQLAlchemy URL of `database` on this server."""
@@ -208,8 +208,8 @@ def postgres_server(tmp_path_factory) -> Iterable[PostgresInfo]:
 
         yield PostgresInfo(store_url(given), None)
         return
-    from newsflow.stack import free_port
-    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.stack import free_port
 
     server = LocalPostgres(
         PostgresConfig(base_dir=tmp_path_factory.mktemp("postgres") / "postgres", port=free_port(), throwaway=True)

@@ -1,9 +1,13 @@
-"""Engines for a store URL: `postgresql+psycopg://...` or `sqlite:///file.db` (or a bare file path)."""
+"""Engines for a store URL: `postgresql+psycopg://...` or `sqlite:///file.db` (or a bare file path), and
+how a store that cannot be used is reported: one line that names it (its path, or its URL without password)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 
 def _json_dumps(value) -> str:
@@ -22,6 +26,62 @@ def store_url(value: str) -> str:
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
     return value
+
+
+class StoreUnavailable(RuntimeError):
+    """A store that cannot be opened, reached or written; `str(err)` is one line naming it and why.
+
+    `usage` is set when what the user gave is what is wrong (a SQLite path whose folder does not exist),
+    not the store's server (the command then exits 2, not 1).
+    """
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite store URL or path (None: no SQLite file, e.g. a server URL or `:memory:`)."""
+    url = store_url(url)
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    return path if path and path != ":memory:" and not path.startswith("file:") else None
+
+
+def store_name(url: str) -> str:
+    """How a message names a store: a SQLite file by its path, a server by its URL without the password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path
+    try:
+        return make_url(store_url(url)).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: name it as given
+        return url
+
+
+def error_line(err: BaseException) -> str:
+    """The first line of what the database driver said (SQLAlchemy's own wrapping left out)."""
+    orig = getattr(err, "orig", None) or err
+    text = str(orig).strip()
+    return text.splitlines()[0][:500] if text else type(orig).__name__
+
+
+def unavailable(url: str, err: BaseException) -> StoreUnavailable:
+    """The `StoreUnavailable` of the store at `url` that failed with `err`."""
+    return StoreUnavailable(f"store {store_name(url)}: {error_line(err)}")
+
+
+def check_sqlite_file(url: str) -> None:
+    """StoreUnavailable (usage) when a SQLite store cannot be made at its path: no such folder, or a folder there."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    file = Path(path)
+    if file.is_dir():
+        raise StoreUnavailable(f"store {path}: a folder, not a SQLite file", usage=True)
+    if not file.parent.is_dir():
+        raise StoreUnavailable(f"store {path}: the folder {file.parent} does not exist", usage=True)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -50,4 +110,13 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, pool_pre_ping=True, **JSON_OPTIONS, **kwargs)
 
 
-__all__ = ["store_url", "make_engine"]
+__all__ = [
+    "StoreUnavailable",
+    "check_sqlite_file",
+    "error_line",
+    "make_engine",
+    "sqlite_path",
+    "store_name",
+    "store_url",
+    "unavailable",
+]

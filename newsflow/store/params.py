@@ -35,14 +35,20 @@ class Window:
 
 
 def plain(value: str, name: str) -> str:
-    """`value` unless it holds a control character (NUL and the like reach no database)."""
+    """`value` unless it holds a control character (NUL and the like reach no database) or is no valid
+    text (bytes a shell passed that are not UTF-8 arrive as lone surrogates, which no database holds)."""
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         raise QueryError(f"{name}: contains a control character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"{name}: not valid text (bytes that are not UTF-8)") from None
     return value
 
 
 def parse_when(value: str | None, name: str, *, end: bool = False) -> datetime | None:
-    """An ISO-8601 date or date-time as naive UTC; a bare date as `until` means the end of that day."""
+    """An ISO-8601 date or date-time as naive UTC, in the years 1 to 9999 the store holds; a bare date as
+    `until` means the end of that day (of 9999-12-31: the last moment the store holds)."""
     if value is None or value == "":
         return None
     text = plain(value, name).strip()
@@ -52,14 +58,21 @@ def parse_when(value: str | None, name: str, *, end: bool = False) -> datetime |
         if len(text) == 10:
             day = date.fromisoformat(text)
             start = datetime(day.year, day.month, day.day)
-            return start + timedelta(days=1) if end else start
+            if not end:
+                return start
+            return start + timedelta(days=1) if day < date.max else datetime.max
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise QueryError(f"{name}: {value!r} is not an ISO-8601 date (2024-03-01) or date-time") from None
+        raise QueryError(
+            f"{name}: {value!r} is not an ISO-8601 date (2024-03-01) or date-time in the years 1 to 9999"
+        ) from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+            raise QueryError(f"{name}: {value!r} is outside the years 1 to 9999 (UTC) the store holds") from None
     return parsed
 
 

@@ -10,7 +10,9 @@ Meanings:
 - quotes *by speaker* are those attributed to the actor (by id, or by a name or alias, case-insensitive)
   or, for a speaker that is no entity, to that exact speaker text;
 - quotes *by entity* are the quotes of articles that mention the entity (its own quotes included);
-- *speakers* are actors (named entities) that are quoted; a speaker text that is no entity is not ranked.
+- *speakers* are actors (named entities) that are quoted; a speaker text that is no entity is not ranked;
+- a *story* is a dedup cluster; its copies come in the order they were published (their time), and the
+  copy dedup saw first (the verdict is by arrival) is named apart (docs/dedup.md, "Stories").
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
-from newsflow.store.engine import make_engine, store_url
+from newsflow.store.engine import make_engine, sqlite_path, store_url
 from newsflow.store.params import (
     DEFAULT_LIMIT,
     QueryError,
@@ -89,14 +91,9 @@ def _window_conditions(win: Window) -> list[ColumnElement[bool]]:
 
 
 def _copy_order() -> list[ColumnElement[Any]]:
-    """The order copies appeared in, as the writer picks a story's first copy."""
-    return [
-        case((A.c.published_at.is_(None), 1), else_=0),
-        A.c.published_at,
-        case((A.c.id == A.c.story_id, 0), else_=1),
-        A.c.stored_at,
-        A.c.id,
-    ]
+    """The order a story's copies were published in, as the writer picks its first copy: publication time,
+    arrival (receipt) time for a copy that gives none; at one time, the copy dedup saw first."""
+    return [TIME, case((A.c.duplicate_of.is_(None), 0), else_=1), A.c.stored_at, A.c.id]
 
 
 class StoreReader:
@@ -418,14 +415,25 @@ class StoreReader:
     # --- stories ---------------------------------------------------------------------------------
 
     def story(self, article_id: str) -> dict[str, Any] | None:
-        """The story of an article: its copies in the order they appeared, and its quotes (each once,
-        with the copies it ran in); None if the article is not in the store."""
+        """The story of an article: its copies in the order they were published (`first_published` the
+        first; each with how long after it it followed), the copy dedup saw first (`arrived_first`: the
+        verdict is by arrival), and its quotes (each once, with the copies it ran in); None if the article
+        is not in the store."""
         with self.engine.connect() as conn:
             story_id = conn.scalar(select(A.c.story_id).where(A.c.id == article_id))
             if story_id is None:
                 return None
             copies = conn.execute(
-                select(A.c.id, A.c.title, A.c.source, A.c.url, A.c.published_at, A.c.stored_at, A.c.dedup_status)
+                select(
+                    A.c.id,
+                    A.c.title,
+                    A.c.source,
+                    A.c.url,
+                    A.c.published_at,
+                    A.c.stored_at,
+                    A.c.dedup_status,
+                    A.c.duplicate_of,
+                )
                 .where(A.c.story_id == story_id)
                 .order_by(*_copy_order())
             ).all()
@@ -437,23 +445,34 @@ class StoreReader:
             (by_group[g][0] for g in groups if by_group.get(g)), key=lambda r: (first_seen[r.article_id], r.idx)
         )
         quote_list = [_quote_group(by_group[(r.story_id, r.quote_key)]) for r in firsts]
+        start = copies[0].published_at or copies[0].stored_at
+        listed = [_story_copy(c, start) for c in copies]
         return {
             "story_id": story_id,
             "article_id": article_id,
-            "copies": [
-                {
-                    "article_id": c.id,
-                    "title": c.title,
-                    "outlet": c.source,
-                    "url": c.url,
-                    "published_at": _iso(c.published_at),
-                    "time": _iso(c.published_at or c.stored_at),
-                    "dedup_status": c.dedup_status,
-                }
-                for c in copies
-            ],
+            "first_published": listed[0],
+            "arrived_first": next((c for c in listed if c["arrived_first"]), None),
+            "copies": listed,
             "quotes": quote_list,
         }
+
+
+def _story_copy(c: Any, start: datetime) -> dict[str, Any]:
+    """One copy of a story: when it was published (`time_basis` "received" when it gives no time: its arrival
+    then stands in), how many seconds after the story's first copy, and whether dedup saw it first."""
+    when = c.published_at or c.stored_at
+    return {
+        "article_id": c.id,
+        "title": c.title,
+        "outlet": c.source,
+        "url": c.url,
+        "published_at": _iso(c.published_at),
+        "time": _iso(when),
+        "time_basis": "published" if c.published_at is not None else "received",
+        "after_first_s": (when - start).total_seconds(),
+        "dedup_status": c.dedup_status,
+        "arrived_first": c.duplicate_of is None,
+    }
 
 
 def _more_than(conn, rows: Select, n: int) -> bool:
@@ -514,12 +533,8 @@ def _buckets(times: Iterable[datetime | None], bucket: str) -> list[dict[str, An
     start, end = min(counts), max(counts)
     if (end - start) / step > 2000:  # sparse over years: only the buckets with quotes
         return [{"start": d.date().isoformat(), "quotes": counts[d]} for d in sorted(counts)]
-    out = []
-    d = start
-    while d <= end:
-        out.append({"start": d.date().isoformat(), "quotes": counts.get(d, 0)})
-        d += step
-    return out
+    days = [start + i * step for i in range((end - start) // step + 1)]  # no step past the last (9999-12-31)
+    return [{"start": d.date().isoformat(), "quotes": counts.get(d, 0)} for d in days]
 
 
 class StoreMissing(FileNotFoundError):
@@ -533,10 +548,8 @@ def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreRea
     """
     url = store_url(url_or_path)
     if url.startswith("sqlite"):
-        from sqlalchemy.engine import make_url
-
-        path = make_url(url).database
-        if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        path = sqlite_path(url)
+        if path is not None and not Path(path).exists():
             raise StoreMissing(f"no store at {path} (make one with `newsflow run --store {path} INPUT`)")
         engine = make_engine(url)
 

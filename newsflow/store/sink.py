@@ -7,7 +7,7 @@ Error policy (the caller is the sink worker or `newsflow run --store`):
   transaction fails with such an error, the batch is rolled back and written again one
   article per transaction, so only the bad one is dead;
 - a store outage (connection lost or refused, the database shutting down, a lock timeout)
-  raises `StoreUnavailable`: the caller retries the whole batch, never skips it.
+  raises `StoreUnavailable` (newsflow.store.engine's): the caller retries the whole batch, never skips it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Sequence, TypeVar, cast
 
 from sqlalchemy import exc as sa_exc
 
+from newsflow.store.engine import StoreUnavailable, error_line
 from newsflow.store.rows import ArticleRows, article_rows
 from newsflow.store.writer import StoreWriter
 from shared.core.batch import BatchResult, DeadLetter, Output
@@ -30,10 +31,6 @@ log = logging.getLogger("newsflow.sink")
 
 # Errors that one article's data causes: retrying cannot help, so that article is dead.
 REFUSED = (sa_exc.IntegrityError, sa_exc.DataError)
-
-
-class StoreUnavailable(RuntimeError):
-    """The store could not be written (outage); the batch must be retried, never skipped."""
 
 
 def decode_event(value: bytes | None, max_bytes: int | None, stored_at: datetime) -> ArticleRows:
@@ -56,10 +53,10 @@ def store_rows(writer: StoreWriter, live: Sequence[tuple[S, ArticleRows]]) -> tu
         return [source for source, _ in live], []
     except REFUSED as err:
         if not _is_refusal(err):
-            raise StoreUnavailable(f"{type(err).__name__}: {err}") from err
+            raise StoreUnavailable(f"{type(err).__name__}: {error_line(err)}") from err
         log.warning("batch of %d refused (%s); writing one by one", len(live), type(err).__name__)
     except sa_exc.SQLAlchemyError as err:
-        raise StoreUnavailable(f"{type(err).__name__}: {err}") from err
+        raise StoreUnavailable(f"{type(err).__name__}: {error_line(err)}") from err
     stored: list[S] = []
     dead: list[DeadLetter[S]] = []
     for source, rows in live:
@@ -68,17 +65,12 @@ def store_rows(writer: StoreWriter, live: Sequence[tuple[S, ArticleRows]]) -> tu
             stored.append(source)
         except REFUSED as err:
             if not _is_refusal(err):
-                raise StoreUnavailable(f"{type(err).__name__}: {err}") from err
-            reason = f"store refused article {rows.id!r}: {type(err).__name__}: {_first_line(err)}"
+                raise StoreUnavailable(f"{type(err).__name__}: {error_line(err)}") from err
+            reason = f"store refused article {rows.id!r}: {type(err).__name__}: {error_line(err)}"
             dead.append(DeadLetter(source, STAGE, reason))
         except sa_exc.SQLAlchemyError as err:
-            raise StoreUnavailable(f"{type(err).__name__}: {err}") from err
+            raise StoreUnavailable(f"{type(err).__name__}: {error_line(err)}") from err
     return stored, dead
-
-
-def _first_line(err: Exception) -> str:
-    orig = getattr(err, "orig", None) or err
-    return str(orig).strip().splitlines()[0][:500] if str(orig).strip() else type(orig).__name__
 
 
 def store_batch(writer: StoreWriter, inputs: Sequence[tuple[S, bytes | None]], max_bytes: int | None) -> BatchResult[S]:

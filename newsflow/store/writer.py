@@ -35,8 +35,9 @@ def _insert(conn: Connection, table):
 
 
 def _first_copy_key(row: Any) -> tuple:
-    # earliest publication time first; without one, the cluster's first-seen article, then storing order
-    return (row.published_at is None, row.published_at or datetime.min, row.id != row.story_id, row.stored_at, row.id)
+    # the story's order (newsflow.store.queries._copy_order): publication time, else arrival (receipt) time;
+    # at one time, the copy dedup saw first, then storing order
+    return (row.published_at or row.stored_at, row.duplicate_of is not None, row.stored_at, row.id)
 
 
 class StoreWriter:
@@ -118,7 +119,7 @@ class StoreWriter:
     def _recount_stories(self, conn: Connection, story_ids: list[str]) -> None:
         a = schema.articles
         members: dict[str, list] = {s: [] for s in story_ids}
-        query = select(a.c.id, a.c.story_id, a.c.source, a.c.published_at, a.c.stored_at).where(
+        query = select(a.c.id, a.c.story_id, a.c.source, a.c.published_at, a.c.stored_at, a.c.duplicate_of).where(
             a.c.story_id.in_(story_ids)
         )
         for row in conn.execute(query):

@@ -94,6 +94,16 @@ class Settings:
     api_token: str | None = field(default=None, repr=False)
     # The embedded pipeline encodes, size-checks and decodes between stages as workers do (on in the tests).
     embedded_wire: bool = False
+    # `newsflow crawl` (issue 31): how it asks for pages, and where on Redis it keeps what it emitted (--state-redis).
+    crawl_user_agent: str = "newsflow-crawler/0.1"  # add a contact: "newsflow-crawler/0.1 (+https://you.example/bot)"
+    crawl_delay_s: float = 1.0  # between two requests to one host (robots.txt's Crawl-delay when longer)
+    crawl_host_concurrency: int = 2  # requests in flight to one host
+    crawl_concurrency: int = 16  # requests in flight in all
+    crawl_timeout_s: float = 30.0  # of one request, connection to last byte
+    crawl_retries: int = 3  # further tries of a request that failed for a reason that may pass (5xx, 429, timeout)
+    crawl_backoff_s: float = 2.0  # the first retry's wait; each next one waits twice as long
+    crawl_namespace: str = "newsflow:crawl"
+    crawl_sources: str = ""  # feeds and sitemaps to crawl when `newsflow crawl` is given none (spaces or commas)
 
     def max_input_bytes(self, stage: str) -> int:
         """The largest message a stage reads: a raw page for normalize, an event for the others."""

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
-from shared.core.events import ArticleCleaned
+from shared.core.events import ArticleCleaned, InvalidEvent
 from shared.core.settings import Settings
 
 In = TypeVar("In")
@@ -66,7 +66,9 @@ def per_item(fn: Callable[[In], Out]) -> Callable[[Sequence[In]], list[Out | Rej
             try:
                 out.append(fn(event))
             except Exception as err:  # one bad article must not take the batch down
-                log.warning("rejected article %s: %s: %s", _article_id(event), type(err).__name__, err)
+                # a refusal (InvalidEvent) is expected: the runner reports its dead letter with the reason
+                level = logging.INFO if isinstance(err, InvalidEvent) else logging.WARNING
+                log.log(level, "rejected article %s: %s: %s", _article_id(event), type(err).__name__, err)
                 out.append(Rejected(f"{type(err).__name__}: {err}"))
         return out
 

@@ -80,7 +80,8 @@ def test_speakers_and_story(store):
 def test_text_output_and_errors(store):
     done = newsflow("query", "story", "qry-wire-copy", "--store", str(store))
     assert done.returncode == 0 and b"2 copies" in done.stdout
-    assert newsflow("query", "story", "nope", "--store", str(store)).returncode == 1
+    nothing = newsflow("query", "story", "nope", "--store", str(store))
+    assert (nothing.returncode, nothing.stdout, nothing.stderr) == (0, b"no article 'nope' in the store\n", b"")
     bad = newsflow("query", "speakers", "--top", "-1", "--store", str(store))
     assert bad.returncode == 2 and b"out of range" in bad.stderr
     missing = newsflow("query", "speakers", "--store", str(store.parent / "missing.db"))

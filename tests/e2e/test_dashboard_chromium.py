@@ -18,8 +18,8 @@ import orjson
 import pytest
 from conftest import ARTIFACTS, REPO, isolated_settings, settings_env
 
+from newsflow.devstack.stack import free_port
 from newsflow.inputs import read_inputs
-from newsflow.stack import free_port
 from shared.adapters.kafka import Publisher, ensure_topics
 from shared.core.settings import STAGES
 

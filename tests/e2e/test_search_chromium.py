@@ -20,7 +20,7 @@ from conftest import ARTIFACTS, REPO
 from data.store_events import store_events
 from test_dashboard_chromium import CHROMIUM, CHROMIUM_ARGS, IN_CI, MISSING, require_browser
 
-from newsflow.stack import free_port
+from newsflow.devstack.stack import free_port
 from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.writer import StoreWriter
@@ -118,6 +118,8 @@ def test_search_speaker_page_and_story_timeline_in_chromium(served, capsys):
             xs = page.eval_on_selector_all("#timeline circle.copy", "els => els.map(e => e.cx.baseVal.value)")
             assert xs == sorted(xs) and xs[0] < xs[-1]
             assert page.locator("#timeline circle.copy.first").count() == 1
+            assert page.inner_text("#first-published") == page.inner_text("#arrived-first") == "Daily Ledger"
+            assert page.locator("#copies-list small.arrived").count() == 1
             page.screenshot(path=str(SHOTS["story"]), full_page=True)
 
             # a malformed search says why, on the page

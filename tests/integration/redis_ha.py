@@ -16,7 +16,7 @@ from pathlib import Path
 
 import redis
 
-from newsflow.stack import free_port, wait_for_port
+from newsflow.devstack.stack import free_port, wait_for_port
 
 MASTER_NAME = "newsflow"
 

@@ -40,7 +40,7 @@ def cluster(stack, tmp_path):
     import os
     from pathlib import Path
 
-    from newsflow.stack import LocalStack, StackConfig, free_port
+    from newsflow.devstack.stack import LocalStack, StackConfig, free_port
 
     cache = Path(os.environ.get("NEWSFLOW_CACHE_DIR", Path.home() / ".cache" / "newsflow"))
     config = StackConfig(

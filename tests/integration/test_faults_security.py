@@ -17,7 +17,7 @@ import pytest
 from conftest import isolated_settings
 from faults_support import TopicWatcher
 
-from newsflow.stack import LocalStack, StackConfig, free_port, wait_for_port
+from newsflow.devstack.stack import LocalStack, StackConfig, free_port, wait_for_port
 from shared.adapters.kafka import Publisher, ensure_topics, tail, wait_for_broker
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -8,9 +8,9 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from newsflow.dashboard.server import build_app
-from newsflow.dashboard.stats import StageReading, StageSeries
-from newsflow.dashboard.store import ArticleStore
+from newsflow.web.dashboard.server import build_app
+from newsflow.web.dashboard.stats import StageReading, StageSeries
+from newsflow.web.dashboard.store import ArticleStore
 from shared.adapters.observability.health import HealthServer, HealthState
 from shared.adapters.observability.metrics import PrometheusObserver, WorkerMetrics
 from shared.core.batch import BatchResult, InMessage, Output

@@ -9,7 +9,7 @@ import pytest
 from conftest import collect, isolated_settings
 from prometheus_client.parser import text_string_to_metric_families
 
-from newsflow.stack import free_port
+from newsflow.devstack.stack import free_port
 from shared.adapters.kafka import Publisher, ensure_topics
 
 pytestmark = pytest.mark.integration

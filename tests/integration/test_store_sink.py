@@ -166,8 +166,8 @@ def test_kill_9_of_the_sink_mid_stream_loses_nothing_and_duplicates_nothing(stac
 
 @pytest.mark.slow
 def test_a_store_outage_makes_the_sink_retry_and_skip_nothing(stack, tmp_path, workers):
-    from newsflow.stack import free_port
-    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.stack import free_port
 
     server = LocalPostgres(PostgresConfig(base_dir=tmp_path / "pg" / "postgres", port=free_port(), throwaway=True))
     server.start()

@@ -9,7 +9,7 @@ The store holds tests/data/store_events.py's events, written by the real writer.
 from __future__ import annotations
 
 import pytest
-from data.store_events import store_events
+from data.store_events import event, store_events
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -165,6 +165,46 @@ class QueriesContract:
         assert [q["copies"] for q in story["quotes"]] == [3, 3, 1]
         assert reader.story("a-rain")["copies"][0]["published_at"] is None
         assert reader.story("no-such-article") is None
+
+    def test_a_story_is_ordered_by_publication_and_says_which_copy_arrived_first(self, reader, store_url):
+        """A later-published copy that arrived first: the order is by publication, the verdict by arrival."""
+        common = {"entities": [], "quotes": [], "title": "Ferry strike called off"}
+        engine = make_engine(store_url)
+        writer = StoreWriter(engine)
+        arrived = event(
+            "ferry-wire", story="ferry-wire", source="Fast Wire", published_at="2024-04-02T09:00:00Z", **common
+        )
+        writer.write_batch([arrived])
+        earlier = event(
+            "ferry-post",
+            story="ferry-wire",
+            status="duplicate",
+            source="Morning Post",
+            published_at="2024-04-02T08:45:00+01:00",
+            **common,
+        )
+        undated = event(
+            "ferry-copy", story="ferry-wire", status="near_duplicate", source=None, published_at=None, **common
+        )
+        writer.write_batch([earlier, undated])
+        story = reader.story("ferry-copy")
+        copies = story["copies"]
+        assert [c["article_id"] for c in copies] == ["ferry-post", "ferry-wire", "ferry-copy"]
+        first = story["first_published"]
+        assert (first["article_id"], first["outlet"], first["published_at"]) == (
+            "ferry-post",
+            "Morning Post",
+            "2024-04-02T07:45:00",
+        )
+        assert story["arrived_first"]["article_id"] == "ferry-wire"
+        assert [c["arrived_first"] for c in copies] == [False, True, False]
+        assert [c["after_first_s"] for c in copies[:2]] == [0.0, 4500.0] and copies[2]["after_first_s"] > 4500
+        assert [c["time_basis"] for c in copies] == ["published", "published", "received"]
+        assert copies[2]["outlet"] is None and copies[2]["published_at"] is None
+        with engine.connect() as conn:  # the writer names the same first copy
+            row = conn.execute(select(schema.stories).where(schema.stories.c.id == "ferry-wire")).one()
+        engine.dispose()
+        assert (row.copies, row.first_article_id, row.first_outlet) == (3, "ferry-post", "Morning Post")
 
     def test_the_reader_cannot_write(self, reader):
         with reader.engine.connect() as conn, pytest.raises(SQLAlchemyError):

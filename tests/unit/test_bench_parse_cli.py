@@ -8,7 +8,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from newsflow import benchmark, cli
+from newsflow.cli import main as cli
+from newsflow.cli.measure import cmd_bench
+from newsflow.evaluation import benchmark
 
 SPEED = {"articles": 7, "words": 70, "ratio_vs_same_work": 0.912, "ratio_vs_ner": 0.634}
 
@@ -38,4 +40,4 @@ def test_bench_default_parts_leave_the_parse_out() -> None:
     args = cli.build_parser().parse_args(["bench"])
     assert "parse" not in args.parts.split(",")
     args = cli.build_parser().parse_args(["bench", "--parts", "parse"])
-    assert args.func is cli.cmd_bench and args.parts == "parse"
+    assert args.func is cmd_bench and args.parts == "parse"

@@ -2,7 +2,7 @@
 
 import orjson
 
-from newsflow.benchmark import without_trace
+from newsflow.evaluation.benchmark import without_trace
 
 
 def write(path, events):

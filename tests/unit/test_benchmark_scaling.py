@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsflow.benchmark import middle_rate, scaling_batch_size
+from newsflow.evaluation.benchmark import middle_rate, scaling_batch_size
 
 
 def _run(start_s: float, per_batch_s: float, batches: int, batch: int) -> list[tuple[float, int]]:

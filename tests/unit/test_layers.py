@@ -1,4 +1,6 @@
-"""The layers, as the folders show them: imports run application (newsflow/) -> services/ -> shared/, never back.
+"""The layers, as the folders show them: imports run application (newsflow/) -> services/ -> shared/, never back;
+inside the application no module imports, at any remove, one that imports it back (no import cycle), and
+nothing but the command's own package imports the CLI.
 
 Read from the source with `ast`, so a new import in the wrong direction fails here before it works by accident.
 """
@@ -6,6 +8,7 @@ Read from the source with `ast`, so a new import in the wrong direction fails he
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,113 @@ def test_only_the_composition_root_imports_services():
         str(p.relative_to(REPO)) for p in _modules("newsflow") if any(_top(m) == "services" for m in _imports(p))
     }
     assert importers == {"newsflow/bootstrap.py"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """The project modules `path` runs when imported or called: each one named, and the packages above it.
+
+    `from package import name` counts the module `package.name` when there is one, else the package;
+    relative imports are resolved; imports of anything outside `modules` are left out.
+    """
+    me = _module_name(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    named: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            named.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                named.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base)
+    found: set[str] = set()
+    for name in named:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a, a.b and a.b.c
+            if ".".join(parts[:i]) in modules:
+                found.add(".".join(parts[:i]))
+    found.discard(me)
+    return found
+
+
+def import_graph(folder: str) -> dict[str, set[str]]:
+    """Module name -> the project modules it imports (lazy imports inside functions included)."""
+    paths = _modules(folder)
+    modules = {_module_name(p) for p in paths}
+    return {_module_name(p): _imported_modules(p, modules) for p in paths}
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm): each is an import cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_the_cycle_finder_finds_a_cycle_at_any_remove():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_graph_counts_lazy_relative_and_package_imports(tmp_path, monkeypatch):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "one.py").write_text("def f():\n    from . import two\n")
+    (pkg / "sub" / "two.py").write_text("from pkg.sub import one\n")
+    monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
+    graph = import_graph("pkg")
+    assert graph["pkg.sub.one"] == {"pkg", "pkg.sub", "pkg.sub.two"}
+    assert import_cycles(graph) == [["pkg.sub.one", "pkg.sub.two"]]
+
+
+def test_the_application_has_no_import_cycle():
+    graph = import_graph("newsflow")
+    assert len(graph) > 40 and "newsflow.web.api" in graph["newsflow.web.pages"]
+    assert import_cycles(graph) == []
+
+
+def test_nothing_below_the_command_imports_it():
+    graph = import_graph("newsflow")
+    importers = {m for m, deps in graph.items() if any(d.startswith("newsflow.cli") for d in deps)}
+    assert {m for m in importers if not m.startswith("newsflow.cli")} == {"newsflow.__main__"}
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "tests" / "e2e").glob("test_*.py")), ids=lambda p: p.name)

@@ -3,8 +3,8 @@
 import re
 from html.parser import HTMLParser
 
-from newsflow.dashboard.charts import line_chart, nice_max
-from newsflow.dashboard.render import (
+from newsflow.web.dashboard.charts import line_chart, nice_max
+from newsflow.web.dashboard.render import (
     cluster_key,
     group_clusters,
     highlight_text,
@@ -13,8 +13,8 @@ from newsflow.dashboard.render import (
     render_article,
     render_feed,
 )
-from newsflow.dashboard.stats import StageReading, StageSeries, stage_reading
-from newsflow.dashboard.store import ArticleStore
+from newsflow.web.dashboard.stats import StageReading, StageSeries, stage_reading
+from newsflow.web.dashboard.store import ArticleStore
 
 TEXT = 'Mr Blair said: "We <will> win."\n\nGordon Brown & Labour agreed in London.'
 

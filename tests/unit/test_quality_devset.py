@@ -4,7 +4,7 @@ Always on the bundled generated articles of tests/data/news_corpus.py (their gol
 the generator wrote), scored by the bundled copy of score.py. When the owners' data is
 beside the repo (../shared), also on the BBC dev set and on the held-out part of PolNeAR's
 training split (the part the rules were never tuned on; the cut is
-`newsflow/evalsets.py`'s, as the benchmarks'). Without ../shared the test ids say that those
+`newsflow/evaluation/evalsets.py`'s, as the benchmarks'). Without ../shared the test ids say that those
 dev-set checks were not run.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from conftest import SHARED_DIR
 from data.news_corpus import articles, gold
 
-from newsflow import evalsets
+from newsflow.evaluation import evalsets
 from shared.core.settings import Settings
 
 EVAL_DIR = SHARED_DIR / "eval"
@@ -56,7 +56,7 @@ _RESULTS: dict[str, dict] = {}
 def _result(name: str, tmp_path_factory) -> dict:
     if name in _RESULTS:
         return _RESULTS[name]
-    from newsflow.evaluate import evaluate
+    from newsflow.evaluation.evaluate import evaluate
 
     settings = Settings(embedded_wire=True)
     if name == BUNDLED:

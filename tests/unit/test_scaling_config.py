@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.stack import StackConfig, StackError
+from newsflow.devstack.stack import StackConfig, StackError
 from services.dedup.fingerprint import BANDS
 from services.dedup.redis_index import FIELDS_PER_HASH, Layout, sentinel_addresses
 from shared.adapters.kafka import replication_for
@@ -62,7 +62,7 @@ def test_sentinel_addresses():
 
 
 def test_up_refuses_to_turn_a_single_broker_stack_dir_into_a_cluster(tmp_path):
-    from newsflow.stack import LocalStack
+    from newsflow.devstack.stack import LocalStack
 
     (tmp_path / "kafka" / "data").mkdir(parents=True)
     (tmp_path / "kafka" / "data" / "meta.properties").write_text("node.id=1\n")

@@ -12,9 +12,9 @@ import ast
 import pytest
 from conftest import REPO, SHARED_DIR
 
-from newsflow import scoring
+from newsflow.evaluation import scoring
 
-BUNDLED = REPO / "newsflow" / "scoring.py"
+BUNDLED = REPO / "newsflow" / "evaluation" / "scoring.py"
 ORIGINAL = SHARED_DIR / "eval" / "score.py"
 
 

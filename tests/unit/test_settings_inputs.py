@@ -72,7 +72,7 @@ def test_pretty_printed_object_on_stdin_is_one_article_and_empty_stdin_is_none()
 def test_stack_trusts_a_pid_file_only_for_its_own_processes(tmp_path):
     import os
 
-    from newsflow.stack import _read_pid
+    from newsflow.devstack.stack import _read_pid
 
     pid_file = tmp_path / "kafka.pid"
     pid_file.write_text(str(os.getpid()))  # a live process, but not a Kafka broker

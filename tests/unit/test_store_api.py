@@ -10,10 +10,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from data.store_events import store_events
 
-from newsflow.api import build_api_app
 from newsflow.store.engine import make_engine
 from newsflow.store.migrate import upgrade_engine
 from newsflow.store.writer import StoreWriter
+from newsflow.web.app import build_api_app
 from shared.core.settings import Settings
 
 TOKEN = "s3cret-token-for-tests"
@@ -180,6 +180,11 @@ def test_search_pages_render(settings):
     assert pages[1][1].count(b'<li class="quote"') == 2
     assert b"mention them" in pages[2][1]
     assert pages[3][1].count(b'<circle class="copy') == 3
+    story = pages[3][1].decode()
+    assert 'published first: <b id="first-published">Daily Ledger</b> at <time>2024-03-04 08:00</time>' in story
+    assert 'arrived first: <b id="arrived-first">Daily Ledger</b>' in story
+    assert story.count('class="arrived"') == 1 and '<span class="after">+1 h 15 min</span>' in story
+    assert "duplicate" not in story  # the verdict is said as "arrived first", never as tags against the order
     assert b"no word to search for" in pages[4][1]
 
 
@@ -197,7 +202,7 @@ class Idle:
 
 
 def test_the_dashboard_serves_the_api_and_the_search_page_behind_the_token(settings):
-    from newsflow.dashboard.server import build_app
+    from newsflow.web.dashboard.server import build_app
 
     async def go(secured: Settings, headers: dict) -> list[int]:
         app = build_app(secured, follower=Idle(), poller=Idle())
@@ -217,3 +222,23 @@ def test_the_compose_dashboard_sets_a_token():
 
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     assert compose["services"]["dashboard"]["environment"]["NEWSFLOW_API_TOKEN"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (0, "first"),
+        (42, "+42 s"),
+        (60, "+1 min"),
+        (4500, "+1 h 15 min"),
+        (7200, "+2 h"),
+        (2 * 86_400 + 3 * 3600, "+2 d 3 h"),
+    ],
+)
+def test_how_long_after_the_first_copy_is_said(seconds, said):
+    from newsflow.web.layout import after_text, who_published
+
+    assert after_text(seconds) == said
+    assert (
+        who_published({"article_id": "x1", "outlet": None, "title": "Ferry strike"}) == "Ferry strike (no outlet given)"
+    )

@@ -29,3 +29,12 @@ def test_sink_is_a_worker_that_writes_to_the_postgres_service(services):
     assert url.startswith("postgresql+psycopg://") and "@postgres:5432/" in url
     assert sink["environment"]["NEWSFLOW_METRICS_PORT"] == "9100"  # metrics and probes as the other workers
     assert "healthz" in " ".join(sink["healthcheck"]["test"])
+
+
+def test_the_crawl_service_publishes_into_the_flow_and_keeps_its_state_in_redis(services):
+    crawl = services["crawl"]
+    assert crawl["command"][:3] == ["crawl", "--publish", "--state-redis"]
+    assert crawl["profiles"] == ["crawl"]  # started on purpose, with the sources to crawl
+    assert crawl["environment"]["NEWSFLOW_REDIS_URL"] == "redis://redis:6379/0"
+    assert "NEWSFLOW_CRAWL_SOURCES" in crawl["environment"]
+    assert crawl["depends_on"]["kafka"] == {"condition": "service_healthy"}

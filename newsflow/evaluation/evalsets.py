@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 HELDOUT_SHARE = 5  # one article in 5 is held out
 SET_NAMES = ("tuning", "heldout", "bbc")

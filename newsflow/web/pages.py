@@ -2,7 +2,7 @@
 
 - `/search`: quotes by speaker, entity or words (with since/until/outlet), and the most quoted speakers;
 - `/search/speakers/<id>`: a speaker's quotes over time (SVG bars), outlets, entities mentioned with them;
-- `/search/stories/<article id>`: a story's copies on a timeline, and its quotes with where they ran.
+- `/search/stories/<article id>`: a story's copies on a timeline by publication, and its quotes with where they ran.
 """
 
 from __future__ import annotations
@@ -15,43 +15,12 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from newsflow.api import answer, quotes_answer, speaker_answer, speakers_answer, story_answer
-from newsflow.time_charts import bar_chart, timeline
+from newsflow.web.api import answer, quotes_answer, speaker_answer, speakers_answer, story_answer
+from newsflow.web.charts import bar_chart, timeline
+from newsflow.web.layout import after_text, page, who_published
 
 STATIC = Path(__file__).with_name("static")
 MODES = (("speaker", "speaker"), ("entity", "entity"), ("text", "words"))
-
-
-def safe_next(value: str | None) -> str:
-    """A same-site path to go on to after the token form (anything else: /search)."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/search"
-    return value
-
-
-def page(title: str, body: str) -> str:
-    """A whole page around `body`."""
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} · newsflow</title>"
-        '<link rel="stylesheet" href="/search-static/search.css"></head><body>'
-        '<header class="top"><h1><a href="/search">newsflow</a> <span>search the store</span></h1>'
-        '<nav><a href="/search">search</a> · <a href="/">live</a></nav></header>'
-        f'<main class="search">{body}</main></body></html>'
-    )
-
-
-def login_page(next_path: str, wrong: bool = False) -> str:
-    """The form that asks for the API token (a browser cannot send a Bearer header by itself)."""
-    note = '<p class="error">That token is not right.</p>' if wrong else ""
-    return page(
-        "token",
-        '<section class="login"><h2>API token</h2><p>This newsflow asks for its API token.</p>'
-        f'{note}<form method="post" action="/login"><input type="hidden" name="next" value="{escape(safe_next(next_path))}">'
-        '<input type="password" name="token" autocomplete="current-password" required>'
-        '<button type="submit">open</button></form></section>',
-    )
 
 
 def _speaker_link(q: Mapping[str, Any]) -> str:
@@ -202,27 +171,49 @@ async def speaker_page(request: web.Request) -> web.Response:
     return web.Response(text=page(who["name"], body), content_type="text/html")
 
 
+def _copy_item(c: Mapping[str, Any], current: bool) -> str:
+    """A story's copy as a list item: when, how long after the first, who, title; arrived first, time of receipt."""
+    marks = [
+        f'<small class="{cls}">{text}</small>'
+        for cls, text, on in (
+            ("arrived", "arrived first", c["arrived_first"]),
+            ("received", "no publication time: when it arrived", c["time_basis"] == "received"),
+        )
+        if on
+    ]
+    return (
+        f'<li data-id="{escape(c["article_id"])}"{" class=current" if current else ""}>'
+        f"<time>{escape(c['time'][:16].replace('T', ' '))}</time> "
+        f'<span class="after">{escape(after_text(c["after_first_s"]))}</span> <b>{escape(who_published(c))}</b> '
+        f"{escape(c['title'] or c['article_id'])}{''.join(' ' + m for m in marks)}</li>"
+    )
+
+
 async def story_page(request: web.Request) -> web.Response:
-    """A story's page: its copies on a timeline and its quotes."""
+    """A story's page: its copies on a timeline in the order they were published (who published first, how long
+    after each other copy followed, and which arrived first: the dedup verdict), and its quotes."""
     article_id = request.match_info["article_id"]
     status, doc = await answer(request, lambda r, req: story_answer(r, article_id, req.query))
     if status != 200:
         return web.Response(
             text=page("story", f'<p class="error">{escape(doc["error"])}</p>'), status=status, content_type="text/html"
         )
-    copies = doc["copies"]
-    points = [(datetime.fromisoformat(c["time"]), c["outlet"] or "unknown", c["article_id"]) for c in copies]
-    rows = "".join(
-        f'<li data-id="{escape(c["article_id"])}"{" class=current" if c["article_id"] == article_id else ""}>'
-        f"<time>{escape(c['time'][:16].replace('T', ' '))}</time> <b>{escape(c['outlet'] or 'unknown')}</b> "
-        f"{escape(c['title'] or c['article_id'])} <small>{escape(c['dedup_status'] or '')}</small></li>"
-        for c in copies
-    )
-    title = copies[0]["title"] or doc["story_id"] if copies else doc["story_id"]
+    copies, first, arrived = doc["copies"], doc["first_published"], doc["arrived_first"]
+    points = [(datetime.fromisoformat(c["time"]), who_published(c), c["article_id"]) for c in copies]
+    rows = "".join(_copy_item(c, c["article_id"] == article_id) for c in copies)
+    title = first["title"] or doc["story_id"]
+    published = "received" if first["time_basis"] == "received" else "at"
     body = (
         f'<section class="story-head"><h2>{escape(title)}</h2><p><b id="copies">{len(copies)}</b> '
-        f"cop{'y' if len(copies) == 1 else 'ies'}; first: {escape(copies[0]['outlet'] or 'unknown')}</p></section>"
-        f'<section id="timeline">{timeline("Copies in the order they appeared", points)}</section>'
+        f'cop{"y" if len(copies) == 1 else "ies"}; published first: <b id="first-published">'
+        f"{escape(who_published(first))}</b> {published} <time>{escape(first['time'][:16].replace('T', ' '))}</time>"
+        + (
+            f'; arrived first: <b id="arrived-first">{escape(who_published(arrived))}</b>'
+            if arrived is not None
+            else ""
+        )
+        + "</p></section>"
+        f'<section id="timeline">{timeline("Copies in the order they were published", points)}</section>'
         f'<section id="copies-list"><ol>{rows}</ol></section>'
         f'<section id="results"><h3>Quotes</h3>{render_quotes(doc["quotes"])}</section>'
     )
@@ -237,4 +228,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_static("/search-static/", STATIC)
 
 
-__all__ = ["add_routes", "login_page", "safe_next", "render_quotes", "page"]
+__all__ = ["add_routes", "render_quotes"]

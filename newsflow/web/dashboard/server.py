@@ -17,11 +17,11 @@ from pathlib import Path
 import orjson
 from aiohttp import web
 
-from newsflow.dashboard.charts import colour_of, line_chart
-from newsflow.dashboard.follow import EnrichedFollower
-from newsflow.dashboard.render import render_feed, render_legend
-from newsflow.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
-from newsflow.dashboard.store import ArticleStore
+from newsflow.web.dashboard.charts import colour_of, line_chart
+from newsflow.web.dashboard.follow import EnrichedFollower
+from newsflow.web.dashboard.render import render_feed, render_legend
+from newsflow.web.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
+from newsflow.web.dashboard.store import ArticleStore
 from shared.core.settings import Settings
 
 log = logging.getLogger("newsflow.dashboard")
@@ -134,7 +134,7 @@ def build_app(
     app.router.add_get("/api/articles", articles)
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC)
-    from newsflow.api import add_store_routes  # issue 19: the store's JSON API, search pages, token check
+    from newsflow.web.app import add_store_routes  # issue 19: the store's JSON API, search pages, token check
 
     add_store_routes(app, settings)
     return app

@@ -1,21 +1,18 @@
-"""The store's HTTP JSON API and search pages, as aiohttp routes for `newsflow serve` and `newsflow dashboard`.
+"""The store's HTTP JSON API: each route's answer from the store, and the handlers that serve them as JSON.
 
 Routes (read-only; every value reaches the database as a bound parameter):
 - `GET /api/quotes?speaker=NAME|speaker_id=ID|entity=NAME|entity_id=ID|text=WORDS[&since&until&outlet&limit]`
 - `GET /api/speakers[?top=N&since&until&outlet]`, `GET /api/speakers/<actor id>[?bucket=day|week&since&until&outlet]`
 - `GET /api/stories/<article id>`
-- `GET /search`, `/search/speakers/<id>`, `/search/stories/<article id>`: the same as HTML pages.
 
 A malformed or unknown parameter gets 400 with the reason; an unknown id 404; a store that cannot
-be reached 503. With `api_token` set, every request but `/healthz` must carry it, as
-`Authorization: Bearer TOKEN` or as the cookie `/login` sets (for a browser), else 401; tokens are
-compared in constant time.
+be reached 503. The search pages (`newsflow.web.pages`) render the same answers as HTML; the token
+check is `newsflow.web.auth`; `newsflow.web.app` puts them together.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -24,23 +21,18 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, plain, window
-from newsflow.store.queries import StoreMissing, StoreReader, open_reader
-from shared.core.settings import Settings
+from newsflow.store.queries import StoreReader
 
 log = logging.getLogger("newsflow.api")
 
 READER = web.AppKey("store_reader", StoreReader)
-TOKEN = web.AppKey("api_token", str)
 NO_STORE = web.AppKey("no_store", str)  # why there is no reader (a SQLite file that does not exist)
-COOKIE = "newsflow_token"
-OPEN_PATHS = frozenset({"/healthz", "/login"})  # liveness and the token form carry no store data
 WINDOW_PARAMS = frozenset({"since", "until", "outlet"})
 QUOTE_SELECTORS = ("speaker", "speaker_id", "entity", "entity_id", "text")
 QUOTE_PARAMS = frozenset(QUOTE_SELECTORS) | WINDOW_PARAMS | {"limit"}
 SPEAKERS_PARAMS = WINDOW_PARAMS | {"top"}
 SPEAKER_PARAMS = WINDOW_PARAMS | {"bucket", "limit"}
 MAX_ID_CHARS = 300
-AGGREGATE_CACHE_S = 30.0  # top speakers, a whole-store aggregate, is recomputed at most this often
 
 
 def json_response(doc: Any, status: int = 200) -> web.Response:
@@ -149,109 +141,17 @@ api_speaker = _json_route(lambda r, req: speaker_answer(r, req.match_info["actor
 api_story = _json_route(lambda r, req: story_answer(r, req.match_info["article_id"], req.query))
 
 
-# --- the token ------------------------------------------------------------------------------------
-
-
-def token_ok(request: web.Request, token: str) -> bool:
-    """Whether the request carries `token` (Bearer header or cookie), compared in constant time."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    candidates = [given.strip()] if scheme.lower() == "bearer" else []
-    if COOKIE in request.cookies:
-        candidates.append(request.cookies[COOKIE])
-    expected = token.encode()
-    return any(hmac.compare_digest(c.encode(), expected) for c in candidates)
-
-
-@web.middleware
-async def require_token(request: web.Request, handler) -> web.StreamResponse:
-    """401 for a request without the API token (when one is set), except liveness and the token form."""
-    token = request.app.get(TOKEN)
-    if not token or request.path in OPEN_PATHS or token_ok(request, token):
-        return await handler(request)
-    if request.path.startswith("/api/"):
-        return web.Response(
-            body=orjson.dumps({"error": "missing or wrong API token (Authorization: Bearer ...)"}),
-            status=401,
-            content_type="application/json",
-            headers={"WWW-Authenticate": 'Bearer realm="newsflow"'},
-        )
-    from newsflow.search_pages import login_page
-
-    return web.Response(
-        text=login_page(request.path_qs), status=401, content_type="text/html", headers={"WWW-Authenticate": "Bearer"}
-    )
-
-
-async def login(request: web.Request) -> web.StreamResponse:
-    """GET: the token form; POST: a right token sets an HttpOnly cookie and goes on to `next`."""
-    from newsflow.search_pages import login_page, safe_next
-
-    if request.method == "GET":
-        return web.Response(text=login_page(safe_next(request.query.get("next"))), content_type="text/html")
-    form = await request.post()
-    token = request.app.get(TOKEN)
-    given = str(form.get("token", ""))
-    target = safe_next(str(form.get("next", "/search")))
-    if not token or not hmac.compare_digest(given.encode(), token.encode()):
-        return web.Response(text=login_page(target, wrong=True), status=401, content_type="text/html")
-    response = web.HTTPSeeOther(target)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
-    raise response
-
-
-def add_store_routes(app: web.Application, settings: Settings, reader: StoreReader | None = None) -> None:
-    """Add the API, the search pages and the token check to `app` (before it starts).
-
-    The reader of `settings.store_url` is made here (nothing connects until the first query).
-    """
-    from newsflow import search_pages
-
-    try:
-        app[READER] = reader or open_reader(settings.store_url, aggregate_cache_s=AGGREGATE_CACHE_S)
-    except StoreMissing as err:  # the page still serves; store routes answer 503 with the reason
-        log.warning("no store: %s", err)
-        app[NO_STORE] = str(err)
-    if settings.api_token:
-        app[TOKEN] = settings.api_token
-    app.middlewares.append(require_token)
-    app.router.add_get("/api/quotes", api_quotes)
-    app.router.add_get("/api/speakers", api_speakers)
-    app.router.add_get("/api/speakers/{actor_id}", api_speaker)
-    app.router.add_get("/api/stories/{article_id}", api_story)
-    app.router.add_route("*", "/login", login)
-    search_pages.add_routes(app)
-
-    async def close_reader(app: web.Application) -> None:
-        if READER in app:
-            app[READER].engine.dispose()
-
-    app.on_cleanup.append(close_reader)
-
-
-def build_api_app(settings: Settings, reader: StoreReader | None = None) -> web.Application:
-    """The application of `newsflow serve`: the API, the search pages and /healthz."""
-    app = web.Application(client_max_size=64 * 1024)
-
-    async def healthz(request: web.Request) -> web.Response:
-        return json_response({"alive": True})
-
-    async def home(request: web.Request) -> web.Response:
-        raise web.HTTPFound("/search")
-
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/", home)
-    add_store_routes(app, settings, reader)
-    return app
-
-
 __all__ = [
-    "add_store_routes",
-    "build_api_app",
+    "NO_STORE",
+    "READER",
+    "answer",
+    "api_quotes",
+    "api_speaker",
+    "api_speakers",
+    "api_story",
+    "json_response",
     "quotes_answer",
     "speakers_answer",
     "speaker_answer",
     "story_answer",
-    "token_ok",
-    "require_token",
 ]

@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from typing import Sequence
 
-from newsflow.dashboard.charts import FALLBACK_COLOURS, nice_max
+from newsflow.web.dashboard.charts import FALLBACK_COLOURS, nice_max
 
 BAR_COLOUR = "#1f77b4"
 

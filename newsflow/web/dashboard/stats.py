@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from newsflow.dashboard.loop import ClientLoop
+from newsflow.web.dashboard.loop import ClientLoop
 from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
 

@@ -17,11 +17,17 @@ def cmd_sink(args: argparse.Namespace) -> int:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    """`store upgrade`: run pending migrations; `store status`: the store's revision and the newest."""
-    from newsflow.store.engine import make_engine, store_url
+    """`store upgrade`: run pending migrations; `store status`: the store's revision and the newest.
+
+    A store that cannot be made or reached raises StoreUnavailable (one line naming it; see `main`)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from newsflow.store.engine import check_sqlite_file, make_engine, store_url, unavailable
     from newsflow.store.migrate import current_revision, head_revision, upgrade_engine
 
     url = store_url(args.url or Settings.from_env().store_url)
+    check_sqlite_file(url)
     engine = make_engine(url)
     try:
         if args.action == "upgrade":
@@ -32,6 +38,10 @@ def cmd_store(args: argparse.Namespace) -> int:
         current, head = current_revision(engine), head_revision()
         print(f"store revision: {current or 'empty'}; newest: {head}")
         return 0 if current == head else 3
+    except SQLAlchemyError as err:
+        raise unavailable(url, err) from err
+    except CommandError as err:  # alembic: no such revision
+        raise ValueError(f"--revision {args.revision}: {err}") from err
     finally:
         engine.dispose()
 

@@ -84,7 +84,7 @@ class StackConfig:
     kafka_port: int = 9092
     controller_port: int = 9093
     redis_port: int = 6379
-    postgres_port: int = 0  # the store's PostgreSQL (newsflow/stack_postgres.py); 0: none (`stack up`: 5433)
+    postgres_port: int = 0  # the store's PostgreSQL (newsflow/devstack/postgres.py); 0: none (`stack up`: 5433)
     host: str = "127.0.0.1"
     kafka_heap: str = "512m"
     brokers: int = 1  # 3: a KRaft cluster of three combined broker+controller nodes
@@ -482,7 +482,7 @@ class LocalStack:
         remembered.write_text(str(self.config.brokers))
         self.start_redis()
         if self.postgres is not None:
-            from newsflow.stack_postgres import PostgresError
+            from newsflow.devstack.postgres import PostgresError
 
             try:
                 self.postgres.start()
@@ -523,7 +523,7 @@ def _postgres(config: StackConfig):
     """The stack's PostgreSQL server (None when postgres_port is 0)."""
     if not config.postgres_port:
         return None
-    from newsflow.stack_postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
 
     return LocalPostgres(PostgresConfig(base_dir=config.run_dir / "postgres", port=config.postgres_port))
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import orjson
 
-from newsflow.dashboard.loop import ClientLoop
-from newsflow.dashboard.store import ArticleStore
+from newsflow.web.dashboard.loop import ClientLoop
+from newsflow.web.dashboard.store import ArticleStore
 from shared.adapters import kafka
 from shared.core.settings import Settings
 

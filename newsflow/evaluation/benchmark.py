@@ -41,7 +41,7 @@ import orjson
 
 from shared.core.settings import STAGES, Settings, Topics
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "bbc.jsonl"
 # Single-threaded math in every process, so that two workers on two cores measure scaling, not BLAS threads.
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -135,7 +135,7 @@ def bench_embedded(articles: list[dict], settings: Settings, repeat: int, workdi
     path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles) + b"\n")
     env = {**os.environ, **settings.to_env(), **ONE_THREAD}
     pipeline_cmd = [sys.executable, "-m", "newsflow.cli", "run", "--jobs", "1", str(path)]
-    bare_cmd = [sys.executable, "-m", "newsflow.benchmark", "bare", str(path), settings.model]
+    bare_cmd = [sys.executable, "-m", "newsflow.evaluation.benchmark", "bare", str(path), settings.model]
     bare, pipe = [], []
     for _ in range(repeat):
         bare.append(_timed(bare_cmd, env))
@@ -562,7 +562,7 @@ def run_bench(
         work = Path(tmp)
         stack = None
         if any(p in parts for p in ("kafka", "scaling")) and not os.environ.get("NEWSFLOW_KAFKA_BOOTSTRAP"):
-            from newsflow.stack import LocalStack, StackConfig, free_port
+            from newsflow.devstack.stack import LocalStack, StackConfig, free_port
             from shared.adapters.kafka import wait_for_broker
 
             config = StackConfig(
@@ -710,11 +710,11 @@ def format_table(results: dict) -> str:
 
 
 def _main(argv: list[str]) -> int:
-    if argv[:1] == ["bare"]:  # python -m newsflow.benchmark bare FILE MODEL: the bare-spaCy process
+    if argv[:1] == ["bare"]:  # python -m newsflow.evaluation.benchmark bare FILE MODEL: the bare-spaCy process
         articles = [orjson.loads(line) for line in Path(argv[1]).read_bytes().splitlines() if line.strip()]
         bare_ner([a["body"] for a in articles], argv[2])
         return 0
-    raise SystemExit("usage: python -m newsflow.benchmark bare FILE MODEL  (or: newsflow bench)")
+    raise SystemExit("usage: python -m newsflow.evaluation.benchmark bare FILE MODEL  (or: newsflow bench)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """`newsflow eval GOLD INPUT`: the embedded pipeline on INPUT, scored against GOLD.
 
 The figures are those of `newsflow run INPUT > PRED; python score.py GOLD PRED`: the
-same pipeline, the same scorer (a copy in `newsflow/scoring.py`, or `scorer_path`).
+same pipeline, the same scorer (a copy in `newsflow/evaluation/scoring.py`, or `scorer_path`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from shared.core.settings import Settings
 
 
 def load_scorer(path: str | Path | None = None) -> ModuleType:
-    """The scorer module: `newsflow.scoring`, or a score.py imported by path."""
+    """The scorer module: `newsflow.evaluation.scoring`, or a score.py imported by path."""
     if path is None:
-        from newsflow import scoring
+        from newsflow.evaluation import scoring
 
         return scoring
     spec = importlib.util.spec_from_file_location("newsflow_external_score", str(path))

@@ -1,7 +1,10 @@
-"""`newsflow query quotes|speakers|speaker|story` and `newsflow serve`: the store's questions from a shell.
+"""`newsflow query quotes|speakers|speaker|story`: the store's questions from a shell.
 
 The store is `--store PATH_OR_URL` (a path means a SQLite file), else NEWSFLOW_STORE_URL.
-Malformed parameters exit 2 with the reason; an unknown id exits 1.
+Exit status: 0 with the answer, also when nothing is found (an empty answer: "no quotes found",
+"no speaker named ...", "no article ..."; with --json the answer's lists are empty and `speaker` or
+`story_id` is null); 2 for a malformed parameter or a store file that does not exist, with the reason
+on one line of stderr; 1 for a store that cannot answer (one line naming it).
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from typing import Any, Mapping
 
 import orjson
 
+from newsflow.store.engine import unavailable
 from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, window
 from newsflow.store.queries import StoreReader, open_reader
+from newsflow.web.layout import after_text, who_published
 from shared.core.settings import Settings
 
 
@@ -77,12 +82,14 @@ def cmd_speakers(reader: StoreReader, args: argparse.Namespace) -> int:
 def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
     """One speaker's page: quotes over time, outlets, entities mentioned with them."""
     name = parse_name(args.who, "speaker")
+    bucket, win = parse_bucket(args.bucket), window(args.since, args.until)
     ids = [name] if reader.actor(name) else [a["id"] for a in reader.find_actors(name)]
-    if not ids:
-        sys.stderr.write(f"newsflow query speaker: no actor named {name!r}\n")
-        return 1
-    doc = reader.speaker(ids[0], bucket=parse_bucket(args.bucket), win=window(args.since, args.until))
-    assert doc is not None
+    doc = reader.speaker(ids[0], bucket=bucket, win=win) if ids else None
+    if doc is None:  # nothing found: an empty answer, as every query command gives
+        empty: dict[str, Any] = {"speaker": None, "query": {"who": name, "bucket": bucket}, "quotes_total": 0}
+        empty.update({"over_time": [], "outlets": [], "entities": [], "quotes": [], "more": False})
+        _emit(empty, args, f"no speaker named {name!r} in the store\n")
+        return 0
     who = doc["speaker"]
     text = [f"{who['name']} ({who['label']}, {who['id']}): {doc['quotes_total']} quotes"]
     text += [f"  {b['start']}  {b['quotes']}" for b in doc["over_time"] if b["quotes"]]
@@ -92,16 +99,33 @@ def cmd_speaker(reader: StoreReader, args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(copy: Mapping[str, Any]) -> str:
+    return (copy["time"] or "")[:16].replace("T", " ")
+
+
 def cmd_story(reader: StoreReader, args: argparse.Namespace) -> int:
-    """A story's copies in the order they appeared, and its quotes."""
-    doc = reader.story(parse_name(args.article_id, "ARTICLE_ID"))
-    if doc is None:
-        sys.stderr.write(f"newsflow query story: no article {args.article_id!r} in the store\n")
-        return 1
-    lines = [f"story {doc['story_id']}: {len(doc['copies'])} cop{'y' if len(doc['copies']) == 1 else 'ies'}"]
-    for i, c in enumerate(doc["copies"], 1):
-        when = (c["time"] or "")[:16].replace("T", " ")
-        lines.append(f"  {i}. {when}  {c['outlet'] or '-'}  {c['article_id']}  {c['title'] or ''}".rstrip())
+    """A story's copies in the order they were published (who first, how long after each followed, which arrived
+    first), and its quotes."""
+    article_id = parse_name(args.article_id, "ARTICLE_ID")
+    doc = reader.story(article_id)
+    if doc is None:  # nothing found: an empty answer, as every query command gives
+        empty: dict[str, Any] = {"story_id": None, "article_id": article_id, "copies": [], "quotes": []}
+        _emit(empty, args, f"no article {article_id!r} in the store\n")
+        return 0
+    first, arrived, copies = doc["first_published"], doc["arrived_first"], doc["copies"]
+    head = f"story {doc['story_id']}: {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}; published first: "
+    head += f"{who_published(first)} {'received' if first['time_basis'] == 'received' else 'at'} {_when(first)}"
+    lines = [head + (f"; arrived first: {who_published(arrived)}" if arrived is not None else "")]
+    for i, c in enumerate(copies, 1):
+        marks = [
+            m
+            for m, on in (("arrived first", c["arrived_first"]), ("no publication time", c["time_basis"] == "received"))
+            if on
+        ]
+        lines.append(
+            f"  {i}. {_when(c)}  {after_text(c['after_first_s']):>12}  {c['outlet'] or '-'}  {c['article_id']}  "
+            f"{c['title'] or ''}{'  [' + '; '.join(marks) + ']' if marks else ''}".rstrip()
+        )
     lines.append(f"quotes: {len(doc['quotes'])}")
     _emit(doc, args, "\n".join(lines) + "\n" + format_quotes(doc["quotes"]))
     return 0
@@ -111,21 +135,21 @@ COMMANDS = {"quotes": cmd_quotes, "speakers": cmd_speakers, "speaker": cmd_speak
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    """Run one `newsflow query` subcommand against the store; 2 for malformed parameters."""
+    """Run one `newsflow query` subcommand against the store: 0 with an answer, empty when nothing is found;
+    2 for a malformed parameter or a store file that does not exist; 1 for a store that cannot answer."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    store = _store(args)
     try:
-        reader = open_reader(_store(args))
+        reader = open_reader(store)
     except FileNotFoundError as err:
         return _fail(args, str(err), 2)
     try:
         return COMMANDS[args.query](reader, args)
     except QueryError as err:
         return _fail(args, str(err), 2)
-    except Exception as err:  # a store that cannot be reached or is no newsflow store
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if not isinstance(err, SQLAlchemyError):
-            raise
-        return _fail(args, f"store {reader.engine.url!r} cannot answer: {err.__class__.__name__}: {err.args[0]}", 1)
+    except SQLAlchemyError as err:  # a store that cannot be reached or is no newsflow store
+        return _fail(args, str(unavailable(store, err)), 1)
     finally:
         reader.engine.dispose()
 
@@ -133,26 +157,6 @@ def cmd_query(args: argparse.Namespace) -> int:
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     sys.stderr.write(f"newsflow query {args.query}: {message}\n")
     return code
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the store's JSON API and search pages (no Kafka) until SIGTERM/SIGINT."""
-    from dataclasses import replace
-
-    from aiohttp import web
-
-    from newsflow.api import build_api_app
-
-    settings = Settings.from_env()
-    if args.store:
-        settings = replace(settings, store_url=args.store)
-    host = args.host or settings.dashboard_host
-    port = args.port if args.port is not None else settings.dashboard_port
-    app = build_api_app(settings)
-    auth = "token required" if settings.api_token else "no token (NEWSFLOW_API_TOKEN unset)"
-    sys.stderr.write(f"newsflow serve: http://{host}:{port}/search and /api/... ({auth})\n")
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
-    return 0
 
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
@@ -167,8 +171,8 @@ def _window_args(p: argparse.ArgumentParser, outlet: bool = True) -> None:
         p.add_argument("--outlet", default=None, help="only articles of this outlet")
 
 
-def add_query_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `query` and `serve` on the `newsflow` parser's subcommands."""
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `query` to the `newsflow` parser."""
     q = sub.add_parser("query", help="ask the store: quotes, speakers, a speaker, a story")
     qs = q.add_subparsers(dest="query", required=True)
 
@@ -193,16 +197,10 @@ def add_query_commands(sub: argparse._SubParsersAction) -> None:
     _window_args(speaker, outlet=False)
     _store_arg(speaker)
 
-    story = qs.add_parser("story", help="a story's copies in the order they appeared, and its quotes")
+    story = qs.add_parser("story", help="a story's copies in the order they were published, and its quotes")
     story.add_argument("article_id")
     _store_arg(story)
     q.set_defaults(func=cmd_query)
 
-    s = sub.add_parser("serve", help="the store's JSON API and search pages over HTTP (loopback by default)")
-    s.add_argument("--store", default=None, help="SQLite file or database URL (default NEWSFLOW_STORE_URL)")
-    s.add_argument("--host", default=None, help="address to listen on (NEWSFLOW_DASHBOARD_HOST)")
-    s.add_argument("--port", type=int, default=None, help="port (NEWSFLOW_DASHBOARD_PORT)")
-    s.set_defaults(func=cmd_serve)
 
-
-__all__ = ["add_query_commands", "cmd_query", "cmd_serve", "format_quotes"]
+__all__ = ["cmd_query", "format_quotes", "register"]

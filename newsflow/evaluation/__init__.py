@@ -1,0 +1,1 @@
+"""Measuring: quality against gold files (`newsflow eval`, the owners' scorer) and speed (`newsflow bench`)."""

@@ -1,0 +1,64 @@
+"""The API token: with `api_token` set, every request but `/healthz` and `/login` must carry it, as
+`Authorization: Bearer TOKEN` or as the cookie `/login` sets (for a browser), else 401; tokens are
+compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+import orjson
+from aiohttp import web
+
+from newsflow.web.layout import login_page, safe_next
+
+TOKEN = web.AppKey("api_token", str)
+COOKIE = "newsflow_token"
+OPEN_PATHS = frozenset({"/healthz", "/login"})  # liveness and the token form carry no store data
+
+
+def token_ok(request: web.Request, token: str) -> bool:
+    """Whether the request carries `token` (Bearer header or cookie), compared in constant time."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    candidates = [given.strip()] if scheme.lower() == "bearer" else []
+    if COOKIE in request.cookies:
+        candidates.append(request.cookies[COOKIE])
+    expected = token.encode()
+    return any(hmac.compare_digest(c.encode(), expected) for c in candidates)
+
+
+@web.middleware
+async def require_token(request: web.Request, handler) -> web.StreamResponse:
+    """401 for a request without the API token (when one is set), except liveness and the token form."""
+    token = request.app.get(TOKEN)
+    if not token or request.path in OPEN_PATHS or token_ok(request, token):
+        return await handler(request)
+    if request.path.startswith("/api/"):
+        return web.Response(
+            body=orjson.dumps({"error": "missing or wrong API token (Authorization: Bearer ...)"}),
+            status=401,
+            content_type="application/json",
+            headers={"WWW-Authenticate": 'Bearer realm="newsflow"'},
+        )
+    return web.Response(
+        text=login_page(request.path_qs), status=401, content_type="text/html", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    """GET: the token form; POST: a right token sets an HttpOnly cookie and goes on to `next`."""
+    if request.method == "GET":
+        return web.Response(text=login_page(safe_next(request.query.get("next"))), content_type="text/html")
+    form = await request.post()
+    token = request.app.get(TOKEN)
+    given = str(form.get("token", ""))
+    target = safe_next(str(form.get("next", "/search")))
+    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        return web.Response(text=login_page(target, wrong=True), status=401, content_type="text/html")
+    response = web.HTTPSeeOther(target)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
+    raise response
+
+
+__all__ = ["COOKIE", "OPEN_PATHS", "TOKEN", "login", "require_token", "token_ok"]
