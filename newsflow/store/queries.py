@@ -40,6 +40,7 @@ from sqlalchemy import (
     Engine,
     Select,
     case,
+    cast,
     column,
     desc,
     event,
@@ -50,7 +51,7 @@ from sqlalchemy import (
     table,
     union,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from newsflow.store.engine import make_engine, sqlite_path, store_url
 from newsflow.store.params import (
@@ -82,6 +83,8 @@ TIME = func.coalesce(A.c.published_at, A.c.stored_at)
 FTS = table(SQLITE_FTS_TABLE, column("rowid"), column("text"))
 EVERYTHING = Window()  # no time or outlet filter
 MAX_ACTORS = 50  # actors one name may resolve to
+RARE_MATCHES = 2000  # a full-text search reads every match of a word with fewer (PostgreSQL), not by periods
+ROWS_PER_QUOTE = 3  # matching rows a search expects per quote it still needs (copies share a quote)
 READ_AHEAD = 4  # rows a list reads at first per quote it wants (copies and other speakers' rows share groups)
 MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
 MAX_SPEAKER_ENTITIES = 20
@@ -207,16 +210,26 @@ class StoreReader:
         return {"query": {"entity": name, "entity_id": actor_id}, "actors": found, "role": "mentioned", **answer}
 
     def quotes_by_text(self, words: str, *, win: Window = EVERYTHING, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-        """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming)."""
+        """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming).
+
+        PostgreSQL reads the matches of a day, a month, a year at a time, newest first (`_newest_groups_by_time`);
+        SQLite takes FTS5's matches and sorts them."""
         terms = search_terms(words)
         cond: ColumnElement[bool]
         if self.dialect == "postgresql":
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
-            cond = literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query)
+            with self.engine.connect() as conn:
+                groups, more = _newest_groups_by_time(conn, query, win, limit)
+                copies = self._copies(conn, groups)
+            answer = {
+                "quotes": [_quote_group(copies[g]) for g in groups if copies.get(g)],
+                "limit": limit,
+                "more": more,
+            }
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
             cond = literal_column("quotes.rowid").in_(hits)
-        answer = self._quotes([_rows(cond, *_window_conditions(win))], limit)
+            answer = self._quotes([_rows(cond, *_window_conditions(win))], limit)
         return {"query": {"text": words}, **answer}
 
     def _quotes(self, branches: list[Select], limit: int) -> dict[str, Any]:
@@ -413,6 +426,82 @@ def _newest_groups(conn, branches: Sequence[Select], limit: int) -> tuple[list[t
         n *= 4
 
 
+def period(level: str, moment: datetime) -> tuple[str, datetime]:
+    """The time lexeme of the day ("d"), month ("m") or year ("y") of `moment`, and the period's start
+    (newsflow/store/schema.py TIME_LEXEMES)."""
+    y, m, d = moment.year, moment.month, moment.day
+    if level == "d":
+        return f"t|d{y * 10000 + m * 100 + d}", datetime(y, m, d)
+    if level == "m":
+        return f"t|m{y * 100 + m}", datetime(y, m, 1)
+    return f"t|y{y}", datetime(y, 1, 1)
+
+
+def _next_level(level: str, reads: int, days_needed: float) -> str:
+    """Days while a few more days should do (a week at most), then months while a few should, then years."""
+    if level == "d" and days_needed <= 3 and reads < 7:
+        return "d"
+    if level in ("d", "m") and days_needed <= 62 and reads < 7 + 4:
+        return "m"
+    return "y"
+
+
+def _newest_groups_by_time(
+    conn, words: ColumnElement[Any], win: Window, limit: int
+) -> tuple[list[tuple[str, str]], bool]:
+    """`_newest_groups` of the quotes whose tsvector matches the tsquery `words` (PostgreSQL).
+
+    No index gives a word's matches newest first: the GIN index gives all of them (every row of a common
+    word), the time index every quote until enough match (every quote, for a rare word), and PostgreSQL's
+    guess of which a word is, is often far off. So the search asks the GIN index for the words AND the
+    time lexeme of one period at a time (one tsquery: the index intersects the two), newest first, each
+    read taking the rows older than the last: days while a few more days should hold the quotes still
+    missing (from the matches per day so far), then months, then years. After the first day, a word that
+    looks rare is read whole instead, every match in the window at once, when they are fewer than
+    RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
+    its period's start and the last read's."""
+    if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
+        return [], False
+    t = Q.c.article_time
+    lo, hi = conn.execute(
+        select(func.min(t), func.max(t)).where(*_window_conditions(Window(win.since, win.until)))
+    ).one()
+    if lo is None:
+        return [], False
+    tsv = literal_column("quotes.text_tsv", TSVECTOR)
+    window = _window_conditions(win)
+    seen: dict[tuple[str, str], None] = {}
+
+    def take(rows: list) -> bool:
+        rows.sort(key=lambda r: (r.row_time, r.id), reverse=True)
+        for row in rows:
+            seen.setdefault((row.story_id, row.quote_key), None)
+            if len(seen) > limit:
+                return True
+        return False
+
+    before = hi + timedelta(microseconds=1)  # rows older than this are still to read
+    level, reads, matched = "d", 0, 0
+    span_days = max(1.0, (hi - lo).total_seconds() / 86400)
+    while True:
+        lexeme, start = period(level, before - timedelta(microseconds=1))
+        when = cast(literal(f"'{lexeme}'"), TSQUERY)
+        rows = conn.execute(_rows(tsv.bool_op("@@")(words.op("&&")(when)), t < before, *window)).all()
+        if take(rows) or start <= lo:
+            break
+        before, reads, matched = start, reads + 1, matched + len(rows)
+        per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
+        if reads == 1 and per_day * span_days < RARE_MATCHES:  # looks rare: all of its matches, if few
+            rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).limit(RARE_MATCHES)).all()
+            if len(rest) < RARE_MATCHES:
+                take(rest)
+                break
+        missing = (limit + 1 - len(seen)) * ROWS_PER_QUOTE
+        level = _next_level(level, reads, missing / per_day if per_day else float("inf"))
+    groups = list(seen)
+    return groups[:limit], len(groups) > limit
+
+
 def _mentioned_with(conn, actor_id: str, win: Window) -> list[dict[str, Any]]:
     """People, organisations and places mentioned in the stories that quote the actor, most stories first
     (ties by name)."""
@@ -527,7 +616,8 @@ class StoreMissing(FileNotFoundError):
 def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreReader:
     """A reader of the store at a URL or SQLite path whose connections cannot write.
 
-    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions. Nothing connects until the first query.
+    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions, no JIT. Nothing connects until the first
+    query.
     """
     url = store_url(url_or_path)
     if url.startswith("sqlite"):
@@ -543,9 +633,16 @@ def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreRea
             cur.close()
 
         return StoreReader(engine, aggregate_cache_s=aggregate_cache_s)
-    return StoreReader(
-        make_engine(url).execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s
-    )
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _no_jit(dbapi_conn, _record) -> None:
+        # the reader's statements take milliseconds; PostgreSQL's JIT compiles one it guesses costly for ~30 ms
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET jit = off")
+        dbapi_conn.commit()
+
+    return StoreReader(engine.execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s)
 
 
 __all__ = ["StoreReader", "QueryError", "StoreMissing", "TIME", "open_reader"]

@@ -280,11 +280,12 @@ def stored(conn: Connection) -> Counts:
         count = table.c[COUNT_COLUMN.get(name, "quotes")]
         target: Counter = getattr(out, name)
         for row in conn.execute(select(*keys, count)):
-            target[tuple(_as_day(v) if k.name == "day" else v for k, v in zip(keys, row[:-1]))] = row[-1]
+            target[tuple(as_day(v) if k.name == "day" else v for k, v in zip(keys, row[:-1]))] = row[-1]
     return out
 
 
-def _as_day(value: Any) -> date:
+def as_day(value: Any) -> date:
+    """A day read back from the store: a date (PostgreSQL), an ISO text (SQLite), or a date-time's day."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
@@ -307,4 +308,5 @@ __all__ = [
     "rebuild",
     "recount",
     "stored",
+    "as_day",
 ]

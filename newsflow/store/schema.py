@@ -1,7 +1,8 @@
 """The store's tables: one SQLAlchemy Core definition for PostgreSQL and SQLite.
 
 Dialect-specific parts are DDL events: PostgreSQL gets a generated `tsvector` column on
-`quotes` with a GIN index, SQLite an FTS5 table `quotes_fts` kept in step by triggers.
+`quotes` (its words, and lexemes of its article's day, month and year) with a GIN index, SQLite an
+FTS5 table `quotes_fts` kept in step by triggers.
 Both full-text indexes use English stemming (`english` / `porter`); queries must too.
 Timestamps are naive UTC. Migrations (newsflow/store/migrations) build the same tables.
 
@@ -205,8 +206,20 @@ ROLLUPS = (speaker_days, speaker_outlet_days, speaker_totals, speaker_outlets, s
 
 # --- full text, per dialect -------------------------------------------------------------------
 
+# Besides its words, a quote's tsvector holds three lexemes of its article's day, month and year
+# ('t|d20240304', 't|m202403', 't|y2024'; no word the English parser makes has a '|'), so that a search can
+# ask the GIN index for the matches of one day, month or year (newsflow.store.queries._newest_groups_by_time),
+# not read every match of a common word. Revision 0004 made the column so; revision 1 had the words only.
+TIME_LEXEMES = (
+    "array_to_tsvector(ARRAY["
+    "coalesce('t|d' || (date_part('year', article_time) * 10000 + date_part('month', article_time) * 100"
+    " + date_part('day', article_time))::int::text, 't|d'), "
+    "coalesce('t|m' || (date_part('year', article_time) * 100 + date_part('month', article_time))::int::text, 't|m'), "
+    "coalesce('t|y' || date_part('year', article_time)::int::text, 't|y')])"
+)
 POSTGRES_FTS_DDL = (
-    f"ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('{FTS_CONFIG}', text)) STORED",
+    f"ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS "
+    f"(to_tsvector('{FTS_CONFIG}', text) || {TIME_LEXEMES}) STORED",
     "CREATE INDEX ix_quotes_text_tsv ON quotes USING GIN (text_tsv)",
 )
 

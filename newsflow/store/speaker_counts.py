@@ -19,7 +19,7 @@ from sqlalchemy import Connection, desc, func, select
 
 from newsflow.store import schema
 from newsflow.store.params import Window
-from newsflow.store.rollups import NO_OUTLET, QuoteFact, firsts
+from newsflow.store.rollups import NO_OUTLET, QuoteFact, as_day, firsts
 
 Q = schema.quotes
 DAYS, OUTLET_DAYS = schema.speaker_days, schema.speaker_outlet_days
@@ -118,6 +118,20 @@ def edge_counts(conn: Connection, s: Span, actor_ids: Sequence[str] | None = Non
     return days, outlet_days
 
 
+def _edge_sums(conn: Connection, s: Span, win: Window, actor_ids: Sequence[str] | None, by_day: bool) -> Counter:
+    """Quotes whose first copy (in the window's outlet, if any) is in an edge of `s`: per actor, or per day."""
+    days, outlet_days = edge_counts(conn, s, actor_ids)
+    out: Counter = Counter()
+    if win.outlet is None:
+        for (a, d), v in days.items():
+            out[d if by_day else a] += v
+    else:
+        for (a, d, o), v in outlet_days.items():
+            if o == win.outlet:
+                out[d if by_day else a] += v
+    return out
+
+
 def top_actors(conn: Connection, win: Window, top: int) -> list[tuple[str, int]]:
     """The `top` actors with the most quotes in `win` (in its outlet, if any), most first, ties by id."""
     s = span(win)
@@ -138,15 +152,7 @@ def top_actors(conn: Connection, win: Window, top: int) -> list[tuple[str, int]]
     if s.has_days:
         totals.update({r.actor_id: r.n for r in conn.execute(base.order_by(desc(n), table.c.actor_id).limit(top))})
     if s.edges:
-        days, outlet_days = edge_counts(conn, s)
-        extra: Counter = Counter()
-        if win.outlet is None:
-            for (a, _), v in days.items():
-                extra[a] += v
-        else:
-            for (a, _, o), v in outlet_days.items():
-                if o == win.outlet:
-                    extra[a] += v
+        extra = _edge_sums(conn, s, win, None, by_day=False)
         others = sorted(set(extra) - set(totals))
         if others and (s.has_days):
             totals.update({r.actor_id: r.n for r in conn.execute(base.where(table.c.actor_id.in_(others)))})
@@ -204,25 +210,10 @@ def quotes_per_day(conn: Connection, actor_id: str, win: Window) -> Counter:
                 OUTLET_DAYS.c.actor_id == actor_id, OUTLET_DAYS.c.outlet == win.outlet, *_days(OUTLET_DAYS, s)
             )
         for r in conn.execute(stmt):
-            per[_as_date(r.day)] += r.quotes
+            per[as_day(r.day)] += r.quotes
     if s.edges:
-        days, outlet_days = edge_counts(conn, s, [actor_id])
-        if win.outlet is None:
-            for (_, d), v in days.items():
-                per[d] += v
-        else:
-            for (_, d, o), v in outlet_days.items():
-                if o == win.outlet:
-                    per[d] += v
+        per.update(_edge_sums(conn, s, win, [actor_id], by_day=True))
     return Counter({d: v for d, v in per.items() if v > 0})
-
-
-def _as_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
 
 
 __all__ = ["Span", "span", "edge_facts", "edge_counts", "top_actors", "outlet_counts", "quotes_per_day"]

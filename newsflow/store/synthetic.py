@@ -4,7 +4,8 @@ No pipeline and no model: the events are made directly, seeded (the same argumen
 events), in the order a sink would receive them. What they are like, and why:
 - **time**: stories published over `years` years (a Poisson stream); copies of a story follow it by
   minutes to hours, in other outlets; events arrive minutes after publication, about 1 in 100 days
-  later (a backfill), so arrival order is nearly, not exactly, time order; 1 in 100 has no date;
+  later (a backfill), so arrival order is nearly, not exactly, time order; 1 in 100 has no date. The
+  events are the first `articles` to arrive: the store as a sink holds it at that moment;
 - **outlets**: `outlets` of them, articles per outlet Zipf-distributed (a few wires and big papers
   carry most);
 - **people, organisations, places**: pools that grow with the store (a person per 8 articles, an
@@ -422,26 +423,26 @@ class NewsGenerator:
         return out
 
     def arrivals(self) -> Iterator[tuple[datetime, dict[str, Any]]]:
-        """(arrival time, event) for `shape.articles` events, in arrival order."""
+        """(arrival time, event) for `shape.articles` events, in arrival order: the first that arrive, as if the
+        store were read at that moment (the newest days as busy as any; late copies of them still to come)."""
         rng = self.rng
         total = self.shape.articles
         span_s = self.shape.years * 365.25 * 86400
         mean_gap = span_s / max(1.0, total / 2.8)  # ~2.8 copies per story
         pending: list[tuple[datetime, int, dict[str, Any]]] = []
         seq = itertools.count()
-        made, number, clock = 0, 0, START
-        while made < total:
+        given, number, clock = 0, 0, START
+        while True:
             clock += timedelta(seconds=rng.expovariate(1 / mean_gap))
             while pending and pending[0][0] <= clock:
                 arrival, _, event = heapq.heappop(pending)
                 yield arrival, event
-            for arrival, event in self._story(number, clock)[: total - made]:
+                given += 1
+                if given == total:
+                    return
+            for arrival, event in self._story(number, clock):
                 heapq.heappush(pending, (arrival, next(seq), event))
-                made += 1
             number += 1
-        while pending:
-            arrival, _, event = heapq.heappop(pending)
-            yield arrival, event
 
     def events(self) -> Iterator[dict[str, Any]]:
         """The events alone, in arrival order."""

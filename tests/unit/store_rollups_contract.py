@@ -17,16 +17,18 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect, select, text
 
 from newsflow.store import rollups, schema
 from newsflow.store.bulkload import load_engine
 from newsflow.store.engine import make_engine
-from newsflow.store.migrate import upgrade_engine
-from newsflow.store.params import Window
+from newsflow.store.migrate import alembic_config, current_revision, head_revision, upgrade_engine
+from newsflow.store.params import Window, fts5_query, search_terms
+from newsflow.store.queries import open_reader
 from newsflow.store.rows import actor_id, article_rows
 from newsflow.store.speaker_counts import outlet_counts, quotes_per_day, span, top_actors
-from newsflow.store.synthetic import NewsGenerator, Shape
+from newsflow.store.synthetic import NewsGenerator, Shape, outlet_name
 from newsflow.store.writer import StoreWriter
 
 
@@ -233,6 +235,59 @@ class RollupsContract:
         finally:
             engine.dispose()
 
+    def test_revision_4_goes_down_to_3_and_up_again_with_its_rollups(self, engine):
+        in_batches(StoreWriter(engine), news(120, seed=19))
+        before = check(engine)
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+        assert current_revision(engine) == "0003"
+        assert upgrade_engine(engine) == head_revision()
+        with engine.connect() as conn:
+            assert rollups.stored(conn) == before
+
+    def test_words_newest_first_equal_a_sort_of_every_match(self, engine, store_url):
+        """Full-text lists (PostgreSQL: read by slices of days) in the order of all matches sorted by time."""
+        in_batches(StoreWriter(engine), news(600, seed=23, years=2.5))  # three calendar years
+        reader = open_reader(store_url)
+        try:
+            for words, win, limit in [
+                ("quarter", Window(), 5),
+                ("quarter", Window(), 400),
+                ("budget", Window(), 20),
+                ("council or bank", Window(), 50),
+                ("harbour -summer", Window(), 50),
+                ("factory", Window(), 200),  # fewer than asked: every slice is read
+                ("rates", Window(datetime(2023, 2, 1), datetime(2023, 3, 15, 12)), 10),
+                ("rates", Window(outlet=outlet_name(0)), 10),
+            ]:
+                with engine.connect() as conn:
+                    if engine.dialect.name == "postgresql":
+                        sql = "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE text_tsv @@ websearch_to_tsquery('english', :w)"
+                        rows = conn.execute(text(sql), {"w": words}).all()
+                    else:
+                        sql = (
+                            "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE rowid IN "
+                            "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :w)"
+                        )
+                        rows = conn.execute(text(sql), {"w": fts5_query(search_terms(words))}).all()
+                lo, hi = win.since or datetime.min, win.until or datetime.max
+                ordered = sorted(
+                    (r for r in rows if lo <= as_time(r[0]) < hi and win.outlet in (None, r[4])),
+                    key=lambda r: (as_time(r[0]), r[1]),
+                    reverse=True,
+                )
+                groups = list(dict.fromkeys((r[2], r[3]) for r in ordered))
+                answer = reader.quotes_by_text(words, win=win, limit=limit)
+                got = [(q["story_id"], rollups_key(q)) for q in answer["quotes"]]
+                assert got and got == groups[:limit], (words, win)
+                assert answer["more"] == (len(groups) > limit), (words, win)
+            for lexeme in ("t|d20230105", "t|m202301", "'t|m202301'"):  # the time lexemes are no words to search
+                assert reader.quotes_by_text(lexeme)["quotes"] == []
+        finally:
+            reader.engine.dispose()
+
     def test_window_counts_equal_a_count_over_the_facts(self, engine):
         """top_actors, outlet_counts and quotes_per_day with whole days, partial days and outlets."""
         in_batches(StoreWriter(engine), news(500, seed=13))
@@ -277,6 +332,16 @@ class RollupsContract:
                         if a == ids[0] and lo <= t < hi and (win.outlet is None or o == win.outlet)
                     )
                     assert quotes_per_day(conn, ids[0], win) == days, win
+
+
+def as_time(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def rollups_key(quote: dict) -> str:
+    from newsflow.store.rows import quote_key
+
+    return quote_key(quote["text"])
 
 
 def _columns(conn, table: str) -> list[str]:

@@ -3,8 +3,10 @@
 Quotes and entity links get `article_time` (published, else stored) and `outlet`, filled from their
 article; an entity link's `mentions` go (the article's event has them, texts and offsets), and so do the
 actors, aliases and links of values (dates, amounts, counts: newsflow.store.rows.VALUE_LABELS); on
-PostgreSQL the event is `json` (checked, not parsed into `jsonb`: never queried inside) and an article's
-text and event are lz4-compressed (together half the sink's server time per article); the indexes that lists read newest first replace the covering indexes of revision 3; the
+PostgreSQL the event is `json` (checked, not parsed into `jsonb`: never queried inside), an article's
+text and event are lz4-compressed (together half the sink's server time per article), and a quote's
+tsvector gets lexemes of its article's day, month and year (a search reads one slice of time in the GIN index);
+the indexes that lists read newest first replace the covering indexes of revision 3; the
 rollup tables (newsflow/store/rollups.py) are created and filled from the stored quotes, so an
 existing store's rollups are up to date when the upgrade commits. Frozen here: this revision's
 tables and SQL, not the current schema's.
@@ -39,6 +41,13 @@ DROPPED: tuple[tuple[str, str, list[Any]], ...] = (
 )
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 VALUE_LABELS = "'DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY', 'CARDINAL', 'ORDINAL'"
+TIME_LEXEMES = (
+    "array_to_tsvector(ARRAY["
+    "coalesce('t|d' || (date_part('year', article_time) * 10000 + date_part('month', article_time) * 100"
+    " + date_part('day', article_time))::int::text, 't|d'), "
+    "coalesce('t|m' || (date_part('year', article_time) * 100 + date_part('month', article_time))::int::text, 't|m'), "
+    "coalesce('t|y' || date_part('year', article_time)::int::text, 't|y')])"
+)
 MENTION_LABELS = "'PERSON', 'ORG', 'GPE', 'LOC', 'FAC'"
 
 
@@ -103,6 +112,13 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("article_time", sa.DateTime, nullable=True))
         op.add_column(table, sa.Column("outlet", sa.Text, nullable=True))
         op.execute(_backfill(dialect, table))
+    if dialect == "postgresql":  # the tsvector gets its article's day, month and year (schema.py)
+        op.execute("ALTER TABLE quotes DROP COLUMN text_tsv")  # and its GIN index
+        op.execute(
+            "ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text) || "
+            f"{TIME_LEXEMES}) STORED"
+        )
+        op.execute("CREATE INDEX ix_quotes_text_tsv ON quotes USING GIN (text_tsv)")
     op.create_index("ix_quotes_time", "quotes", ["article_time"])
     op.create_index("ix_quotes_speaker_text_time", "quotes", ["speaker", "article_time"])
     op.create_index(
@@ -165,13 +181,21 @@ def downgrade() -> None:
     op.drop_index("ix_article_entities_actor_time", table_name="article_entities")
     for name in ("ix_quotes_actor_time", "ix_quotes_speaker_text_time", "ix_quotes_time"):
         op.drop_index(name, table_name="quotes")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:  # the tsvector depends on article_time: its words alone again
+        op.execute("ALTER TABLE quotes DROP COLUMN text_tsv")
+        op.execute(
+            "ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"
+        )
+        op.execute("CREATE INDEX ix_quotes_text_tsv ON quotes USING GIN (text_tsv)")
     for table in ("quotes", "article_entities"):
         op.drop_column(table, "outlet")
         op.drop_column(table, "article_time")
     op.add_column("article_entities", sa.Column("mentions", JSONType, nullable=True))  # their values are gone
-    if op.get_bind().dialect.name == "postgresql":
+    if postgres:
         op.execute(
-            "ALTER TABLE articles ALTER COLUMN text SET COMPRESSION pglz, ALTER COLUMN event SET COMPRESSION pglz"
+            "ALTER TABLE articles ALTER COLUMN text SET COMPRESSION pglz, ALTER COLUMN event SET COMPRESSION pglz, "
+            "ALTER COLUMN event TYPE jsonb USING event::jsonb"
         )
     for name, table, columns in DROPPED:
         op.create_index(name, table, columns)
