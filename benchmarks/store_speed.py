@@ -1,24 +1,28 @@
-"""Write speed of the store: articles/s stored into PostgreSQL and SQLite, against one entities worker.
+"""Write speed of the store: articles/s the sink's writer stores into PostgreSQL and SQLite, against one entities worker.
 
-    python benchmarks/store_speed.py [--base 300] [--articles 6000] [--batch-sizes 64,500] [--trials 2]
+    python benchmarks/store_speed.py [--articles 6000] [--batch-sizes 64,500] [--trials 3] [--base 300]
                                      [--pg-url URL] [--corpus ../shared/corpora/bbc.jsonl]
 
-From one run: the first `--base` corpus articles go through the embedded pipeline once (every
-stage); the entities stage's own time per article, from each event's trace, gives the rate of
-one entities worker on this machine now (after a warm-up batch: the model is loaded). The enriched events are then replicated with new ids
-(newsflow/store/synthetic.py: stories of 1 to 40 copies, 24 outlets, a year of times) and
-written with StoreWriter.write_batch, one transaction per batch, as the sink writes them:
+The events are synthetic news (newsflow/store/synthetic.py: the size and shape of the pipeline's
+events on news, Zipf-like speakers and outlets, stories of 1-40 copies arriving interleaved, as a
+sink receives them), written with StoreWriter.write_batch, one transaction per batch, as the sink
+writes them: articles by COPY into a staging table and INSERT ... ON CONFLICT, entities and quotes
+by COPY, the rollups by array upserts, all in the batch's transaction.
 - PostgreSQL: a local server started like `newsflow stack up` starts it (fsync on, the stack's
   settings), a fresh database per trial; or `--pg-url` (a database the benchmark may fill);
 - SQLite: a fresh file per trial (WAL, synchronous=NORMAL, as the embedded store).
-Trials alternate the two backends; the median of the trials is printed, then the re-delivery of
-one batch (every article unchanged: skipped by its content hash). The machine is shared: compare
-the ratios of one run, not absolute rates across runs.
+Trials alternate the backends; the median of the trials is printed, with the CPU time per batch of
+this process and (local server) of its PostgreSQL backend, read from /proc: on a shared machine the
+CPU a batch costs is steadier than the wall clock. Then the re-delivery of a written batch (every
+article unchanged: skipped by its content hash) and the size on disk. The first `--base` corpus
+articles go through the embedded pipeline once: the entities stage's own time per article gives
+the rate of one entities worker on this machine now (`--base 0` skips it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import statistics
 import sys
@@ -30,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsflow.store.synthetic import base_events, build_store, replicate  # noqa: E402
+from newsflow.store.synthetic import NewsGenerator, Shape, base_events, corpus_sentences  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 
@@ -41,11 +45,44 @@ def entities_rate(events: list[dict]) -> float:
     return len(events) / (ms / 1000.0) if ms else float("nan")
 
 
-def pg_database(server, url: str | None) -> str:
-    """A fresh database on the benchmark's server, or `--pg-url` as given."""
-    if url:
-        return url
-    return server.create_database(f"bench_{uuid.uuid4().hex[:10]}")
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def write(url: str, events: list[dict], batch_size: int) -> dict[str, float]:
+    """Write `events` in batches through StoreWriter (the store migrated first): rate and CPU per batch."""
+    from sqlalchemy import text
+
+    from newsflow.store.engine import make_engine
+    from newsflow.store.migrate import upgrade_engine
+    from newsflow.store.writer import StoreWriter
+
+    engine = make_engine(url, **({} if url.startswith("sqlite") else {"pool_size": 1, "max_overflow": 0}))
+    try:
+        upgrade_engine(engine)
+        backend = None
+        if not url.startswith("sqlite"):
+            with engine.connect() as conn:
+                backend = conn.scalar(text("SELECT pg_backend_pid()"))
+            if not Path(f"/proc/{backend}").exists():
+                backend = None  # a server on another host
+        writer = StoreWriter(engine)
+        batches = max(1, len(events) // batch_size)
+        server0 = _cpu_s(backend) if backend else 0.0
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        written = 0
+        for i in range(0, len(events), batch_size):
+            written += writer.write_batch(events[i : i + batch_size]).written
+        seconds = time.perf_counter() - t0
+        assert written == len(events), (written, len(events))
+        return {
+            "rate": written / seconds,
+            "client_ms": (time.process_time() - cpu0) / batches * 1000,
+            "server_ms": (_cpu_s(backend) - server0) / batches * 1000 if backend else float("nan"),
+        }
+    finally:
+        engine.dispose()
 
 
 def redelivery_rate(url: str, events: list[dict]) -> float:
@@ -85,10 +122,13 @@ def bytes_per_article(url: str, articles: int) -> float:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--base", type=int, default=300, help="corpus articles enriched once (the entities rate too)")
     p.add_argument("--articles", type=int, default=6000, help="articles written per backend, trial and batch size")
     p.add_argument("--batch-sizes", default="64,500", help="64: the sink's default batch (NEWSFLOW_BATCH_SIZE)")
-    p.add_argument("--trials", type=int, default=2)
+    p.add_argument("--trials", type=int, default=3)
+    p.add_argument("--backends", default="postgresql,sqlite")
+    p.add_argument(
+        "--base", type=int, default=300, help="corpus articles enriched once for the entities rate (0: skip)"
+    )
     p.add_argument("--pg-url", default=None)
     p.add_argument("--corpus", default=str(SHARED / "corpora" / "bbc.jsonl"))
     args = p.parse_args(argv)
@@ -98,51 +138,62 @@ def main(argv=None) -> int:
     if not corpus.exists():
         sys.stderr.write(f"store_speed: no corpus at {corpus} (give --corpus)\n")
         return 2
-    t0 = time.perf_counter()
-    base = base_events(corpus, args.base, warmup=16)
-    print(f"pipeline: {len(base)} articles enriched in {time.perf_counter() - t0:.1f}s")
-    ent_rate = entities_rate(base)
-    print(f"entities stage alone (from the events' traces): {ent_rate:.1f} articles/s — one entities worker")
+    ent_rate = float("nan")
+    if args.base:
+        t0 = time.perf_counter()
+        base = base_events(corpus, args.base, warmup=16)
+        print(f"pipeline: {len(base)} articles enriched in {time.perf_counter() - t0:.1f}s")
+        ent_rate = entities_rate(base)
+        print(f"entities stage alone (from the events' traces): {ent_rate:.1f} articles/s — one entities worker")
+    sentences = corpus_sentences(corpus)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
 
     server = None
     tmp = Path(tempfile.mkdtemp(prefix="newsflow-store-speed-"))
-    if not args.pg_url:
+    if "postgresql" in backends and not args.pg_url:
         from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
         from newsflow.devstack.stack import free_port
 
         server = LocalPostgres(PostgresConfig(base_dir=tmp / "postgres", port=free_port()))
         server.start()
     try:
-        rates: dict[tuple[str, int], list[float]] = {}
-        last_url = {}
+        runs: dict[tuple[str, int], list[dict[str, float]]] = {}
+        last: dict[str, tuple[str, list[dict]]] = {}
         for trial in range(args.trials):
-            order = ("postgresql", "sqlite") if trial % 2 == 0 else ("sqlite", "postgresql")
+            order = backends if trial % 2 == 0 else backends[::-1]
             for batch_size in (int(b) for b in args.batch_sizes.split(",")):
                 for backend in order:
-                    url = (
-                        pg_database(server, args.pg_url)
-                        if backend == "postgresql"
-                        else f"sqlite:///{tmp / f'store-{trial}-{batch_size}.db'}"
-                    )
-                    events = replicate(base, args.articles, seed=trial, prefix=f"t{trial}b{batch_size}")
-                    n, seconds = build_store(url, events, batch_size)
-                    rates.setdefault((backend, batch_size), []).append(n / seconds)
-                    last_url[backend] = url
+                    if backend == "postgresql":
+                        url = args.pg_url or server.create_database(f"bench_{uuid.uuid4().hex[:10]}")
+                    else:
+                        url = f"sqlite:///{tmp / f'store-{trial}-{batch_size}.db'}"
+                    prefix = f"t{trial}b{batch_size}{uuid.uuid4().hex[:4]}"
+                    events = list(NewsGenerator(Shape(args.articles), sentences, seed=trial, prefix=prefix).events())
+                    run = write(url, events, batch_size)
+                    runs.setdefault((backend, batch_size), []).append(run)
+                    last[backend] = (url, events)
                     print(
-                        f"trial {trial + 1} {backend:10} batch {batch_size:4}: {n} articles in {seconds:.1f}s = {n / seconds:.0f}/s"
+                        f"trial {trial + 1} {backend:10} batch {batch_size:4}: {run['rate']:5.0f} articles/s; CPU per "
+                        f"batch: this process {run['client_ms']:.1f} ms, its PostgreSQL backend {run['server_ms']:.1f} ms "
+                        f"(load average {os.getloadavg()[0]:.1f})"
                     )
         print()
-        print(f"{'store':12} {'batch':>5} {'articles/s':>11} {'x one entities worker':>22}")
-        for (backend, batch_size), values in sorted(rates.items()):
-            median = statistics.median(values)
-            print(f"{backend:12} {batch_size:5} {median:11.0f} {median / ent_rate:21.1f}x")
-        last = args.trials - 1  # the last trial's stores hold these ids already
-        again = list(replicate(base, 500, seed=last, prefix=f"t{last}b{args.batch_sizes.split(',')[-1]}"))
-        for backend, url in last_url.items():
+        print(
+            f"{'store':12} {'batch':>5} {'articles/s':>11} {'x one entities worker':>22} {'CPU ms/batch (client+server)':>30}"
+        )
+        for (backend, batch_size), values in sorted(runs.items()):
+            rate = statistics.median(v["rate"] for v in values)
+            client = statistics.median(v["client_ms"] for v in values)
+            srv = statistics.median(v["server_ms"] for v in values)
+            cpu = f"{client:.1f} + {srv:.1f}" if srv == srv else f"{client:.1f}"
+            workers = f"{rate / ent_rate:21.1f}x" if ent_rate == ent_rate else f"{'-':>22}"
+            print(f"{backend:12} {batch_size:5} {rate:11.0f} {workers} {cpu:>30}")
+        for backend, (url, events) in last.items():
             if backend == "postgresql" and args.pg_url:
-                continue  # another prefix may be stored there
+                continue  # other trials' articles are stored there too
+            again = events[:500]
             print(
-                f"re-delivered batch of 500 ({backend}): {redelivery_rate(url, again):.0f} articles/s, nothing written"
+                f"re-delivered batch of {len(again)} ({backend}): {redelivery_rate(url, again):.0f} articles/s, nothing written"
             )
             print(f"size on disk ({backend}): {bytes_per_article(url, args.articles) / 1024:.1f} KiB per article")
     finally:

@@ -15,6 +15,7 @@ def _json_dumps(value) -> str:
 
 
 JSON_OPTIONS = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}  # 5x the stdlib's speed
+WRITE_OPTION = "newsflow_writes"  # execution option of an engine whose transactions write (SQLite: BEGIN IMMEDIATE)
 SQLITE_PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
 
 
@@ -88,7 +89,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     """An engine for the store at `url`.
 
     SQLite: WAL, foreign keys on, a busy timeout, and real transactions (the driver's own would
-    leave DDL outside them, so a migration would not be atomic); PostgreSQL: pre-ping.
+    leave DDL outside them, so a migration would not be atomic), which take the write lock at their
+    start on `writing(engine)`; PostgreSQL: pre-ping.
     """
     url = store_url(url)
     if url.startswith("sqlite"):
@@ -104,13 +106,23 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # a writer's transaction takes the write lock at once (WRITE_OPTIONS): two that began by reading
+            # could not both upgrade, and SQLite would refuse one at once ("database is locked")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **JSON_OPTIONS, **kwargs)
 
 
+def writing(engine: Engine) -> Engine:
+    """`engine` for transactions that write: on SQLite they take the write lock when they begin, so that
+    two writers wait for each other (busy timeout) instead of one failing."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
 __all__ = [
+    "WRITE_OPTION",
+    "writing",
     "StoreUnavailable",
     "check_sqlite_file",
     "error_line",

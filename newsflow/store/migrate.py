@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-from newsflow.store.engine import make_engine
+from newsflow.store.engine import make_engine, writing
 
 SCRIPT_LOCATION = "newsflow.store:migrations"
 # Sinks started together upgrade one after another: a transaction-scoped advisory lock on PostgreSQL
@@ -39,7 +39,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_engine(engine: Engine, revision: str = "head") -> str | None:
     """Run the pending migrations up to `revision` on `engine`; returns the store's revision after."""
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
         cfg.attributes["connection"] = conn

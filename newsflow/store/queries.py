@@ -12,7 +12,18 @@ Meanings:
 - quotes *by entity* are the quotes of articles that mention the entity (its own quotes included);
 - *speakers* are actors (named entities) that are quoted; a speaker text that is no entity is not ranked;
 - a *story* is a dedup cluster; its copies come in the order they were published (their time), and the
-  copy dedup saw first (the verdict is by arrival) is named apart (docs/dedup.md, "Stories").
+  copy dedup saw first (the verdict is by arrival) is named apart (docs/dedup.md, "Stories");
+- *counts* of quotes (top speakers, a speaker's days and outlets) count a quote once, on the day of its
+  first copy (per outlet: of the outlet's first copy), and come from the rollups the writer keeps
+  (newsflow/store/rollups.py, newsflow/store/speaker_counts.py): with since/until, a quote counts when
+  its first copy falls in the window.
+
+How each answer is read (docs/scaling.md, "Store queries"): lists walk one index newest first and stop
+after `limit` quotes (`_newest_groups`): a speaker's quotes `ix_quotes_actor_time`, a speaker text's
+`ix_quotes_speaker_text_time`, an entity's articles `ix_article_entities_actor_time`, words the full-text
+index (PostgreSQL's planner may walk `ix_quotes_time` instead); counts read the rollups. No answer scans
+every quote. List order is the article's time, newest first, then the quote row's id (descending): a
+total order, so a later page can continue from the last row it showed (`article_time`, `quote_id`).
 """
 
 from __future__ import annotations
@@ -20,27 +31,27 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import (
     ColumnElement,
     Engine,
     Select,
     case,
+    cast,
     column,
     desc,
     event,
-    exists,
     func,
     literal,
     literal_column,
-    or_,
     select,
     table,
+    union,
 )
-from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from newsflow.store.engine import make_engine, sqlite_path, store_url
 from newsflow.store.params import (
@@ -52,6 +63,7 @@ from newsflow.store.params import (
     search_terms,
     websearch_text,
 )
+from newsflow.store.rollups import MENTION_LABELS
 from newsflow.store.schema import (
     FTS_CONFIG,
     SQLITE_FTS_TABLE,
@@ -60,16 +72,20 @@ from newsflow.store.schema import (
     article_entities,
     articles,
     quotes,
+    speaker_mentions,
 )
+from newsflow.store.speaker_counts import outlet_counts, quotes_per_day, top_actors
 
-A, Q = articles, quotes
+A, Q, AE = articles, quotes, article_entities
 #: An article's time: published, else stored (seeds/ and many feeds carry no date).
 TIME = func.coalesce(A.c.published_at, A.c.stored_at)
 #: SQLite's FTS5 index of quotes.text (rowid = quotes.rowid), kept by the schema's triggers.
 FTS = table(SQLITE_FTS_TABLE, column("rowid"), column("text"))
 EVERYTHING = Window()  # no time or outlet filter
-WALK_ABOVE = 2000  # candidate rows above which a quote query walks articles newest first
 MAX_ACTORS = 50  # actors one name may resolve to
+RARE_MATCHES = 2000  # a full-text search reads every match of a word with fewer (PostgreSQL), not by periods
+ROWS_PER_QUOTE = 3  # matching rows a search expects per quote it still needs (copies share a quote)
+READ_AHEAD = 4  # rows a list reads at first per quote it wants (copies and other speakers' rows share groups)
 MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
 MAX_SPEAKER_ENTITIES = 20
 MAX_SPEAKER_ARTICLES = 500  # a speaker page's entities come from the speaker's latest articles
@@ -79,14 +95,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _window_conditions(win: Window) -> list[ColumnElement[bool]]:
+def _window_conditions(win: Window, rows=Q) -> list[ColumnElement[bool]]:
+    """`win` on rows that carry their article's time and outlet (quotes, article_entities)."""
     conds: list[ColumnElement[bool]] = []
     if win.since is not None:
-        conds.append(TIME >= win.since)
+        conds.append(rows.c.article_time >= win.since)
     if win.until is not None:
-        conds.append(TIME < win.until)
+        conds.append(rows.c.article_time < win.until)
     if win.outlet is not None:
-        conds.append(A.c.source == win.outlet)
+        conds.append(rows.c.outlet == win.outlet)
     return conds
 
 
@@ -112,10 +129,10 @@ class StoreReader:
     def find_actors(self, name: str, label: str | None = None) -> list[dict[str, Any]]:
         """Actors whose canonical name or an alias is `name` (case-insensitive), most quoted first."""
         key = name.strip().lower()
+        # two index lookups (lower() of names, of aliases), not one OR, which PostgreSQL answers by a scan
+        by_name = select(actors.c.id).where(func.lower(actors.c.name) == key)
         by_alias = select(actor_aliases.c.actor_id).where(func.lower(actor_aliases.c.alias) == key)
-        stmt = select(actors.c.id, actors.c.name, actors.c.label).where(
-            or_(func.lower(actors.c.name) == key, actors.c.id.in_(by_alias))
-        )
+        stmt = select(actors.c.id, actors.c.name, actors.c.label).where(actors.c.id.in_(union(by_name, by_alias)))
         if label:
             stmt = stmt.where(actors.c.label == label)
         with self.engine.connect() as conn:
@@ -155,16 +172,20 @@ class StoreReader:
         win: Window = EVERYTHING,
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
-        """Quotes attributed to an actor (by id) or to a name; newest first, each once with its copies."""
+        """Quotes attributed to an actor (by id) or to a name; newest first, each once with its copies.
+
+        A name matches actors (canonical name or alias, any case) and the exact speaker text; each is one
+        index range walked newest first (`ix_quotes_actor_time`, `ix_quotes_speaker_text_time`)."""
         found = self._actors_asked("speaker", name, actor_id)
+        window = _window_conditions(win)
         if actor_id is not None:
-            cond: ColumnElement[bool] = Q.c.speaker_actor_id == actor_id
+            branches = [_rows(Q.c.speaker_actor_id == actor_id, *window)]
         else:
             assert name is not None  # _actors_asked refused neither
-            ids = [a["id"] for a in found]
             texts = sorted({name.strip(), *(a["name"] for a in found)})
-            cond = or_(Q.c.speaker_actor_id.in_(ids), Q.c.speaker.in_(texts)) if ids else Q.c.speaker.in_(texts)
-        answer = self._quotes([cond], win, limit, candidates=select(Q.c.id).where(cond))
+            branches = [_rows(Q.c.speaker_actor_id == a["id"], *window) for a in found]
+            branches += [_rows(Q.c.speaker == t, *window) for t in texts]
+        answer = self._quotes(branches, limit)
         return {"query": {"speaker": name, "speaker_id": actor_id}, "actors": found, **answer}
 
     def quotes_by_entity(
@@ -175,79 +196,48 @@ class StoreReader:
         win: Window = EVERYTHING,
         limit: int = DEFAULT_LIMIT,
     ) -> dict[str, Any]:
-        """Quotes in articles that mention an entity (by id, or every actor of that name or alias)."""
+        """Quotes in articles that mention an entity (by id, or every actor of that name or alias); the
+        entity's articles are walked newest first (`ix_article_entities_actor_time`)."""
         found = self._actors_asked("entity", name, actor_id)
-        ids = [a["id"] for a in found]
-        ae = article_entities
-        mentioning = select(ae.c.article_id).where(ae.c.actor_id.in_(ids))
-        walk: list[ColumnElement[bool]] = [exists().where(ae.c.article_id == A.c.id, ae.c.actor_id.in_(ids))]
-        answer = (
-            self._quotes([Q.c.article_id.in_(mentioning)], win, limit, candidates=mentioning, walk_conds=walk)
-            if ids
-            else _no_quotes(limit)
-        )
+        window = _window_conditions(win, AE)
+        branches = [
+            select(AE.c.article_time.label("row_time"), Q.c.id, Q.c.story_id, Q.c.quote_key)
+            .select_from(AE.join(Q, Q.c.article_id == AE.c.article_id))
+            .where(AE.c.actor_id == a["id"], *window)
+            for a in found
+        ]
+        answer = self._quotes(branches, limit) if branches else _no_quotes(limit)
         return {"query": {"entity": name, "entity_id": actor_id}, "actors": found, "role": "mentioned", **answer}
 
     def quotes_by_text(self, words: str, *, win: Window = EVERYTHING, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-        """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming)."""
+        """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming).
+
+        PostgreSQL reads the matches of a day, a month, a year at a time, newest first (`_newest_groups_by_time`);
+        SQLite takes FTS5's matches and sorts them."""
         terms = search_terms(words)
         cond: ColumnElement[bool]
         if self.dialect == "postgresql":
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
-            cond = literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query)
-            candidates = select(Q.c.id).where(cond)
+            with self.engine.connect() as conn:
+                groups, more = _newest_groups_by_time(conn, query, win, limit)
+                copies = self._copies(conn, groups)
+            answer = {
+                "quotes": [_quote_group(copies[g]) for g in groups if copies.get(g)],
+                "limit": limit,
+                "more": more,
+            }
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
             cond = literal_column("quotes.rowid").in_(hits)
-            candidates = hits
-        answer = self._quotes([cond], win, limit, candidates=candidates)
+            answer = self._quotes([_rows(cond, *_window_conditions(win))], limit)
         return {"query": {"text": words}, **answer}
 
-    def _quotes(
-        self,
-        conds: list[ColumnElement[bool]],
-        win: Window,
-        limit: int,
-        *,
-        candidates: Select | None = None,
-        walk_conds: list[ColumnElement[bool]] | None = None,
-    ) -> dict[str, Any]:
-        """The `limit` (story, quote) groups matching `conds` that ran most recently, with every copy.
-
-        When `candidates` (rows the match starts from) number more than WALK_ABOVE, the query walks
-        articles newest first (`walk_conds`, written so the planner takes the time index) and stops
-        early; otherwise it starts from the match and sorts what it found.
-        """
+    def _quotes(self, branches: list[Select], limit: int) -> dict[str, Any]:
+        """The `limit` (story, quote) groups of the rows of `branches` that ran most recently, with every copy."""
         with self.engine.connect() as conn:
-            walk = candidates is not None and _more_than(conn, candidates, WALK_ABOVE)
-            groups, more = self._newest_groups(conn, (walk_conds or conds) if walk else conds, win, limit, walk)
+            groups, more = _newest_groups(conn, branches, limit)
             copies = self._copies(conn, groups)
         return {"quotes": [_quote_group(copies[g]) for g in groups if copies.get(g)], "limit": limit, "more": more}
-
-    def _newest_groups(
-        self, conn, conds: list[ColumnElement[bool]], win: Window, limit: int, walk: bool
-    ) -> tuple[list[tuple[str, str]], bool]:
-        """Distinct (story, quote_key) of the matching quote rows, newest article first; and whether more match."""
-        source = A.join(Q, Q.c.article_id == A.c.id) if walk else Q.join(A, A.c.id == Q.c.article_id)
-        stmt = (
-            select(Q.c.story_id, Q.c.quote_key)
-            .select_from(source)
-            .where(*conds, *_window_conditions(win))
-            .order_by(desc(TIME), Q.c.id)
-        )
-        seen: dict[tuple[str, str], None] = {}
-        offset, chunk = 0, (limit + 1) * 4
-        while True:
-            rows = conn.execute(stmt.limit(chunk).offset(offset)).all()
-            for row in rows:
-                seen.setdefault((row.story_id, row.quote_key), None)
-                if len(seen) > limit:
-                    break
-            if len(seen) > limit or len(rows) < chunk:
-                break
-            offset, chunk = offset + chunk, chunk * 2
-        groups = list(seen)
-        return groups[:limit], len(groups) > limit
 
     def _copies(self, conn, groups: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list]:
         """Every copy of each (story, quote) group, in the order they appeared."""
@@ -309,27 +299,11 @@ class StoreReader:
         return answer
 
     def _top_speakers(self, top: int, win: Window) -> dict[str, Any]:
-        conds = [Q.c.speaker_actor_id.isnot(None)]
-        source = Q.join(A, A.c.id == Q.c.article_id) if _window_conditions(win) else Q
-        distinct_quotes = (
-            select(Q.c.speaker_actor_id, Q.c.story_id, Q.c.quote_key)
-            .select_from(source)
-            .where(*conds, *_window_conditions(win))
-            .distinct()
-            .subquery()
-        )
-        n = func.count().label("quotes")
-        ranked = (
-            select(distinct_quotes.c.speaker_actor_id, n)
-            .group_by(distinct_quotes.c.speaker_actor_id)
-            .order_by(desc(n), distinct_quotes.c.speaker_actor_id)
-            .limit(top)
-        )
         with self.engine.connect() as conn:
-            ranking = [(r.speaker_actor_id, r.quotes) for r in conn.execute(ranked)]
+            ranking = top_actors(conn, win, top)
             ids = [i for i, _ in ranking]
             names = {r.id: r for r in conn.execute(select(actors).where(actors.c.id.in_(ids)))} if ids else {}
-            by_outlet = self._outlet_counts(conn, ids, win) if ids else {}
+            by_outlet = outlet_counts(conn, ids, win)
         speakers = [
             {
                 "id": i,
@@ -342,70 +316,29 @@ class StoreReader:
         ]
         return {"query": {"top": top, **_window_query(win)}, "speakers": speakers}
 
-    def _outlet_counts(self, conn, ids: list[str], win: Window) -> dict[str, list[dict[str, Any]]]:
-        """Per actor: quotes (once per story and outlet) by outlet, most first."""
-        per = (
-            select(Q.c.speaker_actor_id, A.c.source, Q.c.story_id, Q.c.quote_key)
-            .select_from(Q.join(A, A.c.id == Q.c.article_id))
-            .where(Q.c.speaker_actor_id.in_(ids), *_window_conditions(win))
-            .distinct()
-            .subquery()
-        )
-        n = func.count().label("quotes")
-        stmt = select(per.c.speaker_actor_id, per.c.source, n).group_by(per.c.speaker_actor_id, per.c.source)
-        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in conn.execute(stmt):
-            out[row.speaker_actor_id].append({"outlet": row.source, "quotes": row.quotes})
-        for counts in out.values():
-            counts.sort(key=lambda c: (-c["quotes"], c["outlet"] or ""))
-        return out
-
     def speaker(
         self, actor_id: str, *, bucket: str = "day", win: Window = EVERYTHING, limit: int = 20
     ) -> dict[str, Any] | None:
-        """A speaker's page: the actor, quotes over time (per day or week), outlets, entities mentioned
-        with them (in the latest MAX_SPEAKER_ARTICLES articles that quote them, counted by stories), and
-        the latest quotes; None if unknown."""
+        """A speaker's page: the actor, quotes over time (per day or week, each quote on the day of its
+        first copy), outlets, the people, organisations and places mentioned with them (counted by
+        stories), and the latest quotes; None if unknown.
+
+        Counts come from the rollups; "mentioned with" from `speaker_mentions` over all time, and in a
+        window (or an outlet) from the speaker's latest MAX_SPEAKER_ARTICLES articles in it."""
         bucket = parse_bucket(bucket)
         who = self.actor(actor_id)
         if who is None:
             return None
-        conds = [Q.c.speaker_actor_id == actor_id, *_window_conditions(win)]
-        firsts = (
-            select(Q.c.story_id, Q.c.quote_key, func.min(TIME).label("first_time"))
-            .select_from(Q.join(A, A.c.id == Q.c.article_id))
-            .where(*conds)
-            .group_by(Q.c.story_id, Q.c.quote_key)
-        )
-        quoted_in = (  # their latest articles bound the work for a speaker quoted thousands of times
-            select(Q.c.article_id)
-            .select_from(Q.join(A, A.c.id == Q.c.article_id))
-            .where(*conds)
-            .order_by(desc(TIME))
-            .limit(MAX_SPEAKER_ARTICLES)
-        )
-        stories = func.count(A.c.story_id.distinct()).label("stories")
-        with_them = (
-            select(actors.c.id, actors.c.name, actors.c.label, stories)
-            .select_from(article_entities.join(actors, actors.c.id == article_entities.c.actor_id))
-            .join(A, A.c.id == article_entities.c.article_id)
-            .where(article_entities.c.article_id.in_(quoted_in), article_entities.c.actor_id != actor_id)
-            .group_by(actors.c.id, actors.c.name, actors.c.label)
-            .order_by(desc(stories), actors.c.name)
-            .limit(MAX_SPEAKER_ENTITIES)
-        )
         with self.engine.connect() as conn:
-            times = [r.first_time for r in conn.execute(firsts)]
-            outlets = self._outlet_counts(conn, [actor_id], win).get(actor_id, [])
-            entities = [
-                {"id": r.id, "name": r.name, "label": r.label, "stories": r.stories} for r in conn.execute(with_them)
-            ]
+            per_day = quotes_per_day(conn, actor_id, win)
+            outlets = outlet_counts(conn, [actor_id], win).get(actor_id, [])
+            entities = _mentioned_with(conn, actor_id, win)
         latest = self.quotes_by_speaker(actor_id=actor_id, win=win, limit=limit)
         return {
             "speaker": who,
             "query": {"bucket": bucket, **_window_query(win)},
-            "quotes_total": len(times),
-            "over_time": _buckets(times, bucket),
+            "quotes_total": sum(per_day.values()),
+            "over_time": _buckets(per_day, bucket),
             "outlets": outlets,
             "entities": entities,
             "quotes": latest["quotes"],
@@ -457,6 +390,153 @@ class StoreReader:
         }
 
 
+def _rows(*conds: ColumnElement[bool]) -> Select:
+    """Quote rows matching `conds` as a list branch: (row_time, id, story_id, quote_key)."""
+    return select(Q.c.article_time.label("row_time"), Q.c.id, Q.c.story_id, Q.c.quote_key).where(*conds)
+
+
+def _newest_groups(conn, branches: Sequence[Select], limit: int) -> tuple[list[tuple[str, str]], bool]:
+    """The distinct (story, quote_key) of the branches' rows, by their newest row, newest first; and whether
+    more than `limit` match.
+
+    Each branch is read newest first (`row_time`, then id, descending: one index range each) `n` rows at a time;
+    the merged rows are in order down to the last row of a branch that was cut off, so once more than
+    `limit` groups are seen above that row the answer is whole; else `n` grows."""
+    n = max(1, int((limit + 1) * READ_AHEAD))
+    while True:
+        rows: list = []
+        bound = None  # the newest "last row" of a branch that was cut off: rows below it may be missing
+        for branch in branches:
+            got = conn.execute(branch.order_by(desc("row_time"), desc(Q.c.id)).limit(n)).all()
+            rows += got
+            if len(got) == n:
+                last = (got[-1].row_time, got[-1].id)
+                bound = last if bound is None or last > bound else bound
+        rows.sort(key=lambda r: (r.row_time, r.id), reverse=True)
+        seen: dict[tuple[str, str], None] = {}
+        for row in rows:
+            if bound is not None and (row.row_time, row.id) < bound:
+                break
+            seen.setdefault((row.story_id, row.quote_key), None)
+            if len(seen) > limit:
+                break
+        if len(seen) > limit or bound is None:
+            groups = list(seen)
+            return groups[:limit], len(groups) > limit
+        n *= 4
+
+
+def period(level: str, moment: datetime) -> tuple[str, datetime]:
+    """The time lexeme of the day ("d"), month ("m") or year ("y") of `moment`, and the period's start
+    (newsflow/store/schema.py TIME_LEXEMES)."""
+    y, m, d = moment.year, moment.month, moment.day
+    if level == "d":
+        return f"t|d{y * 10000 + m * 100 + d}", datetime(y, m, d)
+    if level == "m":
+        return f"t|m{y * 100 + m}", datetime(y, m, 1)
+    return f"t|y{y}", datetime(y, 1, 1)
+
+
+def _next_level(level: str, reads: int, days_needed: float) -> str:
+    """Days while a few more days should do (a week at most), then months while a few should, then years."""
+    if level == "d" and days_needed <= 3 and reads < 7:
+        return "d"
+    if level in ("d", "m") and days_needed <= 62 and reads < 7 + 4:
+        return "m"
+    return "y"
+
+
+def _newest_groups_by_time(
+    conn, words: ColumnElement[Any], win: Window, limit: int
+) -> tuple[list[tuple[str, str]], bool]:
+    """`_newest_groups` of the quotes whose tsvector matches the tsquery `words` (PostgreSQL).
+
+    No index gives a word's matches newest first: the GIN index gives all of them (every row of a common
+    word), the time index every quote until enough match (every quote, for a rare word), and PostgreSQL's
+    guess of which a word is, is often far off. So the search asks the GIN index for the words AND the
+    time lexeme of one period at a time (one tsquery: the index intersects the two), newest first, each
+    read taking the rows older than the last: days while a few more days should hold the quotes still
+    missing (from the matches per day so far), then months, then years. After the first day, a word that
+    looks rare is read whole instead, every match in the window at once, when they are fewer than
+    RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
+    its period's start and the last read's."""
+    if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
+        return [], False
+    t = Q.c.article_time
+    lo, hi = conn.execute(
+        select(func.min(t), func.max(t)).where(*_window_conditions(Window(win.since, win.until)))
+    ).one()
+    if lo is None:
+        return [], False
+    tsv = literal_column("quotes.text_tsv", TSVECTOR)
+    window = _window_conditions(win)
+    seen: dict[tuple[str, str], None] = {}
+
+    def take(rows: list) -> bool:
+        rows.sort(key=lambda r: (r.row_time, r.id), reverse=True)
+        for row in rows:
+            seen.setdefault((row.story_id, row.quote_key), None)
+            if len(seen) > limit:
+                return True
+        return False
+
+    before = hi + timedelta(microseconds=1)  # rows older than this are still to read
+    level, reads, matched = "d", 0, 0
+    span_days = max(1.0, (hi - lo).total_seconds() / 86400)
+    while True:
+        lexeme, start = period(level, before - timedelta(microseconds=1))
+        when = cast(literal(f"'{lexeme}'"), TSQUERY)
+        rows = conn.execute(_rows(tsv.bool_op("@@")(words.op("&&")(when)), t < before, *window)).all()
+        if take(rows) or start <= lo:
+            break
+        before, reads, matched = start, reads + 1, matched + len(rows)
+        per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
+        if reads == 1 and per_day * span_days < RARE_MATCHES:  # looks rare: all of its matches, if few
+            rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).limit(RARE_MATCHES)).all()
+            if len(rest) < RARE_MATCHES:
+                take(rest)
+                break
+        missing = (limit + 1 - len(seen)) * ROWS_PER_QUOTE
+        level = _next_level(level, reads, missing / per_day if per_day else float("inf"))
+    groups = list(seen)
+    return groups[:limit], len(groups) > limit
+
+
+def _mentioned_with(conn, actor_id: str, win: Window) -> list[dict[str, Any]]:
+    """People, organisations and places mentioned in the stories that quote the actor, most stories first
+    (ties by name)."""
+    names = select(actors.c.id, actors.c.name, actors.c.label)
+    if win == EVERYTHING:
+        m = speaker_mentions
+        top = conn.execute(
+            select(m.c.stories).where(m.c.actor_id == actor_id).order_by(desc(m.c.stories)).limit(MAX_SPEAKER_ENTITIES)
+        ).all()
+        if not top:
+            return []
+        rows = conn.execute(
+            names.add_columns(m.c.stories)
+            .join(m, m.c.other_id == actors.c.id)
+            .where(m.c.actor_id == actor_id, m.c.stories >= top[-1].stories)
+        ).all()
+    else:
+        quoted_in = (  # the latest articles quoting them bound the work for a speaker quoted thousands of times
+            select(Q.c.article_id)
+            .where(Q.c.speaker_actor_id == actor_id, *_window_conditions(win))
+            .order_by(desc(Q.c.article_time), desc(Q.c.id))
+            .limit(MAX_SPEAKER_ARTICLES)
+        )
+        stories = func.count(A.c.story_id.distinct()).label("stories")
+        rows = conn.execute(
+            names.add_columns(stories)
+            .select_from(AE.join(actors, actors.c.id == AE.c.actor_id))
+            .join(A, A.c.id == AE.c.article_id)
+            .where(AE.c.article_id.in_(quoted_in), AE.c.actor_id != actor_id, actors.c.label.in_(MENTION_LABELS))
+            .group_by(actors.c.id, actors.c.name, actors.c.label)
+        ).all()
+    ranked = sorted(rows, key=lambda r: (-r.stories, r.name))[:MAX_SPEAKER_ENTITIES]
+    return [{"id": r.id, "name": r.name, "label": r.label, "stories": r.stories} for r in ranked]
+
+
 def _story_copy(c: Any, start: datetime) -> dict[str, Any]:
     """One copy of a story: when it was published (`time_basis` "received" when it gives no time: its arrival
     then stands in), how many seconds after the story's first copy, and whether dedup saw it first."""
@@ -473,11 +553,6 @@ def _story_copy(c: Any, start: datetime) -> dict[str, Any]:
         "dedup_status": c.dedup_status,
         "arrived_first": c.duplicate_of is None,
     }
-
-
-def _more_than(conn, rows: Select, n: int) -> bool:
-    """Whether `rows` has more than `n` rows (counting no further than n + 1)."""
-    return (conn.scalar(select(func.count()).select_from(rows.limit(n + 1).subquery())) or 0) > n
 
 
 def _no_quotes(limit: int) -> dict[str, Any]:
@@ -517,24 +592,21 @@ def _quote_group(rows: list) -> dict[str, Any]:
     }
 
 
-def _buckets(times: Iterable[datetime | None], bucket: str) -> list[dict[str, Any]]:
+def _buckets(per_day: Mapping[date, int], bucket: str) -> list[dict[str, Any]]:
     """Counts per day or ISO week (Monday), oldest first, empty buckets between included."""
-    counts: dict[datetime, int] = defaultdict(int)
-    for t in times:
-        if t is None:
-            continue
-        day = datetime(t.year, t.month, t.day)
+    counts: dict[date, int] = defaultdict(int)
+    for day, n in per_day.items():
         if bucket == "week":
             day -= timedelta(days=day.weekday())
-        counts[day] += 1
+        counts[day] += n
     if not counts:
         return []
     step = timedelta(days=7 if bucket == "week" else 1)
     start, end = min(counts), max(counts)
     if (end - start) / step > 2000:  # sparse over years: only the buckets with quotes
-        return [{"start": d.date().isoformat(), "quotes": counts[d]} for d in sorted(counts)]
+        return [{"start": d.isoformat(), "quotes": counts[d]} for d in sorted(counts)]
     days = [start + i * step for i in range((end - start) // step + 1)]  # no step past the last (9999-12-31)
-    return [{"start": d.date().isoformat(), "quotes": counts.get(d, 0)} for d in days]
+    return [{"start": d.isoformat(), "quotes": counts.get(d, 0)} for d in days]
 
 
 class StoreMissing(FileNotFoundError):
@@ -544,7 +616,8 @@ class StoreMissing(FileNotFoundError):
 def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreReader:
     """A reader of the store at a URL or SQLite path whose connections cannot write.
 
-    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions. Nothing connects until the first query.
+    SQLite: `PRAGMA query_only`; PostgreSQL: read-only transactions, no JIT. Nothing connects until the first
+    query.
     """
     url = store_url(url_or_path)
     if url.startswith("sqlite"):
@@ -560,9 +633,16 @@ def open_reader(url_or_path: str, *, aggregate_cache_s: float = 0.0) -> StoreRea
             cur.close()
 
         return StoreReader(engine, aggregate_cache_s=aggregate_cache_s)
-    return StoreReader(
-        make_engine(url).execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s
-    )
+    engine = make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _no_jit(dbapi_conn, _record) -> None:
+        # the reader's statements take milliseconds; PostgreSQL's JIT compiles one it guesses costly for ~30 ms
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET jit = off")
+        dbapi_conn.commit()
+
+    return StoreReader(engine.execution_options(postgresql_readonly=True), aggregate_cache_s=aggregate_cache_s)
 
 
 __all__ = ["StoreReader", "QueryError", "StoreMissing", "TIME", "open_reader"]

@@ -21,6 +21,9 @@ import orjson
 from shared.core.events import ArticleCleaned, InvalidEvent, to_dict
 
 MAX_STORED_VERSION = 3  # the newest event schema_version the store knows how to keep
+# Entities that are values, not actors (dates, amounts, counts): kept in the article's event, not as actors,
+# aliases or entity links (half of what the entities stage finds in news; nobody asks for the quotes of "$2bn")
+VALUE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 V3_QUOTE_FIELDS = ("speaker_start", "speaker_end", "rule", "confidence")
 _SPACE = re.compile(r"\s+")
 _QUOTE_NOISE = re.compile(r"[^\w\s]", re.UNICODE)
@@ -38,6 +41,7 @@ def actor_id(label: str, name: str) -> str:
     return hashlib.sha1(f"{label}|{normalise_name(name)}".encode("utf-8")).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=65536)  # the copies of a story repeat its quotes
 def quote_key(text: str) -> str:
     """The key of a quote's words (case, punctuation and spacing ignored): one quote across copies."""
     words = _SPACE.sub(" ", _QUOTE_NOISE.sub(" ", unicodedata.normalize("NFKC", text).casefold())).strip()
@@ -185,8 +189,9 @@ def article_rows(event: ArticleCleaned | Mapping[str, Any], stored_at: datetime)
             "first_published_at": published,
             "copies": 0,
         }
-        actors, aliases, entities, by_name = _entity_rows(article_id, obj.get("entities") or [])
-        quotes = _quote_rows(article_id, story_id, obj.get("quotes") or [], by_name)
+        when = published or stored_at  # the article's time: what lists sort and filter on
+        actors, aliases, entities, by_name = _entity_rows(article_id, obj.get("entities") or [], when, outlet)
+        quotes = _quote_rows(article_id, story_id, obj.get("quotes") or [], by_name, when, outlet)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         if isinstance(err, InvalidEvent):
             raise
@@ -194,8 +199,10 @@ def article_rows(event: ArticleCleaned | Mapping[str, Any], stored_at: datetime)
     return ArticleRows(row, story, actors, aliases, entities, quotes)
 
 
-def _entity_rows(article_id: str, entities: list) -> tuple[list, list, list, dict[tuple[str, str], str]]:
-    actors: dict[str, dict] = {}
+def _entity_rows(
+    article_id: str, entities: list, when: datetime, outlet: str | None
+) -> tuple[list, list, list, dict[tuple[str, str], str]]:
+    actors: list[dict] = []
     aliases: set[tuple[str, str]] = set()
     links: dict[str, dict] = {}
     by_name: dict[tuple[str, str], str] = {}
@@ -203,25 +210,43 @@ def _entity_rows(article_id: str, entities: list) -> tuple[list, list, list, dic
         name, label = e["name"], e["label"]
         if not isinstance(name, str) or not isinstance(label, str) or not name.strip():
             raise InvalidEvent(f"entity without a name or label: {e!r}"[:300])
+        if label in VALUE_LABELS:
+            continue
         aid = actor_id(label, name)
-        actors.setdefault(aid, {"id": aid, "name": name, "label": label})
-        mentions = list(e.get("mentions") or [])
+        mentions = e.get("mentions") or ()
+        count = int(e["count"]) if "count" in e else len(mentions)
         aliases.add((aid, name))
-        aliases.update((aid, m["text"]) for m in mentions if isinstance(m.get("text"), str) and m["text"])
+        for m in mentions:
+            text = m.get("text")
+            if text and isinstance(text, str):
+                aliases.add((aid, text))
         link = links.get(aid)
-        count = int(e.get("count", len(mentions)))
         if link is None:
-            links[aid] = {"article_id": article_id, "actor_id": aid, "count": count, "mentions": mentions}
+            actors.append({"id": aid, "name": name, "label": label})
+            links[aid] = {
+                "article_id": article_id,
+                "actor_id": aid,
+                "count": count,
+                "article_time": when,
+                "outlet": outlet,
+            }
+            key = normalise_name(name)
+            by_name.setdefault((label, key), aid)
+            by_name.setdefault(("", key), aid)
         else:  # two entities of one canonical name in one article (rare): one row
             link["count"] += count
-            link["mentions"] = link["mentions"] + mentions
-        by_name.setdefault((label, normalise_name(name)), aid)
-        by_name.setdefault(("", normalise_name(name)), aid)
     alias_rows = [{"actor_id": a, "alias": s} for a, s in sorted(aliases)]
-    return list(actors.values()), alias_rows, list(links.values()), by_name
+    return actors, alias_rows, list(links.values()), by_name
 
 
-def _quote_rows(article_id: str, story_id: str, quotes: list, by_name: dict[tuple[str, str], str]) -> list[dict]:
+def _quote_rows(
+    article_id: str,
+    story_id: str,
+    quotes: list,
+    by_name: dict[tuple[str, str], str],
+    when: datetime,
+    outlet: str | None,
+) -> list[dict]:
     rows = []
     for idx, q in enumerate(quotes):
         text = q["text"]
@@ -252,6 +277,8 @@ def _quote_rows(article_id: str, story_id: str, quotes: list, by_name: dict[tupl
                 "speaker_end": _int(q.get("speaker_end")),
                 "rule": q.get("rule") if isinstance(q.get("rule"), str) else None,
                 "confidence": _float(q.get("confidence")),
+                "article_time": when,
+                "outlet": outlet,
             }
         )
     return rows
@@ -260,6 +287,7 @@ def _quote_rows(article_id: str, story_id: str, quotes: list, by_name: dict[tupl
 __all__ = [
     "MAX_STORED_VERSION",
     "V3_QUOTE_FIELDS",
+    "VALUE_LABELS",
     "ArticleRows",
     "normalise_name",
     "actor_id",

@@ -1,7 +1,8 @@
 """The store's tables: one SQLAlchemy Core definition for PostgreSQL and SQLite.
 
 Dialect-specific parts are DDL events: PostgreSQL gets a generated `tsvector` column on
-`quotes` with a GIN index, SQLite an FTS5 table `quotes_fts` kept in step by triggers.
+`quotes` (its words, and lexemes of its article's day, month and year) with a GIN index, SQLite an
+FTS5 table `quotes_fts` kept in step by triggers.
 Both full-text indexes use English stemming (`english` / `porter`); queries must too.
 Timestamps are naive UTC. Migrations (newsflow/store/migrations) build the same tables.
 
@@ -9,6 +10,11 @@ The rows of an article (its entity links, its quotes) carry no foreign keys: the
 deletes and rewrites them with their article in one transaction, and the per-row checks
 cost a fifth of PostgreSQL's write time (benchmarks/store_speed.py). `articles.story_id`
 keeps its key to `stories`.
+
+Read side (revision 0004, docs/scaling.md "Store queries"): a quote row and an entity link carry
+their article's time (`article_time`: published, else stored) and outlet, so that lists newest first
+are one index range each, and the rollups of newsflow/store/rollups.py hold the counts that would
+otherwise take a scan of every quote.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -65,14 +72,11 @@ articles = Table(
     Column("duplicate_of", Text),
     Column("similarity", Float),
     Column("content_hash", Text, nullable=False),  # sha1 of the event without its trace: re-delivery is a no-op
-    Column("event", JSONType, nullable=False),
+    # PostgreSQL `json` (kept as given, only checked), not `jsonb`: an archive, never queried inside, and half
+    # the sink's time per article to store; its text and the event are lz4-compressed (revision 0004)
+    Column("event", JSON, nullable=False),
     Index("ix_articles_story_id", "story_id"),
-    Index("ix_articles_published_at", "published_at"),
-    Index("ix_articles_source_published_at", "source", "published_at"),
 )
-# an article's time is published_at, else stored_at (seeds and BBC have no dates): since/until filter on it
-Index("ix_articles_time", func.coalesce(articles.c.published_at, articles.c.stored_at))
-Index("ix_articles_source_time", articles.c.source, func.coalesce(articles.c.published_at, articles.c.stored_at))
 
 actors = Table(
     "actors",
@@ -98,9 +102,11 @@ article_entities = Table(
     metadata,
     Column("article_id", Text, primary_key=True),
     Column("actor_id", Text, primary_key=True),
-    Column("count", Integer, nullable=False),
-    Column("mentions", JSONType),
-    Index("ix_article_entities_actor_id", "actor_id"),
+    Column("count", Integer, nullable=False),  # its mentions (texts, offsets) are in the article's event
+    # the article's time (published, else stored) and outlet (revision 0004): newest mentions first by index
+    Column("article_time", DateTime),
+    Column("outlet", Text),
+    Index("ix_article_entities_actor_time", "actor_id", "article_time"),
 )
 
 quotes = Table(
@@ -124,17 +130,96 @@ quotes = Table(
     Column("speaker_end", Integer),
     Column("rule", Text),
     Column("confidence", Float),
+    # the article's time (published, else stored) and outlet (revision 0004): what lists filter and sort on
+    Column("article_time", DateTime),
+    Column("outlet", Text),
     Index("ix_quotes_article_id", "article_id"),
-    Index("ix_quotes_speaker_actor_id", "speaker_actor_id"),
-    Index("ix_quotes_speaker", "speaker"),
     Index("ix_quotes_story_key", "story_id", "quote_key"),
+    Index("ix_quotes_time", "article_time"),
+    Index("ix_quotes_speaker_text_time", "speaker", "article_time"),
 )
-Index("ix_quotes_speaker_lower", func.lower(quotes.c.speaker))
+# an actor's quotes newest first (ties by id: one order every page of a list can continue from)
+Index(
+    "ix_quotes_actor_time",
+    quotes.c.speaker_actor_id,
+    quotes.c.article_time,
+    quotes.c.id,
+    postgresql_where=quotes.c.speaker_actor_id.isnot(None),
+    sqlite_where=quotes.c.speaker_actor_id.isnot(None),
+)
+
+# --- rollups (newsflow/store/rollups.py keeps them in the writer's transaction) ---------------------
+# One quote is (speaker actor, story, quote key). `outlet` is '' for an article without one.
+
+speaker_days = Table(
+    "speaker_days",
+    metadata,
+    Column("actor_id", Text, primary_key=True),
+    Column("day", Date, primary_key=True),  # the UTC day of the quote's first copy
+    Column("quotes", Integer, nullable=False),
+    Index("ix_speaker_days_day", "day", "actor_id", "quotes"),
+    sqlite_with_rowid=False,
+)
+
+speaker_outlet_days = Table(
+    "speaker_outlet_days",
+    metadata,
+    Column("actor_id", Text, primary_key=True),
+    Column("day", Date, primary_key=True),  # the UTC day of the quote's first copy in this outlet
+    Column("outlet", Text, primary_key=True),
+    Column("quotes", Integer, nullable=False),
+    Index("ix_speaker_outlet_days_outlet", "outlet", "day", "actor_id", "quotes"),
+    sqlite_with_rowid=False,
+)
+
+speaker_totals = Table(
+    "speaker_totals",
+    metadata,
+    Column("actor_id", Text, primary_key=True),
+    Column("quotes", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+Index("ix_speaker_totals_quotes", speaker_totals.c.quotes.desc(), speaker_totals.c.actor_id)  # the top, in order
+
+speaker_outlets = Table(
+    "speaker_outlets",
+    metadata,
+    Column("actor_id", Text, primary_key=True),
+    Column("outlet", Text, primary_key=True),
+    Column("quotes", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+Index(
+    "ix_speaker_outlets_outlet", speaker_outlets.c.outlet, speaker_outlets.c.quotes.desc(), speaker_outlets.c.actor_id
+)
+
+speaker_mentions = Table(
+    "speaker_mentions",
+    metadata,
+    Column("actor_id", Text, primary_key=True),  # the quoted actor
+    Column("other_id", Text, primary_key=True),  # a person, organisation or place its articles mention
+    Column("stories", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+ROLLUPS = (speaker_days, speaker_outlet_days, speaker_totals, speaker_outlets, speaker_mentions)
 
 # --- full text, per dialect -------------------------------------------------------------------
 
+# Besides its words, a quote's tsvector holds three lexemes of its article's day, month and year
+# ('t|d20240304', 't|m202403', 't|y2024'; no word the English parser makes has a '|'), so that a search can
+# ask the GIN index for the matches of one day, month or year (newsflow.store.queries._newest_groups_by_time),
+# not read every match of a common word. Revision 0004 made the column so; revision 1 had the words only.
+TIME_LEXEMES = (
+    "array_to_tsvector(ARRAY["
+    "coalesce('t|d' || (date_part('year', article_time) * 10000 + date_part('month', article_time) * 100"
+    " + date_part('day', article_time))::int::text, 't|d'), "
+    "coalesce('t|m' || (date_part('year', article_time) * 100 + date_part('month', article_time))::int::text, 't|m'), "
+    "coalesce('t|y' || date_part('year', article_time)::int::text, 't|y')])"
+)
 POSTGRES_FTS_DDL = (
-    f"ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('{FTS_CONFIG}', text)) STORED",
+    f"ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS "
+    f"(to_tsvector('{FTS_CONFIG}', text) || {TIME_LEXEMES}) STORED",
     "CREATE INDEX ix_quotes_text_tsv ON quotes USING GIN (text_tsv)",
 )
 
@@ -168,6 +253,12 @@ __all__ = [
     "actor_aliases",
     "article_entities",
     "quotes",
+    "speaker_days",
+    "speaker_outlet_days",
+    "speaker_totals",
+    "speaker_outlets",
+    "speaker_mentions",
+    "ROLLUPS",
     "FTS_CONFIG",
     "SQLITE_FTS_TABLE",
     "full_text_ddl",

@@ -210,7 +210,9 @@ class QueriesContract:
         with reader.engine.connect() as conn, pytest.raises(SQLAlchemyError):
             conn.execute(text("DELETE FROM quotes"))
 
-    def test_walking_articles_newest_first_gives_the_same_answers(self, reader, monkeypatch):
+    def test_lists_read_a_row_at_a_time_give_the_same_answers(self, reader, monkeypatch):
+        """Branches (actor ids and speaker texts, an entity's articles) cut off after each row merge to the
+        order of one sorted read."""
         from newsflow.store import queries
 
         asks = [
@@ -221,5 +223,5 @@ class QueriesContract:
             lambda: reader.quotes_by_text("harbour or dredging", win=window(outlet="Daily Ledger")),
         ]
         sorted_first = [ask() for ask in asks]
-        monkeypatch.setattr(queries, "WALK_ABOVE", 0)
+        monkeypatch.setattr(queries, "READ_AHEAD", 0.01)
         assert [ask() for ask in asks] == sorted_first

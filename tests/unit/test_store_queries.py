@@ -78,3 +78,40 @@ def test_top_speakers_are_kept_for_the_cache_time_only_when_asked(tmp_path):
     assert cached.top_speakers(1) == before
     assert fresh.top_speakers(1)["speakers"][0]["name"] == "Tom Brennan"
     engine.dispose()
+
+
+def test_a_search_reads_days_then_months_then_years():
+    from datetime import datetime
+
+    from newsflow.store.queries import _next_level, period
+
+    moment = datetime(2025, 3, 4, 10)
+    assert period("d", moment) == ("t|d20250304", datetime(2025, 3, 4))
+    assert period("m", moment) == ("t|m202503", datetime(2025, 3, 1))
+    assert period("y", moment) == ("t|y2025", datetime(2025, 1, 1))
+    assert _next_level("d", 1, 2.0) == "d"
+    assert _next_level("d", 7, 2.0) == "m"  # a week of days at most
+    assert _next_level("d", 1, 30.0) == "m"
+    assert _next_level("m", 3, 1.0) == "m"  # never back to days
+    assert _next_level("m", 3, 400.0) == "y"
+    assert _next_level("y", 4, 1.0) == "y"
+
+
+def test_a_window_is_whole_days_and_partial_days_at_its_ends():
+    from datetime import date, datetime
+
+    from newsflow.store.speaker_counts import span
+
+    assert span(window()).all_time
+    whole = span(window("2024-03-01", "2024-03-31"))
+    assert (whole.first_day, whole.end_day, whole.edges) == (date(2024, 3, 1), date(2024, 4, 1), ())
+    cut = span(window("2024-03-01T10:00:00", "2024-03-05T06:00:00"))
+    assert (cut.first_day, cut.end_day) == (date(2024, 3, 2), date(2024, 3, 5))
+    assert cut.edges == (
+        (datetime(2024, 3, 1, 10), datetime(2024, 3, 2)),
+        (datetime(2024, 3, 5), datetime(2024, 3, 5, 6)),
+    )
+    one_day = span(window("2024-03-01T10:00:00", "2024-03-01T12:00:00"))
+    assert not one_day.has_days and one_day.edges == ((datetime(2024, 3, 1, 10), datetime(2024, 3, 1, 12)),)
+    last = span(window("9999-12-31T10:00:00", "9999-12-31"))  # the calendar's last moment
+    assert not last.has_days and last.edges == ((datetime(9999, 12, 31, 10), datetime.max),)

@@ -8,14 +8,30 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-from newsflow.store.schema import full_text_ddl
-
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+# the full text as this revision made it (fixed here; revision 0004 adds time lexemes on PostgreSQL)
+FULL_TEXT_DDL = {
+    "postgresql": (
+        "ALTER TABLE quotes ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED",
+        "CREATE INDEX ix_quotes_text_tsv ON quotes USING GIN (text_tsv)",
+    ),
+    "sqlite": (
+        "CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='rowid', "
+        "tokenize='porter unicode61')",
+        "CREATE TRIGGER quotes_fts_ai AFTER INSERT ON quotes BEGIN "
+        "INSERT INTO quotes_fts(rowid, text) VALUES (new.rowid, new.text); END",
+        "CREATE TRIGGER quotes_fts_ad AFTER DELETE ON quotes BEGIN "
+        "INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.rowid, old.text); END",
+        "CREATE TRIGGER quotes_fts_au AFTER UPDATE ON quotes BEGIN "
+        "INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.rowid, old.text); "
+        "INSERT INTO quotes_fts(rowid, text) VALUES (new.rowid, new.text); END",
+    ),
+}
 
 
 def upgrade() -> None:
@@ -98,7 +114,7 @@ def upgrade() -> None:
     op.create_index("ix_quotes_speaker", "quotes", ["speaker"])
     op.create_index("ix_quotes_story_key", "quotes", ["story_id", "quote_key"])
     op.create_index("ix_quotes_speaker_lower", "quotes", [sa.text("lower(speaker)")])
-    for statement in full_text_ddl(op.get_bind().dialect.name):
+    for statement in FULL_TEXT_DDL.get(op.get_bind().dialect.name, ()):
         op.execute(statement)
 
 
