@@ -86,17 +86,11 @@ def normalize_article(
         raise InvalidEvent(f"extracted text of {len(cleaned.text)} characters exceeds the limit of {max_body_chars}")
     refuse_wordless(cleaned.text, len(cleaned.removed))
     feed = feed_hints(raw)  # a crawled page's feed: the last to be asked
-    title = clean_body(raw.title, line_rules=False).text.replace("
-
-", " ") if raw.title else None
+    title = clean_body(raw.title, line_rules=False).text.replace("\n\n", " ") if raw.title else None
     if title is None and page is not None and page.title:
-        title = clean_body(page.title, line_rules=False).text.replace("
-
-", " ") or None
+        title = clean_body(page.title, line_rules=False).text.replace("\n\n", " ") or None
     if title is None and feed.get("title"):
-        title = clean_body(feed["title"], line_rules=False).text.replace("
-
-", " ") or None
+        title = clean_body(feed["title"], line_rules=False).text.replace("\n\n", " ") or None
     verdict = decide_language(
         cleaned.text or (title or ""), raw.language, page.language if page else None, default_language
     )
