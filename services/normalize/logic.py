@@ -88,7 +88,8 @@ def normalize_article(
     feed = feed_hints(raw)  # a crawled page's feed: the last to be asked
     title = clean_body(raw.title, line_rules=False).text.replace("\n\n", " ") if raw.title else None
     if title is None and page is not None and page.title:
-        title = clean_body(page.title, line_rules=False).text.replace("\n\n", " ") or None
+        # a title the extractor took from the page's furniture ("Related stories") is none
+        title = clean_body(page.title).text.replace("\n\n", " ") or None
     if title is None and feed.get("title"):
         title = clean_body(feed["title"], line_rules=False).text.replace("\n\n", " ") or None
     verdict = decide_language(
