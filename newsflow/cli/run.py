@@ -52,11 +52,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                 out.write(orjson.dumps(as_output(result)) + b"\n")
                 if store is not None:
                     failures += write_dead(store.add(as_output(result)))
-            if progress:
+            if progress is not None:
                 progress.update(1)
         out.flush()
     finally:
-        if progress:
+        if progress is not None:
             progress.close()
         pipeline.close()
         if store is not None:

@@ -1,6 +1,7 @@
 """`newsflow run`, the embedded default, as a newcomer runs it: a subprocess, files in, JSON Lines out."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -84,3 +85,20 @@ def test_bad_input_is_reported_with_its_origin_and_good_input_still_flows():
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == ["ok", "ok2"]
     failure = json.loads(proc.stderr.decode().splitlines()[0])
     assert failure["origin"] == "<stdin>:2" and "no 'body'" in failure["error"]
+
+
+def test_more_articles_than_read_ahead_stream_through_with_an_unknown_total(tmp_path):
+    """Past what `run` reads ahead (here 50 at a batch of 1) the total is unknown: the bar counts without one."""
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(a) for a in articles(60, "ahead")) + b"\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsflow.cli", "run", "--jobs", "1", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        timeout=600,
+        env={**os.environ, "NEWSFLOW_BATCH_SIZE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == [
+        json.loads(line)["id"] for line in path.read_text().splitlines()
+    ]
