@@ -111,6 +111,17 @@ def test_without_a_terminal_progress_is_a_line_per_batch():
     ]
 
 
+def test_on_a_terminal_progress_is_a_bar():
+    out = io.StringIO()
+    shown = Progress(out, tty=True)
+    run = Run("{}", "v", None, datetime(2024, 1, 1), None, Tally())
+    shown.started(Plan("new", run, None), 30)
+    shown.batch(Outcome(Plan("new", run, None), Tally(articles=10, speaker_changed=4), seconds=2.0), 10)
+    shown.close()
+    assert "10/30" in out.getvalue() and "4 changed speaker" in out.getvalue()
+    assert "reprocess: " not in out.getvalue()  # no plain lines beside the bar
+
+
 def cli(capsys, *args: str) -> tuple[int, str, str]:
     """`newsflow ARGS` in this process: (exit status, stdout, stderr); --help's exit is status 0."""
     try:
