@@ -21,16 +21,19 @@ import sys
 
 import orjson
 import pytest
+from alembic import command
 from conftest import REPO, settings_env
 from reprocess_support import MOVED, archive, quote_rows, recount, verdicts
+from sqlalchemy import inspect
 
 from newsflow.bootstrap import build_pipeline, reprocess_version
 from newsflow.inputs import InputItem
 from newsflow.runners.pipeline import as_output
-from newsflow.runners.reprocess import Hooks, Job
+from newsflow.runners.reprocess import Hooks, Job, needs_normalize
 from newsflow.store import rollups
 from newsflow.store.embedded import EmbeddedStore
 from newsflow.store.engine import make_engine, writing
+from newsflow.store.migrate import alembic_config, current_revision, head_revision, upgrade_engine
 from newsflow.store.params import window
 from newsflow.store.reprocess import ReprocessConflict, Scope, Tally, plan, read_run, save
 from shared.core.settings import Settings
@@ -82,8 +85,19 @@ class ReprocessContract:
         yield engine
         engine.dispose()
 
+    def test_revision_5_down_to_4_and_up_again(self, engine):
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+        assert current_revision(engine) == "0004" and "reprocess_runs" not in inspect(engine).get_table_names()
+        assert upgrade_engine(engine) == head_revision()
+        with engine.connect() as conn:
+            assert read_run(conn, Scope()) is None
+
     def test_another_attribution_reaches_the_store_and_the_first_comes_back(self, engine):
         total = len(enriched())
+        assert any(needs_normalize(e) for e in enriched())  # the web page: normalize runs on its body again
         before, stories = quote_rows(engine), verdicts(engine)
         assert sum(1 for v in stories.values() if v[1] == "duplicate") == 2  # the copies, as dedup said
         counts_before = check_rollups(engine)
