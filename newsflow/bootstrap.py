@@ -10,6 +10,8 @@ model or opens a connection. Tests call the same functions with in-memory parts 
 from __future__ import annotations
 
 import gc
+import hashlib
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from newsflow.runners.pipeline import Pipeline
@@ -133,6 +135,62 @@ def build_pipeline(
     return pipeline
 
 
+# `newsflow store reprocess` re-runs these on stored articles; dedup's verdict stays as stored (run again over an
+# archive, it would find each article's own first copy and call it a duplicate of itself).
+REPROCESS_STAGES = ("normalize", "entities", "quotes")
+# What the output of the stages depends on besides their code: these settings, and the model's version.
+REPROCESS_SETTINGS = ("model", "model_fr", "parse_scope", "default_language", "max_body_chars", "max_raw_bytes")
+_DATA_SUFFIXES = (".py", ".json", ".txt", ".tsv", ".csv")
+
+
+def build_reprocess_stages(
+    settings: Settings, builders: Mapping[str, StageBuilder] | None = None, nlp: Any = None
+) -> dict[str, Stage]:
+    """The stages `newsflow store reprocess` runs, built once (the model: `nlp` if given, else loaded now).
+    `builders` replaces stage builders by name (a test's quotes stage that attributes otherwise)."""
+    table = {**STAGE_BUILDERS, **(builders or {})}
+    deps = embedded_deps(settings, REPROCESS_STAGES, nlp)
+    stages = {n: table[n](settings, deps) for n in REPROCESS_STAGES}
+    settle_heap()
+    return stages
+
+
+def _model_version(model: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(model)
+    except (metadata.PackageNotFoundError, ValueError):  # a model folder: its meta.json says
+        meta = Path(model) / "meta.json"
+        if meta.is_file():
+            import json
+
+            return str(json.loads(meta.read_text(encoding="utf-8")).get("version", "?"))
+        return "?"
+
+
+def reprocess_version(settings: Settings, builders: Mapping[str, StageBuilder] | None = None) -> str:
+    """What the stages of `build_reprocess_stages` make depends on, in one line: the model and its version, and a
+    digest of the stages' code and data (rules, lexicons, attribution models), the settings they read and any
+    builder replaced. Another version of any of these is another version of the output."""
+    import shared.core
+    import shared.lexicon
+    import shared.text
+
+    digest = hashlib.sha1()
+    modules = (normalize, entities, quotes, shared.core, shared.lexicon, shared.text)
+    folders = [Path(str(m.__file__)).parent for m in modules]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in _DATA_SUFFIXES and p.is_file()):
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    for name in REPROCESS_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name)}\0".encode())
+    for name, builder in sorted((builders or {}).items()):
+        digest.update(f"{name}:{builder.__module__}.{builder.__qualname__}\0".encode())
+    return f"{settings.model} {_model_version(settings.model)}, stages {digest.hexdigest()[:12]}"
+
+
 def run_worker(settings: Settings, name: str, loglevel: str = "info") -> None:
     """Build stage `name` and run one faust worker of it until SIGTERM/SIGINT; topics are created first if missing."""
     from newsflow.runners.faust_worker import StageWorker, run_until_stopped
@@ -159,6 +217,9 @@ __all__ = [
     "load_english_model",
     "parse_stages",
     "build_pipeline",
+    "build_reprocess_stages",
+    "reprocess_version",
+    "REPROCESS_STAGES",
     "run_worker",
     "settle_heap",
 ]

@@ -204,6 +204,27 @@ speaker_mentions = Table(
 
 ROLLUPS = (speaker_days, speaker_outlet_days, speaker_totals, speaker_outlets, speaker_mentions)
 
+# --- reprocess (newsflow store reprocess): how far a run over the stored articles has got ------------
+# One row per scope (the articles a run covers): the stages' version it runs with, the last article done (in id
+# order) and what it did so far, written in the transaction of each batch's upserts (revision 0005).
+
+reprocess_runs = Table(
+    "reprocess_runs",
+    metadata,
+    Column("scope", Text, primary_key=True),  # since, until and outlet (newsflow.store.reprocess.Scope.key)
+    Column("version", Text, nullable=False),  # the model and stages it runs with
+    Column("last_id", Text),  # the last article done; null: none yet
+    Column("started_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),  # null while under way
+    Column("articles", Integer, nullable=False),  # done so far (written, unchanged or refused by a stage)
+    Column("written", Integer, nullable=False),  # whose rows changed
+    Column("failed", Integer, nullable=False),  # a stage refused them now: kept as stored
+    Column("speaker_changed", Integer, nullable=False),  # quotes (of the same words) whose speaker changed
+    Column("quotes_added", Integer, nullable=False),
+    Column("quotes_removed", Integer, nullable=False),
+)
+
 # --- full text, per dialect -------------------------------------------------------------------
 
 # Besides its words, a quote's tsvector holds three lexemes of its article's day, month and year
@@ -259,6 +280,7 @@ __all__ = [
     "speaker_outlets",
     "speaker_mentions",
     "ROLLUPS",
+    "reprocess_runs",
     "FTS_CONFIG",
     "SQLITE_FTS_TABLE",
     "full_text_ddl",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -89,14 +89,20 @@ class StoreWriter:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         return self.write_rows([article_rows(e, now) for e in events])
 
-    def write_rows(self, batch: Sequence[ArticleRows]) -> WriteResult:
-        """Store prepared rows in one transaction (the last of two rows of one id wins)."""
+    def write_rows(
+        self, batch: Sequence[ArticleRows], then: Callable[[Connection, int], None] | None = None
+    ) -> WriteResult:
+        """Store prepared rows in one transaction (the last of two rows of one id wins); `then(conn, written)`
+        runs in that transaction after them, with how many articles were written (`newsflow store reprocess`
+        records its progress so: the batch and its progress commit together or not at all)."""
         by_id = {r.id: r for r in batch}
-        if not by_id:
+        if not by_id and then is None:
             return WriteResult(0, 0)
         fresh: set[tuple[str, str]] = set()
         with self.engine.begin() as conn:
-            written = self._write(conn, by_id, fresh)
+            written = self._write(conn, by_id, fresh) if by_id else []
+            if then is not None:
+                then(conn, len(written))
         if len(self._known) + len(fresh) > self.KNOWN_MAX:
             self._known.clear()
         self._known |= fresh  # only once committed: a rolled-back batch must write them again
