@@ -14,9 +14,12 @@ import sys
 from typing import Sequence
 
 from newsflow.cli import crawl, kafka, measure, query, run, stack, store, web
+from newsflow.runners.heap import keep_heap
 from newsflow.store.engine import StoreUnavailable, error_line
 
 GROUPS = (run, crawl, measure, stack, kafka, web, store, query)
+# Commands that run the stages batch after batch (newsflow/runners/heap.py says why)
+HEAP_COMMANDS = frozenset({"run", "worker", "sink", "store"})
 log = logging.getLogger("newsflow")
 
 
@@ -38,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     down or behind. What went wrong is one line on stderr; the traceback only with NEWSFLOW_LOG_LEVEL=DEBUG.
     """
     args = build_parser().parse_args(argv)
+    if args.command in HEAP_COMMANDS:
+        keep_heap()
     level = os.environ.get("NEWSFLOW_LOG_LEVEL", "WARNING").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:

@@ -33,6 +33,8 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable
 
+from newsflow.runners.heap import keep_heap
+
 _READY, _OK, _ERROR = "ready", "ok", "error"
 
 
@@ -171,6 +173,7 @@ class ForkedPool:
 def _template_main(build: Callable[..., Callable[[Any], Any]], args: tuple, conns: list[Connection]) -> None:
     """The template process: build the handler once, fork one worker per pipe, wait for them to end."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller stops the pool (Ctrl-C reaches every process)
+    keep_heap()  # a spawned interpreter starts with glibc's defaults; the forked workers inherit this
     try:
         handler = build(*args)
         if threading.active_count() != 1:
