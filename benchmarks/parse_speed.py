@@ -348,6 +348,9 @@ def french_cost(repeat: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Run and print the figures."""
+    from newsflow.runners.heap import keep_heap
+
+    keep_heap()  # as `newsflow run` and the workers run; the pipeline and bare spaCy share this process alike
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=5)
