@@ -28,8 +28,10 @@ from newsflow.store.params import QueryError
 
 VERSION = 1
 MAX_CURSOR_CHARS = 1000
-#: A count that is not in the rollups walks the list this far at most, and says "1,000+" beyond.
+#: A count that is not in the rollups is of the quotes in the first COUNT_ROWS rows of each index range a list
+#: walks, COUNT_CAP at most; where those rows do not hold the whole list it is "at least" (`capped`: "1,000+").
 COUNT_CAP = 1000
+COUNT_ROWS = 1500
 
 #: The key of each list's items, by kind: "time" an ISO-8601 date-time, "int" a whole number >= 0, "str" text.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -112,4 +114,4 @@ def read_cursor(token: str | None, kind: str, query: Mapping[str, Any]) -> Curso
     return Cursor(after, count, bool(doc.get("c")))
 
 
-__all__ = ["COUNT_CAP", "KEYS", "Cursor", "fingerprint", "make_cursor", "read_cursor"]
+__all__ = ["COUNT_CAP", "COUNT_ROWS", "KEYS", "Cursor", "fingerprint", "make_cursor", "read_cursor"]

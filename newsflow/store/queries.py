@@ -58,7 +58,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
 from newsflow.store.engine import make_engine, sqlite_path, store_url
-from newsflow.store.paging import COUNT_CAP, Cursor, make_cursor, read_cursor
+from newsflow.store.paging import COUNT_CAP, COUNT_ROWS, Cursor, make_cursor, read_cursor
 from newsflow.store.params import (
     DEFAULT_LIMIT,
     QueryError,
@@ -259,12 +259,16 @@ class StoreReader:
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
             page = read_cursor(cursor, "quotes", _list_query(asked, win))
             with self.engine.connect() as conn:
-                listed = _listing(lambda n, after: _newest_groups_by_time(conn, query, win, n, after), limit, page)
+                listed = _listing(
+                    lambda n, after, rows: _newest_groups_by_time(conn, query, win, n, after, rows), limit, page
+                )
                 answer = self._answer(conn, listed, limit, _list_query(asked, win))
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
-            cond = literal_column("quotes.rowid").in_(hits)
-            answer = self._quotes([_rows(cond, *_window_conditions(win))], limit, _list_query(asked, win), cursor)
+            window = _window_conditions(win)
+            branch = _rows(literal_column("quotes.rowid").in_(hits), *window)
+            branch = _Branch(branch.time, branch.stmt, _rows(*window).stmt)
+            answer = self._quotes([branch], limit, _list_query(asked, win), cursor)
         return {"query": {**asked, **_window_query(win)}, **answer}
 
     def _quotes(
@@ -280,7 +284,9 @@ class StoreReader:
         up to COUNT_CAP on the first page) and the next page's cursor."""
         page = read_cursor(cursor, "quotes", asked)
         with self.engine.connect() as conn:
-            listed = _listing(lambda n, after: _newest_groups(conn, branches, n, after), limit, page, conn, total)
+            listed = _listing(
+                lambda n, after, rows: _newest_groups(conn, branches, n, after, rows), limit, page, conn, total
+            )
             return self._answer(conn, listed, limit, asked)
 
     def _answer(self, conn, listed: _Listed, limit: int, asked: Mapping[str, Any]) -> dict[str, Any]:
@@ -486,6 +492,9 @@ class _Branch:
 
     time: ColumnElement[Any]
     stmt: Select
+    #: the rows whose group a page showed, if not the branch's own: for words, every row of the group in the
+    #: window (a quote's copies have the same words, its key, so that they match alike; no full-text read)
+    shown_by: Select | None = None
 
     def below(self, at: Key) -> Select:
         """The rows after `at` in the list's order (older, or as old with a lower id)."""
@@ -493,7 +502,8 @@ class _Branch:
 
     def from_top_to(self, at: Key) -> Select:
         """The rows down to `at` (included): what the pages before the one after `at` were made of."""
-        return self.stmt.where(or_(self.time > at[0], and_(self.time == at[0], Q.c.id >= at[1])))
+        rows = self.stmt if self.shown_by is None else self.shown_by
+        return rows.where(or_(self.time > at[0], and_(self.time == at[0], Q.c.id >= at[1])))
 
 
 def _rows(*conds: ColumnElement[bool]) -> _Branch:
@@ -514,37 +524,42 @@ class _Listed:
     capped: bool
 
 
-Walk = Callable[[int, "Key | None"], "tuple[list[Group], bool, dict[Group, Key]]"]
+Walk = Callable[[int, "Key | None", "int | None"], "tuple[list[Group], bool, dict[Group, Key]]"]
 
 
 def _listing(
     walk: Walk, limit: int, page: Cursor | None, conn=None, total: Callable[[Any], int] | None = None
 ) -> _Listed:
-    """A page of `limit` groups by `walk(n, after)`: after `page`'s key, with its count; else the first page,
-    counted by `total(conn)` (rollups) or by walking up to COUNT_CAP groups, the page being their first `limit`."""
+    """A page of `limit` groups by `walk(n, after, rows)`: after `page`'s key, with its count; else the first
+    page, counted by `total(conn)` (rollups) or by one walk of at most COUNT_ROWS rows per index range: the
+    groups it sees, up to COUNT_CAP (`capped`: at least that many), the page being their first `limit`."""
     if page is not None:
-        groups, more, keys = walk(limit, page.after)
+        groups, more, keys = walk(limit, page.after, None)
         return _Listed(groups, keys, more, page.count, page.capped)
     if total is not None:
-        groups, more, keys = walk(limit, None)
+        groups, more, keys = walk(limit, None, None)
         return _Listed(groups, keys, more, total(conn), False)
-    counted, capped, keys = walk(max(limit, COUNT_CAP), None)
-    return _Listed(counted[:limit], keys, capped or len(counted) > limit, len(counted), capped)
+    counted, cut, keys = walk(max(limit, COUNT_CAP), None, COUNT_ROWS)
+    if cut and len(counted) <= limit:  # quotes of many copies each: fewer than a page in the rows counted
+        groups, more, keys = walk(limit, None, None)
+        return _Listed(groups, keys, more, max(len(counted), len(groups)), True)
+    return _Listed(counted[:limit], keys, cut or len(counted) > limit, len(counted), cut)
 
 
 def _newest_groups(
-    conn, branches: Sequence[_Branch], limit: int, after: Key | None = None
+    conn, branches: Sequence[_Branch], limit: int, after: Key | None = None, rows_at_most: int | None = None
 ) -> tuple[list[Group], bool, dict[Group, Key]]:
     """The distinct (story, quote_key) of the branches' rows, by their newest row, newest first; whether more
     than `limit` match; and each group's newest row (its key). With `after`, the groups whose newest row
-    comes after that key (a later page).
+    comes after that key (a later page). With `rows_at_most`, one read of that many rows per branch: the
+    groups above where one was cut, and True when one was.
 
     Each branch is read newest first (`row_time`, then id, descending: one index range each, entered below
     `after`) `n` rows at a time; the merged rows are in order down to the last row of a branch that was cut
     off, so once more than `limit` groups are seen above that row the answer is whole; else `n` grows. On a
     later page a group seen below `after` may have newer rows too, and was then shown before: `_shown_before`
     asks the branches for its rows down to `after`."""
-    n = max(1, int((limit + 1) * READ_AHEAD))
+    n = rows_at_most or max(1, int((limit + 1) * READ_AHEAD))
     shown: dict[Group, bool] = {}
     while True:
         rows: list = []
@@ -571,16 +586,15 @@ def _newest_groups(
             before = _shown_before(conn, [b.from_top_to(after) for b in branches], unchecked)
             shown.update((g, g in before) for g in unchecked)
             keys = {g: k for g, k in keys.items() if not shown[g]}
-        if len(keys) > limit or bound is None:
+        if len(keys) > limit or bound is None or rows_at_most:
             groups = list(keys)
-            return groups[:limit], len(groups) > limit, keys
+            return groups[:limit], len(groups) > limit or bound is not None, keys
         n *= 4
 
 
 def _shown_before(conn, stmts: Sequence[Select], groups: Sequence[Group]) -> set[Group]:
-    """Which of `groups` have a row in `stmts` (rows of the pages before; selects with story_id, quote_key and,
-    when named so, a boolean `hit` that the row must have). Read by `ix_quotes_story_key`: a handful of rows
-    per group."""
+    """Which of `groups` have a row in `stmts` (rows of the pages before, with story_id and quote_key). Read by
+    `ix_quotes_story_key`: a handful of rows per group."""
     if not groups:
         return set()
     wanted = set(groups)
@@ -589,7 +603,7 @@ def _shown_before(conn, stmts: Sequence[Select], groups: Sequence[Group]) -> set
     for stmt in stmts:
         for row in conn.execute(stmt.where(Q.c.story_id.in_(stories), Q.c.quote_key.in_(keys))):
             group = (row.story_id, row.quote_key)
-            if group in wanted and getattr(row, "hit", True):
+            if group in wanted:
                 found.add(group)
     return found
 
@@ -615,7 +629,7 @@ def _next_level(level: str, reads: int, days_needed: float) -> str:
 
 
 def _newest_groups_by_time(
-    conn, words: ColumnElement[Any], win: Window, limit: int, after: Key | None = None
+    conn, words: ColumnElement[Any], win: Window, limit: int, after: Key | None = None, rows_at_most: int | None = None
 ) -> tuple[list[Group], bool, dict[Group, Key]]:
     """`_newest_groups` of the quotes whose tsvector matches the tsquery `words` (PostgreSQL).
 
@@ -627,9 +641,9 @@ def _newest_groups_by_time(
     missing (from the matches per day so far), then months, then years. After the first day, a word that
     looks rare is read whole instead, every match in the window at once, when they are fewer than
     RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
-    its period's start and the last read's. A later page (`after`) starts at that key; a group it meets that
-    matched above the key too was shown before (`_shown_before`, the match read as a column of the group's
-    rows, so that the GIN index is not asked for every match)."""
+    its period's start and the last read's. With `rows_at_most`, the reads stop after that many matches (the
+    groups so far, and True). A later page (`after`) starts at that key; a group it meets that has a row
+    above the key too was shown before (`_shown_before`)."""
     if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
         return [], False, {}
     t = Q.c.article_time
@@ -643,7 +657,7 @@ def _newest_groups_by_time(
     earlier: list[Select] = []
     if after is not None:
         hi = min(hi, after[0])
-        below, earlier = _words_after(tsv.bool_op("@@")(words), win, after)
+        below, earlier = _words_after(win, after)
         window.append(below)
     taken = _Taken(conn, limit, earlier)
     take, seen = taken.take, taken.seen
@@ -657,6 +671,9 @@ def _newest_groups_by_time(
         if take(rows) or start <= lo:
             break
         before, reads, matched = start, reads + 1, matched + len(rows)
+        if rows_at_most is not None and matched >= rows_at_most:
+            groups = list(seen)
+            return groups[:limit], True, seen
         per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
         if reads == 1 and per_day * span_days < RARE_MATCHES:  # looks rare: all of its matches, if few
             rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).stmt.limit(RARE_MATCHES)).all()
@@ -695,13 +712,12 @@ class _Taken:
         return False
 
 
-def _words_after(match: ColumnElement[bool], win: Window, after: Key) -> tuple[ColumnElement[bool], list[Select]]:
+def _words_after(win: Window, after: Key) -> tuple[ColumnElement[bool], list[Select]]:
     """For a full-text page after `after`: the condition of the rows below it, and the select of the rows of
-    earlier pages for `_shown_before` (the match a column `hit`: the GIN index is not asked for all matches)."""
+    earlier pages for `_shown_before` (any row of the group in the window: its copies have the same words)."""
     t = Q.c.article_time
     below = or_(t < after[0], and_(t == after[0], Q.c.id < after[1]))
-    top = or_(t > after[0], and_(t == after[0], Q.c.id >= after[1]))
-    return below, [select(Q.c.story_id, Q.c.quote_key, match.label("hit")).where(top, *_window_conditions(win))]
+    return below, [_Branch(t, _rows(*_window_conditions(win)).stmt).from_top_to(after)]
 
 
 def _mentioned_with(conn, actor_id: str, win: Window) -> list[dict[str, Any]]:

@@ -199,6 +199,15 @@ class PagingContract:
         assert {(a["count"], a["count_capped"]) for a in answers} == {(10, True)}
         speakers = reader.top_speakers(3)
         assert (speakers["count"], speakers["count_capped"]) == (10, True)
+        # a count read from a few rows per index range is "at least" the quotes they hold; the pages are whole
+        monkeypatch.setattr(queries, "COUNT_ROWS", 3)
+        ask = lambda n, c: reader.quotes_by_speaker("Ada Tiemann", limit=n, cursor=c)  # noqa: E731
+        whole = ask(1000, None)["quotes"]
+        for limit in (1, 4):
+            items, answers = walk(ask, limit)
+            assert quote_groups(items) == quote_groups(whole)
+            first = answers[0]
+            assert first["count_capped"] and 1 <= first["count"] < len(whole), limit
 
     # --- speakers and stories ----------------------------------------------------------------
 
