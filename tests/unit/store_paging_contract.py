@@ -278,3 +278,24 @@ class PagingContract:
         with pytest.raises(QueryError, match="another query"):
             reader.story("big-00", cursor=reader.story("big-01", limit=2)["next_cursor"])
         assert paging.read_cursor(None, "quotes", {}) is None
+
+    def test_mentioned_with_is_people_organisations_and_places_only(self, store):
+        engine, reader = store
+        labels = ["PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "DATE", "CARDINAL", "TIME", "MONEY"]
+        entities = [
+            {"name": f"Mention {label.title()}", "label": label, "count": 1, "mentions": [{"text": "x"}]}
+            for label in labels
+        ] + [{"name": "Rhea Mentioned", "label": "PERSON", "count": 1, "mentions": [{"text": "Rhea Mentioned"}]}]
+        quotes = [_said("We will look at every mention", "Rhea Mentioned")]
+        StoreWriter(engine).write_batch(
+            [
+                _event(f"men-{i}", f"men-{i}", "Mention Post", f"2024-06-0{i + 1}T09:00:00Z", quotes, entities)
+                for i in range(2)
+            ]
+        )
+        actor = reader.find_actors("Rhea Mentioned")[0]["id"]
+        for win in (Window(), Window(since=datetime(2024, 6, 1)), Window(outlet="Mention Post")):
+            page = reader.speaker(actor, win=win)
+            assert {e["label"] for e in page["entities"]} == {"PERSON", "ORG", "GPE", "LOC", "FAC"}, win
+            assert {e["stories"] for e in page["entities"]} == {2}, win
+            assert "Rhea Mentioned" not in {e["name"] for e in page["entities"]}
