@@ -36,9 +36,9 @@ def bar_chart(title: str, buckets: Sequence[tuple[str, int]], *, width: int = 64
     ]
     for frac in (0.0, 0.5, 1.0):
         y = top + ph * (1 - frac)
-        label = f"{y_max * frac:.0f}" if y_max >= 2 or frac in (0.0, 1.0) else f"{y_max * frac:.1f}"
         out.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}"/>')
-        out.append(f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
+        if (y_max * frac).is_integer():  # counts are whole: no "0.5" on an axis up to 1
+            out.append(f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{y_max * frac:.0f}</text>')
     slots = max(MIN_SLOTS, len(buckets))
     slot = pw / slots
     bar_w = min(MAX_BAR_W, max(1.0, slot * 0.8))
@@ -65,11 +65,13 @@ def bar_chart(title: str, buckets: Sequence[tuple[str, int]], *, width: int = 64
     return "".join(out)
 
 
-def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: int = 760) -> str:
+def timeline(
+    title: str, points: Sequence[tuple[datetime, str, str]], *, width: int = 760, first: str | None = None
+) -> str:
     """A story's copies (`[(time, outlet, article id)]`, in the order they appeared) on one time axis.
 
     Each copy is a `<circle class="copy" data-id=ARTICLE>` with its outlet beside it, one row per copy;
-    the first copy is marked `first`. Copies that share one time (or a single copy) stand in the middle of an
+    the story's first copy (`first`, an article id; default: the first point) is marked `first`. Copies that share one time (or a single copy) stand in the middle of an
     axis of PAD either side of it, not on its left edge.
     """
     left, right, top, row = 12, 12, 30, 22
@@ -91,7 +93,7 @@ def timeline(title: str, points: Sequence[tuple[datetime, str, str]], *, width: 
         colour = outlets.setdefault(outlet, FALLBACK_COLOURS[len(outlets) % len(FALLBACK_COLOURS)])
         x = left + pw * (t - t0).total_seconds() / span
         y = top + row * i + row / 2
-        cls = "copy first" if i == 0 else "copy"
+        cls = "copy first" if article_id == (first if first is not None else points[0][2]) else "copy"
         out.append(
             f'<line class="grid" x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{height - 22}"/>'
             f'<circle class="{cls}" data-id="{escape(article_id)}" cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}">'

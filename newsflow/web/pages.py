@@ -290,6 +290,9 @@ async def story_page(request: web.Request) -> web.Response:
         return _html(request, "story", f'<p class="error">{escape(doc["error"])}</p>', status)
     copies, first, arrived = doc["copies"], doc["first_published"], doc["arrived_first"]
     points = [(datetime.fromisoformat(c["time"]), who_published(c), c["article_id"]) for c in copies]
+    title_of_chart = "Copies in the order they were published"
+    if doc.get("next_cursor") or "cursor" in request.query:
+        title_of_chart += f" (copies {_start(request)}–{_start(request) + len(copies) - 1} of {doc['count']})"
     rows = "".join(_copy_item(c, c["article_id"] == article_id) for c in copies)
     title = first["title"] or doc["story_id"]
     published = "received" if first["time_basis"] == "received" else "at"
@@ -308,7 +311,7 @@ async def story_page(request: web.Request) -> web.Response:
             else ""
         )
         + "</p></section>"
-        f'<section id="timeline">{timeline("Copies in the order they were published", points)}</section>'
+        f'<section id="timeline">{timeline(title_of_chart, points, first=first["article_id"])}</section>'
         f'<section id="copies-list">{bar}<ol start="{_start(request)}">{rows}</ol></section>'
         f'<section id="results"><h3>Quotes</h3>{render_quotes(doc["quotes"])}</section>'
     )
