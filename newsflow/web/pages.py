@@ -201,7 +201,7 @@ def _matched(doc: Mapping[str, Any]) -> str:
 
 
 def _outlet_counts(outlets: list[Mapping[str, Any]]) -> str:
-    return ", ".join(f"{o['outlet'] or NO_OUTLET} {o['quotes']}" for o in outlets[:4])
+    return ", ".join(f"{o['outlet'] or NO_OUTLET} ({o['quotes']})" for o in outlets[:4])
 
 
 def _speaker_table(speakers: list[Mapping[str, Any]]) -> str:
