@@ -15,7 +15,7 @@ import io
 import re
 from typing import Any, Callable, Mapping, Sequence
 
-from newsflow.store.params import QueryError
+from newsflow.store.params import parse_choice
 
 FORMATS = ("json", "csv")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,40 +28,19 @@ def _outlets(counts: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(f"{c['outlet'] or '(no outlet given)'}: {c['quotes']}" for c in counts)
 
 
-QUOTE_COLUMNS: tuple[tuple[str, Cell], ...] = (
-    ("time", lambda q: q.get("time")),
-    ("speaker", lambda q: q.get("speaker")),
-    ("speaker_label", lambda q: q.get("speaker_label")),
-    ("text", lambda q: q.get("text")),
-    ("cue", lambda q: q.get("cue")),
-    ("kind", lambda q: q.get("kind")),
-    ("outlet", lambda q: q.get("outlet")),
-    ("title", lambda q: q.get("title")),
-    ("copies", lambda q: q.get("copies")),
-    ("outlets", lambda q: "; ".join(q.get("outlets") or ())),
-    ("article_id", lambda q: q.get("article_id")),
-    ("story_id", lambda q: q.get("story_id")),
-    ("speaker_id", lambda q: q.get("speaker_id")),
-    ("quote_id", lambda q: q.get("quote_id")),
+def _columns(names: str, computed: dict[str, Cell] | None = None) -> tuple[tuple[str, Cell], ...]:
+    """Columns by name: each the item's field of that name, but those `computed` gives."""
+    computed = computed or {}
+    return tuple((n, computed.get(n) or (lambda item, n=n: item.get(n))) for n in names.split())
+
+
+QUOTE_COLUMNS = _columns(
+    "time speaker speaker_label text cue kind outlet title copies outlets article_id story_id speaker_id quote_id",
+    {"outlets": lambda q: "; ".join(q.get("outlets") or ())},
 )
-SPEAKER_COLUMNS: tuple[tuple[str, Cell], ...] = (
-    ("name", lambda s: s.get("name")),
-    ("label", lambda s: s.get("label")),
-    ("quotes", lambda s: s.get("quotes")),
-    ("by_outlet", lambda s: _outlets(s.get("outlets") or ())),
-    ("id", lambda s: s.get("id")),
-)
-COPY_COLUMNS: tuple[tuple[str, Cell], ...] = (
-    ("time", lambda c: c.get("time")),
-    ("time_basis", lambda c: c.get("time_basis")),
-    ("after_first_s", lambda c: c.get("after_first_s")),
-    ("outlet", lambda c: c.get("outlet")),
-    ("title", lambda c: c.get("title")),
-    ("url", lambda c: c.get("url")),
-    ("published_at", lambda c: c.get("published_at")),
-    ("arrived_first", lambda c: c.get("arrived_first")),
-    ("dedup_status", lambda c: c.get("dedup_status")),
-    ("article_id", lambda c: c.get("article_id")),
+SPEAKER_COLUMNS = _columns("name label quotes by_outlet id", {"by_outlet": lambda s: _outlets(s.get("outlets") or ())})
+COPY_COLUMNS = _columns(
+    "time time_basis after_first_s outlet title url published_at arrived_first dedup_status article_id"
 )
 #: answer kind -> (the answer's list, its columns)
 TABLES: dict[str, tuple[str, tuple[tuple[str, Cell], ...]]] = {
@@ -104,10 +83,7 @@ def answer_csv(kind: str, doc: Mapping[str, Any]) -> str:
 
 def parse_format(value: str | None) -> str:
     """The format of an answer: json (default) or csv."""
-    fmt = (value or "json").strip().lower()
-    if fmt not in FORMATS:
-        raise QueryError(f"format: {value!r} is not one of {', '.join(FORMATS)}")
-    return fmt
+    return parse_choice(value, "format", FORMATS)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
