@@ -28,10 +28,11 @@ from newsflow.store.params import QueryError
 
 VERSION = 1
 MAX_CURSOR_CHARS = 1000
-#: A count that is not in the rollups is of the quotes in the first COUNT_ROWS rows of each index range a list
-#: walks, COUNT_CAP at most; where those rows do not hold the whole list it is "at least" (`capped`: "1,000+").
+#: A count that is not in the rollups (and not the first page's own: a list that fits on it) is of the quotes in
+#: COUNT_ROWS rows of the list (shared out among its index ranges), COUNT_CAP at most; where those rows are not
+#: the whole list it is "at least" (`capped`: "1,000+").
 COUNT_CAP = 1000
-COUNT_ROWS = 1500
+COUNT_ROWS = 1000
 
 #: The key of each list's items, by kind: "time" an ISO-8601 date-time, "int" a whole number >= 0, "str" text.
 KEYS: dict[str, tuple[str, ...]] = {

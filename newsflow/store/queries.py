@@ -54,6 +54,7 @@ from sqlalchemy import (
     table,
     tuple_,
     union,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR
 
@@ -206,7 +207,7 @@ class StoreReader:
         one actor's quotes over all time (in an outlet, or in all) is the rollups'."""
         found = self._actors_asked("speaker", name, actor_id)
         window = _window_conditions(win)
-        total: Callable[[Any], int] | None = None
+        total: Count | None = None
         if actor_id is not None:
             branches = [_rows(Q.c.speaker_actor_id == actor_id, *window)]
             if win.since is None and win.until is None:
@@ -259,9 +260,11 @@ class StoreReader:
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
             page = read_cursor(cursor, "quotes", _list_query(asked, win))
             with self.engine.connect() as conn:
-                listed = _listing(
-                    lambda n, after, rows: _newest_groups_by_time(conn, query, win, n, after, rows), limit, page
+                walk: Walk = lambda n, after: _newest_groups_by_time(conn, query, win, n, after)  # noqa: E731
+                matches = select(Q.c.story_id, Q.c.quote_key).where(
+                    literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query), *_window_conditions(win)
                 )
+                listed = _listing(walk, limit, page, conn, lambda c: _count_groups(c, [matches], newest_first=False))
                 answer = self._answer(conn, listed, limit, _list_query(asked, win))
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
@@ -277,16 +280,16 @@ class StoreReader:
         limit: int,
         asked: Mapping[str, Any],
         cursor: str | None,
-        total: Callable[[Any], int] | None = None,
+        total: Count | None = None,
     ) -> dict[str, Any]:
         """The page of the quotes list `asked` (the (story, quote) groups of the rows of `branches` that ran most
-        recently, each with every copy) that starts at `cursor`, with the list's count (`total`'s, else counted
-        up to COUNT_CAP on the first page) and the next page's cursor."""
+        recently, each with every copy) that starts at `cursor`, with the list's count (the page's own when it
+        holds the list, else `total`'s, else `_count_groups`') and the next page's cursor."""
         page = read_cursor(cursor, "quotes", asked)
         with self.engine.connect() as conn:
-            listed = _listing(
-                lambda n, after, rows: _newest_groups(conn, branches, n, after, rows), limit, page, conn, total
-            )
+            walk: Walk = lambda n, after: _newest_groups(conn, branches, n, after)  # noqa: E731
+            count: Count = total if total is not None else (lambda c: _count_groups(c, [b.stmt for b in branches]))
+            listed = _listing(walk, limit, page, conn, count)
             return self._answer(conn, listed, limit, asked)
 
     def _answer(self, conn, listed: _Listed, limit: int, asked: Mapping[str, Any]) -> dict[str, Any]:
@@ -524,49 +527,67 @@ class _Listed:
     capped: bool
 
 
-Walk = Callable[[int, "Key | None", "int | None"], "tuple[list[Group], bool, dict[Group, Key]]"]
+Walk = Callable[[int, "Key | None"], "tuple[list[Group], bool, dict[Group, Key]]"]
+Count = Callable[[Any], "int | tuple[int, bool]"]
 
 
-def _listing(
-    walk: Walk, limit: int, page: Cursor | None, conn=None, total: Callable[[Any], int] | None = None
-) -> _Listed:
-    """A page of `limit` groups by `walk(n, after, rows)`: after `page`'s key, with its count; else the first
-    page, counted by `total(conn)` (rollups) or by one walk of at most COUNT_ROWS rows per index range: the
-    groups it sees, up to COUNT_CAP (`capped`: at least that many), the page being their first `limit`."""
+def _listing(walk: Walk, limit: int, page: Cursor | None, conn, count: Count) -> _Listed:
+    """A page of `limit` groups by `walk(n, after)`: after `page`'s key, with its count; else the first page,
+    counted by the page itself when it holds the whole list, else by `count(conn)` (the rollups' number, or
+    `_count_groups`: a number and whether there may be more)."""
     if page is not None:
-        groups, more, keys = walk(limit, page.after, None)
+        groups, more, keys = walk(limit, page.after)
         return _Listed(groups, keys, more, page.count, page.capped)
-    if total is not None:
-        groups, more, keys = walk(limit, None, None)
-        return _Listed(groups, keys, more, total(conn), False)
-    counted, cut, keys = walk(max(limit, COUNT_CAP), None, COUNT_ROWS)
-    if cut and len(counted) <= limit:  # quotes of many copies each: fewer than a page in the rows counted
-        groups, more, keys = walk(limit, None, None)
-        return _Listed(groups, keys, more, max(len(counted), len(groups)), True)
-    return _Listed(counted[:limit], keys, cut or len(counted) > limit, len(counted), cut)
+    groups, more, keys = walk(limit, None)
+    if not more:
+        return _Listed(groups, keys, more, len(groups), False)
+    counted = count(conn)
+    n, capped = counted if isinstance(counted, tuple) else (counted, False)
+    return _Listed(groups, keys, more, max(n, len(groups) + 1), capped)
+
+
+def _count_groups(conn, stmts: Sequence[Select], *, newest_first: bool = True) -> tuple[int, bool]:
+    """How many (story, quote) groups the first rows of `stmts` hold (COUNT_ROWS of them, shared out), at most
+    COUNT_CAP, and whether there may be more (a select had more rows, or the groups are more than the cap).
+    One statement; no row reaches Python. `newest_first` reads each select in its list's order, on its index
+    (unordered, PostgreSQL may read an entity's rows by a scan of all quotes); full text reads its matches as
+    the GIN index gives them (in time order it would sort every match)."""
+    per = max(1, COUNT_ROWS // max(1, len(stmts)))
+    parts = []
+    for i, stmt in enumerate(stmts):
+        if newest_first:
+            stmt = stmt.order_by(desc("row_time"), desc(Q.c.id))
+        sub = stmt.limit(per).subquery()
+        parts.append(select(literal(i).label("branch"), sub.c.story_id, sub.c.quote_key))
+    read = (parts[0] if len(parts) == 1 else union_all(*parts)).cte("counted")
+    groups = select(func.count()).select_from(select(read.c.story_id, read.c.quote_key).distinct().subquery())
+    per_branch = select(func.count().label("n")).select_from(read).group_by(read.c.branch).subquery()
+    found, longest = conn.execute(
+        select(groups.scalar_subquery(), select(func.max(per_branch.c.n)).scalar_subquery())
+    ).one()
+    found, longest = found or 0, longest or 0
+    return min(found, COUNT_CAP), longest >= per or found > COUNT_CAP
 
 
 def _newest_groups(
-    conn, branches: Sequence[_Branch], limit: int, after: Key | None = None, rows_at_most: int | None = None
+    conn, branches: Sequence[_Branch], limit: int, after: Key | None = None
 ) -> tuple[list[Group], bool, dict[Group, Key]]:
     """The distinct (story, quote_key) of the branches' rows, by their newest row, newest first; whether more
     than `limit` match; and each group's newest row (its key). With `after`, the groups whose newest row
-    comes after that key (a later page). With `rows_at_most`, one read of that many rows per branch: the
-    groups above where one was cut, and True when one was.
+    comes after that key (a later page).
 
     Each branch is read newest first (`row_time`, then id, descending: one index range each, entered below
     `after`) `n` rows at a time; the merged rows are in order down to the last row of a branch that was cut
     off, so once more than `limit` groups are seen above that row the answer is whole; else `n` grows. On a
     later page a group seen below `after` may have newer rows too, and was then shown before: `_shown_before`
     asks the branches for its rows down to `after`."""
-    n = rows_at_most or max(1, int((limit + 1) * READ_AHEAD))
+    n = max(1, int((limit + 1) * READ_AHEAD))
     shown: dict[Group, bool] = {}
     while True:
         rows: list = []
         bound = None  # the newest "last row" of a branch that was cut off: rows below it may be missing
-        for branch in branches:
-            stmt = branch.below(after) if after is not None else branch.stmt
-            got = conn.execute(stmt.order_by(desc("row_time"), desc(Q.c.id)).limit(n)).all()
+        stmts = [branch.below(after) if after is not None else branch.stmt for branch in branches]
+        for got in _read_newest(conn, stmts, n):
             rows += got
             if len(got) == n:
                 last = (got[-1].row_time, got[-1].id)
@@ -586,25 +607,41 @@ def _newest_groups(
             before = _shown_before(conn, [b.from_top_to(after) for b in branches], unchecked)
             shown.update((g, g in before) for g in unchecked)
             keys = {g: k for g, k in keys.items() if not shown[g]}
-        if len(keys) > limit or bound is None or rows_at_most:
+        if len(keys) > limit or bound is None:
             groups = list(keys)
-            return groups[:limit], len(groups) > limit or bound is not None, keys
+            return groups[:limit], len(groups) > limit, keys
         n *= 4
 
 
+def _read_newest(conn, stmts: Sequence[Select], n: int) -> list[list]:
+    """The first `n` rows of each branch select, newest first: one statement (a UNION ALL of one index range
+    each), not a round trip per branch."""
+    order: tuple[ColumnElement[Any], ...] = (desc("row_time"), desc(Q.c.id))
+    if len(stmts) == 1:
+        return [conn.execute(stmts[0].order_by(*order).limit(n)).all()]
+    parts = []
+    for i, stmt in enumerate(stmts):
+        sub = stmt.order_by(*order).limit(n).subquery()
+        parts.append(select(literal(i).label("branch"), sub.c.row_time, sub.c.id, sub.c.story_id, sub.c.quote_key))
+    out: list[list] = [[] for _ in stmts]
+    for row in conn.execute(union_all(*parts)) if parts else ():
+        out[row.branch].append(row)
+    return out
+
+
 def _shown_before(conn, stmts: Sequence[Select], groups: Sequence[Group]) -> set[Group]:
-    """Which of `groups` have a row in `stmts` (rows of the pages before, with story_id and quote_key). Read by
-    `ix_quotes_story_key`: a handful of rows per group."""
-    if not groups:
+    """Which of `groups` have a row in `stmts` (rows of the pages before, with story_id and quote_key), in one
+    statement. Read by `ix_quotes_story_key`: a handful of rows per group."""
+    if not groups or not stmts:
         return set()
     wanted = set(groups)
     stories, keys = sorted({s for s, _ in groups}), sorted({k for _, k in groups})
     found: set[Group] = set()
-    for stmt in stmts:
-        for row in conn.execute(stmt.where(Q.c.story_id.in_(stories), Q.c.quote_key.in_(keys))):
-            group = (row.story_id, row.quote_key)
-            if group in wanted:
-                found.add(group)
+    rows = [stmt.where(Q.c.story_id.in_(stories), Q.c.quote_key.in_(keys)) for stmt in stmts]
+    for row in conn.execute(rows[0] if len(rows) == 1 else union_all(*rows)):
+        group = (row.story_id, row.quote_key)
+        if group in wanted:
+            found.add(group)
     return found
 
 
@@ -629,7 +666,7 @@ def _next_level(level: str, reads: int, days_needed: float) -> str:
 
 
 def _newest_groups_by_time(
-    conn, words: ColumnElement[Any], win: Window, limit: int, after: Key | None = None, rows_at_most: int | None = None
+    conn, words: ColumnElement[Any], win: Window, limit: int, after: Key | None = None
 ) -> tuple[list[Group], bool, dict[Group, Key]]:
     """`_newest_groups` of the quotes whose tsvector matches the tsquery `words` (PostgreSQL).
 
@@ -641,8 +678,7 @@ def _newest_groups_by_time(
     missing (from the matches per day so far), then months, then years. After the first day, a word that
     looks rare is read whole instead, every match in the window at once, when they are fewer than
     RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
-    its period's start and the last read's. With `rows_at_most`, the reads stop after that many matches (the
-    groups so far, and True). A later page (`after`) starts at that key; a group it meets that has a row
+    its period's start and the last read's. A later page (`after`) starts at that key; a group it meets that has a row
     above the key too was shown before (`_shown_before`)."""
     if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
         return [], False, {}
@@ -671,9 +707,6 @@ def _newest_groups_by_time(
         if take(rows) or start <= lo:
             break
         before, reads, matched = start, reads + 1, matched + len(rows)
-        if rows_at_most is not None and matched >= rows_at_most:
-            groups = list(seen)
-            return groups[:limit], True, seen
         per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
         if reads == 1 and per_day * span_days < RARE_MATCHES:  # looks rare: all of its matches, if few
             rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).stmt.limit(RARE_MATCHES)).all()
@@ -688,22 +721,30 @@ def _newest_groups_by_time(
 
 class _Taken:
     """The groups of rows read newest first, each with its newest row's key, but those `earlier` selects show
-    were on the pages before (`_shown_before`)."""
+    were on the pages before (`_shown_before`, asked for the groups in order, a few more than the page still
+    needs at a time: a period of a common word holds hundreds)."""
 
     def __init__(self, conn, limit: int, earlier: Sequence[Select]) -> None:
         self.conn, self.limit, self.earlier = conn, limit, earlier
         self.seen: dict[Group, Key] = {}
         self.dropped: set[Group] = set()
+        self.checked: set[Group] = set()
+
+    def _check_from(self, order: list[Group], i: int) -> None:
+        wanted = 2 * (self.limit + 1 - len(self.seen)) + 8
+        chunk = [g for g in order[i:] if g not in self.checked and g not in self.seen][:wanted]
+        self.checked.update(chunk)
+        self.dropped.update(_shown_before(self.conn, self.earlier, chunk))
 
     def take(self, rows: list) -> bool:
         """Add `rows` (any order; all older than those taken before); True once more than `limit` groups."""
         rows.sort(key=lambda r: (r.row_time, r.id), reverse=True)
-        if self.earlier:
-            fresh = dict.fromkeys((r.story_id, r.quote_key) for r in rows)
-            unknown = [g for g in fresh if g not in self.seen and g not in self.dropped]
-            self.dropped.update(_shown_before(self.conn, self.earlier, unknown))
+        order = list(dict.fromkeys((r.story_id, r.quote_key) for r in rows))
+        position = {g: i for i, g in enumerate(order)}
         for row in rows:
             group = (row.story_id, row.quote_key)
+            if self.earlier and group not in self.checked and group not in self.seen:
+                self._check_from(order, position[group])
             if group in self.dropped:
                 continue
             self.seen.setdefault(group, (row.row_time, row.id))
