@@ -578,7 +578,7 @@ def _newest_groups(
 
     Each branch is read newest first (`row_time`, then id, descending: one index range each, entered below
     `after`) `n` rows at a time; the merged rows are in order down to the last row of a branch that was cut
-    off, so once more than `limit` groups are seen above that row the answer is whole; else `n` grows. On a
+    off, so once more than `limit` groups are seen above that row the answer is whole; else `n` grows (by the groups still missing). On a
     later page a group seen below `after` may have newer rows too, and was then shown before: `_shown_before`
     asks the branches for its rows down to `after`."""
     n = max(1, int((limit + 1) * READ_AHEAD))
@@ -604,13 +604,15 @@ def _newest_groups(
                     break
         if after is not None:
             unchecked = [g for g in keys if g not in shown]
-            before = _shown_before(conn, [b.from_top_to(after) for b in branches], unchecked)
+            maybe = _with_rows_from(conn, unchecked, after)  # most quotes have no copy above the page: no join
+            before = _shown_before(conn, [b.from_top_to(after) for b in branches], maybe)
             shown.update((g, g in before) for g in unchecked)
             keys = {g: k for g, k in keys.items() if not shown[g]}
         if len(keys) > limit or bound is None:
             groups = list(keys)
             return groups[:limit], len(groups) > limit, keys
-        n *= 4
+        # more rows by the groups per row seen (an entity's stories of many copies share quotes): up to 4 times
+        n = int(n * min(4.0, max(1.5, 1.2 * (limit + 1) / max(1, len(keys)))))
 
 
 def _read_newest(conn, stmts: Sequence[Select], n: int) -> list[list]:
@@ -627,6 +629,21 @@ def _read_newest(conn, stmts: Sequence[Select], n: int) -> list[list]:
     for row in conn.execute(union_all(*parts)) if parts else ():
         out[row.branch].append(row)
     return out
+
+
+def _with_rows_from(conn, groups: Sequence[Group], at: Key) -> list[Group]:
+    """Those of `groups` with a row (a copy, whatever a list asks of it) at or above `at`: the only ones a page
+    before can have shown. One read of `ix_quotes_story_key`, no join."""
+    if not groups:
+        return []
+    t = Q.c.article_time
+    stmt = select(Q.c.story_id, Q.c.quote_key).where(
+        Q.c.story_id.in_(sorted({s for s, _ in groups})),
+        Q.c.quote_key.in_(sorted({k for _, k in groups})),
+        or_(t > at[0], and_(t == at[0], Q.c.id >= at[1])),
+    )
+    found = {(r.story_id, r.quote_key) for r in conn.execute(stmt)}
+    return [g for g in groups if g in found]
 
 
 def _shown_before(conn, stmts: Sequence[Select], groups: Sequence[Group]) -> set[Group]:

@@ -161,7 +161,8 @@ def ranked_page(
         ranked = [(r.actor_id, r.quotes) for r in conn.execute(stmt)]
         if not count:
             return ranked, (0, False)
-        some = select(table.c.actor_id).where(*conds).limit(COUNT_CAP + 1).subquery()
+        ranked_ids = select(table.c.actor_id).where(*conds).order_by(desc(table.c.quotes), table.c.actor_id)
+        some = ranked_ids.limit(COUNT_CAP + 1).subquery()  # the ranking's index, not a scan
         found = conn.scalar(select(func.count()).select_from(some)) or 0
         return ranked, (min(found, COUNT_CAP), found > COUNT_CAP)
     table = DAYS if win.outlet is None else OUTLET_DAYS

@@ -176,3 +176,20 @@ def test_the_live_page_and_search_link_to_each_other(settings):  # noqa: F811
     row = re.search(r'<tr data-stage="sink" class=sink>(.*?)</tr>', html).group(1)
     assert "sink → store" in row and re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["4", "0.5", "0"]
     assert 'polyline class="series" data-series="sink"' in html or 'data-series="sink"' in html
+
+
+def test_a_speakers_quotes_page_on_the_api_and_the_page(settings):  # noqa: F811
+    [(_, body)] = get(settings, "/api/speakers?top=1")
+    actor = orjson.loads(body)["speakers"][0]["id"]
+    [(_, body)] = get(settings, f"/api/speakers/{actor}?limit=2")
+    first = orjson.loads(body)
+    assert (first["count"], len(first["quotes"]), first["quotes_total"]) == (3, 2, 3)
+    [(_, body)] = get(settings, f"/api/speakers/{actor}?limit=2&cursor={first['next_cursor']}")
+    second = orjson.loads(body)
+    assert not {q["quote_id"] for q in second["quotes"]} & {q["quote_id"] for q in first["quotes"]}
+    assert len(second["quotes"]) == 1 and second["next_cursor"] is None and second["over_time"] == first["over_time"]
+    [(status, body)] = get(settings, f"/search/speakers/{actor}?limit=2")
+    html = unescape(body.decode())
+    following = re.search(r'class="next-page" rel="next" href="([^"]+)"', html).group(1)
+    [(status, body)] = get(settings, following)
+    assert status == 200 and body.decode().count('<li class="quote"') == 1 and "showing 3–3" in unescape(body.decode())
