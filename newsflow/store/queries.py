@@ -23,7 +23,14 @@ after `limit` quotes (`_newest_groups`): a speaker's quotes `ix_quotes_actor_tim
 `ix_quotes_speaker_text_time`, an entity's articles `ix_article_entities_actor_time`, words the full-text
 index (PostgreSQL's planner may walk `ix_quotes_time` instead); counts read the rollups. No answer scans
 every quote. List order is the article's time, newest first, then the quote row's id (descending): a
-total order, so a later page can continue from the last row it showed (`article_time`, `quote_id`).
+total order, so a later page continues from the last row it showed (`article_time`, `quote_id`).
+
+Pages (newsflow/store/paging.py): every list takes a `cursor` (the `next_cursor` of the page before) and
+enters its index range below the cursor's key (keyset paging, no OFFSET); a quote met there that has a
+row above the key too was on a page before and is left out. Every answer says how many match (`count`):
+the page's own number when the list fits on it, the rollups' for one actor over all time, the ranking's
+aggregate for the speakers of a window, else the quotes in 1,000 rows of the list (`count_capped`: at
+least that many; up to 1,000). Later pages carry the first page's count in their cursor.
 """
 
 from __future__ import annotations
