@@ -42,14 +42,19 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+HINTS = ("d", "m", "y")  # the period a full-text walk had reached (a day, a month, a year of matches)
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where a page starts: after the item whose key is `after`; `count` (and `capped`: at least that many)
-    as the first page counted them."""
+    as the first page counted them; `hint`, how the page before read its list (where that matters: the
+    period a full-text walk had reached, so that the next page starts at it)."""
 
     after: tuple[Any, ...]
     count: int
     capped: bool = False
+    hint: str | None = None
 
 
 def fingerprint(kind: str, query: Mapping[str, Any]) -> str:
@@ -62,11 +67,15 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def make_cursor(kind: str, query: Mapping[str, Any], after: Sequence[Any], count: int, capped: bool = False) -> str:
+def make_cursor(
+    kind: str, query: Mapping[str, Any], after: Sequence[Any], count: int, capped: bool = False, hint: str | None = None
+) -> str:
     """The token of the page after the item keyed `after` in the list `kind` asked with `query`."""
     doc = {"v": VERSION, "k": kind, "q": fingerprint(kind, query), "a": [_plain(v) for v in after], "n": count}
     if capped:
         doc["c"] = 1
+    if hint is not None:
+        doc["h"] = hint
     return base64.urlsafe_b64encode(orjson.dumps(doc)).decode().rstrip("=")
 
 
@@ -110,9 +119,11 @@ def read_cursor(token: str | None, kind: str, query: Mapping[str, Any]) -> Curso
             raise ValueError
         after = tuple(_value(s, v) for s, v in zip(shape, doc["a"]))
         count = _value("int", count)
+        if doc.get("h") not in (None, *HINTS):
+            raise ValueError
     except ValueError:
         raise QueryError("cursor: damaged (pass the next_cursor of an answer unchanged)") from None
-    return Cursor(after, count, bool(doc.get("c")))
+    return Cursor(after, count, bool(doc.get("c")), doc.get("h"))
 
 
 __all__ = ["COUNT_CAP", "COUNT_ROWS", "KEYS", "Cursor", "fingerprint", "make_cursor", "read_cursor"]

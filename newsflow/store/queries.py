@@ -266,13 +266,14 @@ class StoreReader:
         if self.dialect == "postgresql":
             query = func.websearch_to_tsquery(literal(FTS_CONFIG, REGCONFIG), websearch_text(terms))
             page = read_cursor(cursor, "quotes", _list_query(asked, win))
+            reached = {"level": page.hint if page is not None and page.hint else "d"}
             with self.engine.connect() as conn:
-                walk: Walk = lambda n, after: _newest_groups_by_time(conn, query, win, n, after)  # noqa: E731
+                walk: Walk = lambda n, after: _newest_groups_by_time(conn, query, win, n, after, reached)  # noqa: E731
                 matches = select(Q.c.story_id, Q.c.quote_key).where(
                     literal_column("quotes.text_tsv", TSVECTOR).bool_op("@@")(query), *_window_conditions(win)
                 )
                 listed = _listing(walk, limit, page, conn, lambda c: _count_groups(c, [matches], newest_first=False))
-                answer = self._answer(conn, listed, limit, _list_query(asked, win))
+                answer = self._answer(conn, listed, limit, _list_query(asked, win), reached["level"])
         else:
             hits = select(FTS.c.rowid).where(FTS.c.text.bool_op("MATCH")(fts5_query(terms)))
             window = _window_conditions(win)
@@ -299,12 +300,15 @@ class StoreReader:
             listed = _listing(walk, limit, page, conn, count)
             return self._answer(conn, listed, limit, asked)
 
-    def _answer(self, conn, listed: _Listed, limit: int, asked: Mapping[str, Any]) -> dict[str, Any]:
+    def _answer(
+        self, conn, listed: _Listed, limit: int, asked: Mapping[str, Any], hint: str | None = None
+    ) -> dict[str, Any]:
         """A page of quotes as answered: each group with its copies, the count, the cursor of the next page."""
         copies = self._copies(conn, listed.groups)
         next_cursor = None
         if listed.more and listed.groups:
-            next_cursor = make_cursor("quotes", asked, listed.keys[listed.groups[-1]], listed.count, listed.capped)
+            last = listed.keys[listed.groups[-1]]
+            next_cursor = make_cursor("quotes", asked, last, listed.count, listed.capped, hint)
         return {
             "quotes": [_quote_group(copies[g]) for g in listed.groups if copies.get(g)],
             "limit": limit,
@@ -690,7 +694,12 @@ def _next_level(level: str, reads: int, days_needed: float) -> str:
 
 
 def _newest_groups_by_time(
-    conn, words: ColumnElement[Any], win: Window, limit: int, after: Key | None = None
+    conn,
+    words: ColumnElement[Any],
+    win: Window,
+    limit: int,
+    after: Key | None = None,
+    reached: dict[str, str] | None = None,
 ) -> tuple[list[Group], bool, dict[Group, Key]]:
     """`_newest_groups` of the quotes whose tsvector matches the tsquery `words` (PostgreSQL).
 
@@ -702,7 +711,9 @@ def _newest_groups_by_time(
     missing (from the matches per day so far), then months, then years. After the first day, a word that
     looks rare is read whole instead, every match in the window at once, when they are fewer than
     RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
-    its period's start and the last read's. A later page (`after`) starts at that key; a group it meets that has a row
+    its period's start and the last read's. `reached["level"]` is the period to start with (a later page
+    starts where the page before had got to: no days again, no rare-word read, for a word that needed
+    months), and the one the walk ends at. A later page (`after`) starts at that key; a group it meets that has a row
     above the key too was shown before (`_shown_before`)."""
     if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
         return [], False, {}
@@ -722,7 +733,9 @@ def _newest_groups_by_time(
     taken = _Taken(conn, limit, earlier)
     take, seen = taken.take, taken.seen
     before = hi + timedelta(microseconds=1)  # rows older than this are still to read
-    level, reads, matched = "d", 0, 0
+    reached = reached if reached is not None else {}
+    first = reached.get("level", "d")
+    level, reads, matched = first, 0, 0
     span_days = max(1.0, (hi - lo).total_seconds() / 86400)
     while True:
         lexeme, start = period(level, before - timedelta(microseconds=1))
@@ -732,13 +745,14 @@ def _newest_groups_by_time(
             break
         before, reads, matched = start, reads + 1, matched + len(rows)
         per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
-        if reads == 1 and per_day * span_days < RARE_MATCHES:  # looks rare: all of its matches, if few
+        if reads == 1 and first == "d" and per_day * span_days < RARE_MATCHES:  # looks rare: all of it, if few
             rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).stmt.limit(RARE_MATCHES)).all()
             if len(rest) < RARE_MATCHES:
                 take(rest)
                 break
         missing = (limit + 1 - len(seen)) * ROWS_PER_QUOTE
         level = _next_level(level, reads, missing / per_day if per_day else float("inf"))
+    reached["level"] = level
     groups = list(seen)
     return groups[:limit], len(groups) > limit, seen
 

@@ -266,6 +266,7 @@ class PagingContract:
             "a number for an id": (token(a=["2024-05-06T10:00:00", 5]), "damaged"),
             "a negative count": (token(n=-1), "damaged"),
             "another version": (token(v=99), "not a cursor"),
+            "a hint that is none": (token(h="week"), "damaged"),
         }
         for name, (bad, reason) in wrong.items():
             name_asked = "Maria Okafor" if name == "other query" else "Ada Tiemann"

@@ -23,6 +23,8 @@ def test_a_cursor_comes_back_as_it_was_made():
     token = make_cursor("quotes", query, (datetime(2024, 5, 6, 10, 0, 0, 123), "a:1"), 1000, capped=True)
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")  # URL-safe as is
     assert read_cursor(token, "quotes", query) == Cursor((datetime(2024, 5, 6, 10, 0, 0, 123), "a:1"), 1000, True)
+    hinted = make_cursor("quotes", query, (datetime(2024, 5, 6), "a:1"), 7, hint="m")
+    assert read_cursor(hinted, "quotes", query).hint == "m" and read_cursor(token, "quotes", query).hint is None
     copies = make_cursor("copies", {"article_id": "x"}, (datetime(2024, 1, 1), 1, datetime(2024, 1, 2), "x"), 3)
     assert read_cursor(copies, "copies", {"article_id": "x"}) == Cursor(
         (datetime(2024, 1, 1), 1, datetime(2024, 1, 2), "x"), 3, False
