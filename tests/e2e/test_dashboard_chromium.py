@@ -254,6 +254,6 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(
             page.wait_for_selector("table.stages")
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert SCREENSHOT.stat().st_size > 10_000 and SCREENSHOT_SEARCH.stat().st_size > 10_000
     with capsys.disabled():
-        print(f"\nnewsflow: dashboard screenshots saved to {SCREENSHOT} and {SCREENSHOT_TOP}")
+        print(f"\nnewsflow: dashboard screenshots saved to {SCREENSHOT}, {SCREENSHOT_TOP} and {SCREENSHOT_SEARCH}")
