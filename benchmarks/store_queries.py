@@ -127,6 +127,25 @@ def sample_values(reader: StoreReader, n: int, seed: int) -> dict[str, Any]:
     }
 
 
+class NextPage:
+    """The page after the first of a list: `prepare(n)` asks the first pages (untimed) for their cursors; a call
+    then asks the next page of the i-th list that has one (lists that fit on one page are left out)."""
+
+    def __init__(self, first: Callable[[int], Any], following: Callable[[int, str], Any]) -> None:
+        self.first, self.following = first, following
+        self.cursors: list[tuple[int, str]] = []
+
+    def prepare(self, n: int) -> None:
+        """The cursors of the first pages of samples 0 to n-1."""
+        self.cursors = [(i, c) for i in range(n) if (c := self.first(i).get("next_cursor"))]
+
+    def __call__(self, i: int) -> Any:
+        if not self.cursors:
+            return self.first(i)
+        j, cursor = self.cursors[i % len(self.cursors)]
+        return self.following(j, cursor)
+
+
 def query_kinds(reader: StoreReader, v: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
     """Each kind of question (and page: the answers the speaker and story pages render) by sample index."""
 
@@ -150,6 +169,22 @@ def query_kinds(reader: StoreReader, v: dict[str, Any]) -> dict[str, Callable[[i
         "speaker page": lambda i: reader.speaker(at("speaker_ids", i)),
         "speaker page, month": lambda i: reader.speaker(at("speaker_ids", i), win=month(i)),
         "story page": lambda i: reader.story(at("articles", i)),
+        # the next page of a list (keyset cursor; the count comes with it)
+        "quotes by speaker, page 2": NextPage(
+            lambda i: reader.quotes_by_speaker(at("speakers", i)),
+            lambda i, c: reader.quotes_by_speaker(at("speakers", i), cursor=c),
+        ),
+        "quotes by entity, page 2": NextPage(
+            lambda i: reader.quotes_by_entity(at("entities", i)),
+            lambda i, c: reader.quotes_by_entity(at("entities", i), cursor=c),
+        ),
+        "quotes by words, page 2": NextPage(
+            lambda i: reader.quotes_by_text(at("words", i)),
+            lambda i, c: reader.quotes_by_text(at("words", i), cursor=c),
+        ),
+        "top 20 speakers, page 2": NextPage(
+            lambda i: reader.top_speakers(20), lambda i, c: reader.top_speakers(20, cursor=c)
+        ),
     }
 
 
@@ -200,6 +235,8 @@ def measure(reader: StoreReader, queries: int, seed: int) -> list[dict[str, Any]
     values = sample_values(reader, queries, seed)
     results = []
     for name, call in query_kinds(reader, values).items():
+        if isinstance(call, NextPage):
+            call.prepare(queries)
         for i in range(min(20, queries)):  # warm-up: caches, prepared plans
             call(i)
         times = []

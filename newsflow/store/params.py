@@ -108,12 +108,17 @@ def parse_name(value: str | None, name: str) -> str:
     return text
 
 
+def parse_choice(value: str | None, name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (any case, spaces around ignored); the first when absent."""
+    choice = (value or choices[0]).strip().lower()
+    if choice not in choices:
+        raise QueryError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return choice
+
+
 def parse_bucket(value: str | None) -> str:
     """The time bucket of a speaker's chart: day (default) or week."""
-    bucket = (value or "day").strip().lower()
-    if bucket not in BUCKETS:
-        raise QueryError(f"bucket: {value!r} is not one of {', '.join(BUCKETS)}")
-    return bucket
+    return parse_choice(value, "bucket", BUCKETS)
 
 
 # --- full-text words ------------------------------------------------------------------------------
@@ -201,6 +206,7 @@ __all__ = [
     "parse_int",
     "parse_name",
     "parse_bucket",
+    "parse_choice",
     "Term",
     "search_terms",
     "fts5_query",

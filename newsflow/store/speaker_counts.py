@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, desc, func, select
+from sqlalchemy import ColumnElement, Connection, and_, desc, func, or_, select
 
 from newsflow.store import schema
+from newsflow.store.paging import COUNT_CAP
 from newsflow.store.params import Window
 from newsflow.store.rollups import NO_OUTLET, QuoteFact, as_day, firsts
 
@@ -134,31 +135,70 @@ def _edge_sums(conn: Connection, s: Span, win: Window, actor_ids: Sequence[str] 
 
 def top_actors(conn: Connection, win: Window, top: int) -> list[tuple[str, int]]:
     """The `top` actors with the most quotes in `win` (in its outlet, if any), most first, ties by id."""
+    return ranked_page(conn, win, top, count=False)[0]
+
+
+def _after(quotes, actor_id, after: tuple[int, str]) -> ColumnElement[bool]:
+    """Below `after` (quotes, actor id) in the ranking's order: fewer quotes, or as many and a later id."""
+    n, actor = after
+    return or_(quotes < n, and_(quotes == n, actor_id > actor))
+
+
+def ranked_page(
+    conn: Connection, win: Window, top: int, after: tuple[int, str] | None = None, *, count: bool = True
+) -> tuple[list[tuple[str, int]], tuple[int, bool]]:
+    """`top_actors` from after `after` (the quotes and id of the last actor of the page before), and, with
+    `count`, how many actors have quotes in `win` and whether there are more than that (all time: counted up to
+    COUNT_CAP on the rollup's index; in a window: the ranking's own aggregate tells, at no extra cost)."""
     s = span(win)
     if s.all_time:
         table = TOTALS if win.outlet is None else OUTLETS
-        stmt = select(table.c.actor_id, table.c.quotes)
-        if win.outlet is not None:
-            stmt = stmt.where(OUTLETS.c.outlet == win.outlet)
-        stmt = stmt.where(table.c.quotes > 0).order_by(desc(table.c.quotes), table.c.actor_id).limit(top)
-        return [(r.actor_id, r.quotes) for r in conn.execute(stmt)]
+        conds = [table.c.quotes > 0] + ([OUTLETS.c.outlet == win.outlet] if win.outlet is not None else [])
+        stmt = select(table.c.actor_id, table.c.quotes).where(*conds)
+        if after is not None:  # `quotes <=` enters the index (quotes desc, actor id) at the page's start
+            stmt = stmt.where(table.c.quotes <= after[0], _after(table.c.quotes, table.c.actor_id, after))
+        stmt = stmt.order_by(desc(table.c.quotes), table.c.actor_id).limit(top)
+        ranked = [(r.actor_id, r.quotes) for r in conn.execute(stmt)]
+        if not count:
+            return ranked, (0, False)
+        ranked_ids = select(table.c.actor_id).where(*conds).order_by(desc(table.c.quotes), table.c.actor_id)
+        some = ranked_ids.limit(COUNT_CAP + 1).subquery()  # the ranking's index, not a scan
+        found = conn.scalar(select(func.count()).select_from(some)) or 0
+        return ranked, (min(found, COUNT_CAP), found > COUNT_CAP)
     table = DAYS if win.outlet is None else OUTLET_DAYS
     n = func.sum(table.c.quotes).label("n")
     base = select(table.c.actor_id, n).where(*_days(table, s))
     if win.outlet is not None:
         base = base.where(OUTLET_DAYS.c.outlet == win.outlet)
     base = base.group_by(table.c.actor_id)
+    extra = _edge_sums(conn, s, win, None, by_day=False) if s.edges else Counter()
     totals: Counter = Counter()
+    actors_in_days = 0
     if s.has_days:
-        totals.update({r.actor_id: r.n for r in conn.execute(base.order_by(desc(n), table.c.actor_id).limit(top))})
-    if s.edges:
-        extra = _edge_sums(conn, s, win, None, by_day=False)
-        others = sorted(set(extra) - set(totals))
-        if others and (s.has_days):
-            totals.update({r.actor_id: r.n for r in conn.execute(base.where(table.c.actor_id.in_(others)))})
-        totals.update(extra)
+        # an edge can lift an actor of this page over `after`: read as many more as the edges have actors
+        ranking = base.having(n > 0).add_columns(func.count().over().label("actors"))
+        if after is not None:
+            ranking = ranking.having(_after(n, table.c.actor_id, after))
+        rows = conn.execute(ranking.order_by(desc(n), table.c.actor_id).limit(top + len(extra))).all()
+        totals.update({r.actor_id: r.n for r in rows})
+        actors_in_days = rows[0].actors if rows else 0
+    others = sorted(set(extra) - set(totals))
+    if others and s.has_days:
+        totals.update({r.actor_id: r.n for r in conn.execute(base.where(table.c.actor_id.in_(others)))})
+    only_edges = sum(1 for a in others if totals.get(a, 0) == 0)  # no whole day's quote: not in the aggregate
+    totals.update(extra)
     ranked = sorted(((a, v) for a, v in totals.items() if v > 0), key=lambda av: (-av[1], av[0]))
-    return ranked[:top]
+    if after is not None:
+        ranked = [(a, v) for a, v in ranked if (-v, a) > (-after[0], after[1])]
+    return ranked[:top], (actors_in_days + only_edges, False)
+
+
+def speaker_total(conn: Connection, actor_id: str, outlet: str | None = None) -> int:
+    """An actor's quotes over all time (in `outlet`, if given) from the rollups."""
+    if outlet is None:
+        return conn.scalar(select(TOTALS.c.quotes).where(TOTALS.c.actor_id == actor_id)) or 0
+    stmt = select(OUTLETS.c.quotes).where(OUTLETS.c.actor_id == actor_id, OUTLETS.c.outlet == outlet)
+    return conn.scalar(stmt) or 0
 
 
 def outlet_counts(conn: Connection, actor_ids: Sequence[str], win: Window) -> dict[str, list[dict[str, Any]]]:
@@ -216,4 +256,14 @@ def quotes_per_day(conn: Connection, actor_id: str, win: Window) -> Counter:
     return Counter({d: v for d, v in per.items() if v > 0})
 
 
-__all__ = ["Span", "span", "edge_facts", "edge_counts", "top_actors", "outlet_counts", "quotes_per_day"]
+__all__ = [
+    "Span",
+    "span",
+    "edge_facts",
+    "edge_counts",
+    "top_actors",
+    "ranked_page",
+    "speaker_total",
+    "outlet_counts",
+    "quotes_per_day",
+]

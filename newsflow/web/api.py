@@ -3,10 +3,15 @@
 Routes (read-only; every value reaches the database as a bound parameter):
 - `GET /api/quotes?speaker=NAME|speaker_id=ID|entity=NAME|entity_id=ID|text=WORDS[&since&until&outlet&limit]`
 - `GET /api/speakers[?top=N&since&until&outlet]`, `GET /api/speakers/<actor id>[?bucket=day|week&since&until&outlet]`
-- `GET /api/stories/<article id>`
+- `GET /api/stories/<article id>[?limit]`
 
-A malformed or unknown parameter gets 400 with the reason; an unknown id 404; a store that cannot
-be reached 503. The search pages (`newsflow.web.pages`) render the same answers as HTML; the token
+Every list pages: an answer with more has `next_cursor`, which `cursor=` takes for the next page (with the
+same other parameters), and says how many match (`count`; `count_capped`: at least that many). `format=csv`
+answers the list as CSV (newsflow.store.export: a header row, spreadsheet-safe cells, a file name), with the
+next page's URL in a `Link: <...>; rel="next"` header; `format=json` is the JSON answer as a download.
+
+A malformed or unknown parameter (a cursor that is not one of this list) gets 400 with the reason; an
+unknown id 404; a store that cannot be reached 503. The search pages (`newsflow.web.pages`) render the same answers as HTML; the token
 check is `newsflow.web.auth`; `newsflow.web.app` puts them together.
 """
 
@@ -20,18 +25,21 @@ import orjson
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from newsflow.store.export import CSV_TYPE, answer_csv, file_name, parse_format
 from newsflow.store.params import QueryError, parse_bucket, parse_int, parse_name, plain, window
-from newsflow.store.queries import StoreReader
+from newsflow.store.queries import DEFAULT_COPIES, StoreReader
 
 log = logging.getLogger("newsflow.api")
 
 READER = web.AppKey("store_reader", StoreReader)
 NO_STORE = web.AppKey("no_store", str)  # why there is no reader (a SQLite file that does not exist)
 WINDOW_PARAMS = frozenset({"since", "until", "outlet"})
+LIST_PARAMS = frozenset({"cursor", "format"})  # every list pages and exports
 QUOTE_SELECTORS = ("speaker", "speaker_id", "entity", "entity_id", "text")
-QUOTE_PARAMS = frozenset(QUOTE_SELECTORS) | WINDOW_PARAMS | {"limit"}
-SPEAKERS_PARAMS = WINDOW_PARAMS | {"top"}
-SPEAKER_PARAMS = WINDOW_PARAMS | {"bucket", "limit"}
+QUOTE_PARAMS = frozenset(QUOTE_SELECTORS) | WINDOW_PARAMS | LIST_PARAMS | {"limit"}
+SPEAKERS_PARAMS = WINDOW_PARAMS | LIST_PARAMS | {"top"}
+SPEAKER_PARAMS = WINDOW_PARAMS | LIST_PARAMS | {"bucket", "limit"}
+STORY_PARAMS = LIST_PARAMS | {"limit"}
 MAX_ID_CHARS = 300
 
 
@@ -58,9 +66,17 @@ def check_id(value: str, what: str) -> str:
     return plain(value, what)
 
 
+def list_params(query: Mapping[str, str], allowed: frozenset[str]) -> str | None:
+    """Check the parameters of a list route (`check_params`, and `format`); its cursor, if any."""
+    check_params(query, allowed)
+    parse_format(query.get("format"))
+    cursor = query.get("cursor")
+    return plain(cursor.strip(), "cursor") or None if cursor is not None else None
+
+
 def quotes_answer(reader: StoreReader, query: Mapping[str, str]) -> dict[str, Any]:
     """The answer of /api/quotes for `query` (QueryError when malformed)."""
-    check_params(query, QUOTE_PARAMS)
+    cursor = list_params(query, QUOTE_PARAMS)
     given = [k for k in QUOTE_SELECTORS if k in query]
     if len(given) != 1:
         raise QueryError(
@@ -71,39 +87,41 @@ def quotes_answer(reader: StoreReader, query: Mapping[str, str]) -> dict[str, An
     limit = parse_int(query.get("limit"), "limit", 50)
     value = query[key]
     if key == "speaker":
-        return reader.quotes_by_speaker(parse_name(value, key), win=win, limit=limit)
+        return reader.quotes_by_speaker(parse_name(value, key), win=win, limit=limit, cursor=cursor)
     if key == "speaker_id":
-        return reader.quotes_by_speaker(actor_id=check_id(value.strip(), key), win=win, limit=limit)
+        return reader.quotes_by_speaker(actor_id=check_id(value.strip(), key), win=win, limit=limit, cursor=cursor)
     if key == "entity":
-        return reader.quotes_by_entity(parse_name(value, key), win=win, limit=limit)
+        return reader.quotes_by_entity(parse_name(value, key), win=win, limit=limit, cursor=cursor)
     if key == "entity_id":
-        return reader.quotes_by_entity(actor_id=check_id(value.strip(), key), win=win, limit=limit)
-    return reader.quotes_by_text(value, win=win, limit=limit)
+        return reader.quotes_by_entity(actor_id=check_id(value.strip(), key), win=win, limit=limit, cursor=cursor)
+    return reader.quotes_by_text(value, win=win, limit=limit, cursor=cursor)
 
 
 def speakers_answer(reader: StoreReader, query: Mapping[str, str]) -> dict[str, Any]:
     """The answer of /api/speakers."""
-    check_params(query, SPEAKERS_PARAMS)
+    cursor = list_params(query, SPEAKERS_PARAMS)
     win = window(query.get("since"), query.get("until"), query.get("outlet"))
-    return reader.top_speakers(parse_int(query.get("top"), "top", 20, hi=500), win)
+    return reader.top_speakers(parse_int(query.get("top"), "top", 20, hi=500), win, cursor)
 
 
 def speaker_answer(reader: StoreReader, actor_id: str, query: Mapping[str, str]) -> dict[str, Any] | None:
     """The answer of /api/speakers/<id> (None: no such actor)."""
-    check_params(query, SPEAKER_PARAMS)
+    cursor = list_params(query, SPEAKER_PARAMS)
     win = window(query.get("since"), query.get("until"), query.get("outlet"))
     return reader.speaker(
         check_id(actor_id, "speaker id"),
         bucket=parse_bucket(query.get("bucket")),
         win=win,
         limit=parse_int(query.get("limit"), "limit", 20, hi=200),
+        cursor=cursor,
     )
 
 
 def story_answer(reader: StoreReader, article_id: str, query: Mapping[str, str]) -> dict[str, Any] | None:
     """The answer of /api/stories/<article id> (None: no such article)."""
-    check_params(query, frozenset())
-    return reader.story(check_id(article_id, "article id"))
+    cursor = list_params(query, STORY_PARAMS)
+    limit = parse_int(query.get("limit"), "limit", DEFAULT_COPIES)
+    return reader.story(check_id(article_id, "article id"), limit=limit, cursor=cursor)
 
 
 Answer = Callable[[StoreReader, web.Request], "dict[str, Any] | None"]
@@ -126,19 +144,38 @@ async def answer(request: web.Request, compute: Answer) -> tuple[int, dict[str, 
     return 200, doc
 
 
-def _json_route(compute: Answer) -> Callable[[web.Request], Awaitable[web.Response]]:
+def export_response(request: web.Request, kind: str, doc: Mapping[str, Any]) -> web.Response:
+    """The answer as the download `format=` asks for: CSV of its list (UTF-8 with a byte-order mark, so that a
+    spreadsheet opened by double-click reads accents right; the next page in a `Link` header), or JSON."""
+    fmt = parse_format(request.query.get("format"))
+    asked = {**doc.get("query", {}), **request.match_info, **{k: v for k, v in request.query.items() if v}}
+    if kind == "speaker":
+        asked["speaker"] = doc["speaker"]["name"]
+    headers = {"Content-Disposition": f'attachment; filename="{file_name(kind, asked, fmt)}"'}
+    if doc.get("next_cursor"):
+        following = request.rel_url.update_query(cursor=doc["next_cursor"])
+        headers["Link"] = f'<{following}>; rel="next"'
+    if fmt == "json":
+        return web.Response(body=orjson.dumps(doc), content_type="application/json", headers=headers)
+    body = ("\ufeff" + answer_csv(kind, doc)).encode("utf-8")
+    return web.Response(body=body, content_type=CSV_TYPE, charset="utf-8", headers=headers)
+
+
+def _route(compute: Answer, kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handler(request: web.Request) -> web.Response:
         status, doc = await answer(request, compute)
-        return json_response(doc, status)
+        if status != 200 or "format" not in request.query:
+            return json_response(doc, status)
+        return export_response(request, kind, doc)
 
     handler.__doc__ = compute.__doc__
     return handler
 
 
-api_quotes = _json_route(lambda r, req: quotes_answer(r, req.query))
-api_speakers = _json_route(lambda r, req: speakers_answer(r, req.query))
-api_speaker = _json_route(lambda r, req: speaker_answer(r, req.match_info["actor_id"], req.query))
-api_story = _json_route(lambda r, req: story_answer(r, req.match_info["article_id"], req.query))
+api_quotes = _route(lambda r, req: quotes_answer(r, req.query), "quotes")
+api_speakers = _route(lambda r, req: speakers_answer(r, req.query), "speakers")
+api_speaker = _route(lambda r, req: speaker_answer(r, req.match_info["actor_id"], req.query), "speaker")
+api_story = _route(lambda r, req: story_answer(r, req.match_info["article_id"], req.query), "story")
 
 
 __all__ = [

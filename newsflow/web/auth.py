@@ -1,6 +1,6 @@
-"""The API token: with `api_token` set, every request but `/healthz` and `/login` must carry it, as
-`Authorization: Bearer TOKEN` or as the cookie `/login` sets (for a browser), else 401; tokens are
-compared in constant time.
+"""The API token: with `api_token` set, every request but `/healthz`, `/login` and the login page's static
+files (`/search-static/`: its stylesheet) must carry it, as `Authorization: Bearer TOKEN` or as the cookie
+`/login` sets (for a browser), else 401; tokens are compared in constant time.
 """
 
 from __future__ import annotations
@@ -15,6 +15,15 @@ from newsflow.web.layout import login_page, safe_next
 TOKEN = web.AppKey("api_token", str)
 COOKIE = "newsflow_token"
 OPEN_PATHS = frozenset({"/healthz", "/login"})  # liveness and the token form carry no store data
+PUBLIC_STATIC = "/search-static/"  # the token form's own stylesheet: public, nothing else under it
+
+
+def is_public(request: web.Request) -> bool:
+    """Liveness, the token form, and the static files the form uses (a file of that folder, nothing else)."""
+    if request.path in OPEN_PATHS:
+        return True
+    resource = request.match_info.route.resource
+    return request.path.startswith(PUBLIC_STATIC) and isinstance(resource, web.StaticResource)
 
 
 def token_ok(request: web.Request, token: str) -> bool:
@@ -32,7 +41,7 @@ def token_ok(request: web.Request, token: str) -> bool:
 async def require_token(request: web.Request, handler) -> web.StreamResponse:
     """401 for a request without the API token (when one is set), except liveness and the token form."""
     token = request.app.get(TOKEN)
-    if not token or request.path in OPEN_PATHS or token_ok(request, token):
+    if not token or is_public(request) or token_ok(request, token):
         return await handler(request)
     if request.path.startswith("/api/"):
         return web.Response(
@@ -61,4 +70,4 @@ async def login(request: web.Request) -> web.StreamResponse:
     raise response
 
 
-__all__ = ["COOKIE", "OPEN_PATHS", "TOKEN", "login", "require_token", "token_ok"]
+__all__ = ["COOKIE", "OPEN_PATHS", "PUBLIC_STATIC", "TOKEN", "is_public", "login", "require_token", "token_ok"]

@@ -6,6 +6,12 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Mapping
 
+from aiohttp import web
+
+#: Set on an app that serves the live page at `/` (`newsflow dashboard`): the search pages link to it.
+LIVE_PAGE = web.AppKey("live_page", bool)
+NO_OUTLET = "no outlet given"
+
 
 def safe_next(value: str | None) -> str:
     """A same-site path to go on to after the token form (anything else: /search)."""
@@ -14,15 +20,18 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def page(title: str, body: str) -> str:
-    """A whole page around `body`."""
+def page(title: str, body: str, *, live: bool = False, nav: bool = True) -> str:
+    """A whole page around `body`; its header links to the live page when the app serves one (`live`)."""
+    links = '<a class="nav-search" href="/search">search</a>'
+    if live:
+        links += ' <a class="nav-live" href="/">live pipeline →</a>'
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · newsflow</title>"
         '<link rel="stylesheet" href="/search-static/search.css"></head><body>'
         '<header class="top"><h1><a href="/search">newsflow</a> <span>search the store</span></h1>'
-        '<nav><a href="/search">search</a> · <a href="/">live</a></nav></header>'
+        f"{'<nav>' + links + '</nav>' if nav else ''}</header>"
         f'<main class="search">{body}</main></body></html>'
     )
 
@@ -32,10 +41,13 @@ def login_page(next_path: str, wrong: bool = False) -> str:
     note = '<p class="error">That token is not right.</p>' if wrong else ""
     return page(
         "token",
-        '<section class="login"><h2>API token</h2><p>This newsflow asks for its API token.</p>'
+        '<section class="login"><h2>Sign in</h2><p>This newsflow asks for its API token '
+        "(<code>NEWSFLOW_API_TOKEN</code> where it runs).</p>"
         f'{note}<form method="post" action="/login"><input type="hidden" name="next" value="{escape(safe_next(next_path))}">'
-        '<input type="password" name="token" autocomplete="current-password" required>'
+        '<label for="token">API token</label>'
+        '<input id="token" type="password" name="token" autocomplete="current-password" required autofocus>'
         '<button type="submit">open</button></form></section>',
+        nav=False,
     )
 
 
@@ -56,7 +68,7 @@ def after_text(seconds: float) -> str:
 
 def who_published(copy: Mapping[str, Any]) -> str:
     """A copy's outlet, else its title or id said as such (a copy with no outlet is not "unknown")."""
-    return copy.get("outlet") or f"{copy.get('title') or copy['article_id']} (no outlet given)"
+    return copy.get("outlet") or f"{copy.get('title') or copy['article_id']} ({NO_OUTLET})"
 
 
-__all__ = ["after_text", "login_page", "page", "safe_next", "who_published"]
+__all__ = ["LIVE_PAGE", "NO_OUTLET", "after_text", "login_page", "page", "safe_next", "who_published"]

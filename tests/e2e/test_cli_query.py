@@ -86,3 +86,44 @@ def test_text_output_and_errors(store):
     assert bad.returncode == 2 and b"out of range" in bad.stderr
     missing = newsflow("query", "speakers", "--store", str(store.parent / "missing.db"))
     assert missing.returncode == 2 and b"no store at" in missing.stderr
+
+
+def test_pages_by_cursor_and_csv_export(store):
+    import csv
+    import io
+    import re
+
+    whole = query(store, "speakers", "--top", "500")
+    names, cursor, pages = [], None, 0
+    while True:
+        args = ["speakers", "--top", "3", "--store", str(store)] + (["--cursor", cursor] if cursor else [])
+        done = newsflow("query", *args)
+        assert done.returncode == 0, done.stderr.decode()
+        out = done.stdout.decode()
+        names += re.findall(r"^\s*\d+\s+(.+?) \(", out, re.M)
+        pages += 1
+        counted = re.search(r"^(\d+) speakers? in all(?:; next page: --cursor (\S+))?$", out, re.M)
+        assert counted and int(counted.group(1)) == whole["count"], out
+        cursor = counted.group(2)
+        if cursor is None:
+            break
+    assert names == [s["name"] for s in whole["speakers"]] and pages == -(-whole["count"] // 3)
+
+    first = query(store, "quotes", "--entity", "Kursk", "--limit", "1")
+    assert first["count"] >= 2 and first["next_cursor"]
+    second = query(store, "quotes", "--entity", "Kursk", "--limit", "1", "--cursor", first["next_cursor"])
+    assert second["quotes"][0]["quote_id"] != first["quotes"][0]["quote_id"]
+
+    done = newsflow("query", "quotes", "--entity", "Kursk", "--limit", "1", "--csv", "--store", str(store))
+    assert done.returncode == 0
+    rows = list(csv.reader(io.StringIO(done.stdout.decode())))
+    assert rows[0][:4] == ["time", "speaker", "speaker_label", "text"] and len(rows) == 2
+    assert rows[1][-1] == first["quotes"][0]["quote_id"]
+    assert f"--cursor {first['next_cursor']}" in done.stderr.decode()  # stdout is the table alone
+
+    bad = newsflow("query", "quotes", "--entity", "Kursk", "--cursor", "not-a-cursor", "--store", str(store))
+    assert bad.returncode == 2 and b"cursor: not a cursor" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    other = newsflow("query", "speakers", "--cursor", first["next_cursor"], "--store", str(store))
+    assert other.returncode == 2 and b"another list" in other.stderr
+    both = newsflow("query", "speakers", "--csv", "--json", "--store", str(store))
+    assert both.returncode == 2

@@ -1,8 +1,9 @@
-"""The dashboard in headless Chromium against the real stack: publish seeds/, see them on the page.
+"""The dashboard in headless Chromium against the real stack: publish seeds/, see them on the page, the
+sink writing them into a store (its row in the stage table), and the search of that store one click away.
 
 Needs Debian's `chromium` (/usr/bin/chromium) and the PyPI package `playwright` (its driver
 only: no browser download). Without them the test is skipped, except in CI (CI=true), where
-it fails. The screenshot is kept in test-artifacts/dashboard.png.
+it fails. The screenshots are kept in test-artifacts/dashboard*.png.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT = ARTIFACTS / "dashboard.png"  # the whole page
 SCREENSHOT_TOP = ARTIFACTS / "dashboard-top.png"  # what the window shows first
+SCREENSHOT_SEARCH = ARTIFACTS / "dashboard-search.png"  # the search it links to, linking back
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -147,9 +149,17 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(
     stack, tmp_path, workers, dashboard, capsys
 ):
     sync_api = require_browser()
-    settings = isolated_settings(stack, tmp_path, dashboard_port=free_port(), dashboard_poll_s=0.5)
+    store = tmp_path / "news.db"
+    settings = isolated_settings(
+        stack, tmp_path, dashboard_port=free_port(), dashboard_poll_s=0.5, store_url=f"sqlite:///{store}"
+    )
     ensure_topics(settings)
-    running = [workers(stage, settings) for stage in STAGES]
+    sink = workers("sink", settings)
+    deadline = time.monotonic() + 120
+    while not store.exists():  # the sink makes the store (schema upgrade) before the dashboard opens it
+        assert sink.alive() and time.monotonic() < deadline, sink.log()[-3000:]
+        time.sleep(0.1)  # poll interval, not a timing assumption
+    running = [workers(stage, settings) for stage in STAGES] + [sink]
     board = dashboard(settings)
     assert board.wait_healthy()["alive"]
     items = list(read_inputs([str(REPO / "seeds")]))
@@ -176,16 +186,19 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(
                 running + [board],
                 240,
             )
-            # the stage table catches up once every stage has committed the articles
+            # the stage table catches up once every stage, and the sink, has committed the articles
             wait_for_dom(
                 page,
                 "Array.from(document.querySelectorAll('table.stages tbody tr'))"
                 f".every(r => r.children[1].textContent === '{len(items)}' "
                 "&& r.querySelector('.lag').textContent === '0')",
-                "every stage consumed with lag 0",
+                "every stage and the sink consumed with lag 0",
                 running + [board],
                 120,
             )
+            rows = page.eval_on_selector_all("table.stages tbody tr", "els => els.map(e => e.dataset.stage)")
+            assert rows == [*STAGES, "sink"]
+            assert "sink → store" in page.inner_text('table.stages tr[data-stage="sink"]')
 
             ids = page.eval_on_selector_all("#feed article.article", "els => els.map(e => e.dataset.id)")
             assert len(ids) == len(set(ids)) == len(items)
@@ -226,8 +239,21 @@ def test_dashboard_shows_seeds_with_entities_quotes_clusters_and_stage_charts(
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             page.screenshot(path=str(SCREENSHOT_TOP))
+
+            # the live page links to the search of the store the sink wrote, on a button that reads well
+            link = page.locator("header.top a.to-search")
+            colours = link.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+            assert colours == ["rgb(255, 255, 255)", "rgb(47, 111, 219)"]  # white on blue: contrast 4.7:1 (WCAG AA)
+            link.click()
+            page.wait_for_selector("#top-speakers table.speakers")
+            assert page.locator("#top-speakers tbody tr").count() >= 1
+            back = page.locator("header.top a.nav-live")
+            assert back.get_attribute("href") == "/"
+            page.screenshot(path=str(SCREENSHOT_SEARCH), full_page=True)
+            back.click()
+            page.wait_for_selector("table.stages")
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert SCREENSHOT.stat().st_size > 10_000 and SCREENSHOT_SEARCH.stat().st_size > 10_000
     with capsys.disabled():
-        print(f"\nnewsflow: dashboard screenshots saved to {SCREENSHOT} and {SCREENSHOT_TOP}")
+        print(f"\nnewsflow: dashboard screenshots saved to {SCREENSHOT}, {SCREENSHOT_TOP} and {SCREENSHOT_SEARCH}")

@@ -1,9 +1,10 @@
 """The search pages in headless Chromium: `newsflow serve` over a SQLite store, with an API token.
 
-The browser gets the token form, opens the search, finds a speaker's quotes, their page (quotes
-over time as SVG bars, outlets, entities mentioned with them) and a story's copies on a timeline.
-Needs what tests/e2e/test_dashboard_chromium.py needs (skipped without it, except in CI).
-Screenshots are kept in test-artifacts/search*.png.
+The browser gets the token form (styled: its stylesheet is public), opens the search, finds a speaker's
+quotes, their page (quotes over time as SVG bars, outlets, entities mentioned with them), a story's copies
+on a timeline, pages through a list by its "next page" link, sees the search words marked and the export
+links download CSV with the page's filters. Needs what tests/e2e/test_dashboard_chromium.py needs (skipped
+without it, except in CI). Screenshots are kept in test-artifacts/search*.png.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from newsflow.store.writer import StoreWriter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(MISSING is not None and not IN_CI, reason=MISSING or "")]
 TOKEN = "chromium-test-token"
-SHOTS = {name: ARTIFACTS / f"search-{name}.png" for name in ("results", "speaker", "story")}
+SHOTS = {
+    name: ARTIFACTS / f"search-{name}.png"
+    for name in ("login", "results", "speaker", "story", "paging", "words", "one-day", "story-paging")
+}
 
 
 @pytest.fixture
@@ -75,9 +79,13 @@ def test_search_speaker_page_and_story_timeline_in_chromium(served, capsys):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            # no token yet: the form, and the API refuses
+            # no token yet: the form, styled by its public stylesheet, and the API refuses
             response = page.goto(served + "/search")
             assert response is not None and response.status == 401
+            card = page.eval_on_selector("section.login", "e => getComputedStyle(e).backgroundColor")
+            assert card == "rgb(255, 255, 255)"  # the stylesheet applied: a white card on the grey page
+            assert page.eval_on_selector("header.top", "e => getComputedStyle(e).backgroundColor") == "rgb(29, 35, 48)"
+            page.screenshot(path=str(SHOTS["login"]), full_page=True)
             page.fill("input[name=token]", TOKEN)
             page.click("button[type=submit]")
             page.wait_for_selector("#top-speakers table.speakers")
@@ -94,7 +102,20 @@ def test_search_speaker_page_and_story_timeline_in_chromium(served, capsys):
             copies = page.eval_on_selector_all("#results li.quote", "els => els.map(e => Number(e.dataset.copies))")
             assert copies == [1, 1, 3]
             assert "ran in 3 copies" in page.inner_text("#results li.quote:last-child")
+            assert page.inner_text("#result-count") == "3"
+            exports = page.eval_on_selector_all("#results a.export", "els => els.map(e => e.href)")
+            assert [u.split("format=")[1] for u in exports] == ["csv", "json"] and all(
+                "speaker=okafor" in u for u in exports
+            )
             page.screenshot(path=str(SHOTS["results"]), full_page=True)
+
+            # the export link downloads the list as CSV (in the browser's session, with its cookie)
+            with page.expect_download() as got:
+                page.click("#results a.export[data-format=csv]")
+            download = got.value
+            assert download.suggested_filename == "newsflow-quotes-speaker-okafor.csv"
+            rows = open(download.path(), encoding="utf-8-sig").read().splitlines()
+            assert rows[0].startswith("time,speaker,speaker_label,text") and len(rows) == 4
 
             # the speaker's page: quotes over time, outlets, entities mentioned with them
             page.click("#results li.quote:last-child a.speaker")
@@ -121,6 +142,49 @@ def test_search_speaker_page_and_story_timeline_in_chromium(served, capsys):
             assert page.inner_text("#first-published") == page.inner_text("#arrived-first") == "Daily Ledger"
             assert page.locator("#copies-list small.arrived").count() == 1
             page.screenshot(path=str(SHOTS["story"]), full_page=True)
+
+            # a page at a time: "next page" carries the cursor, the count stays, "first page" goes back
+            page.goto(served + "/search?mode=speaker&q=okafor&limit=1")
+            first = page.eval_on_selector_all("#results li.quote", "els => els.map(e => e.dataset.quote)")
+            page.click("a.next-page")
+            page.wait_for_selector("a.first-page")
+            second = page.eval_on_selector_all("#results li.quote", "els => els.map(e => e.dataset.quote)")
+            assert len(first) == len(second) == 1 and first != second
+            assert page.inner_text("#result-count") == "3" and "showing 2–2" in page.inner_text("div.paging")
+            assert page.eval_on_selector("#results ol.quotes", "e => e.start") == 2
+            page.screenshot(path=str(SHOTS["paging"]), full_page=True)
+
+            # search words marked by their stems ("balancing" finds and marks "balanced")
+            page.goto(served + "/search?mode=text&q=balancing+harbour")
+            marks = page.eval_on_selector_all("#results q mark", "els => els.map(e => e.textContent)")
+            assert sorted(set(marks)) == ["balanced", "harbour"]
+            assert (
+                page.eval_on_selector("#results q mark", "e => getComputedStyle(e).backgroundColor")
+                != "rgba(0, 0, 0, 0)"
+            )
+            page.screenshot(path=str(SHOTS["words"]), full_page=True)
+
+            # a speaker with one day of quotes: one bar in the middle, its day named once
+            page.goto(served + "/search")
+            page.click("table.speakers tbody tr:nth-child(2) a")
+            page.wait_for_selector("#over-time svg.bars")
+            (bar,) = page.eval_on_selector_all(
+                "#over-time rect.bar",
+                "els => els.map(e => { const b = e.getBBox(); return [b.x + b.width / 2, b.width]; })",
+            )
+            assert abs(bar[0] - 335) < 2 and bar[1] <= 48
+            assert page.locator("#over-time text.tick", has_text="2024-03-04").count() == 1
+            page.screenshot(path=str(SHOTS["one-day"]), full_page=True)
+
+            # a long story a page of copies at a time
+            page.goto(served + "/search/stories/s-budget?limit=2")
+            assert page.locator("#copies-list ol li").count() == 2 and page.inner_text("#copies") == "3"
+            page.click("#copies-list a.next-page")
+            page.wait_for_selector("#copies-list a.first-page")
+            assert page.eval_on_selector_all("#copies-list li", "els => els.map(e => e.dataset.id)") == [
+                "s-budget-copy2"
+            ]
+            page.screenshot(path=str(SHOTS["story-paging"]), full_page=True)
 
             # a malformed search says why, on the page
             page.goto(served + "/search?mode=text&q=%22%22")

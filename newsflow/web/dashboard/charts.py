@@ -6,7 +6,13 @@ from html import escape
 from typing import Mapping, Sequence
 
 #: One colour per stage, in flow order; the same in the charts and the stage table.
-STAGE_COLOURS = {"normalize": "#1f77b4", "dedup": "#ff7f0e", "entities": "#2ca02c", "quotes": "#d62728"}
+STAGE_COLOURS = {
+    "normalize": "#1f77b4",
+    "dedup": "#ff7f0e",
+    "entities": "#2ca02c",
+    "quotes": "#d62728",
+    "sink": "#9467bd",
+}
 FALLBACK_COLOURS = ("#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 

@@ -20,7 +20,7 @@ from aiohttp import web
 from newsflow.web.dashboard.charts import colour_of, line_chart
 from newsflow.web.dashboard.follow import EnrichedFollower
 from newsflow.web.dashboard.render import render_feed, render_legend
-from newsflow.web.dashboard.stats import KafkaOffsets, StageSeries, StatsPoller
+from newsflow.web.dashboard.stats import SINK, KafkaOffsets, StageSeries, StatsPoller
 from newsflow.web.dashboard.store import ArticleStore
 from shared.core.settings import Settings
 
@@ -44,9 +44,11 @@ def render_stats(snapshot: dict, window_s: float, now: float | None = None) -> s
     for i, stage in enumerate(snapshot["lag"]):
         r = snapshot["latest"].get(stage)
         tp = snapshot["throughput"][stage][-1][1] if snapshot["throughput"][stage] else 0.0
+        name = "sink → store" if stage == SINK else stage
         rows.append(
-            f'<tr data-stage="{escape(stage)}"><td><span class="dot" style="background:{colour_of(stage, i)}">'
-            f"</span>{escape(stage)}</td><td>{r.committed if r else '–'}</td><td>{tp:.1f}</td>"
+            f'<tr data-stage="{escape(stage)}"{" class=sink" if stage == SINK else ""}><td><span class="dot" '
+            f'style="background:{colour_of(stage, i)}"></span>{escape(name)}</td>'
+            f"<td>{r.committed if r else '–'}</td><td>{tp:.1f}</td>"
             f'<td class="lag">{r.lag if r else "–"}</td></tr>'
         )
     table = (
@@ -135,7 +137,9 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static/", STATIC)
     from newsflow.web.app import add_store_routes  # issue 19: the store's JSON API, search pages, token check
+    from newsflow.web.layout import LIVE_PAGE
 
+    app[LIVE_PAGE] = True  # the search pages link back to this page
     add_store_routes(app, settings)
     return app
 

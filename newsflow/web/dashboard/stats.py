@@ -1,4 +1,5 @@
-"""Per-stage throughput and lag from the consumer groups' committed offsets (kafka-python).
+"""Per-stage throughput and lag from the consumer groups' committed offsets (kafka-python), the store's sink
+(group `<prefix>-sink` on the enriched topic) after the four stages.
 
 `StageSeries` is pure (it turns successive offset readings into series); `KafkaOffsets`
 reads the broker; `StatsPoller` runs the reading in a thread every `dashboard_poll_s`.
@@ -16,6 +17,15 @@ from newsflow.web.dashboard.loop import ClientLoop
 from shared.adapters import kafka
 from shared.core.settings import STAGES, Settings
 
+SINK = "sink"
+#: What the live page charts: the stages, then the sink that writes the enriched topic into the store.
+STAGES_AND_SINK = (*STAGES, SINK)
+
+
+def input_topic(settings: Settings, stage: str) -> str:
+    """The topic a stage (or the sink) consumes."""
+    return settings.topics.enriched if stage == SINK else settings.topics.of_stage(stage)[0]
+
 
 @dataclass(frozen=True)
 class StageReading:
@@ -29,7 +39,7 @@ class StageReading:
 class StageSeries:
     """Throughput (committed articles per second) and lag per stage over the last `points` readings."""
 
-    def __init__(self, stages=STAGES, points: int = 150) -> None:
+    def __init__(self, stages=STAGES_AND_SINK, points: int = 150) -> None:
         self.stages = tuple(stages)
         self.throughput: dict[str, deque[tuple[float, float]]] = {s: deque(maxlen=points) for s in self.stages}
         self.lag: dict[str, deque[tuple[float, float]]] = {s: deque(maxlen=points) for s in self.stages}
@@ -94,8 +104,8 @@ class KafkaOffsets:
     def read(self) -> tuple[dict[str, StageReading], int]:
         """{stage: reading} and the dead-letter topic's message count (end minus beginning offsets)."""
         readings = {}
-        for stage in STAGES:
-            topic = self.settings.topics.of_stage(stage)[0]
+        for stage in STAGES_AND_SINK:
+            topic = input_topic(self.settings, stage)
             tps = self._partitions(topic)
             if not tps:
                 continue
