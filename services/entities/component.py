@@ -213,8 +213,12 @@ def extend_armed_force(span: Span) -> Span:
 
 
 def split_inner_place(span: Span) -> list[Span]:
-    """'Oak Lane Primary School in Millbrook' -> the school and the place, as two spans."""
+    """'Oak Lane Primary School in Millbrook' -> the school and the place, as two spans.
+
+    Names only: a date or an amount ('the year to March 2005') holds no place."""
     doc = span.doc
+    if span.label_ not in NAME_LABELS:
+        return [span]
     for i in range(span.start + 1, span.end - 1):
         if doc[i].lower_ in _INNER_SPLIT and doc[i].is_lower and doc[i + 1].is_title:
             tail_words = doc[i + 1 : span.end].text.lower().split()

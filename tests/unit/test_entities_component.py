@@ -54,6 +54,11 @@ def test_place_after_in_is_split_off():
     assert [(e.text, e.label_) for e in doc.ents] == [("Peel Common Infants School", "ORG"), ("Gosport", "GPE")]
 
 
+def test_a_date_is_not_split_at_its_to():
+    doc = _doc(_nlp(), "The deficit in the year to March 2005 fell.", [("the year to March 2005", "DATE")])
+    assert [(e.text, e.label_) for e in doc.ents] == [("year to March 2005", "DATE")]
+
+
 def test_party_adjective_and_cut_name_are_orgs():
     doc = _doc(_nlp(), "A Tory MP and a Liberal Democrat peer met.", [("Tory", "NORP"), ("Democrat", "NORP")])
     assert [(e.text, e.label_) for e in doc.ents] == [("Tory", "ORG"), ("Liberal Democrat", "ORG")]
