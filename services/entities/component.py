@@ -92,12 +92,15 @@ def _ids_of(doc: Doc, words: frozenset[str]) -> frozenset[int]:
 
 
 def is_sports_text(doc: Doc, lower: list[int] | None = None) -> bool:
-    """Whether a text reads as a sports report (several sports words), where countries are teams.
+    """Whether a text reads as a sports report (three sports words, two of them different), where countries
+    are teams. One word repeated is not enough: 'nations' six times is a summit ('the G7 nations').
+    On the 2,225 BBC articles against their category: 444 sport reports found of 511, 37 other articles
+    taken for sport (451 and 57 by three words alone, 411 and 19 by three different words).
 
     `lower`: the doc's LOWER ids, if the caller has them."""
     sport = _ids_of(doc, SPORT_WORDS)
-    hits = sum(1 for w in (_lower_ids(doc) if lower is None else lower) if w in sport)
-    return hits >= 3
+    hits = [w for w in (_lower_ids(doc) if lower is None else lower) if w in sport]
+    return len(hits) >= 3 and len(set(hits)) >= 2
 
 
 def trim(ent: Span, text: str | None = None) -> Span | None:

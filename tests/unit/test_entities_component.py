@@ -163,3 +163,12 @@ def test_sports_words_are_counted_from_the_doc_s_words():
     nlp = _nlp()
     assert is_sports_text(nlp.make_doc("The striker scored a penalty in the match."))
     assert not is_sports_text(nlp.make_doc("The striker scored a point in the debate."))
+
+
+def test_one_sports_word_repeated_is_no_sports_report():
+    from services.entities.component import is_sports_text
+
+    nlp = spacy.blank("en")
+    summit = "The G7 nations met. Poorer nations asked the richer nations for more."
+    assert not is_sports_text(nlp.make_doc(summit))
+    assert is_sports_text(nlp.make_doc(summit + " The match ended it."))
