@@ -237,7 +237,8 @@ def reported_speech(
     """Quotes of kind "indirect": the reported clauses outside quotation marks, with their speakers."""
     out = []
     for r in reported:
-        speaker, label, *_how = propose.resolve(r.sp_start, r.sp_end, r.start)
+        # after its clause ('Acme will cut jobs, the company said'), a phrase may refer to a name in the clause
+        speaker, label, *_how = propose.resolve(r.sp_start, r.sp_end, max(r.start, r.sp_start))
         if (
             speaker is not None
             and parse is not None

@@ -85,3 +85,10 @@ def test_a_time_phrase_ending_a_speaker_phrase_is_not_part_of_the_speaker():
     es = (ent(text, "Conservatives", "ORG", "Conservatives", "Tories"),)
     got = speakers(text, *es)
     assert got[0][1] == "Conservatives"
+
+
+def test_a_description_after_a_reported_clause_may_be_the_clause_s_organisation():
+    text = "Acme Corp will cut 300 jobs at its plant in Springfield, the company said on Monday."
+    es = (ent(text, "Acme Corp", "ORG", "Acme Corp"), ent(text, "Springfield", "GPE", "Springfield"))
+    reported = [q for q in extract_quotes(text, es, parsed(text)) if q.kind == "indirect"]
+    assert [(q.speaker, text[q.speaker_start : q.speaker_end]) for q in reported] == [("Acme Corp", "the company")]
