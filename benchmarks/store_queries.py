@@ -2,7 +2,8 @@
 
     python benchmarks/store_queries.py --articles 100000 --backends sqlite
     python benchmarks/store_queries.py --articles 1000000 --backends postgresql
-        [--queries 200] [--sqlite PATH] [--pg-url URL --reuse] [--corpus ../shared/corpora/bbc.jsonl] [--years 3]
+        [--queries 200] [--sqlite PATH] [--pg-dir DIR | --pg-url URL --reuse]
+        [--corpus ../shared/corpora/bbc.jsonl] [--years 3]
 
 The store is synthetic news (newsflow/store/synthetic.py: Zipf-like people, organisations, places
 and outlets, `--years` of dates, stories of 1-40 copies, quotes made from the corpus's sentences),
@@ -10,7 +11,10 @@ loaded by newsflow/store/bulkload.py (COPY without indexes, then the indexes, fu
 "built in" is that whole time). The SQLite store is kept (`--sqlite`, default in the cache folder)
 and reused while it holds the asked number of articles of this generator; PostgreSQL runs on a
 throwaway local server (Debian's postgresql, as `newsflow stack up` starts it, fsync off for the
-load) unless `--pg-url` names a database (`--reuse` keeps what it holds).
+load) unless `--pg-dir` names a folder where a local server keeps its data between runs (a database
+per size and generator, reused while it holds the asked articles: a re-run after a change to the
+queries does not build a million articles again; the server is stopped, not deleted, at the end) or
+`--pg-url` names a database (`--reuse` keeps what it holds).
 
 Each kind is asked `--queries` times with values drawn from the store the way people ask: speakers
 in proportion to their quotes, entities and outlets to their articles, words (two neighbouring words
@@ -28,6 +32,7 @@ import functools
 import os
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -232,6 +237,7 @@ def store_size(reader: StoreReader) -> dict[str, int]:
                 schema.actors,
                 schema.article_entities,
                 schema.speaker_days,
+                schema.speaker_totals,
                 schema.speaker_mentions,
             )
         }
@@ -253,8 +259,11 @@ def bytes_on_disk(url: str) -> int:
         engine.dispose()
 
 
-def ensure_store(url: str, articles: int, corpus: Path, years: float, reuse: bool) -> str | None:
-    """Build the store at `url` unless it holds `articles` already (then None); the load's report."""
+def ensure_store(
+    url: str, articles: int, corpus: Path, years: float, reuse: bool, reset: Callable[[], None] | None = None
+) -> str | None:
+    """Build the store at `url` unless it holds `articles` already (then None); the load's report. A store
+    that cannot be reused is emptied first: the SQLite file deleted, else `reset()` (a new database)."""
     from newsflow.store.bulkload import bulk_load
     from newsflow.store.migrate import current_revision, head_revision
     from newsflow.store.synthetic import NewsGenerator, Shape, corpus_sentences
@@ -262,17 +271,20 @@ def ensure_store(url: str, articles: int, corpus: Path, years: float, reuse: boo
     if reuse:
         try:
             reader = open_reader(url)
-            held = store_size(reader)["articles"]
+            size = store_size(reader)
             current = current_revision(reader.engine)
             reader.engine.dispose()
+            held, finished = size["articles"], size["speaker_totals"] > 0  # a load's rollups come last
         except Exception:  # no store there yet
-            held, current = -1, None
-        if held == articles and current == head_revision():
+            held, current, finished = -1, None, False
+        if held == articles and finished and current == head_revision():
             return None
         if url.startswith("sqlite"):
             path = Path(url.split(":///", 1)[1])
             for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 p.unlink(missing_ok=True)
+        elif reset is not None and held != -1:
+            reset()
     generator = NewsGenerator(Shape(articles, years), corpus_sentences(corpus))
     report = bulk_load(url, generator.arrivals(), progress=lambda k: _progress(k, articles))
     sys.stderr.write(f"\n{report}\n")
@@ -283,6 +295,25 @@ def ensure_store(url: str, articles: int, corpus: Path, years: float, reuse: boo
 def _progress(done: int, total: int) -> None:
     if done % 50_000 < 2000:
         sys.stderr.write(f"\r  stored {done}/{total}")
+
+
+def local_server(base: Path):
+    """A local PostgreSQL server with its data in `base`, started (fsync off: a benchmark's data) on a free port,
+    or on the port it runs on already."""
+    from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+    from newsflow.devstack.stack import free_port
+
+    pid_file = base / "data" / "postmaster.pid"
+    running = pid_file.exists() and len(lines := pid_file.read_text().splitlines()) > 3
+    port = int(lines[3]) if running else free_port()
+    server = LocalPostgres(PostgresConfig(base_dir=base, port=port, throwaway=True))
+    server.start()
+    return server
+
+
+def _new_database(server: Any, name: str) -> None:
+    server.drop_database(name)
+    server.create_database(name)
 
 
 def report(backend: str, size: dict[str, int], disk: int, built: str | None, results: list[dict[str, Any]]) -> str:
@@ -313,10 +344,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--years", type=float, default=3.0, help="the span of publication dates")
     p.add_argument("--corpus", default=str(CORPUS), help="JSON Lines corpus whose sentences make the quotes")
     p.add_argument("--sqlite", default=None, help="SQLite file (default: in the cache, reused)")
+    p.add_argument(
+        "--pg-dir", default=None, help="a local PostgreSQL server's folder, kept between runs with its stores (reused)"
+    )
     p.add_argument("--pg-url", default=None, help="an empty PostgreSQL database (default: a throwaway server)")
     p.add_argument("--reuse", action="store_true", help="with --pg-url: keep a store that has the articles")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the benchmark's server on the way out
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     corpus = Path(args.corpus)
     if not corpus.exists():
@@ -325,29 +360,22 @@ def main(argv: list[str] | None = None) -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     out = [f"store query latency, {args.queries} calls per kind after a warm-up; synthetic news, {args.years:g} years"]
     for backend in backends:
-        server = None
+        server, kept, reset = None, False, None
         if backend == "sqlite":
             url = "sqlite:///" + (args.sqlite or str(CACHE / f"store-{GENERATOR}-{args.articles}.db"))
             reuse = True
+        elif args.pg_url:
+            url, reuse = args.pg_url, args.reuse
         else:
-            if args.pg_url:
-                url, reuse = args.pg_url, args.reuse
-            else:
-                from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
-                from newsflow.devstack.stack import free_port
-
-                server = LocalPostgres(
-                    PostgresConfig(
-                        base_dir=Path(tempfile.mkdtemp(prefix="nf-bench-pg-")) / "postgres",
-                        port=free_port(),
-                        throwaway=True,
-                    )
-                )
-                server.start()
-                url, reuse = server.create_database("bench"), False
+            kept = args.pg_dir is not None
+            base = Path(args.pg_dir) if kept else Path(tempfile.mkdtemp(prefix="nf-bench-pg-"))
+            server = local_server(base / "postgres")
+            name = f"bench_{GENERATOR}_{args.articles}" if kept else "bench"
+            url, reuse = server.create_database(name), kept
+            reset = functools.partial(_new_database, server, name)
         try:
             sys.stderr.write(f"{backend}: building / checking the store at {url}\n")
-            built = ensure_store(url, args.articles, corpus, args.years, reuse)
+            built = ensure_store(url, args.articles, corpus, args.years, reuse, reset)
             reader = open_reader(url)
             try:
                 results = measure(reader, args.queries, args.seed)
@@ -355,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 reader.engine.dispose()
         finally:
-            if server is not None:
+            if server is not None and kept:
+                server.stop()
+            elif server is not None:
                 server.destroy()
         sys.stderr.write(out[-1])
     sys.stdout.write("\n".join(out) + "\n")
