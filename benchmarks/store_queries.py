@@ -2,7 +2,7 @@
 
     python benchmarks/store_queries.py --articles 100000 --backends sqlite
     python benchmarks/store_queries.py --articles 1000000 --backends postgresql
-        [--queries 200] [--sqlite PATH] [--pg-dir DIR | --pg-url URL --reuse]
+        [--queries 200] [--sqlite PATH] [--pg-dir DIR | --pg-url URL --reuse] [--pg-shared-buffers SIZE]
         [--corpus ../shared/corpora/bbc.jsonl] [--years 3]
 
 The store is synthetic news (newsflow/store/synthetic.py: Zipf-like people, organisations, places
@@ -14,7 +14,9 @@ throwaway local server (Debian's postgresql, as `newsflow stack up` starts it, f
 load) unless `--pg-dir` names a folder where a local server keeps its data between runs (a database
 per size and generator, reused while it holds the asked articles: a re-run after a change to the
 queries does not build a million articles again; the server is stopped, not deleted, at the end) or
-`--pg-url` names a database (`--reuse` keeps what it holds).
+`--pg-url` names a database (`--reuse` keeps what it holds). The local server's shared_buffers is a
+quarter of the memory, at most 2 GB (`--pg-shared-buffers`; PostgreSQL's default is 128 MB, against
+3.7 GB of indexes at a million articles); the figures say the settings they had.
 
 Each kind is asked `--queries` times with values drawn from the store the way people ask: speakers
 in proportion to their quotes, entities and outlets to their articles, words (two neighbouring words
@@ -297,10 +299,12 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.write(f"\r  stored {done}/{total}")
 
 
-def local_server(base: Path):
+def local_server(base: Path, shared_buffers: str):
     """A local PostgreSQL server with its data in `base`, started (fsync off: a benchmark's data) on a free port,
-    or on the port it runs on already."""
-    from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
+    or on the port it runs on already; restarted if its shared_buffers is not `shared_buffers`."""
+    import psycopg
+
+    from newsflow.devstack.postgres import SUPERUSER, LocalPostgres, PostgresConfig
     from newsflow.devstack.stack import free_port
 
     pid_file = base / "data" / "postmaster.pid"
@@ -308,7 +312,37 @@ def local_server(base: Path):
     port = int(lines[3]) if running else free_port()
     server = LocalPostgres(PostgresConfig(base_dir=base, port=port, throwaway=True))
     server.start()
+    dsn = f"host={server.config.host} port={port} user={SUPERUSER} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        wanted = conn.execute("SELECT pg_size_bytes(%s)", (shared_buffers,)).fetchone()[0]
+        current = conn.execute(
+            "SELECT setting::bigint * pg_size_bytes(unit) FROM pg_settings WHERE name = 'shared_buffers'"
+        )
+        if current.fetchone()[0] != wanted:
+            conn.execute(f"ALTER SYSTEM SET shared_buffers = '{int(wanted) // 2**20}MB'")  # kept in the data folder
+            restart = True
+        else:
+            restart = False
+    if restart:
+        server.stop()
+        server.start()
     return server
+
+
+def default_shared_buffers() -> str:
+    """PostgreSQL's shared_buffers for the benchmark's server: a quarter of this machine's memory (the usual
+    starting point for a server of its own), at most 2 GB."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{min(2 * 2**30, memory // 4) // 2**20}MB"
+
+
+def server_settings(reader: StoreReader) -> str:
+    """The PostgreSQL version and memory settings the figures were taken with."""
+    with reader.engine.connect() as conn:
+        version = conn.scalar(text("SHOW server_version"))
+        buffers = conn.scalar(text("SHOW shared_buffers"))
+        work_mem = conn.scalar(text("SHOW work_mem"))
+    return f"PostgreSQL {str(version).split()[0]}, shared_buffers {buffers}, work_mem {work_mem}"
 
 
 def _new_database(server: Any, name: str) -> None:
@@ -316,10 +350,12 @@ def _new_database(server: Any, name: str) -> None:
     server.create_database(name)
 
 
-def report(backend: str, size: dict[str, int], disk: int, built: str | None, results: list[dict[str, Any]]) -> str:
+def report(
+    backend: str, size: dict[str, int], disk: int, built: str | None, results: list[dict[str, Any]], server: str = ""
+) -> str:
     """The figures of one backend as a table."""
     head = (
-        f"\n{backend}: {size['articles']:,} articles, {size['stories']:,} stories, {size['quotes']:,} quote rows, "
+        f"\n{backend}{f' ({server})' if server else ''}: {size['articles']:,} articles, {size['stories']:,} stories, {size['quotes']:,} quote rows, "
         f"{size['actors']:,} actors, {size['article_entities']:,} entity links, {size['speaker_days']:,} speaker-day "
         f"rows, {size['speaker_mentions']:,} co-mention rows\n"
         f"  size: {disk / 2**30:.2f} GiB, {disk / max(1, size['articles']) / 1024:.1f} KiB per article; "
@@ -348,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         "--pg-dir", default=None, help="a local PostgreSQL server's folder, kept between runs with its stores (reused)"
     )
     p.add_argument("--pg-url", default=None, help="an empty PostgreSQL database (default: a throwaway server)")
+    p.add_argument(
+        "--pg-shared-buffers",
+        default=default_shared_buffers(),
+        help="shared_buffers of the local server (default: a quarter of the memory, at most 2 GB; PostgreSQL's own "
+        "default is 128MB)",
+    )
     p.add_argument("--reuse", action="store_true", help="with --pg-url: keep a store that has the articles")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
@@ -369,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             kept = args.pg_dir is not None
             base = Path(args.pg_dir) if kept else Path(tempfile.mkdtemp(prefix="nf-bench-pg-"))
-            server = local_server(base / "postgres")
+            server = local_server(base / "postgres", args.pg_shared_buffers)
             name = f"bench_{GENERATOR}_{args.articles}" if kept else "bench"
             url, reuse = server.create_database(name), kept
             reset = functools.partial(_new_database, server, name)
@@ -379,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
             reader = open_reader(url)
             try:
                 results = measure(reader, args.queries, args.seed)
-                out.append(report(backend, store_size(reader), bytes_on_disk(url), built, results))
+                settings = server_settings(reader) if reader.dialect == "postgresql" else ""
+                out.append(report(backend, store_size(reader), bytes_on_disk(url), built, results, settings))
             finally:
                 reader.engine.dispose()
         finally:
