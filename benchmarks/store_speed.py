@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -203,6 +204,7 @@ def main(argv=None) -> int:
     finally:
         if server is not None:
             server.destroy()
+        shutil.rmtree(tmp, ignore_errors=True)  # the SQLite stores (hundreds of MB) and the server's folder
     return 0
 
 
