@@ -2,7 +2,8 @@
 
     python benchmarks/store_queries.py --articles 100000 --backends sqlite
     python benchmarks/store_queries.py --articles 1000000 --backends postgresql
-        [--queries 200] [--sqlite PATH] [--pg-url URL --reuse] [--corpus ../shared/corpora/bbc.jsonl] [--years 3]
+        [--queries 200] [--sqlite PATH] [--pg-dir DIR | --pg-url URL --reuse] [--pg-shared-buffers SIZE]
+        [--corpus ../shared/corpora/bbc.jsonl] [--years 3]
 
 The store is synthetic news (newsflow/store/synthetic.py: Zipf-like people, organisations, places
 and outlets, `--years` of dates, stories of 1-40 copies, quotes made from the corpus's sentences),
@@ -10,7 +11,12 @@ loaded by newsflow/store/bulkload.py (COPY without indexes, then the indexes, fu
 "built in" is that whole time). The SQLite store is kept (`--sqlite`, default in the cache folder)
 and reused while it holds the asked number of articles of this generator; PostgreSQL runs on a
 throwaway local server (Debian's postgresql, as `newsflow stack up` starts it, fsync off for the
-load) unless `--pg-url` names a database (`--reuse` keeps what it holds).
+load) unless `--pg-dir` names a folder where a local server keeps its data between runs (a database
+per size and generator, reused while it holds the asked articles: a re-run after a change to the
+queries does not build a million articles again; the server is stopped, not deleted, at the end) or
+`--pg-url` names a database (`--reuse` keeps what it holds). The local server's shared_buffers is a
+quarter of the memory, at most 2 GB (`--pg-shared-buffers`; PostgreSQL's default is 128 MB, against
+3.7 GB of indexes at a million articles); the figures say the settings they had.
 
 Each kind is asked `--queries` times with values drawn from the store the way people ask: speakers
 in proportion to their quotes, entities and outlets to their articles, words (two neighbouring words
@@ -28,6 +34,7 @@ import functools
 import os
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -269,6 +276,7 @@ def store_size(reader: StoreReader) -> dict[str, int]:
                 schema.actors,
                 schema.article_entities,
                 schema.speaker_days,
+                schema.speaker_totals,
                 schema.speaker_mentions,
             )
         }
@@ -290,8 +298,11 @@ def bytes_on_disk(url: str) -> int:
         engine.dispose()
 
 
-def ensure_store(url: str, articles: int, corpus: Path, years: float, reuse: bool) -> str | None:
-    """Build the store at `url` unless it holds `articles` already (then None); the load's report."""
+def ensure_store(
+    url: str, articles: int, corpus: Path, years: float, reuse: bool, reset: Callable[[], None] | None = None
+) -> str | None:
+    """Build the store at `url` unless it holds `articles` already (then None); the load's report. A store
+    that cannot be reused is emptied first: the SQLite file deleted, else `reset()` (a new database)."""
     from newsflow.store.bulkload import bulk_load
     from newsflow.store.migrate import current_revision, head_revision
     from newsflow.store.synthetic import NewsGenerator, Shape, corpus_sentences
@@ -299,17 +310,20 @@ def ensure_store(url: str, articles: int, corpus: Path, years: float, reuse: boo
     if reuse:
         try:
             reader = open_reader(url)
-            held = store_size(reader)["articles"]
+            size = store_size(reader)
             current = current_revision(reader.engine)
             reader.engine.dispose()
+            held, finished = size["articles"], size["speaker_totals"] > 0  # a load's rollups come last
         except Exception:  # no store there yet
-            held, current = -1, None
-        if held == articles and current == head_revision():
+            held, current, finished = -1, None, False
+        if held == articles and finished and current == head_revision():
             return None
         if url.startswith("sqlite"):
             path = Path(url.split(":///", 1)[1])
             for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 p.unlink(missing_ok=True)
+        elif reset is not None and held != -1:
+            reset()
     generator = NewsGenerator(Shape(articles, years), corpus_sentences(corpus))
     report = bulk_load(url, generator.arrivals(), progress=lambda k: _progress(k, articles))
     sys.stderr.write(f"\n{report}\n")
@@ -322,10 +336,63 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.write(f"\r  stored {done}/{total}")
 
 
-def report(backend: str, size: dict[str, int], disk: int, built: str | None, results: list[dict[str, Any]]) -> str:
+def local_server(base: Path, shared_buffers: str):
+    """A local PostgreSQL server with its data in `base`, started (fsync off: a benchmark's data) on a free port,
+    or on the port it runs on already; restarted if its shared_buffers is not `shared_buffers`."""
+    import psycopg
+
+    from newsflow.devstack.postgres import SUPERUSER, LocalPostgres, PostgresConfig
+    from newsflow.devstack.stack import free_port
+
+    pid_file = base / "data" / "postmaster.pid"
+    running = pid_file.exists() and len(lines := pid_file.read_text().splitlines()) > 3
+    port = int(lines[3]) if running else free_port()
+    server = LocalPostgres(PostgresConfig(base_dir=base, port=port, throwaway=True))
+    server.start()
+    dsn = f"host={server.config.host} port={port} user={SUPERUSER} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        wanted = conn.execute("SELECT pg_size_bytes(%s)", (shared_buffers,)).fetchone()[0]
+        current = conn.execute(
+            "SELECT setting::bigint * pg_size_bytes(unit) FROM pg_settings WHERE name = 'shared_buffers'"
+        )
+        if current.fetchone()[0] != wanted:
+            conn.execute(f"ALTER SYSTEM SET shared_buffers = '{int(wanted) // 2**20}MB'")  # kept in the data folder
+            restart = True
+        else:
+            restart = False
+    if restart:
+        server.stop()
+        server.start()
+    return server
+
+
+def default_shared_buffers() -> str:
+    """PostgreSQL's shared_buffers for the benchmark's server: a quarter of this machine's memory (the usual
+    starting point for a server of its own), at most 2 GB."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{min(2 * 2**30, memory // 4) // 2**20}MB"
+
+
+def server_settings(reader: StoreReader) -> str:
+    """The PostgreSQL version and memory settings the figures were taken with."""
+    with reader.engine.connect() as conn:
+        version = conn.scalar(text("SHOW server_version"))
+        buffers = conn.scalar(text("SHOW shared_buffers"))
+        work_mem = conn.scalar(text("SHOW work_mem"))
+    return f"PostgreSQL {str(version).split()[0]}, shared_buffers {buffers}, work_mem {work_mem}"
+
+
+def _new_database(server: Any, name: str) -> None:
+    server.drop_database(name)
+    server.create_database(name)
+
+
+def report(
+    backend: str, size: dict[str, int], disk: int, built: str | None, results: list[dict[str, Any]], server: str = ""
+) -> str:
     """The figures of one backend as a table."""
     head = (
-        f"\n{backend}: {size['articles']:,} articles, {size['stories']:,} stories, {size['quotes']:,} quote rows, "
+        f"\n{backend}{f' ({server})' if server else ''}: {size['articles']:,} articles, {size['stories']:,} stories, {size['quotes']:,} quote rows, "
         f"{size['actors']:,} actors, {size['article_entities']:,} entity links, {size['speaker_days']:,} speaker-day "
         f"rows, {size['speaker_mentions']:,} co-mention rows\n"
         f"  size: {disk / 2**30:.2f} GiB, {disk / max(1, size['articles']) / 1024:.1f} KiB per article; "
@@ -350,10 +417,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--years", type=float, default=3.0, help="the span of publication dates")
     p.add_argument("--corpus", default=str(CORPUS), help="JSON Lines corpus whose sentences make the quotes")
     p.add_argument("--sqlite", default=None, help="SQLite file (default: in the cache, reused)")
+    p.add_argument(
+        "--pg-dir", default=None, help="a local PostgreSQL server's folder, kept between runs with its stores (reused)"
+    )
     p.add_argument("--pg-url", default=None, help="an empty PostgreSQL database (default: a throwaway server)")
+    p.add_argument(
+        "--pg-shared-buffers",
+        default=default_shared_buffers(),
+        help="shared_buffers of the local server (default: a quarter of the memory, at most 2 GB; PostgreSQL's own "
+        "default is 128MB)",
+    )
     p.add_argument("--reuse", action="store_true", help="with --pg-url: keep a store that has the articles")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the benchmark's server on the way out
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     corpus = Path(args.corpus)
     if not corpus.exists():
@@ -362,37 +439,33 @@ def main(argv: list[str] | None = None) -> int:
     CACHE.mkdir(parents=True, exist_ok=True)
     out = [f"store query latency, {args.queries} calls per kind after a warm-up; synthetic news, {args.years:g} years"]
     for backend in backends:
-        server = None
+        server, kept, reset = None, False, None
         if backend == "sqlite":
             url = "sqlite:///" + (args.sqlite or str(CACHE / f"store-{GENERATOR}-{args.articles}.db"))
             reuse = True
+        elif args.pg_url:
+            url, reuse = args.pg_url, args.reuse
         else:
-            if args.pg_url:
-                url, reuse = args.pg_url, args.reuse
-            else:
-                from newsflow.devstack.postgres import LocalPostgres, PostgresConfig
-                from newsflow.devstack.stack import free_port
-
-                server = LocalPostgres(
-                    PostgresConfig(
-                        base_dir=Path(tempfile.mkdtemp(prefix="nf-bench-pg-")) / "postgres",
-                        port=free_port(),
-                        throwaway=True,
-                    )
-                )
-                server.start()
-                url, reuse = server.create_database("bench"), False
+            kept = args.pg_dir is not None
+            base = Path(args.pg_dir) if kept else Path(tempfile.mkdtemp(prefix="nf-bench-pg-"))
+            server = local_server(base / "postgres", args.pg_shared_buffers)
+            name = f"bench_{GENERATOR}_{args.articles}" if kept else "bench"
+            url, reuse = server.create_database(name), kept
+            reset = functools.partial(_new_database, server, name)
         try:
             sys.stderr.write(f"{backend}: building / checking the store at {url}\n")
-            built = ensure_store(url, args.articles, corpus, args.years, reuse)
+            built = ensure_store(url, args.articles, corpus, args.years, reuse, reset)
             reader = open_reader(url)
             try:
                 results = measure(reader, args.queries, args.seed)
-                out.append(report(backend, store_size(reader), bytes_on_disk(url), built, results))
+                settings = server_settings(reader) if reader.dialect == "postgresql" else ""
+                out.append(report(backend, store_size(reader), bytes_on_disk(url), built, results, settings))
             finally:
                 reader.engine.dispose()
         finally:
-            if server is not None:
+            if server is not None and kept:
+                server.stop()
+            elif server is not None:
                 server.destroy()
         sys.stderr.write(out[-1])
     sys.stdout.write("\n".join(out) + "\n")

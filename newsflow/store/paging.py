@@ -42,7 +42,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-HINTS = ("d", "m", "y")  # the period a full-text walk had reached (a day, a month, a year of matches)
+HINTS = ("d", "w", "m", "y")  # the period a full-text walk had reached (a day, a week, a month, a year of matches)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,8 @@ TIME = func.coalesce(A.c.published_at, A.c.stored_at)
 FTS = table(SQLITE_FTS_TABLE, column("rowid"), column("text"))
 EVERYTHING = Window()  # no time or outlet filter
 MAX_ACTORS = 50  # actors one name may resolve to
-RARE_MATCHES = 2000  # a full-text search reads every match of a word with fewer (PostgreSQL), not by periods
+RARE_MATCHES = 2000  # a full-text search reads the rest of a word expected to have under half this (PostgreSQL) at once
+RATE_DAYS = 14  # ... once it has read this many days (its rate over fewer is too rough to tell)
 ROWS_PER_QUOTE = 3  # matching rows a search expects per quote it still needs (copies share a quote)
 READ_AHEAD = 4  # rows a list reads at first per quote it wants (copies and other speakers' rows share groups)
 MAX_RAN_IN = 200  # copies listed per quote (the count is always whole)
@@ -259,7 +260,8 @@ class StoreReader:
     ) -> dict[str, Any]:
         """Quotes whose words match (PostgreSQL websearch_to_tsquery, SQLite FTS5; English stemming).
 
-        PostgreSQL reads the matches of a day, a month, a year at a time, newest first (`_newest_groups_by_time`);
+        PostgreSQL reads the matches of a day, a week, a month or a year at a time, newest first
+        (`_newest_groups_by_time`);
         SQLite takes FTS5's matches and sorts them."""
         terms = search_terms(words)
         asked = {"text": words}
@@ -673,24 +675,34 @@ def _shown_before(conn, stmts: Sequence[Select], groups: Sequence[Group]) -> set
     return found
 
 
+LEVELS = "dwmy"  # the periods a full-text search reads at once: a day, a week (7 days), a month, a year
+
+
 def period(level: str, moment: datetime) -> tuple[str, datetime]:
-    """The time lexeme of the day ("d"), month ("m") or year ("y") of `moment`, and the period's start
-    (newsflow/store/schema.py TIME_LEXEMES)."""
+    """The tsquery text of the time lexemes of the day ("d"), the 7 days ("w"), the month ("m") or the year
+    ("y") that end with the day of `moment`, and the period's start (newsflow/store/schema.py TIME_LEXEMES)."""
     y, m, d = moment.year, moment.month, moment.day
     if level == "d":
-        return f"t|d{y * 10000 + m * 100 + d}", datetime(y, m, d)
+        return f"'t|d{y * 10000 + m * 100 + d}'", datetime(y, m, d)
+    if level == "w":
+        day = date(y, m, d)
+        days = [day - timedelta(days=i) for i in range(7) if day.toordinal() - i >= 1]
+        lexemes = " | ".join(f"'t|d{x.year * 10000 + x.month * 100 + x.day}'" for x in days)
+        return lexemes, datetime(days[-1].year, days[-1].month, days[-1].day)
     if level == "m":
-        return f"t|m{y * 100 + m}", datetime(y, m, 1)
-    return f"t|y{y}", datetime(y, 1, 1)
+        return f"'t|m{y * 100 + m}'", datetime(y, m, 1)
+    return f"'t|y{y}'", datetime(y, 1, 1)
 
 
-def _next_level(level: str, reads: int, days_needed: float) -> str:
-    """Days while a few more days should do (a week at most), then months while a few should, then years."""
-    if level == "d" and days_needed <= 3 and reads < 7:
+def _next_level(days_needed: float, read_a_month: bool) -> str:
+    """The period of the next read: the shortest expected to hold what is missing (`days_needed` at the
+    matches per day so far); a year only once a month or longer was read (a rate guessed from a day or a week
+    is rough, and a year's read costs a month's twice or more)."""
+    if days_needed <= 2:
         return "d"
-    if level in ("d", "m") and days_needed <= 62 and reads < 7 + 4:
-        return "m"
-    return "y"
+    if days_needed <= 10:
+        return "w"
+    return "m" if days_needed <= 45 or not read_a_month else "y"
 
 
 def _newest_groups_by_time(
@@ -706,15 +718,19 @@ def _newest_groups_by_time(
     No index gives a word's matches newest first: the GIN index gives all of them (every row of a common
     word), the time index every quote until enough match (every quote, for a rare word), and PostgreSQL's
     guess of which a word is, is often far off. So the search asks the GIN index for the words AND the
-    time lexeme of one period at a time (one tsquery: the index intersects the two), newest first, each
-    read taking the rows older than the last: days while a few more days should hold the quotes still
-    missing (from the matches per day so far), then months, then years. After the first day, a word that
-    looks rare is read whole instead, every match in the window at once, when they are fewer than
-    RARE_MATCHES. Each read costs about the matches of its period. Exact: a read holds every match between
-    its period's start and the last read's. `reached["level"]` is the period to start with (a later page
-    starts where the page before had got to: no days again, no rare-word read, for a word that needed
-    months), and the one the walk ends at. A later page (`after`) starts at that key; a group it meets that has a row
-    above the key too was shown before (`_shown_before`)."""
+    time lexemes of one period at a time (one tsquery: the index intersects the two), newest first, each
+    read taking the rows older than the last: a day first, then the period that should hold the quotes
+    still missing at the matches per day so far (`_next_level`: a day, a week, a month, or once a month was
+    read, a year). Each read costs about the matches of its period, and the longer the period, the more of
+    the time lexemes' entries the index walks (at a million articles, warm: a day under a millisecond, a
+    week 3 ms, a month about 10 ms, a year 25 ms). Once RATE_DAYS were read, a word whose rate says the rest
+    of the window holds fewer than RARE_MATCHES / 2 matches is read whole instead, every match older than the
+    last read at once (a rare word's entries are few: cheap to walk, where a year's are not; a day or a week
+    says little of a rate, copies of a story coming in bursts). Exact: a read holds every match between its
+    period's start and the last read's. `reached["level"]` is the period to start with (a later page starts
+    where the page before had got to: no days again for a word that needed months), and the one the walk
+    ends at. A later page (`after`) starts at that key; a group it meets that has a row above the key too was
+    shown before (`_shown_before`)."""
     if not conn.scalar(select(func.numnode(words))):  # only stop words ("because they"): nothing matches
         return [], False, {}
     t = Q.c.article_time
@@ -734,24 +750,25 @@ def _newest_groups_by_time(
     take, seen = taken.take, taken.seen
     before = hi + timedelta(microseconds=1)  # rows older than this are still to read
     reached = reached if reached is not None else {}
-    first = reached.get("level", "d")
-    level, reads, matched = first, 0, 0
-    span_days = max(1.0, (hi - lo).total_seconds() / 86400)
+    level = reached.get("level", "d")
+    matched, read_a_month = 0, level in "my"
     while True:
-        lexeme, start = period(level, before - timedelta(microseconds=1))
-        when = cast(literal(f"'{lexeme}'"), TSQUERY)
+        lexemes, start = period(level, before - timedelta(microseconds=1))
+        when = cast(literal(lexemes), TSQUERY)
         rows = conn.execute(_rows(tsv.bool_op("@@")(words.op("&&")(when)), t < before, *window).stmt).all()
         if take(rows) or start <= lo:
             break
-        before, reads, matched = start, reads + 1, matched + len(rows)
-        per_day = matched / max((hi - before).total_seconds() / 86400, 1 / 24)
-        if reads == 1 and first == "d" and per_day * span_days < RARE_MATCHES:  # looks rare: all of it, if few
+        before, matched, read_a_month = start, matched + len(rows), read_a_month or level in "my"
+        days_read = (hi - before).total_seconds() / 86400
+        per_day = matched / max(days_read, 1 / 24)
+        rest_days = (before - lo).total_seconds() / 86400
+        if days_read >= RATE_DAYS and per_day * rest_days < RARE_MATCHES / 2:  # rare: the rest at once
             rest = conn.execute(_rows(tsv.bool_op("@@")(words), t < before, *window).stmt.limit(RARE_MATCHES)).all()
-            if len(rest) < RARE_MATCHES:
+            if len(rest) < RARE_MATCHES:  # else more than the rate said: on by periods
                 take(rest)
                 break
         missing = (limit + 1 - len(seen)) * ROWS_PER_QUOTE
-        level = _next_level(level, reads, missing / per_day if per_day else float("inf"))
+        level = _next_level(missing / per_day if per_day else float("inf"), read_a_month)
     reached["level"] = level
     groups = list(seen)
     return groups[:limit], len(groups) > limit, seen

@@ -11,6 +11,7 @@ migration 0004 and bulk loads fill them); the writer keeps the tables by differe
 from __future__ import annotations
 
 import copy
+import itertools
 import random
 import threading
 from collections import Counter
@@ -247,46 +248,62 @@ class RollupsContract:
         with engine.connect() as conn:
             assert rollups.stored(conn) == before
 
-    def test_words_newest_first_equal_a_sort_of_every_match(self, engine, store_url):
-        """Full-text lists (PostgreSQL: read by slices of days) in the order of all matches sorted by time."""
+    def test_words_newest_first_equal_a_sort_of_every_match(self, engine, store_url, monkeypatch):
+        """Full-text lists (PostgreSQL: read by periods of days, weeks, months, years) in the order of all
+        matches sorted by time; on PostgreSQL also with every word read by periods (none rare) and with
+        periods chosen regardless of the rate: an answer is exact whatever the periods read."""
+        from newsflow.store import queries
+
         in_batches(StoreWriter(engine), news(600, seed=23, years=2.5))  # three calendar years
         reader = open_reader(store_url)
         try:
-            for words, win, limit in [
-                ("quarter", Window(), 5),
-                ("quarter", Window(), 400),
-                ("budget", Window(), 20),
-                ("council or bank", Window(), 50),
-                ("harbour -summer", Window(), 50),
-                ("factory", Window(), 200),  # fewer than asked: every slice is read
-                ("rates", Window(datetime(2023, 2, 1), datetime(2023, 3, 15, 12)), 10),
-                ("rates", Window(outlet=outlet_name(0)), 10),
-            ]:
-                with engine.connect() as conn:
-                    if engine.dialect.name == "postgresql":
-                        sql = "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE text_tsv @@ websearch_to_tsquery('english', :w)"
-                        rows = conn.execute(text(sql), {"w": words}).all()
-                    else:
-                        sql = (
-                            "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE rowid IN "
-                            "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :w)"
-                        )
-                        rows = conn.execute(text(sql), {"w": fts5_query(search_terms(words))}).all()
-                lo, hi = win.since or datetime.min, win.until or datetime.max
-                ordered = sorted(
-                    (r for r in rows if lo <= as_time(r[0]) < hi and win.outlet in (None, r[4])),
-                    key=lambda r: (as_time(r[0]), r[1]),
-                    reverse=True,
-                )
-                groups = list(dict.fromkeys((r[2], r[3]) for r in ordered))
-                answer = reader.quotes_by_text(words, win=win, limit=limit)
-                got = [(q["story_id"], rollups_key(q)) for q in answer["quotes"]]
-                assert got and got == groups[:limit], (words, win)
-                assert answer["more"] == (len(groups) > limit), (words, win)
+            self._words_match_a_sort(engine, reader)
             for lexeme in ("t|d20230105", "t|m202301", "'t|m202301'"):  # the time lexemes are no words to search
                 assert reader.quotes_by_text(lexeme)["quotes"] == []
+            if engine.dialect.name != "postgresql":
+                return
+            monkeypatch.setattr(queries, "RARE_MATCHES", 0)  # no word is read whole
+            self._words_match_a_sort(engine, reader)
+            for levels in ("w", "y", "dwmy", "mdyw"):  # each read's period from this cycle
+                chosen = itertools.cycle(levels)
+                monkeypatch.setattr(queries, "_next_level", lambda *_, chosen=chosen: next(chosen))
+                self._words_match_a_sort(engine, reader)
         finally:
             reader.engine.dispose()
+
+    @staticmethod
+    def _words_match_a_sort(engine, reader) -> None:
+        for words, win, limit in [
+            ("quarter", Window(), 5),
+            ("quarter", Window(), 400),
+            ("budget", Window(), 20),
+            ("council or bank", Window(), 50),
+            ("harbour -summer", Window(), 50),
+            ("factory", Window(), 200),  # fewer than asked: every period is read
+            ("rates", Window(datetime(2023, 2, 1), datetime(2023, 3, 15, 12)), 10),
+            ("rates", Window(outlet=outlet_name(0)), 10),
+        ]:
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":
+                    sql = "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE text_tsv @@ websearch_to_tsquery('english', :w)"
+                    rows = conn.execute(text(sql), {"w": words}).all()
+                else:
+                    sql = (
+                        "SELECT article_time, id, story_id, quote_key, outlet FROM quotes WHERE rowid IN "
+                        "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH :w)"
+                    )
+                    rows = conn.execute(text(sql), {"w": fts5_query(search_terms(words))}).all()
+            lo, hi = win.since or datetime.min, win.until or datetime.max
+            ordered = sorted(
+                (r for r in rows if lo <= as_time(r[0]) < hi and win.outlet in (None, r[4])),
+                key=lambda r: (as_time(r[0]), r[1]),
+                reverse=True,
+            )
+            groups = list(dict.fromkeys((r[2], r[3]) for r in ordered))
+            answer = reader.quotes_by_text(words, win=win, limit=limit)
+            got = [(q["story_id"], rollups_key(q)) for q in answer["quotes"]]
+            assert got and got == groups[:limit], (words, win)
+            assert answer["more"] == (len(groups) > limit), (words, win)
 
     def test_window_counts_equal_a_count_over_the_facts(self, engine):
         """top_actors, outlet_counts and quotes_per_day with whole days, partial days and outlets."""

@@ -80,21 +80,24 @@ def test_top_speakers_are_kept_for_the_cache_time_only_when_asked(tmp_path):
     engine.dispose()
 
 
-def test_a_search_reads_days_then_months_then_years():
+def test_a_search_reads_days_weeks_months_then_years():
     from datetime import datetime
 
     from newsflow.store.queries import _next_level, period
 
     moment = datetime(2025, 3, 4, 10)
-    assert period("d", moment) == ("t|d20250304", datetime(2025, 3, 4))
-    assert period("m", moment) == ("t|m202503", datetime(2025, 3, 1))
-    assert period("y", moment) == ("t|y2025", datetime(2025, 1, 1))
-    assert _next_level("d", 1, 2.0) == "d"
-    assert _next_level("d", 7, 2.0) == "m"  # a week of days at most
-    assert _next_level("d", 1, 30.0) == "m"
-    assert _next_level("m", 3, 1.0) == "m"  # never back to days
-    assert _next_level("m", 3, 400.0) == "y"
-    assert _next_level("y", 4, 1.0) == "y"
+    assert period("d", moment) == ("'t|d20250304'", datetime(2025, 3, 4))
+    week = " | ".join(f"'t|d202503{d:02d}'" for d in (4, 3, 2, 1)) + " | 't|d20250228' | 't|d20250227' | 't|d20250226'"
+    assert period("w", moment) == (week, datetime(2025, 2, 26))  # the 7 days that end with the moment's
+    assert period("w", datetime(1, 1, 2)) == ("'t|d10102' | 't|d10101'", datetime(1, 1, 1))  # the calendar's start
+    assert period("m", moment) == ("'t|m202503'", datetime(2025, 3, 1))
+    assert period("y", moment) == ("'t|y2025'", datetime(2025, 1, 1))
+    assert _next_level(1.5, False) == "d"
+    assert _next_level(6.0, False) == "w"
+    assert _next_level(30.0, False) == "m"
+    assert _next_level(400.0, False) == "m"  # a year only once a month was read
+    assert _next_level(400.0, True) == "y"
+    assert _next_level(1.0, True) == "d"  # back to days when a day should do
 
 
 def test_a_window_is_whole_days_and_partial_days_at_its_ends():
