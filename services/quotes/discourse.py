@@ -37,6 +37,7 @@ from shared.lexicon.vocabulary import (
     RANK_TITLES,
 )
 from shared.text.sentences import sentences
+from shared.text.spans import spans_within
 
 # Labels whose chains may speak; other labelled names (works, products, events, laws) are chains that never do.
 SPEAKING_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -171,13 +172,7 @@ class Discourse:
 
     def mentions_within(self, start: int, end: int) -> list[Mention]:
         """The mentions lying within text[start:end], in order."""
-        k = bisect.bisect_left(self._starts, start)
-        out = []
-        while k < len(self.mentions) and self.mentions[k].start < end:
-            if self.mentions[k].end <= end:
-                out.append(self.mentions[k])
-            k += 1
-        return out
+        return spans_within(self.mentions, self._starts, start, end)
 
     def before(self, pos: int) -> int:
         """How many mentions start before `pos`."""

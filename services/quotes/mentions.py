@@ -12,6 +12,7 @@ from shared.core.events import Entity
 from shared.lexicon.names import first_name_gender
 from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLES
 from shared.text.sentences import sentence_start
+from shared.text.spans import spans_within
 
 if TYPE_CHECKING:
     from services.quotes.discourse import Discourse
@@ -124,13 +125,7 @@ class ArticleMentions:
 
     def inside(self, start: int, end: int) -> list[EntityMention]:
         """The mentions within text[start:end]."""
-        k = bisect.bisect_left(self.all_starts, start)
-        out = []
-        while k < len(self.mentions) and self.mentions[k].start < end:
-            if self.mentions[k].end <= end:
-                out.append(self.mentions[k])
-            k += 1
-        return out
+        return spans_within(self.mentions, self.all_starts, start, end)
 
     def sentence_start(self, pos: int) -> int:
         """The start of the sentence `pos` is in."""
