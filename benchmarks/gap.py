@@ -19,6 +19,7 @@ import argparse
 import csv
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -42,6 +43,13 @@ def model_pass(rows: list[dict], settings: Settings, batch_size: int = 64) -> li
     nlp = load_pipeline(settings)
     events = [ArticleDeduplicated(id=r["ID"], body=r["Text"], text=r["Text"], language="en") for r in rows]
     return extract_entities(lambda _lang: nlp, events, (), batch_size, "en", settings.parse_scope)
+
+
+def page_subject(row: dict) -> str:
+    """The subject of the row's Wikipedia page, from its URL ('.../wiki/Jane_Roe_(singer)' -> 'Jane Roe'): the
+    page's title, read as the article's title is (services/quotes/discourse.py topic)."""
+    name = unquote(row.get("URL", "").rstrip("/").rsplit("/", 1)[-1]).replace("_", " ")
+    return name.split(" (", 1)[0].strip()
 
 
 def pronoun_at(d: Discourse, offset: int) -> Mention | None:
@@ -69,7 +77,15 @@ def scores(event: EntitiesExtracted, row: dict, resolver=None) -> tuple[float | 
 
     model = resolver or load_resolver()
     seen: list = []
-    d = build_discourse(event.text, event.entities, event.parse, (), model, observe=lambda m, c: seen.append((m, c)))
+    d = build_discourse(
+        event.text,
+        event.entities,
+        event.parse,
+        (),
+        model,
+        observe=lambda m, c: seen.append((m, c)),
+        topic=page_subject(row),
+    )
     offset = int(row["Pronoun-offset"])
     cands = next((c for m, c in seen if m.start == offset), [])
     out = []

@@ -98,7 +98,7 @@ def outcomes(events_by_id: dict, cases: list[dict], made: dict, chooser=None) ->
         if e is None:
             continue
         _text, q0, q1 = made_text(events_by_id[c["id"]].text, c)
-        q = quote_of(extract_quotes(e.text, e.entities, e.parse, chooser), q0, q1)
+        q = quote_of(extract_quotes(e.text, e.entities, e.parse, chooser, title=e.title or ""), q0, q1)
         out.append((c, q, bool(q is not None and scorer.speaker_match(q.speaker, c["target"]))))
     return out
 

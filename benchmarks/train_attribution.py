@@ -63,7 +63,9 @@ def collect(events, gold: dict, scorer, chooser: Chooser) -> list[tuple[list[dic
     rows = []
     for e in events:
         seen: list[tuple[int, list[Choice], QuoteContext]] = []
-        quotes = extract_quotes(e.text, e.entities, e.parse, chooser, lambda i, c, q, seen=seen: seen.append((i, c, q)))
+        quotes = extract_quotes(
+            e.text, e.entities, e.parse, chooser, lambda i, c, q, seen=seen: seen.append((i, c, q)), title=e.title or ""
+        )
         direct = [q for q in quotes if q.kind != "indirect"]
         g = [q for q in (gold.get(e.id) or {}).get("quotes", []) if scorer.tokens(q.get("text"))]
         pm = _matches(scorer, g, direct)
@@ -119,7 +121,9 @@ def reported_confidence(events, gold: dict, scorer, chooser: Chooser) -> dict[st
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for e in events:
-        quotes = [q for q in extract_quotes(e.text, e.entities, e.parse, chooser) if q.kind == "indirect"]
+        quotes = [
+            q for q in extract_quotes(e.text, e.entities, e.parse, chooser, title=e.title or "") if q.kind == "indirect"
+        ]
         g = [q for q in (gold.get(e.id) or {}).get("indirect", []) if scorer.tokens(q.get("text"))]
         for pi, gi in _matches(scorer, g, quotes).items():
             q = quotes[pi]

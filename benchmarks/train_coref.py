@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.attribution_accuracy import owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
-from benchmarks.gap import answer, model_pass, read_gap, scores  # noqa: E402
+from benchmarks.gap import answer, model_pass, page_subject, read_gap, scores  # noqa: E402
 from benchmarks.train_attribution import _matches  # noqa: E402
 from newsflow.evaluation.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
@@ -90,7 +90,15 @@ def gap_rows(
     out = []
     for row, e in zip(rows, events):
         seen: list = []
-        d = build_discourse(e.text, e.entities, e.parse, (), model, observe=lambda m, c, seen=seen: seen.append((m, c)))
+        d = build_discourse(
+            e.text,
+            e.entities,
+            e.parse,
+            (),
+            model,
+            observe=lambda m, c, seen=seen: seen.append((m, c)),
+            topic=page_subject(row),
+        )
         target = int(row["Pronoun-offset"])
         cands = next((c for m, c in seen if m.start == target), None)
         if not cands:
@@ -212,7 +220,9 @@ def description_cases(events_by_id: dict, cases: list[dict], model: CorefModel) 
     for case in cases:
         e = events_by_id[case["id"]]
         quoted = [s.marked for s in pair_quotes(e.text)]
-        d = build_discourse(e.text, e.entities, e.parse, quoted, model, masked=(case["start"], case["end"], ""))
+        d = build_discourse(
+            e.text, e.entities, e.parse, quoted, model, masked=(case["start"], case["end"], ""), topic=e.title or ""
+        )
         chain = next((c for c in d.chains if c.name == case["target"] and c.label != "MERGED"), None)
         if chain is None:
             continue
@@ -234,7 +244,9 @@ def description_rows(
     for case in cases:
         e = events_by_id[case["id"]]
         quoted = [s.marked for s in pair_quotes(e.text)]
-        d = build_discourse(e.text, e.entities, e.parse, quoted, model, masked=(case["start"], case["end"], ""))
+        d = build_discourse(
+            e.text, e.entities, e.parse, quoted, model, masked=(case["start"], case["end"], ""), topic=e.title or ""
+        )
         seen: list = []
         resolve_description(model, d, case["start"], case["description"][1:], observe=seen.append)
         if not seen or not seen[0]:
@@ -260,6 +272,7 @@ def case_rows(events_by_id: dict, cases: list[dict], model: CorefModel) -> list[
             model,
             masked=(case["start"], case["end"], case["word"]),
             observe=lambda m, c, seen=seen: seen.append((m, c)),
+            topic=e.title or "",
         )
         cands = next((c for m, c in seen if m.start == case["start"]), None)
         if not cands:

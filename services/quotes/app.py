@@ -27,7 +27,7 @@ def enrich(event: EntitiesExtracted, default_language: str = "en", chooser: Choo
         trace = with_trace(event.trace, "quotes", clock.ms(), **note)
         return promote(event, ArticleEnriched, quotes=(), parse=None, trace=trace)
     if language == "en":
-        quotes = tuple(extract_quotes(event.text, event.entities, event.parse, chooser))
+        quotes = tuple(extract_quotes(event.text, event.entities, event.parse, chooser, title=event.title or ""))
     else:
         quotes = tuple(extract_quotes_fr(event.text, event.entities, event.parse))
     return promote(

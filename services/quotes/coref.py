@@ -23,7 +23,19 @@ from services.quotes.discourse import Chain, Discourse, Mention
 MODEL_PATH = Path(__file__).with_name("coref_model.json")
 MAX_SENTENCES_BACK = 12  # a pronoun's antecedent is mentioned within this many sentences before it
 PERSONAL = frozenset({"m", "f"})
-_AGREEING = frozenset({"agree", "weak_agree", "weak_conflict", "unknown", "maybe_person", "plural_group", "neuter_org"})
+_AGREEING = frozenset(
+    {
+        "agree",
+        "weak_agree",
+        "weak_conflict",
+        "unknown",
+        "maybe_agree",
+        "maybe_person",
+        "maybe_weak_conflict",
+        "plural_group",
+        "neuter_org",
+    }
+)
 
 
 @dataclass
@@ -55,18 +67,34 @@ def agreement(m: Mention, c: Chain, s: ChainState) -> str:
     g = m.gender
     if g in PERSONAL:
         if c.label in _THINGS or c.label == "NORP":
-            return "maybe_person" if c.name_like else "type_conflict"
-        votes = {k: c.votes[k] + s.pron_votes[k] for k in ("m", "f")}
-        if votes["m"] != votes["f"]:
-            return "agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
-        if c.prior is not None:
-            if c.prior == g:  # the article's evidence and a name the list is sure of agree alike
-                return "agree" if c.prior_sure else "weak_agree"
-            return "prior_conflict" if c.prior_sure else "weak_conflict"
-        return "unknown"
+            return _MAYBE[_personal_agreement(g, c, s)] if c.name_like else "type_conflict"
+        return _personal_agreement(g, c, s)
     if g == "pl":
         return "plural_group" if c.label in ("ORG", "NORP", "GPE") else "plural_person"
     return "neuter_org" if c.label in _THINGS else "neuter_other"
+
+
+# A name labelled a thing that may be a person's: how its gender evidence fits, in fewer kinds.
+_MAYBE = {
+    "agree": "maybe_agree",
+    "weak_agree": "maybe_agree",
+    "unknown": "maybe_person",
+    "weak_conflict": "maybe_weak_conflict",
+    "sure_conflict": "maybe_conflict",
+    "prior_conflict": "maybe_conflict",
+}
+
+
+def _personal_agreement(g: str, c: Chain, s: ChainState) -> str:
+    """How 'he' or 'she' fits a chain's gender: by the article's evidence, else the given-name prior."""
+    votes = {k: c.votes[k] + s.pron_votes[k] for k in ("m", "f")}
+    if votes["m"] != votes["f"]:
+        return "agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
+    if c.prior is not None:
+        if c.prior == g:  # the article's evidence and a name the list is sure of agree alike
+            return "agree" if c.prior_sure else "weak_agree"
+        return "prior_conflict" if c.prior_sure else "weak_conflict"
+    return "unknown"
 
 
 _SDIST = (0, 1, 2, 3, 5)
@@ -149,6 +177,8 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
     keys.extend((name,) for name, on in flags if on)
     if cataphor:
         keys.append(("cataphor|crole={}|prole={}", crole, prole))
+    if c.topic:
+        keys += [("topic={}", c.topic), ("topic={}|prole={}", c.topic, prole), ("topic={}|grank={}", c.topic, grank)]
     if c.id == ctx.salient:
         keys += [("salient_first",), ("salient_first|prole={}", prole), ("salient_first|grank={}", grank)]
     if same and d.parse is not None and last.token >= 0 and m.token >= 0:

@@ -54,7 +54,8 @@ def match_kind(c: Chain, head: str, words: list[str]) -> str | None:
 def description_features(
     d: Discourse, c: Chain, s: ChainState, match: str, rank: int, rivals: int, speaker: int, most: int, pos: int
 ) -> dict[str, float]:
-    """Features of a description at `pos` referring to chain `c` (state `s`): how it matches, and salience."""
+    """Features of a description at `pos` referring to chain `c` (state `s`): how it matches, and salience
+    (the article's title naming it among them)."""
     last = s.last
     sent = d.sentence_of(pos)
     sdist = sent - last.sent if last is not None else 99
@@ -72,6 +73,7 @@ def description_features(
         "subj_prev": float(sent - 1 in s.subj_sents),
         "crole_subj": float(last is not None and last.role in ("subj", "lead")),
         "titled": float(c.titled),
+        "topic": float(bool(c.topic)),
     }
     return f
 

@@ -115,6 +115,7 @@ class Chain:
     titled: bool = False  # a personal title or role stands before one of its names
     name_like: bool = False  # labelled otherwise, but its name may be a person's ('Magee', 'Alice Roe')
     organisation: bool = False  # the article treats it as an organisation ('company Acme', "Acme's shares")
+    topic: str = ""  # how the article's title (a headline, a page's subject) names it: 'full', 'surname' or ''
 
     @property
     def person(self) -> bool:
@@ -220,6 +221,7 @@ def build_discourse(
     resolver=None,
     masked: tuple[int, int, str] | None = None,
     observe=None,
+    topic: str = "",
 ) -> Discourse:
     """The article's chains: names from `entities`, titles, roles and gender evidence, pronouns resolved.
 
@@ -227,7 +229,8 @@ def build_discourse(
     `masked` = (start, end, pronoun) reads the name at text[start:end] as that pronoun instead (as no
     mention at all when the pronoun is '')
     (the training script makes pronoun cases from named attributions with it); `observe(mention,
-    candidates)` sees each pronoun's candidate chains and their features.
+    candidates)` sees each pronoun's candidate chains and their features; `topic` is the article's title
+    (a headline, a page's subject): the chains it names are the article's topic.
     """
     d = Discourse(text, parse, quoted)
     _name_chains(d, entities, masked)
@@ -235,6 +238,7 @@ def build_discourse(
     _titles_and_roles(d)
     _organisation_evidence(d)
     _priors(d)
+    _mark_topic(d, topic)
     _pronouns(d, masked)
     d._index()
     if resolver is None:
@@ -308,6 +312,28 @@ def _parsed_names(d: Discourse, entities: Sequence[Entity]) -> None:
             mention.chain = cid
             d._add(mention)
         i = j
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _mark_topic(d: Discourse, topic: str) -> None:
+    """Mark the chains the title names: by their full name, or by a surname (a name's last word, or a
+    one-word name)."""
+    if not topic:
+        return
+    words = {_possessive_stripped(w) for w in _TITLE_WORD.findall(topic) if w[:1].isupper()}
+    for c in d.chains:
+        parts = c.name.split()
+        if parts and len(parts[-1]) > 1 and parts[-1] in words:
+            c.topic = "full" if len(parts) > 1 and all(p in words for p in parts) else "surname"
+
+
+def _possessive_stripped(word: str) -> str:
+    for end in ("'s", "’s", "'", "’"):
+        if word.endswith(end):
+            return word[: -len(end)]
+    return word
 
 
 def _join_titled_surnames(d: Discourse) -> None:

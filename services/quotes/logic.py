@@ -66,18 +66,19 @@ def extract_quotes(
     parse: CompactParse | None = None,
     chooser: Chooser | None = None,
     observe: Callable[[int, list[Choice], QuoteContext], None] | None = None,
+    title: str = "",
 ) -> list[Quote]:
     """Every quote in `text` (between quotation marks, and reported speech), with its speaker resolved against `entities`.
 
     Every source of services/quotes/sources.py proposes speaker candidates (text patterns, syntax
     rules where `parse` covers the quote, the quote run); `chooser` (default: the packaged model)
     ranks them. `observe(index, candidates, context)` sees each quote's candidates (the training
-    script collects them with it).
+    script collects them with it). `title` (the article's headline) names its topic, a cue for pronouns.
     """
     chooser = chooser or load_chooser()
     all_spans = pair_quotes(text)
     spans = [s for s in all_spans if not is_not_speech(text, s)]
-    resolver = Resolver(text, entities, [s.marked for s in spans], parse)
+    resolver = Resolver(text, entities, [s.marked for s in spans], parse, title)
     names = frozenset(e.name for e in entities)
     propose = Proposer(text, resolver, parse, names)
     paras = paragraphs(text)

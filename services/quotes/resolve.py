@@ -36,15 +36,17 @@ class Resolver:
         entities: tuple[Entity, ...],
         quoted: list[tuple[int, int]],
         parse: CompactParse | None = None,
+        title: str = "",
     ):
         self.model = load_resolver()
         self.text, self._entities, self._quoted, self._parse = text, entities, quoted, parse
+        self.title = title
 
     # Built on first use: an article without a speaker phrase to resolve needs no discourse model.
     @cached_property
     def discourse(self) -> Discourse:
         """The article's chains and mentions, pronouns resolved (services/quotes/discourse.py)."""
-        return build_discourse(self.text, self._entities, self._parse, self._quoted, self.model)
+        return build_discourse(self.text, self._entities, self._parse, self._quoted, self.model, topic=self.title)
 
     @cached_property
     def article(self) -> ArticleMentions:

@@ -115,3 +115,37 @@ def test_a_masked_name_reads_as_a_pronoun_for_training_cases():
     (m, cands) = next((m, c) for m, c in seen if m.start == at)
     assert m.word == "she" and "Jane Roe" in [c.name for c, _ in cands]
     assert not any(n.kind == "name" and n.start == at for n in d.mentions)
+
+
+def test_the_title_marks_the_chains_it_names_by_full_name_or_surname():
+    text = "Jane Roe met John Doe and Ann Poe. Roe said the plan would work."
+    es = (
+        ent(text, "Jane Roe", "PERSON", "Jane Roe", "Roe said"[:3]),
+        ent(text, "John Doe", "PERSON", "John Doe"),
+        ent(text, "Ann Poe", "PERSON", "Ann Poe"),
+    )
+    by = lambda d: {c.name: c.topic for c in d.chains}  # noqa: E731
+    headline = build_discourse(text, es, None, [], topic="Roe's plan wins backing from Doe")
+    assert by(headline) == {"Jane Roe": "surname", "John Doe": "surname", "Ann Poe": ""}
+    page = build_discourse(text, es, None, [], topic="Jane Roe")
+    assert by(page)["Jane Roe"] == "full" and not by(page)["John Doe"]
+    assert not any(c.topic for c in build_discourse(text, es, None, []).chains)
+
+
+def test_a_pronoun_sees_whether_its_candidate_is_the_articles_topic():
+    text = "Jane Roe met Ann Poe. She said the plan would work."
+    es = (ent(text, "Jane Roe", "PERSON", "Jane Roe"), ent(text, "Ann Poe", "PERSON", "Ann Poe"))
+    seen = []
+    build_discourse(text, es, parsed(text), [], topic="Roe wins", observe=lambda m, c: seen.append((m, c)))
+    feats = {c.name: f for c, f in seen[0][1]}
+    assert "topic=surname" in feats["Jane Roe"] and not any(k.startswith("topic") for k in feats["Ann Poe"])
+
+
+def test_a_name_ner_called_a_thing_keeps_its_gender_evidence_for_pronouns():
+    text = "Zarkov sold the paper. Later he said it was a good price. He smiled, and she left."
+    seen = []
+    es = (ent(text, "Zarkov", "ORG", "Zarkov"),)
+    build_discourse(text, es, None, [], UNTRAINED, observe=lambda m, c: seen.append((m, c)))
+    agree = [next(k for k in f if k.startswith("agree=")) for _m, cands in seen for _c, f in cands]
+    # NER said ORG, the name may be a person's: the first 'he' is its evidence for the next pronouns
+    assert agree == ["agree=maybe_person", "agree=maybe_agree", "agree=maybe_conflict"]
