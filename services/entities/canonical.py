@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from shared.core.events import Entity, Mention
+from shared.lexicon.names import first_name_gender
+from shared.lexicon.titles import TITLES
 from shared.lexicon.vocabulary import COUNTRIES, COURTESY, ORG_HEADS, PARTY_RANK, PLACE_HEADS
 
 _PLACE = ("GPE", "LOC", "FAC")
+# Labels the model gives a person's name by mistake ('Carly Roe' ORG); not NORP ('Roman Catholic').
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "PRODUCT"})
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,9 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
 
 
 def _relabel_full_names(groups: dict[str, list[RawMention]], labels: dict[str, str]) -> None:
-    """A full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON is a PERSON."""
+    """A full name the model labelled ORG ("Karl Roe") whose surname it calls a PERSON is a PERSON; so is one
+    that opens with a given name the list is sure of, where its surname stands alone elsewhere in the article
+    (the model calling both 'Carly Roe' and 'Roe' an organisation)."""
     for key in groups:
         words = key.split()
         if (
@@ -134,9 +140,22 @@ def _relabel_full_names(groups: dict[str, list[RawMention]], labels: dict[str, s
             and len(words) >= 2
             and not _has_head_word(words)
             and not _joins_two(key)
-            and any(
-                labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
-                for i in range(1, len(words))
+            and (
+                any(
+                    labels.get(" ".join(words[i:])) == "PERSON" and len(groups[" ".join(words[i:])]) >= len(groups[key])
+                    for i in range(1, len(words))
+                )
+                or (
+                    labels[key] in _NAME_LABELS
+                    and labels.get(words[-1]) in _NAME_LABELS
+                    and len(words) <= 3
+                    and all(
+                        w[:1].isupper() and all(ch.isalpha() or ch in "'’.-" for ch in w)
+                        for w in groups[key][0].text.split()
+                    )
+                    and words[0] not in TITLES
+                    and first_name_gender(words[0])[1]
+                )
             )
         ):
             labels[key] = "PERSON"
@@ -163,7 +182,8 @@ def _person_of(
         cands = [p for p, pw in persons if pw[-1] == words[0]]
     else:
         return None
-    return max(cands, key=lambda p: (len(groups[p]), len(p))) if cands else None
+    # the most used, then the fullest, then the one the article introduced first
+    return max(cands, key=lambda p: (len(groups[p]), len(p.split()), -groups[p][0].start)) if cands else None
 
 
 def _acronym_of(key: str, labels: dict[str, str], groups: dict[str, list[RawMention]]) -> str | None:

@@ -322,11 +322,19 @@ def _mark_topic(d: Discourse, topic: str) -> None:
     one-word name)."""
     if not topic:
         return
-    words = {_possessive_stripped(w) for w in _TITLE_WORD.findall(topic) if w[:1].isupper()}
+    title = [_possessive_stripped(w) for w in _TITLE_WORD.findall(topic)]
+    words = {w for w in title if w[:1].isupper()}
+    # A title that is a person's name ('Jane Roe', a page's subject) tells the type and gender of the
+    # chains it names by their surname alone or by the same given name.
+    gender, sure = first_name_gender(title[0]) if 2 <= len(title) <= 4 and len(words) == len(title) else (None, False)
     for c in d.chains:
         parts = c.name.split()
         if parts and len(parts[-1]) > 1 and parts[-1] in words:
             c.topic = "full" if len(parts) > 1 and all(p in words for p in parts) else "surname"
+            if gender is not None and parts[-1] == title[-1] and (len(parts) == 1 or parts[0] == title[0]):
+                if c.label != "PERSON" and not c.organisation and c.label != "MERGED":
+                    c.label = "PERSON"
+                c.prior, c.prior_sure = gender, sure  # the title's given name, not a surname read as one
 
 
 def _possessive_stripped(word: str) -> str:
@@ -358,7 +366,9 @@ def _join_titled_surnames(d: Discourse) -> None:
 
 
 def _split_shared_surnames(d: Discourse) -> None:
-    """A surname alone, where two people of the article share it, is the one named in full most recently."""
+    """A surname alone, where two people of the article share it, is the one it already stood for (twice or
+    more: 'Roe' established as Carly Roe stays hers after 'her husband, Frank Roe'), else the one named in full
+    most recently."""
     d.mentions.sort(key=lambda m: m.start)
     by_surname: dict[str, list[int]] = {}
     for c in d.chains:
@@ -369,6 +379,7 @@ def _split_shared_surnames(d: Discourse) -> None:
     if not shared:
         return
     last_full: dict[int, int] = {}
+    bare_uses: dict[int, int] = {}
     for m in d.mentions:
         surface = d.text[m.start : m.end].split()
         if m.chain < 0 or not surface:
@@ -378,9 +389,13 @@ def _split_shared_surnames(d: Discourse) -> None:
         if len(surface) >= 2 and m.chain in shared.get(c.name.split()[-1].lower(), ()):
             last_full[m.chain] = m.start
         elif key in shared and len([w for w in surface if w.lower().rstrip(".") not in ROLE_WORDS]) == 1:
+            established = max(shared[key], key=lambda i: bare_uses.get(i, 0))
             named = [(last_full[i], i) for i in shared[key] if i in last_full]
-            if named:
+            if bare_uses.get(established, 0) >= 2:
+                m.chain = established
+            elif named:
                 m.chain = max(named)[1]
+            bare_uses[m.chain] = bare_uses.get(m.chain, 0) + 1
 
 
 def _titles_and_roles(d: Discourse) -> None:

@@ -28,6 +28,31 @@ def test_full_name_mislabelled_org_becomes_person():
     assert [(e.name, e.label) for e in ents] == [("Helmut Panke", "PERSON")]
 
 
+def test_a_given_name_makes_a_person_of_a_full_name_whose_surname_the_model_also_mislabels():
+    # the model calls the woman and her surname an organisation throughout, her husband a person
+    ents = merge_mentions(
+        [m("Karen Voss", 0, "ORG"), m("Voss", 30, "ORG"), m("Voss", 60, "ORG"), m("Martin Voss", 90, "PERSON")]
+    )
+    assert [(e.name, e.label, e.count) for e in ents] == [("Karen Voss", "PERSON", 3), ("Martin Voss", "PERSON", 1)]
+
+
+def test_a_date_or_a_group_opening_with_a_given_name_stays_what_it_is():
+    ents = merge_mentions(
+        [m("August 2015", 0, "DATE"), m("2015", 20, "DATE"), m("Roman Catholic", 40, "NORP"), m("Catholic", 60, "NORP")]
+    )
+    assert {(e.name, e.label) for e in ents} == {
+        ("August 2015", "DATE"),
+        ("2015", "DATE"),
+        ("Roman Catholic", "NORP"),
+        ("Catholic", "NORP"),
+    }
+
+
+def test_a_surname_alone_goes_to_the_full_name_introduced_first_among_equals():
+    ents = merge_mentions([m("Karen Voss", 0, "PERSON"), m("Voss", 30, "PERSON"), m("Janet Voss", 60, "PERSON")])
+    assert [(e.name, e.count) for e in ents] == [("Karen Voss", 2), ("Janet Voss", 1)]
+
+
 def test_mention_offsets_are_kept():
     ents = merge_mentions([m("Kursk", 5, "GPE")])
     assert ents[0].mentions[0].start == 5 and ents[0].mentions[0].end == 10

@@ -53,6 +53,19 @@ def test_two_people_sharing_a_surname_stay_two_chains():
     assert [d.mentions[k].kind for k in cs["John Roe"].mentions].count("name") == 2
 
 
+def test_a_surname_established_for_one_person_stays_hers_after_a_relative_is_named():
+    text = (
+        "Carly Roe ran the firm. Roe hired a new board. Roe said the merger would work. "
+        "She told her husband, Frank Roe, about it. Roe announced the deal a month later."
+    )
+    at = [i for i in range(len(text)) if text.startswith("Roe ", i) and text[i - 1] == " "]
+    carly = ent(text, "Carly Roe", "PERSON", "Carly Roe")
+    carly = Entity(carly.name, "PERSON", 4, carly.mentions + tuple(Mention("Roe", a, a + 3) for a in at))
+    d, cs = chains(text, carly, ent(text, "Frank Roe", "PERSON", "Frank Roe"), parse=False)
+    last = next(m for m in d.mentions if m.start == at[-1])
+    assert d.chain_of(last).name == "Carly Roe"
+
+
 def test_a_titled_surname_joins_the_full_name():
     text = "Jane Roe wrote the ruling. Justice Roe said it was narrow."
     _, cs = chains(text, ent(text, "Jane Roe", "PERSON", "Jane Roe"), ent(text, "Justice Roe", "PERSON", "Justice Roe"))
@@ -149,3 +162,13 @@ def test_a_name_ner_called_a_thing_keeps_its_gender_evidence_for_pronouns():
     agree = [next(k for k in f if k.startswith("agree=")) for _m, cands in seen for _c, f in cands]
     # NER said ORG, the name may be a person's: the first 'he' is its evidence for the next pronouns
     assert agree == ["agree=maybe_person", "agree=maybe_agree", "agree=maybe_conflict"]
+
+
+def test_a_title_that_is_a_persons_name_makes_its_surname_a_person_of_that_gender():
+    text = "Newton fought Hyatt twice. In 1987 she left the promotion."
+    es = (ent(text, "Newton", "GPE", "Newton"), ent(text, "Hyatt", "PERSON", "Hyatt"))
+    _, cs = chains(text, *es, parse=False)
+    assert cs["Newton"].label == "GPE"
+    d = build_discourse(text, es, None, [], topic="Linda Newton")
+    newton = next(c for c in d.chains if c.name == "Newton")
+    assert newton.label == "PERSON" and newton.prior == "f" and newton.topic == "surname"
