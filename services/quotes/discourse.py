@@ -465,6 +465,9 @@ def _phrase(p: CompactParse, k: int, text: str) -> str:
     return text[p.start[lo] : p.end[max(lo, cut - 1)]]
 
 
+_ORG_NOUNS = ORGANISATION_NOUNS | COMPANY_NOUNS  # 'company Acme', 'the charity Oxfam'
+
+
 def _organisation_evidence(d: Discourse) -> None:
     """A name the article treats as an organisation's ('company Acme', "Acme's shares", 'an Acme spokesman')
     is no person whatever its shape."""
@@ -477,7 +480,7 @@ def _organisation_evidence(d: Discourse) -> None:
             continue
         before = text[max(0, m.start - 30) : m.start].split()
         after = text[m.end : m.end + 40].replace("\u2019", "'").split()
-        noun_before = bool(before) and before[-1].lower() in ORGANISATION_NOUNS | COMPANY_NOUNS
+        noun_before = bool(before) and before[-1].lower() in _ORG_NOUNS
         owns = text[m.end : m.end + 2] in ("'s", "\u2019s") and any(
             w.lower().strip(",.") in ORG_POSSESSED for w in after[1:3]
         )
