@@ -90,6 +90,17 @@ def as_features(keys: list[Key]) -> dict[str, float]:
     return {key_name(k): 1.0 for k in keys}
 
 
+class _Singles(dict):
+    """The one-word key of each flag's name, made on first use."""
+
+    def __missing__(self, name: str) -> Key:
+        key = self[name] = (name,)
+        return key
+
+
+_SINGLE = _Singles()
+
+
 def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context", agree: str) -> list[Key]:
     """The features of pronoun `m` referring to chain `c` (state `s` before `m`, `agree` how it fits) among the
     candidates (`ctx`: recency ranks, chains between, the current speaker, the most mentioned), as keys. No
@@ -146,7 +157,7 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("binding", _same_clause(d, last, m)),
         ("only_agreeing", ctx.agreeing == 1 and c.id in ctx.grank),
     )
-    keys.extend((name,) for name, on in flags if on)
+    keys.extend([_SINGLE[name] for name, on in flags if on])
     if cataphor:
         keys.append(("cataphor|crole={}|prole={}", crole, prole))
     if c.id == ctx.salient:
