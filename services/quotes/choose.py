@@ -20,7 +20,7 @@ from shared.lexicon.function_words import POSSESSIVE_ENDINGS, THIRD_PERSON_PRONO
 MODEL_PATH = Path(__file__).with_name("attribution_model.json")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One candidate speaker of a quote, resolved to a name (or a description)."""
 
@@ -42,7 +42,7 @@ class Choice:
     certainty: float = 1.0  # how likely the resolution is right (the trained resolver's probability; 1: a name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteContext:
     """What the features know of the quote itself."""
 

@@ -26,7 +26,7 @@ PERSONAL = frozenset({"m", "f"})
 _AGREEING = frozenset({"agree", "weak_agree", "weak_conflict", "unknown", "maybe_person", "plural_group", "neuter_org"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ChainState:
     """What the resolver knows of one chain at a point of the text, from the mentions before it."""
 
@@ -186,7 +186,7 @@ def _tree_relation(p, a: int, b: int) -> str:
     return f"{kind}{min(length, 5)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What ranks the candidates of one pronoun against each other."""
 

@@ -80,7 +80,7 @@ _EXPLETIVE = re.compile(
 _HEAD_CUT = re.compile(r"\s(?:of|for|at|in|with|from|on|to|and|who|whose|which)\s.*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One mention of someone or something in the text: a name, a pronoun or a description."""
 
@@ -99,7 +99,7 @@ class Mention:
     confidence: float = 1.0  # for a pronoun: the resolver's probability
 
 
-@dataclass
+@dataclass(slots=True)
 class Chain:
     """One person or organisation (or a thing that never speaks) and everything the article calls it."""
 

@@ -44,7 +44,7 @@ MIN_CLAUSE_WORDS = 3
 MAX_LEAD_WORDS = 10  # words between a cue and its 'that' ('said in a statement on Tuesday that')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reported:
     """A reported clause text[start:end], the speaker phrase text[sp_start:sp_end], and its cue."""
 
