@@ -11,6 +11,7 @@ counts as a mention of its chain (its salience, and its gender as evidence) for 
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -283,7 +284,9 @@ class CorefModel:
         order = sorted(cands, key=lambda cs: -_last_start(cs[1]))
         g_order = sorted(agreeing, key=lambda cs: -_last_start(cs[1]))
         latest = {c.id: _last_start(st) for c, st in cands}
-        between = {c.id: sum(1 for o, _ in agreeing if o.id != c.id and latest[o.id] > latest[c.id]) for c, _ in cands}
+        # agreeing chains mentioned since each candidate's latest mention (by bisection of their latest mentions)
+        since = sorted(latest[o.id] for o, _ in agreeing)
+        between = {c.id: len(since) - bisect.bisect_right(since, latest[c.id]) for c, _ in cands}
         subjects = [c for c, st in g_order if st.last is not None and st.last.role in ("subj", "lead")]
         by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -_last_start(cs[1])))
         ctx = Context(

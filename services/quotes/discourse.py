@@ -367,7 +367,7 @@ def _titles_and_roles(d: Discourse) -> None:
         c = d.chains[m.chain]
         lo = d.sents[m.sent][0]
         inner = text[m.start : m.end].split()[:-1] if c.label == "PERSON" else []
-        words = text[lo : m.start].split()[-4:] + inner
+        words = text[lo : m.start].rsplit(None, 4)[-4:] + inner  # the last four words before the name
         title_words: list[str] = []
         for w in reversed(words):
             low = w.lower().rstrip(".,")
@@ -393,7 +393,7 @@ def _appositions(d: Discourse, m: Mention, c: Chain) -> None:
     text = d.text
     after = text[m.end : min(d.sents[m.sent][1], m.end + 90)]
     before = text[max(d.sents[m.sent][0], m.start - 60) : m.start]
-    for age in (_AGE.match(after), _AGE_BEFORE.search(before)):
+    for age in (_AGE.match(after), _AGE_BEFORE.search(before) if "-year-old" in before else None):
         if age:
             c.ages.add(age.group(1))
     if d.parse is not None and m.token >= 0:
@@ -429,7 +429,8 @@ def _without_titles(before: str) -> str:
 
 def _text_roles(after: str, before: str, c: Chain) -> None:
     """Without a parse: the comma-set phrase right after the name, or right before it."""
-    for found in (_APPOS_AFTER.match(after), _APPOS_BEFORE.search(before)):
+    # a phrase before the name ends with a comma: no costly search where none does
+    for found in (_APPOS_AFTER.match(after), _APPOS_BEFORE.search(before) if before.rstrip().endswith(",") else None):
         if found is None or found.group(1)[:1].isdigit():
             continue
         words = _HEAD_CUT.sub("", found.group(1)).split()
