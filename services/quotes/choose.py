@@ -93,7 +93,8 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext, among: _Among
     """The features of candidate `c` among all candidates `others` of one quote (no words of the data);
     `among`: what they share, if the caller made it for all of them."""
     among = among or _Among(others)
-    phrase = q.text[c.start : c.end].split()
+    said = q.text[c.start : c.end]  # the phrase naming the speaker
+    phrase = said.split(None, 1)
     first = phrase[0].lower() if phrase else ""
     rules = among.rules.get(c.speaker, set())
     f = {
@@ -110,11 +111,11 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext, among: _Among
         "entity_name": float(c.speaker in q.entity_names),
         "name_words": min(len(c.speaker.split()), 4) / 4,
         "agree_rules": min(len(rules) - 1, 4) / 4,
-        "agree_text": float(any(r.startswith("text:") for r in rules) and c.rule.startswith("syntax:")),
-        "agree_syntax": float(any(r.startswith("syntax:") for r in rules) and c.rule.startswith("text:")),
+        "agree_text": float(c.rule.startswith("syntax:") and any(r.startswith("text:") for r in rules)),
+        "agree_syntax": float(c.rule.startswith("text:") and any(r.startswith("syntax:") for r in rules)),
         "competitors": min(among.speakers - 1, 4) / 4,
         "lower_start": float(c.speaker[:1].islower()),
-        "possessive": float(q.text[c.start : c.end].endswith(POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
+        "possessive": float(said.endswith(POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
         "alone": float(q.alone),
         "para_start": float(q.para_start),
         "between": min(c.between, 3) / 3,
