@@ -20,7 +20,7 @@ from shared.lexicon.function_words import POSSESSIVE_ENDINGS, THIRD_PERSON_PRONO
 MODEL_PATH = Path(__file__).with_name("attribution_model.json")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One candidate speaker of a quote, resolved to a name (or a description)."""
 
@@ -42,7 +42,7 @@ class Choice:
     certainty: float = 1.0  # how likely the resolution is right (the trained resolver's probability; 1: a name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteContext:
     """What the features know of the quote itself."""
 
@@ -72,12 +72,31 @@ def _bucket(n: int) -> str:
     return "0" if n <= 2 else "near" if n <= 40 else "mid" if n <= 150 else "far"
 
 
-def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, float]:
-    """The features of candidate `c` among all candidates `others` of one quote (no words of the data)."""
-    phrase = q.text[c.start : c.end].split()
+class _Among:
+    """What the features of each candidate read of all the candidates of one quote, found once for them all."""
+
+    __slots__ = ("rules", "speakers", "own")
+
+    def __init__(self, others: Sequence[Choice]) -> None:
+        self.rules: dict[str, set[str]] = {}  # speaker -> the rules proposing them
+        for o in others:
+            self.rules.setdefault(o.speaker, set()).add(o.rule)
+        self.speakers = len(self.rules)
+        self.own = {o.speaker for o in others if o.rule in OWN_ATTRIBUTION}  # speakers of an own attribution
+
+    def other_own(self, speaker: str) -> bool:
+        """Whether a candidate naming someone else than `speaker` reads the quote's own attribution."""
+        return len(self.own) > 1 or (len(self.own) == 1 and speaker not in self.own)
+
+
+def features(c: Choice, others: Sequence[Choice], q: QuoteContext, among: _Among | None = None) -> dict[str, float]:
+    """The features of candidate `c` among all candidates `others` of one quote (no words of the data);
+    `among`: what they share, if the caller made it for all of them."""
+    among = among or _Among(others)
+    said = q.text[c.start : c.end]  # the phrase naming the speaker
+    phrase = said.split(None, 1)
     first = phrase[0].lower() if phrase else ""
-    same = [o for o in others if o.speaker == c.speaker]
-    rules = {o.rule for o in same}
+    rules = among.rules.get(c.speaker, set())
     f = {
         "bias": 1.0,
         f"rule={c.rule}": 1.0,
@@ -92,16 +111,16 @@ def features(c: Choice, others: Sequence[Choice], q: QuoteContext) -> dict[str, 
         "entity_name": float(c.speaker in q.entity_names),
         "name_words": min(len(c.speaker.split()), 4) / 4,
         "agree_rules": min(len(rules) - 1, 4) / 4,
-        "agree_text": float(any(r.startswith("text:") for r in rules) and c.rule.startswith("syntax:")),
-        "agree_syntax": float(any(r.startswith("syntax:") for r in rules) and c.rule.startswith("text:")),
-        "competitors": min(len({o.speaker for o in others}) - 1, 4) / 4,
+        "agree_text": float(c.rule.startswith("syntax:") and any(r.startswith("text:") for r in rules)),
+        "agree_syntax": float(c.rule.startswith("text:") and any(r.startswith("syntax:") for r in rules)),
+        "competitors": min(among.speakers - 1, 4) / 4,
         "lower_start": float(c.speaker[:1].islower()),
-        "possessive": float(q.text[c.start : c.end].endswith(POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
+        "possessive": float(said.endswith(POSSESSIVE_ENDINGS)),  # "Roe's" of "Roe's letter"
         "alone": float(q.alone),
         "para_start": float(q.para_start),
         "between": min(c.between, 3) / 3,
         f"rule={c.rule}|between": float(c.between > 0),
-        f"rule={c.rule}|own={any(o.rule in OWN_ATTRIBUTION for o in others if o.speaker != c.speaker)}": 1.0,
+        f"rule={c.rule}|own={among.other_own(c.speaker)}": 1.0,
         f"paras={min(c.paras, 2)}": 1.0,
         # the phrase is part of a longer one another rule proposes ('the Roe campaign' of 'A spokesman for the Roe campaign')
         "inside_longer": float(
@@ -151,14 +170,18 @@ class Chooser:
 
     def score(self, f: dict[str, float]) -> float:
         """The probability that the candidate with features `f` is the quote's speaker."""
-        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        get, total = self.weights.get, 0.0
+        for k, v in f.items():  # summed in the features' order, then the intercept added, as ever
+            total += get(k, 0.0) * v
+        z = self.intercept + total
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def choose(self, cands: Sequence[Choice], q: QuoteContext) -> tuple[Choice, float] | None:
         """The best candidate and its probability, or None when none reaches the threshold."""
         if not cands:
             return None
-        scored = [(self.score(features(c, cands, q)), i) for i, c in enumerate(cands)]
+        among = _Among(cands)
+        scored = [(self.score(features(c, cands, q, among)), i) for i, c in enumerate(cands)]
         p, i = max(scored, key=lambda s: (s[0], -s[1]))
         return (cands[i], p) if p >= self.threshold else None
 

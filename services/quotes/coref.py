@@ -11,6 +11,7 @@ counts as a mention of its chain (its salience, and its gender as evidence) for 
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ _AGREEING = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ChainState:
     """What the resolver knows of one chain at a point of the text, from the mentions before it."""
 
@@ -118,6 +119,17 @@ def as_features(keys: list[Key]) -> dict[str, float]:
     return {key_name(k): 1.0 for k in keys}
 
 
+class _Singles(dict):
+    """The one-word key of each flag's name, made on first use."""
+
+    def __missing__(self, name: str) -> Key:
+        key = self[name] = (name,)
+        return key
+
+
+_SINGLE = _Singles()
+
+
 def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context", agree: str) -> list[Key]:
     """The features of pronoun `m` referring to chain `c` (state `s` before `m`, `agree` how it fits) among the
     candidates (`ctx`: recency ranks, chains between, the current speaker, the most mentioned), as keys. No
@@ -174,7 +186,7 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("binding", _same_clause(d, last, m)),
         ("only_agreeing", ctx.agreeing == 1 and c.id in ctx.grank),
     )
-    keys.extend((name,) for name, on in flags if on)
+    keys.extend([_SINGLE[name] for name, on in flags if on])
     if cataphor:
         keys.append(("cataphor|crole={}|prole={}", crole, prole))
     if c.topic:
@@ -205,7 +217,7 @@ def _tree_relation(p, a: int, b: int) -> str:
     return f"{kind}{min(length, 5)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What ranks the candidates of one pronoun against each other."""
 
@@ -302,7 +314,9 @@ class CorefModel:
         order = sorted(cands, key=lambda cs: -_last_start(cs[1]))
         g_order = sorted(agreeing, key=lambda cs: -_last_start(cs[1]))
         latest = {c.id: _last_start(st) for c, st in cands}
-        between = {c.id: sum(1 for o, _ in agreeing if o.id != c.id and latest[o.id] > latest[c.id]) for c, _ in cands}
+        # agreeing chains mentioned since each candidate's latest mention (by bisection of their latest mentions)
+        since = sorted(latest[o.id] for o, _ in agreeing)
+        between = {c.id: len(since) - bisect.bisect_right(since, latest[c.id]) for c, _ in cands}
         subjects = [c for c, st in g_order if st.last is not None and st.last.role in ("subj", "lead")]
         by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -_last_start(cs[1])))
         ctx = Context(

@@ -80,7 +80,7 @@ _EXPLETIVE = re.compile(
 _HEAD_CUT = re.compile(r"\s(?:of|for|at|in|with|from|on|to|and|who|whose|which)\s.*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One mention of someone or something in the text: a name, a pronoun or a description."""
 
@@ -99,7 +99,7 @@ class Mention:
     confidence: float = 1.0  # for a pronoun: the resolver's probability
 
 
-@dataclass
+@dataclass(slots=True)
 class Chain:
     """One person or organisation (or a thing that never speaks) and everything the article calls it."""
 
@@ -408,7 +408,7 @@ def _titles_and_roles(d: Discourse) -> None:
         c = d.chains[m.chain]
         lo = d.sents[m.sent][0]
         inner = text[m.start : m.end].split()[:-1] if c.label == "PERSON" else []
-        words = text[lo : m.start].split()[-4:] + inner
+        words = text[lo : m.start].rsplit(None, 4)[-4:] + inner  # the last four words before the name
         title_words: list[str] = []
         for w in reversed(words):
             low = w.lower().rstrip(".,")
@@ -434,7 +434,7 @@ def _appositions(d: Discourse, m: Mention, c: Chain) -> None:
     text = d.text
     after = text[m.end : min(d.sents[m.sent][1], m.end + 90)]
     before = text[max(d.sents[m.sent][0], m.start - 60) : m.start]
-    for age in (_AGE.match(after), _AGE_BEFORE.search(before)):
+    for age in (_AGE.match(after), _AGE_BEFORE.search(before) if "-year-old" in before else None):
         if age:
             c.ages.add(age.group(1))
     if d.parse is not None and m.token >= 0:
@@ -470,7 +470,8 @@ def _without_titles(before: str) -> str:
 
 def _text_roles(after: str, before: str, c: Chain) -> None:
     """Without a parse: the comma-set phrase right after the name, or right before it."""
-    for found in (_APPOS_AFTER.match(after), _APPOS_BEFORE.search(before)):
+    # a phrase before the name ends with a comma: no costly search where none does
+    for found in (_APPOS_AFTER.match(after), _APPOS_BEFORE.search(before) if before.rstrip().endswith(",") else None):
         if found is None or found.group(1)[:1].isdigit():
             continue
         words = _HEAD_CUT.sub("", found.group(1)).split()
@@ -506,6 +507,9 @@ def _phrase(p: CompactParse, k: int, text: str) -> str:
     return text[p.start[lo] : p.end[max(lo, cut - 1)]]
 
 
+_ORG_NOUNS = ORGANISATION_NOUNS | COMPANY_NOUNS  # 'company Acme', 'the charity Oxfam'
+
+
 def _organisation_evidence(d: Discourse) -> None:
     """A name the article treats as an organisation's ('company Acme', "Acme's shares", 'an Acme spokesman')
     is no person whatever its shape."""
@@ -518,7 +522,7 @@ def _organisation_evidence(d: Discourse) -> None:
             continue
         before = text[max(0, m.start - 30) : m.start].split()
         after = text[m.end : m.end + 40].replace("\u2019", "'").split()
-        noun_before = bool(before) and before[-1].lower() in ORGANISATION_NOUNS | COMPANY_NOUNS
+        noun_before = bool(before) and before[-1].lower() in _ORG_NOUNS
         owns = text[m.end : m.end + 2] in ("'s", "\u2019s") and any(
             w.lower().strip(",.") in ORG_POSSESSED for w in after[1:3]
         )

@@ -128,9 +128,18 @@ class Proposer:
         return [m.start for m in self.resolver.mentions]
 
     def make(
-        self, span: QuoteSpan, rule: str, start: int, end: int, cue: str | None, prefer_last: bool
+        self,
+        span: QuoteSpan,
+        rule: str,
+        start: int,
+        end: int,
+        cue: str | None,
+        prefer_last: bool,
+        dep: str = "",
+        verb_dep: str = "",
     ) -> Choice | None:
-        """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment)."""
+        """The candidate that text[start:end] names for the quote `span`, or None (no name, or a fragment);
+        `dep` and `verb_dep`: how a syntax rule's phrase and its verb hang in the parse."""
         key = (start, end, span.open_mark, prefer_last)
         if key not in self._named:  # several rules often propose one phrase for a quote: resolved once
             self._named[key] = self._name(*key)
@@ -150,9 +159,11 @@ class Proposer:
             start,
             end,
             cue,
+            dep=dep,
             after=after,
             distance=max(0, dist),
             between=between,
+            verb_dep=verb_dep,
             step=step,
             paras=paras,
         )

@@ -17,7 +17,7 @@ _BEFORE_OPEN = set(" \t\n([{/:\u2014\u2013-")
 _AFTER_CLOSE = set(" \t\n,.;:!?)]}\u2014\u2013-'\u2019")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteSpan:
     """Text between a pair of marks: `start`/`end` index the text inside the marks."""
 

@@ -44,7 +44,7 @@ MIN_CLAUSE_WORDS = 3
 MAX_LEAD_WORDS = 10  # words between a cue and its 'that' ('said in a statement on Tuesday that')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reported:
     """A reported clause text[start:end], the speaker phrase text[sp_start:sp_end], and its cue."""
 
@@ -124,6 +124,7 @@ def _according(text: str, s: int, e: int, quoted: _Quoted) -> Reported | None:
 
 
 MAX_SUBJECT_WORDS = 25
+_OPENING_JOINERS = CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}  # left off a subject's start
 
 
 def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> tuple[int, int] | None:
@@ -160,7 +161,7 @@ def subject_span(text: str, ws: list[tuple[str, int, int]], k: int, s: int) -> t
             if "," in text[ws[i - 1][2] : ws[i][1]]:
                 first = i
                 break
-    while first < j and ws[first][0].lower() in CLAUSE_JOINERS | {"however", "meanwhile", "also", "still"}:
+    while first < j and ws[first][0].lower() in _OPENING_JOINERS:
         first += 1
     end = ws[j - 1][2]
     if joined:  # the subject of the sentence: its first noun phrase

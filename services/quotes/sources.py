@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from services.quotes.choose import Choice
@@ -74,7 +75,7 @@ class Site:
         """Where the quote's paragraph ends."""
         return self.paras[self.para][1] if self.para >= 0 else len(self.text)
 
-    @property
+    @cached_property
     def quote_site(self) -> QuoteSite:
         """The quote as the syntax rules see it."""
         return QuoteSite(self.span.open_mark, self.span.marked[1], self.floor, self.limit)
@@ -215,9 +216,11 @@ def _syntax(rule: str) -> Source:
     def source(s: Site) -> list[Choice]:
         out = []
         for c in SYNTAX_RULES[rule](s.propose.parse, s.text, s.quote_site) if s.propose.parse is not None else ():
-            ch = s.propose.make(s.span, "syntax:" + c.rule, c.start, c.end, c.verb or None, not c.after)
+            ch = s.propose.make(
+                s.span, "syntax:" + c.rule, c.start, c.end, c.verb or None, not c.after, c.dep, c.verb_dep
+            )
             if ch is not None:
-                out.append(dataclasses.replace(ch, dep=c.dep, verb_dep=c.verb_dep))
+                out.append(ch)
         return out
 
     source.__doc__ = SYNTAX_RULES[rule].__doc__

@@ -29,7 +29,7 @@ from shared.text.sentences import WORD, is_abbreviation_stop, sentence_end, sent
 CUES = QUOTE_CUES  # the verbs that attribute a quotation, from the one speech lexicon
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """A speaker phrase found next to a quote: where it is, and the verb that attributes it."""
 

@@ -21,7 +21,7 @@ BORROWS_SUBJECT = frozenset({"advcl", "conj", "xcomp", "acl"})
 MAX_SPEAKER_TOKENS = 12  # a speaker phrase longer than this is a clause, not a name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A phrase `text[start:end]` that a named syntax rule proposes as a quote's speaker."""
 
@@ -34,7 +34,7 @@ class Candidate:
     verb_dep: str = ""  # how the verb hangs in its sentence: ROOT, ccomp, advcl, relcl ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteSite:
     """Where a quote stands, as the syntax rules see it: its marked range and its paragraph."""
 

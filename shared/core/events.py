@@ -203,10 +203,24 @@ _OUTPUT_ORDER = (
 
 def promote(event: ArticleCleaned, target: type[AnyArticle], **changes: Any) -> AnyArticle:
     """The same article as a later event type, with `changes` applied (e.g. `dedup=...`)."""
-    values = {f.name: getattr(event, f.name) for f in dataclasses.fields(event) if f.init}
-    values.update(changes)
-    names = {f.name for f in dataclasses.fields(target)}
-    return target(**{k: v for k, v in values.items() if k in names})
+    carried, names = _carried(type(event), target)
+    values = {name: getattr(event, name) for name in carried}
+    values.update((k, v) for k, v in changes.items() if k in names)
+    return target(**values)
+
+
+_CARRIED: dict[tuple[type, type], tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def _carried(source: type, target: type) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The fields an event of type `source` passes on to one of type `target`, and all of `target`'s fields
+    (read once per pair of types: `dataclasses.fields` walks every field on each call)."""
+    found = _CARRIED.get((source, target))
+    if found is None:
+        names = frozenset(f.name for f in dataclasses.fields(target))
+        carried = tuple(f.name for f in dataclasses.fields(source) if f.init and f.name in names)
+        found = _CARRIED[(source, target)] = (carried, names)
+    return found
 
 
 def with_trace(trace: Mapping[str, Mapping[str, Any]], stage: str, ms: float, **notes: Any) -> dict:

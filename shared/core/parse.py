@@ -178,6 +178,15 @@ class CompactParse:
     def _sent_starts(self) -> tuple[int, ...]:
         return tuple(a for a, _ in self.sents)
 
+    @cached_property
+    def _sent_start_chars(self) -> list[int]:
+        return [self.start[a] for a, _ in self.sents]
+
+    @cached_property
+    def _sents_in_order(self) -> bool:
+        """Whether the sentences follow each other in text order (a parse made here: always)."""
+        return all(b <= a2 for (_, b), (a2, _) in zip(self.sents, self.sents[1:]))
+
     def children(self, i: int) -> tuple[int, ...]:
         """Token indices whose head is token `i`, in text order."""
         return self._children[i]
@@ -200,10 +209,8 @@ class CompactParse:
     def tokens_between(self, start_char: int, end_char: int) -> range:
         """Indices of the tokens lying wholly within `[start_char, end_char)`."""
         lo = bisect.bisect_left(self.start, start_char)
-        hi = lo
-        while hi < len(self.start) and self.end[hi] <= end_char:
-            hi += 1
-        return range(lo, hi)
+        # tokens are in text order, not overlapping: their ends are sorted too
+        return range(lo, max(lo, bisect.bisect_right(self.end, end_char, lo)))
 
     def sent_of(self, i: int) -> tuple[int, int] | None:
         """The token range `[first, last+1)` of the parsed sentence holding token `i`."""
@@ -214,9 +221,15 @@ class CompactParse:
 
     def is_parsed(self, start_char: int, end_char: int) -> bool:
         """Whether some parsed sentence overlaps `[start_char, end_char)`."""
-        return any(
-            self.start[a] < end_char and start_char < self.end[b - 1] for a, b in self.sents if self.start[a] < end_char
-        )
+        if not self._sents_in_order:
+            return any(
+                self.start[a] < end_char and start_char < self.end[b - 1]
+                for a, b in self.sents
+                if self.start[a] < end_char
+            )
+        # the sentences starting before end_char are a prefix; the last of them ends the latest
+        k = bisect.bisect_left(self._sent_start_chars, end_char)
+        return k > 0 and start_char < self.end[self.sents[k - 1][1] - 1]
 
     def subtree(self, i: int) -> tuple[int, int]:
         """The token range `[left, right+1)` of token `i` and everything under it."""
