@@ -166,6 +166,7 @@ class Proposer:
             verb_dep=verb_dep,
             step=step,
             paras=paras,
+            certainty=certainty,
         )
 
     def _name(

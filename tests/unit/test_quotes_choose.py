@@ -60,6 +60,19 @@ def test_each_quote_says_where_its_speaker_is_named_which_rule_and_how_sure():
     assert q.rule in ("text:after_quote+name", "syntax:speech_verb_subject+name") and 0.0 < q.confidence <= 1.0
 
 
+def test_a_pronoun_candidate_carries_the_resolvers_probability_into_confidence():
+    text = 'Jane Roe met Mary Poe. "We will win," she said.'
+    es = (ent(text, "Jane Roe", "PERSON", "Jane Roe"), ent(text, "Mary Poe", "PERSON", "Mary Poe"))
+    seen = []
+    extract_quotes(text, es, observe=lambda i, cands, ctx: seen.extend(cands))
+    pronoun = [c for c in seen if c.step == "pronoun"]
+    named = [c for c in seen if c.step == "name"]
+    assert pronoun and all(0.0 < c.certainty < 1.0 for c in pronoun)  # two women: the resolver is unsure
+    assert all(c.certainty == 1.0 for c in named)
+    uncalibrated = Chooser({}, 0.0, 0.0)
+    assert uncalibrated.confidence(pronoun[0], 0.9) == pytest.approx(0.9 * pronoun[0].certainty)
+
+
 @pytest.mark.parametrize("version", [2, 3])
 def test_quotes_of_schema_2_and_3_read(version):
     q = Quote("x", 1, 2, "Jane Roe", "PERSON", "said", "direct", 5, 13, "syntax:speech_verb_subject", 0.9)
