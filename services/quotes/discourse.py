@@ -24,7 +24,7 @@ from shared.core.parse import CompactParse
 from shared.lexicon.names import first_name_gender
 from shared.lexicon.roles import ORGANISATION_NOUNS, PRONOUN_FORMS, looks_like_person_noun, noun_gender
 from shared.lexicon.speech import QUOTE_CUES, REPORTING_VERBS, SPEECH_LEMMAS
-from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLES
+from shared.lexicon.titles import FEMALE_TITLES, MALE_TITLES, TITLE_ABBREVIATIONS, TITLES
 from shared.lexicon.vocabulary import (
     COMPANY_NOUNS,
     COUNTRIES,
@@ -423,6 +423,9 @@ def _titles_and_roles(d: Discourse) -> None:
                 c.votes["f"] += 3
             elif t in ROLE_WORDS and looks_like_person_noun(t, ROLE_WORDS):
                 c.roles.setdefault(t, " ".join(title_words))
+                c.titled = True
+            for role in TITLE_ABBREVIATIONS.get(t, ()):  # 'Sen. Roe' is 'the senator'
+                c.roles.setdefault(role, role)
                 c.titled = True
         if any(t in MALE_TITLES or t in FEMALE_TITLES for t in title_words) and c.label in _THING_LABELS:
             c.label = "PERSON"  # 'Mrs Roe' labelled ORG: a person whatever NER said

@@ -4,9 +4,39 @@ from __future__ import annotations
 
 from nameparser.config import CONSTANTS
 
-# Every title nameparser knows ('mr', 'senator', 'judge', 'chancellor' ...), plus the short
-# forms of US political titles that newspapers write with a full stop.
-TITLES = frozenset(t.lower() for t in CONSTANTS.titles) | {"sen", "rep", "gov", "lt", "sgt", "capt", "col", "gen"}
+# Short forms of titles (written with or without a full stop: 'Sen. Jane Roe', 'Det Sgt John Roe', 'PC Ann
+# Doe') and the role words a later description may use for their bearer ('the senator', 'the officer').
+TITLE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "sen": ("senator", "lawmaker"),
+    "rep": ("representative", "congressman", "congresswoman", "lawmaker"),
+    "gov": ("governor",),
+    "lt": ("lieutenant", "officer"),
+    "sgt": ("sergeant", "officer"),
+    "capt": ("captain",),
+    "col": ("colonel", "officer"),
+    "gen": ("general",),
+    "maj": ("major", "officer"),
+    "cmdr": ("commander",),
+    "adm": ("admiral",),
+    "det": ("detective", "officer"),
+    "supt": ("superintendent", "officer"),
+    "insp": ("inspector", "officer"),
+    "const": ("constable", "officer"),
+    "pc": ("constable", "officer"),
+    "dc": ("detective", "constable", "officer"),
+    "ds": ("detective", "sergeant", "officer"),
+    "di": ("detective", "inspector", "officer"),
+    "dci": ("detective", "inspector", "officer"),
+    "cllr": ("councillor",),
+    "atty": ("attorney",),
+    "amb": ("ambassador",),
+    "pres": ("president",),
+    "prof": ("professor",),
+    "dr": ("doctor",),
+    "rev": ("reverend", "minister", "pastor"),
+}
+# Every title nameparser knows ('mr', 'senator', 'judge', 'chancellor' ...), plus the short forms above.
+TITLES = frozenset(t.lower() for t in CONSTANTS.titles) | frozenset(TITLE_ABBREVIATIONS)
 # Titles that give the bearer's gender (general English usage).
 MALE_TITLES = frozenset(
     {"mr", "sir", "lord", "prince", "king", "duke", "father", "brother", "uncle", "earl", "baron", "count", "emperor"}

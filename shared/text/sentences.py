@@ -16,7 +16,7 @@ from functools import lru_cache
 ABBREVIATIONS = frozenset(
     """
 mr mrs ms dr sen rep gov gen lt col sgt capt prof rev st jr sr no vs inc corp co ltd jan feb mar apr aug sept
-sep oct nov dec u.s u.k u.n d.c mt ft
+sep oct nov dec u.s u.k u.n d.c mt ft det supt insp cllr atty cmdr maj adm
 """.split()
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)$")

@@ -1,5 +1,6 @@
 """Descriptions and documents resolved to the article's chains: 'the mayor said', 'the report said'."""
 
+import pytest
 from quote_helpers import ent, parsed
 
 from services.quotes.coref import load_resolver
@@ -92,3 +93,16 @@ def test_a_description_after_a_reported_clause_may_be_the_clause_s_organisation(
     es = (ent(text, "Acme Corp", "ORG", "Acme Corp"), ent(text, "Springfield", "GPE", "Springfield"))
     reported = [q for q in extract_quotes(text, es, parsed(text)) if q.kind == "indirect"]
     assert [(q.speaker, text[q.speaker_start : q.speaker_end]) for q in reported] == [("Acme Corp", "the company")]
+
+
+@pytest.mark.parametrize(
+    "title, description",
+    [("Sen.", "the senator"), ("Gov.", "the governor"), ("Rep.", "the congresswoman"), ("PC", "the officer")],
+)
+def test_a_short_title_gives_the_role_a_later_description_uses(title, description):
+    text = (
+        f"{title} Jane Roe met Mary Poe, a teacher, in Ohio. Poe asked about schools. "
+        f'"We will fix them," {description} said.'
+    )
+    es = (ent(text, "Jane Roe", "PERSON", "Jane Roe"), ent(text, "Mary Poe", "PERSON", "Mary Poe", "Poe"))
+    assert speakers(text, *es)[-1][1:] == ("Jane Roe", "text:after_quote+role")

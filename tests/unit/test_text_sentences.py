@@ -15,7 +15,15 @@ def test_sentences_end_at_stops_and_line_breaks():
 
 
 @pytest.mark.parametrize(
-    "text", ["Mr. Smith arrived.", "The U.S. Senate voted.", "J. K. Rowling wrote.", "It rose 3.5 per cent."]
+    "text",
+    [
+        "Mr. Smith arrived.",
+        "The U.S. Senate voted.",
+        "J. K. Rowling wrote.",
+        "It rose 3.5 per cent.",
+        "Det. Supt. Ann Doe spoke.",
+        "Cllr. Ann Doe voted.",
+    ],
 )
 def test_abbreviations_initials_and_decimals_do_not_end_a_sentence(text):
     assert _texts(text) == [text]
