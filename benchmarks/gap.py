@@ -70,12 +70,9 @@ def holds(d: Discourse, c: Chain, name: str, offset: int) -> bool:
     return not covered and bool(words) and c.name.split()[-1:] == words[-1:]
 
 
-def scores(event: EntitiesExtracted, row: dict, resolver=None) -> tuple[float | None, float | None]:
-    """The resolver's probability that the row's pronoun refers to name A and to name B (None: the name is
-    no candidate of the pronoun: not found, or named only after it in a later sentence)."""
-    from services.quotes.coref import load_resolver
-
-    model = resolver or load_resolver()
+def pronoun_candidates(event: EntitiesExtracted, row: dict, model) -> tuple[Discourse, list]:
+    """The row's text as a discourse model (its page subject as the title), and the candidate chains of its
+    pronoun with their features (empty: the pronoun has none)."""
     seen: list = []
     d = build_discourse(
         event.text,
@@ -87,7 +84,16 @@ def scores(event: EntitiesExtracted, row: dict, resolver=None) -> tuple[float | 
         topic=page_subject(row),
     )
     offset = int(row["Pronoun-offset"])
-    cands = next((c for m, c in seen if m.start == offset), [])
+    return d, next((c for m, c in seen if m.start == offset), [])
+
+
+def scores(event: EntitiesExtracted, row: dict, resolver=None) -> tuple[float | None, float | None]:
+    """The resolver's probability that the row's pronoun refers to name A and to name B (None: the name is
+    no candidate of the pronoun: not found, or named only after it in a later sentence)."""
+    from services.quotes.coref import load_resolver
+
+    model = resolver or load_resolver()
+    d, cands = pronoun_candidates(event, row, model)
     out = []
     for k in "AB":
         name, at = row[k], int(row[f"{k}-offset"])

@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.attribution_accuracy import owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
-from benchmarks.gap import answer, model_pass, page_subject, read_gap, scores  # noqa: E402
+from benchmarks.gap import answer, model_pass, read_gap, scores  # noqa: E402
 from benchmarks.train_attribution import _matches  # noqa: E402
 from newsflow.evaluation.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
@@ -85,22 +85,11 @@ def gap_rows(
     rows: list[dict], events: list[EntitiesExtracted], model: CorefModel
 ) -> list[tuple[list[dict], list[int]]]:
     """Per GAP pronoun: its candidates' features and whether each holds the gold name."""
-    from benchmarks.gap import holds
+    from benchmarks.gap import holds, pronoun_candidates
 
     out = []
     for row, e in zip(rows, events):
-        seen: list = []
-        d = build_discourse(
-            e.text,
-            e.entities,
-            e.parse,
-            (),
-            model,
-            observe=lambda m, c, seen=seen: seen.append((m, c)),
-            topic=page_subject(row),
-        )
-        target = int(row["Pronoun-offset"])
-        cands = next((c for m, c in seen if m.start == target), None)
+        d, cands = pronoun_candidates(e, row, model)
         if not cands:
             continue
         gold = [(row[k], int(row[f"{k}-offset"])) for k in "AB" if row[f"{k}-coref"].upper() == "TRUE"]
