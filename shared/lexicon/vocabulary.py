@@ -72,7 +72,9 @@ technologies trust union university
 
 # Words that make a name a place or a building: the head nouns of the English names of
 # GeoNames' feature codes (geonames.org "feature codes" list, classes S spot/building,
-# R road/railroad, L park/area), written down from that public list and no evaluation data.
+# R road/railroad, L park/area), written down from that public list and no evaluation data
+# (e.g. PAL palace, PGDA pagoda, PIER pier, PRN prison, PRNJ reformatory, PYR pyramid, QUAY quay,
+# RECR racetrack, REST restaurant, RNCH ranch, RSRT resort, RSTN railroad station).
 # Heads that are already ORG_HEADS (bank, centre, university, office) are left to those, and so are
 # institutions that news annotation names as organisations (school, hospital, clinic, museum, library).
 PLACE_HEADS = frozenset(
