@@ -88,9 +88,10 @@ _MAYBE = {
 
 def _personal_agreement(g: str, c: Chain, s: ChainState) -> str:
     """How 'he' or 'she' fits a chain's gender: by the article's evidence, else the given-name prior."""
-    votes = {k: c.votes[k] + s.pron_votes[k] for k in ("m", "f")}
-    if votes["m"] != votes["f"]:
-        return "agree" if (votes["m"] > votes["f"]) == (g == "m") else "sure_conflict"
+    m = c.votes["m"] + s.pron_votes["m"]
+    f = c.votes["f"] + s.pron_votes["f"]
+    if m != f:
+        return "agree" if (m > f) == (g == "m") else "sure_conflict"
     if c.prior is not None:
         if c.prior == g:  # the article's evidence and a name the list is sure of agree alike
             return "agree" if c.prior_sure else "weak_agree"
@@ -117,17 +118,6 @@ def key_name(key: Key) -> str:
 def as_features(keys: list[Key]) -> dict[str, float]:
     """Keys as a feature dict (every feature here is 1 when present)."""
     return {key_name(k): 1.0 for k in keys}
-
-
-class _Singles(dict):
-    """The one-word key of each flag's name, made on first use."""
-
-    def __missing__(self, name: str) -> Key:
-        key = self[name] = (name,)
-        return key
-
-
-_SINGLE = _Singles()
 
 
 def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context", agree: str) -> list[Key]:
@@ -169,24 +159,8 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("crank={}|grank={}", crank, grank),
         ("pron_count={}", _bucket(s.pron_count, _PRON_COUNT)),
     ]
-    flags = (
-        ("most_mentioned", s.count == ctx.most),
-        ("subj_same", m.sent in s.subj_sents and not cataphor),
-        ("subj_prev", m.sent - 1 in s.subj_sents),
-        ("subj_prev2", m.sent - 2 in s.subj_sents),
-        ("speaker_now", c.id == ctx.speaker),
-        ("speaker_now|speech", c.id == ctx.speaker and m.speech),
-        ("speaker_now|other_subject_before", c.id == ctx.speaker and ctx.srank.get(c.id, 3) > 0),
-        ("speech", m.speech),
-        ("last_quoted", last.quoted),
-        ("last_pronoun", last.kind == "pronoun"),
-        ("cataphor", cataphor),
-        ("titled", c.titled or bool(c.roles)),
-        ("first_person", c.id == ctx.first_person),
-        ("binding", _same_clause(d, last, m)),
-        ("only_agreeing", ctx.agreeing == 1 and c.id in ctx.grank),
-    )
-    keys.extend([_SINGLE[name] for name, on in flags if on])
+    _salience_flags(keys, m, c, s, ctx, cataphor)
+    _mention_flags(keys, d, m, c, last, ctx, cataphor)
     if cataphor:
         keys.append(("cataphor|crole={}|prole={}", crole, prole))
     if c.topic:
@@ -197,6 +171,50 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         tree = _tree_relation(d.parse, last.token, m.token)
         keys += [("tree={}", tree), ("tree={}|prole={}", tree, prole)]
     return keys
+
+
+# The flags of `pronoun_keys`, each a one-word key appended where it holds: a test each, no table of all of
+# them made per candidate (the pronouns of an article have many candidates).
+
+
+def _salience_flags(keys: list[Key], m: Mention, c: Chain, s: ChainState, ctx: "Context", cataphor: bool) -> None:
+    """The flags of how salient chain `c` is before pronoun `m`: the most mentioned, a recent subject, the speaker."""
+    if s.count == ctx.most:
+        keys.append(("most_mentioned",))
+    if m.sent in s.subj_sents and not cataphor:
+        keys.append(("subj_same",))
+    if m.sent - 1 in s.subj_sents:
+        keys.append(("subj_prev",))
+    if m.sent - 2 in s.subj_sents:
+        keys.append(("subj_prev2",))
+    if c.id == ctx.speaker:
+        keys.append(("speaker_now",))
+        if m.speech:
+            keys.append(("speaker_now|speech",))
+        if ctx.srank.get(c.id, 3) > 0:
+            keys.append(("speaker_now|other_subject_before",))
+
+
+def _mention_flags(
+    keys: list[Key], d: Discourse, m: Mention, c: Chain, last: Mention, ctx: "Context", cataphor: bool
+) -> None:
+    """The flags of the pronoun `m` and of the chain's latest mention `last` before it."""
+    if m.speech:
+        keys.append(("speech",))
+    if last.quoted:
+        keys.append(("last_quoted",))
+    if last.kind == "pronoun":
+        keys.append(("last_pronoun",))
+    if cataphor:
+        keys.append(("cataphor",))
+    if c.titled or c.roles:
+        keys.append(("titled",))
+    if c.id == ctx.first_person:
+        keys.append(("first_person",))
+    if _same_clause(d, last, m):
+        keys.append(("binding",))
+    if ctx.agreeing == 1 and c.id in ctx.grank:
+        keys.append(("only_agreeing",))
 
 
 def pronoun_features(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Context") -> dict[str, float]:
@@ -311,14 +329,14 @@ class CorefModel:
     def _rank(self, d, m, cands, speaker, most, first_person, observe):
         fits = {c.id: agreement(m, c, st) for c, st in cands}
         agreeing = [(c, st) for c, st in cands if fits[c.id] in _AGREEING]
-        order = sorted(cands, key=lambda cs: -_last_start(cs[1]))
-        g_order = sorted(agreeing, key=lambda cs: -_last_start(cs[1]))
         latest = {c.id: _last_start(st) for c, st in cands}
+        order = sorted(cands, key=lambda cs: -latest[cs[0].id])
+        g_order = sorted(agreeing, key=lambda cs: -latest[cs[0].id])
         # agreeing chains mentioned since each candidate's latest mention (by bisection of their latest mentions)
         since = sorted(latest[o.id] for o, _ in agreeing)
         between = {c.id: len(since) - bisect.bisect_right(since, latest[c.id]) for c, _ in cands}
         subjects = [c for c, st in g_order if st.last is not None and st.last.role in ("subj", "lead")]
-        by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -_last_start(cs[1])))
+        by_count = sorted(agreeing, key=lambda cs: (-cs[1].count, -latest[cs[0].id]))
         ctx = Context(
             {c.id: i for i, (c, _) in enumerate(order)},
             {c.id: i for i, (c, _) in enumerate(g_order)},

@@ -199,18 +199,14 @@ class Discourse:
 
     def mention(self, start: int, end: int, kind: str) -> Mention:
         """A mention record for text[start:end] with its sentence, paragraph and grammatical role."""
-        token, role, speech = _role(self.parse, self.text, start, end, self.sent_starts)
-        return Mention(
-            start,
-            end,
-            kind,
-            self.sentence_of(start),
-            self.paragraph_of(start),
-            role,
-            self.in_quote(start),
-            token=token,
-            speech=speech,
-        )
+        sent_starts = self.sent_starts
+        token, role, speech = _role(self.parse, self.text, start, end, sent_starts)
+        # sentence_of, paragraph_of and in_quote inline: one call per mention, many mentions per article
+        sent = bisect.bisect_right(sent_starts, start) - 1
+        para = bisect.bisect_right(self.paras, start) - 1
+        q = bisect.bisect_right(self.quoted, (start, 1 << 60)) - 1
+        quoted = q >= 0 and self.quoted[q][0] <= start < self.quoted[q][1]
+        return Mention(start, end, kind, max(0, sent), max(0, para), role, quoted, "", "", -1, token, speech)
 
 
 def build_discourse(
@@ -290,12 +286,14 @@ def _parsed_names(d: Discourse, entities: Sequence[Entity]) -> None:
     surname = {c.name.split()[-1]: c.id for c in d.chains if c.label == "PERSON" and c.name.split()}
     own: dict[str, int] = {}
     i, n = 0, len(p)
+    tag = p.tag
     while i < n:
-        if p.tag[i] not in ("NNP", "NNPS"):
+        if tag[i] not in ("NNP", "NNPS"):
             i += 1
             continue
         j = i
-        while j < n and p.tag[j] in ("NNP", "NNPS") and p.sent_of(j) == p.sent_of(i):
+        sent = p.sent_of(i)
+        while j < n and tag[j] in ("NNP", "NNPS") and p.sent_of(j) == sent:
             j += 1
         lo, hi = p.start[i], p.end[j - 1]
         k = bisect.bisect_left(starts, hi) - 1
@@ -437,7 +435,11 @@ def _appositions(d: Discourse, m: Mention, c: Chain) -> None:
     text = d.text
     after = text[m.end : min(d.sents[m.sent][1], m.end + 90)]
     before = text[max(d.sents[m.sent][0], m.start - 60) : m.start]
-    for age in (_AGE.match(after), _AGE_BEFORE.search(before) if "-year-old" in before else None):
+    # each pattern runs only where its first mark is there (', 64,' opens with the comma)
+    for age in (
+        _AGE.match(after) if after[:1] == "," else None,
+        _AGE_BEFORE.search(before) if "-year-old" in before else None,
+    ):
         if age:
             c.ages.add(age.group(1))
     if d.parse is not None and m.token >= 0:
@@ -570,7 +572,7 @@ def _pronouns(d: Discourse, masked: tuple[int, int, str] | None) -> None:
     if masked is not None and masked[2]:
         found.append(masked)
     for start, end, word in found:
-        if d.in_quote(start) or word == "it" and _EXPLETIVE.match(text, end) or word in UNRESOLVED_FORMS:
+        if word in UNRESOLVED_FORMS or d.in_quote(start) or word == "it" and _EXPLETIVE.match(text, end):
             continue
         gender, case = PRONOUN_FORMS[word]
         m = d.mention(start, end, "pronoun")
@@ -617,13 +619,22 @@ ROLE_OF_DEP = {
 
 def _role(p: CompactParse | None, text: str, start: int, end: int, sent_starts: list[int]) -> tuple[int, str, bool]:
     """(head token, grammatical role, subject of a speech verb) of text[start:end]."""
-    if p is not None and len(p):
+    if p is not None and p.start:
         toks = p.tokens_between(start, end)
-        if len(toks) and p.sent_of(toks[0]) is not None:
-            head = next((t for t in toks if not toks.start <= p.head[t] < toks.stop or p.head[t] == t), toks[-1])
-            role, speech = _parsed_role(p, text, head)
+        if toks and p.sent_of(toks.start) is not None:
+            role, speech = _parsed_role(p, text, head := _phrase_head(p.head, toks))
             return head, role, speech
     return -1, *_text_role(text, start, end, sent_starts)
+
+
+def _phrase_head(heads: Sequence[int], toks: range) -> int:
+    """The first token of `toks` whose head lies outside them (or is itself), else the last token."""
+    lo, hi = toks.start, toks.stop
+    for t in toks:
+        h = heads[t]
+        if h == t or not lo <= h < hi:
+            return t
+    return hi - 1
 
 
 def _parsed_role(p: CompactParse, text: str, head: int) -> tuple[str, bool]:

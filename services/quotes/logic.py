@@ -21,11 +21,13 @@ from shared.text.sentences import more_words_than, sentence_start
 
 # The text patterns among the sources (each a 'text:<name>' candidate for the chooser).
 TEXT_RULES = tuple(name.removeprefix("text:") for name in SOURCES if name.startswith("text:"))
+_TITLE_WORD = re.compile(r"[\w'\u2019\-]+")  # the words of a quote that may be a title
+_WORD_BEFORE = re.compile(r"[\w'\u2019]+")  # the words before a quote's opening mark
 
 
 def is_title_like(q: str) -> bool:
     """Words all capitalised (except small words) and no closing punctuation: a title or a name."""
-    ws = re.findall(r"[\w'\u2019\-]+", q)
+    ws = _TITLE_WORD.findall(q)
     if not ws or q.rstrip().endswith((".", ",", "!", "?")):
         return False
     return all(w[0].isupper() or w.lower() in TITLE_SMALL_WORDS or w[0].isdigit() for w in ws) and ws[0][0].isupper()
@@ -38,7 +40,7 @@ def is_not_speech(text: str, span: QuoteSpan) -> bool:
         return False
     before = text[max(0, span.open_mark - 40) : span.open_mark]
     after = text[span.close_mark + 1 : span.close_mark + 3]
-    prev_words = re.findall(r"[\w'\u2019]+", before)
+    prev_words = _WORD_BEFORE.findall(before)
     prev = prev_words[-1] if prev_words else ""
     if prev[:1].isupper() and after.strip()[:1].isupper():
         return True  # a nickname between first name and surname

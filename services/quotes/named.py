@@ -10,6 +10,7 @@ from shared.lexicon.function_words import DETERMINERS
 _MAX_SIDE_WORDS = 4  # each side of a joint speaker ('the X Party and the Y Party') is a short name
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 _GOVERNED = re.compile(r"\b[a-z]+\s+(?:for|of|to|with|at|from)\b")
 
 
@@ -24,7 +25,7 @@ def same_words(a: str, b: str) -> bool:
     """Whether two names have the same words, determiners and possessives aside."""
 
     def norm(s):
-        return [w for w in re.sub(r"['\u2019]s\b", "", s.lower()).split() if w not in DETERMINERS]
+        return [w for w in _POSSESSIVE.sub("", s.lower()).split() if w not in DETERMINERS]
 
     return norm(a) == norm(b)
 

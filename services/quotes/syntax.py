@@ -51,9 +51,11 @@ def _is_speech_verb(p: CompactParse, i: int, text: str) -> bool:
 def speaker_phrase(p: CompactParse, i: int, site: QuoteSite) -> tuple[int, int] | None:
     """The char range of the noun phrase headed by token `i`, cut at the quote and at a clause."""
     lo, hi = p.subtree(i)
-    toks = [t for t in range(lo, hi) if not (site.open_mark <= p.start[t] < site.close_end)]
+    start, open_mark, close_end = p.start, site.open_mark, site.close_end
+    toks = [t for t in range(lo, hi) if not (open_mark <= start[t] < close_end)]
     # stay on the side of the quote where the head is, and leave out relative clauses
-    toks = [t for t in toks if (p.start[t] < site.open_mark) == (p.start[i] < site.open_mark)]
+    before = start[i] < open_mark
+    toks = [t for t in toks if (start[t] < open_mark) == before]
     cut = [t for t in toks if p.dep[t] in ("relcl", "acl") and t != i]
     for c in cut:
         c_lo, c_hi = p.subtree(c)
@@ -121,8 +123,10 @@ def _within_reach(p: CompactParse, sent: tuple[int, int], site: QuoteSite) -> It
 
 
 def _verb_subjects(p: CompactParse, text: str, sent: tuple[int, int], site: QuoteSite, rule: str):
+    tag = p.tag
     for v in _within_reach(p, sent, site):
-        if not _outside(p, v, site) or not _is_speech_verb(p, v, text):
+        # the tag first: most tokens are no verb, and it costs no call
+        if not tag[v].startswith("VB") or not _outside(p, v, site) or not _is_speech_verb(p, v, text):
             continue
         found = _subject_of(p, v)
         if found is None or not _outside(p, found[0], site):
@@ -142,9 +146,11 @@ def speech_verb_subject(p: CompactParse, text: str, site: QuoteSite) -> Iterator
 
 def according_to(p: CompactParse, text: str, site: QuoteSite) -> Iterator[Candidate]:
     """'..., according to Roe': the object of 'according to' in the quote's sentence."""
+    start, end, lemma = p.start, p.end, p.lemma
     for sent in _sentences(p, site):
         for i in _within_reach(p, sent, site):
-            if p.lemma_of(i, text).lower() != "accord" and p.token_text(i, text).lower() != "according":
+            word = text[start[i] : end[i]].lower()  # `lemma_of` and `token_text` inline: every token in reach
+            if (lemma[i] or word).lower() != "accord" and word != "according":
                 continue
             for to in p.children(i):
                 obj = next((g for g in p.children(to) if p.dep[g] == "pobj"), None)
@@ -237,27 +243,28 @@ def reported_clauses(
     (clause start, end, speaker start, end, cue, rule). Rules: `speech_verb_ccomp`, the verb's clausal
     complement ('Roe said the plan failed'); `speech_verb_parenthetical`, the clause the verb stands
     in as an aside ('The plan, Roe said, failed', 'As Roe noted, the plan failed')."""
+    tag, dep = p.tag, p.dep  # read for every token of the sentence: looked up once
     for v in p.tokens_between(lo, hi):
-        if not p.tag[v].startswith("VB") or p.lemma_of(v, text).lower() not in REPORTING_LEMMAS:
+        if not tag[v].startswith("VB") or p.lemma_of(v, text).lower() not in REPORTING_LEMMAS:
             continue
         subj = _subject_of(p, v)
         if subj is None:
             continue
-        comp = next((c for c in p.children(v) if p.dep[c] == "ccomp"), None)
+        comp = next((c for c in p.children(v) if dep[c] == "ccomp"), None)
         if comp is not None and subj[0] != comp:
             c_lo, c_hi = p.subtree(comp)
             if c_lo <= subj[0] < c_hi:
                 continue  # the subject inside the clause: the parser's clause is the whole sentence
-            words = [t for t in range(c_lo, c_hi) if p.dep[t] != "punct"]
+            words = [t for t in range(c_lo, c_hi) if dep[t] != "punct"]
             rule = "speech_verb_ccomp"
         elif comp is None and _is_aside(p, v, text):
             c_lo, c_hi = p.subtree(p.head[v])
             v_lo, v_hi = p.subtree(v)
-            words = [t for t in range(c_lo, c_hi) if p.dep[t] not in ("punct", "cc") and not v_lo <= t < v_hi]
+            words = [t for t in range(c_lo, c_hi) if dep[t] not in ("punct", "cc") and not v_lo <= t < v_hi]
             rule = "speech_verb_parenthetical"
         else:
             continue
-        while words and p.dep[words[0]] in ("mark", "cc"):
+        while words and dep[words[0]] in ("mark", "cc"):
             words = words[1:]
         speaker = _core_phrase(p, subj[0])
         if len(words) < MIN_CLAUSE_WORDS or speaker is None:

@@ -197,7 +197,7 @@ class CompactParse:
 
     def lemma_of(self, i: int, text: str) -> str:
         """The lemma of token `i` (the lowercased token text where none was stored)."""
-        return self.lemma[i] or self.token_text(i, text).lower()
+        return self.lemma[i] or text[self.start[i] : self.end[i]].lower()
 
     def token_at(self, char: int) -> int | None:
         """The token covering character `char`, or None (outside any parsed token)."""
@@ -235,10 +235,14 @@ class CompactParse:
         """The token range `[left, right+1)` of token `i` and everything under it."""
         lo = hi = i
         stack = [i]
+        kids = self._children
         while stack:
             j = stack.pop()
-            lo, hi = min(lo, j), max(hi, j)
-            stack.extend(self._children[j])
+            if j < lo:  # comparisons, not min() and max(): a call per token adds up over a long clause
+                lo = j
+            elif j > hi:
+                hi = j
+            stack.extend(kids[j])
         return lo, hi + 1
 
     def ancestors(self, i: int) -> Iterable[int]:
