@@ -37,7 +37,7 @@ _TEXTS: dict[int, str] = {0: ""}
 _TEXTS_HELD = 1 << 18  # then it starts again: a long-running worker's vocabulary keeps growing
 
 
-class _StringTexts:
+class StringTexts:
     """The texts of spaCy string hashes (0: ""), each hash looked up in `strings` once per process."""
 
     def __init__(self, strings: Any) -> None:
@@ -140,14 +140,14 @@ class CompactParse:
         tag: list[str] = []
         lemma: list[str] = []
         sents: list[tuple[int, int]] = []
-        text_of: _StringTexts | None = None
+        text_of: StringTexts | None = None
         for doc, offset in sorted(chunks, key=lambda c: c[1]):
             base = len(start)
             n = len(doc)
             if n == 0:
                 continue
             if text_of is None:
-                text_of = _StringTexts(doc.vocab.strings)
+                text_of = StringTexts(doc.vocab.strings)
             idx, length, rel, sent_start = (
                 doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").T.tolist()
             )
@@ -273,4 +273,4 @@ def _sents(sents: Any, n: int) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in sents)
 
 
-__all__ = ["PARSE_FORMAT", "CompactParse"]
+__all__ = ["PARSE_FORMAT", "CompactParse", "StringTexts"]
