@@ -116,7 +116,7 @@ def test_string_texts_are_those_of_the_store_also_after_the_held_texts_start_aga
     keys = [strings.add(w) for w in words] + [0]
     monkeypatch.setattr(parse, "_TEXTS", {0: ""})
     monkeypatch.setattr(parse, "_TEXTS_HELD", 8)
-    text_of = parse.StringTexts(strings)
+    text_of = parse._StringTexts(strings)
     assert text_of(keys[:5]) == words[:5]
     assert text_of(keys) == words + [""]  # more than 8 held: the held texts started again
     assert len(parse._TEXTS) <= 13
