@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from shared.core.events import Entity, Mention
 from shared.lexicon.names import first_name_gender
@@ -16,14 +17,16 @@ _PLACE = ("GPE", "LOC", "FAC")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "LOC", "PRODUCT"})
 
 
-@dataclass(frozen=True)
-class RawMention:
-    """One entity span as the model (after fixes) produced it."""
+class RawMention(NamedTuple):
+    """One entity span as the model (after fixes) produced it (a tuple: an article makes dozens)."""
 
     text: str
     start: int
     end: int
     label: str
+
+
+_start = attrgetter("start")
 
 
 @lru_cache(maxsize=1 << 16)  # the same names recur in an article and across articles
@@ -103,6 +106,8 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
     _join_party_names(groups, labels, parent)
 
     def root(k: str) -> str:
+        if parent[k] == k:  # most names: their own cluster
+            return k
         seen = set()
         while parent[k] != k and k not in seen:
             seen.add(k)
@@ -115,7 +120,7 @@ def merge_mentions(mentions: list[RawMention]) -> list[Entity]:
 
     out: list[Entity] = []
     for head, keys in clusters.items():
-        ms = sorted((m for k in keys for m in groups[k]), key=lambda m: m.start)
+        ms = sorted([m for k in keys for m in groups[k]], key=_start)
         for lab, group in _split_team_and_country(head, labels[head], ms):
             out.append(
                 Entity(
@@ -231,8 +236,11 @@ def _vote(labels: list[str]) -> str:
 
 def _fullest(ms: list[RawMention], head: str) -> str:
     """The fullest surface name among mentions whose key is the cluster head, else the longest."""
-    heads = [m for m in ms if name_key(m.text) == head] or ms
-    best = max(heads, key=lambda m: (len(display_name(m.text).split()), len(m.text), -m.start))
+    if len(ms) == 1:  # most names: mentioned once
+        best = ms[0]
+    else:
+        heads = [m for m in ms if name_key(m.text) == head] or ms
+        best = max(heads, key=lambda m: (len(display_name(m.text).split()), len(m.text), -m.start))
     name = display_name(best.text)
     if name.endswith(("'s", "\u2019s")):
         name = name[:-2]

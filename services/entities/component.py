@@ -7,8 +7,10 @@ It runs after `ner` and only looks at tokens and `doc.ents`, so it works on
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -45,38 +47,78 @@ _EXCHANGES = frozenset({"nyse", "nasdaq", "lse", "ftse", "tsx", "asx", "otc"})
 @Language.component(COMPONENT_NAME)
 def newsflow_entity_fixes(doc: Doc) -> Doc:
     """Fix `doc.ents` for news: trim articles and possessives, drop noise, correct plain label errors."""
-    lower = _lower_ids(doc)
+    orths, lower = doc.to_array([ORTH, LOWER]).T.tolist()  # one pass: each reads the token's lexeme
     sporty = is_sports_text(doc, lower)
     text = doc.user_data.get(DOC_TEXT)
     if text is None:
         text = doc.text  # made once: Doc.text joins every token
+    words = lexemes(doc, orths)
     spans: list[Span] = []
     for ent in doc.ents:
-        span = trim(ent, text)
+        span = trim(ent, words, text)
         if span is None:
             continue
-        for part in (p for piece in split_inner_place(span) for p in split_coordination(piece)):
-            if is_noise(part, text):
+        for part in (p for piece in split_inner_place(span, words) for p in split_coordination(piece, words)):
+            if is_noise(part, text, words):
                 continue
-            part = extend_coordinated_list(part)
-            part = extend_title_of_place(part)
-            part = extend_armed_force(part)
-            part = extend_rank_title(part, spans[-1].end if spans else 0)
-            part = extend_party(part, spans[-1].end if spans else 0)
-            label = fix_label(part, sporty, text)
+            part = extend_coordinated_list(part, words)
+            part = extend_title_of_place(part, words)
+            part = extend_armed_force(part, words)
+            part = extend_rank_title(part, words, spans[-1].end if spans else 0)
+            part = extend_party(part, words, spans[-1].end if spans else 0)
+            label = fix_label(part, sporty, text, words)
             if label != part.label_:
                 part = Span(doc, part.start, part.end, label=label)
-            spans.extend(split_people(part) if label == "PERSON" else [part])
+            spans.extend(split_people(part, words) if label == "PERSON" else [part])
     spans = _propagate_place_labels(spans, text)
-    spans = _relabel_by_context(spans, text)
-    spans = _add_missing_parties(doc, spans, lower)
-    doc.ents = filter_spans(spans)  # a span extended over its neighbour wins
+    spans = _relabel_by_context(spans, words, text)
+    spans = _add_missing_parties(doc, spans, words, lower)
+    # the spans are the doc's own: `set_ents` takes them as they are (the `ents` setter makes each anew)
+    doc.set_ents(filter_spans(spans))  # a span extended over its neighbour wins
     return doc
 
 
 def _lower_ids(doc: Doc) -> list[int]:
     """The LOWER attribute of every token: scanning a whole doc without making Token objects."""
     return doc.to_array(LOWER).tolist()
+
+
+class Lex(NamedTuple):
+    """What the fixes read of a token, named as on `Token`; the same for every token of one word (a lexeme's)."""
+
+    text: str
+    lower_: str
+    is_title: bool
+    is_upper: bool
+    is_lower: bool
+    like_num: bool
+    is_space: bool
+
+
+# Each language's words as `Lex` rows, by ORTH id (a hash of the word's text), made once per process:
+# spaCy makes a new Token object at every `doc[i]`, and the fixes read some 20 tokens per entity.
+_LEXEMES: dict[str, dict[int, Lex]] = {}
+_LEXEMES_HELD = 1 << 18  # then a language's rows start again: a long-running worker's vocabulary keeps growing
+
+
+def lexemes(doc: Doc, orths: list[int] | None = None) -> list[Lex]:
+    """The `Lex` row of every token of `doc` (index i: token i), read as words of the doc's language.
+
+    `orths`: the tokens' ORTH ids, if the caller has them."""
+    rows = _LEXEMES.setdefault(doc.lang_, {})
+    if orths is None:
+        orths = doc.to_array(ORTH).tolist()
+    missing = set(orths).difference(rows)
+    if missing:
+        if len(rows) + len(missing) > _LEXEMES_HELD:
+            rows.clear()
+        vocab = doc.vocab
+        for orth in missing:
+            lex = vocab[orth]
+            rows[orth] = Lex(
+                lex.orth_, lex.lower_, lex.is_title, lex.is_upper, lex.is_lower, lex.like_num, lex.is_space
+            )
+    return [rows[orth] for orth in orths]
 
 
 # A word's string id is a hash of its text, the same in every vocab: each word set's ids are computed once.
@@ -103,27 +145,26 @@ def is_sports_text(doc: Doc, lower: list[int] | None = None) -> bool:
     return len(hits) >= 3 and len(set(hits)) >= 2
 
 
-def trim(ent: Span, text: str | None = None) -> Span | None:
+def trim(ent: Span, words: list[Lex], text: str | None = None) -> Span | None:
     """The span without a leading article, a trailing possessive/punctuation or a parenthesised tail.
 
     `text`: the doc's text, if the caller has it (no bracket in the span's characters: no token to look at)."""
     start, end = ent.start, ent.end
-    doc = ent.doc
-    while start < end and doc[start].lower_ in _LEADING_DROP:
+    while start < end and words[start].lower_ in _LEADING_DROP:
         start += 1
     chars = text[ent.start_char : ent.end_char] if text is not None else "(["
     if "(" in chars or "[" in chars:
         for i in range(start, end):
-            if doc[i].text in ("(", "["):
+            if words[i].text in ("(", "["):
                 end = i
                 break
-    while end > start and (doc[end - 1].lower_ in _TRAILING_DROP or doc[end - 1].is_space):
+    while end > start and (words[end - 1].lower_ in _TRAILING_DROP or words[end - 1].is_space):
         end -= 1
     if start >= end:
         return None
     if (start, end) == (ent.start, ent.end):
         return ent
-    return Span(doc, start, end, label=ent.label_)
+    return Span(ent.doc, start, end, label=ent.label_)
 
 
 _NAME_PREPS = frozenset({"of", "for", "&"})
@@ -145,7 +186,7 @@ _TITLED_OF = frozenset(
 )
 
 
-def split_coordination(span: Span) -> list[Span]:
+def split_coordination(span: Span, words: list[Lex]) -> list[Span]:
     """'Acme Trust and Liberty Aid' -> two names. A name with a preposition before the 'and'
     ('Department of Farms and Forests') or one word on the left ('Smith and Sons') stays whole."""
     doc = span.doc
@@ -153,48 +194,49 @@ def split_coordination(span: Span) -> list[Span]:
         return [span]
     for i in range(span.start + 2, span.end - 1):
         if (
-            doc[i].lower_ == "and"
-            and doc[i + 1].is_title
-            and not any(t.lower_ in _NAME_PREPS for t in doc[span.start : i])
-            and all(t.is_title or t.is_upper or t.like_num for t in doc[span.start : i])
+            words[i].lower_ == "and"
+            and words[i + 1].is_title
+            and not any(t.lower_ in _NAME_PREPS for t in words[span.start : i])
+            and all(t.is_title or t.is_upper or t.like_num for t in words[span.start : i])
         ):
             return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=span.label_)]
     return [span]
 
 
-def split_people(span: Span) -> list[Span]:
+def split_people(span: Span, words: list[Lex]) -> list[Span]:
     """'Cruz and Rubio' -> two people: a PERSON span is never a pair of names joined by 'and'/'&'
     (the pair would become one speaker, and each surname of the article its mention)."""
     doc = span.doc
     for i in range(span.start + 1, span.end - 1):
-        if doc[i].lower_ in ("and", "&") and doc[i - 1].is_title and doc[i + 1].is_title:
+        if words[i].lower_ in ("and", "&") and words[i - 1].is_title and words[i + 1].is_title:
             return [
                 Span(doc, span.start, i, label="PERSON"),
-                *split_people(Span(doc, i + 1, span.end, label="PERSON")),
+                *split_people(Span(doc, i + 1, span.end, label="PERSON"), words),
             ]
     return [span]
 
 
-def extend_coordinated_list(span: Span) -> Span:
+def extend_coordinated_list(span: Span, words: list[Lex]) -> Span:
     """'Office for Roads Rail' + 'and Ports': a name listing several fields after 'for'/'of'
     that the model cut at the 'and'."""
     doc = span.doc
     if span.label_ != "ORG" or span.end + 1 >= len(doc):
         return span
-    preps = [i for i in range(span.start + 1, span.end) if doc[i].lower_ in ("of", "for")]
-    if not preps or span.end - preps[-1] - 1 < 2 or not all(t.is_title for t in doc[preps[-1] + 1 : span.end]):
+    preps = [i for i in range(span.start + 1, span.end) if words[i].lower_ in ("of", "for")]
+    if not preps or span.end - preps[-1] - 1 < 2 or not all(t.is_title for t in words[preps[-1] + 1 : span.end]):
         return span
-    if doc[span.end].lower_ in ("and", "&") and doc[span.end + 1].is_title:
+    if words[span.end].lower_ in ("and", "&") and words[span.end + 1].is_title:
         return Span(doc, span.start, span.end + 2, label="ORG")
     return span
 
 
-def extend_title_of_place(span: Span) -> Span:
+def extend_title_of_place(span: Span, words: list[Lex]) -> Span:
     """'Duke' + 'of Westland': a title of nobility or of the church is the person's name with its place."""
     doc = span.doc
-    if len(span) != 1 or span[0].lower_ not in _TITLED_OF or not span[0].is_title or span.end + 1 >= len(doc):
+    first = words[span.start]
+    if len(span) != 1 or first.lower_ not in _TITLED_OF or not first.is_title or span.end + 1 >= len(doc):
         return span
-    if doc[span.end].lower_ == "of" and doc[span.end + 1].is_title:
+    if words[span.end].lower_ == "of" and words[span.end + 1].is_title:
         return Span(doc, span.start, span.end + 2, label="PERSON")
     return span
 
@@ -202,20 +244,20 @@ def extend_title_of_place(span: Span) -> Span:
 _FORCES = frozenset({"army", "navy"})
 
 
-def extend_armed_force(span: Span) -> Span:
+def extend_armed_force(span: Span, words: list[Lex]) -> Span:
     """'Russian' + 'army': a nation's army or navy is an organisation ('the Ukrainian army denied it')."""
     doc = span.doc
     if span.label_ not in ("NORP", "GPE") or len(span) != 1 or span.end >= len(doc):
         return span
-    nxt = doc[span.end]
+    nxt = words[span.end]
     if nxt.lower_ in _FORCES and nxt.is_lower:
         return Span(doc, span.start, span.end + 1, label="ORG")
-    if nxt.lower_ == "air" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "force":
+    if nxt.lower_ == "air" and span.end + 1 < len(doc) and words[span.end + 1].lower_ == "force":
         return Span(doc, span.start, span.end + 2, label="ORG")
     return span
 
 
-def split_inner_place(span: Span) -> list[Span]:
+def split_inner_place(span: Span, words: list[Lex]) -> list[Span]:
     """'Oak Lane Primary School in Millbrook' -> the school and the place, as two spans.
 
     Names only: a date or an amount ('the year to March 2005') holds no place."""
@@ -223,69 +265,81 @@ def split_inner_place(span: Span) -> list[Span]:
     if span.label_ not in NAME_LABELS:
         return [span]
     for i in range(span.start + 1, span.end - 1):
-        if doc[i].lower_ in _INNER_SPLIT and doc[i].is_lower and doc[i + 1].is_title:
+        if words[i].lower_ in _INNER_SPLIT and words[i].is_lower and words[i + 1].is_title:
             tail_words = doc[i + 1 : span.end].text.lower().split()
             tail_label = "FAC" if tail_words[-1] in PLACE_HEADS else "GPE"
             return [Span(doc, span.start, i, label=span.label_), Span(doc, i + 1, span.end, label=tail_label)]
     return [span]
 
 
-def extend_rank_title(span: Span, floor: int) -> Span:
+def extend_rank_title(span: Span, words: list[Lex], floor: int) -> Span:
     """A PERSON span with the rank title before it that the model left out ('Pope' Gregory)."""
     if span.label_ != "PERSON":
         return span
     start = span.start
     doc = span.doc
-    while start - 1 >= floor and doc[start - 1].is_title and doc[start - 1].lower_ in RANK_TITLES:
+    while start - 1 >= floor and words[start - 1].is_title and words[start - 1].lower_ in RANK_TITLES:
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label="PERSON")
 
 
-def extend_party(span: Span, floor: int = 0) -> Span:
+def extend_party(span: Span, words: list[Lex], floor: int = 0) -> Span:
     """A party name the model cut short ('Liberal' or 'Democrat' of 'Liberal Democrat spokesman') as the whole name."""
     doc = span.doc
-    if not all(t.lower_ in _PARTY_WORDS for t in span):  # every result below contains the span's words
+    if not all(t.lower_ in _PARTY_WORDS for t in words[span.start : span.end]):  # every result contains them
         return span
     for left in (1, 0):
         start = span.start - left
-        if start < floor or not all(t.is_title for t in doc[start : span.start]):
+        if start < floor or not all(t.is_title for t in words[start : span.start]):
             continue
         for right in (2, 1, 0):
             end = span.end + right
             if (
                 (left or right)
                 and end <= len(doc)
-                and all(t.is_title for t in doc[span.end : end])
+                and all(t.is_title for t in words[span.end : end])
                 and doc[start:end].text.lower() in PARTIES
             ):
                 return Span(doc, start, end, label="ORG")
     return span
 
 
-def is_noise(span: Span, doc_text: str | None = None) -> bool:
-    """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark."""
-    text = span_text(span, doc_text)
+def is_noise(span: Span, doc_text: str | None = None, words: list[Lex] | None = None) -> bool:
+    """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark.
+
+    `words`: the doc's `lexemes`, if the caller has them."""
     if span.label_ in NAME_LABELS:
-        if _NOISE.search(text) or len(text) < 2 or not any(c.isalpha() for c in text):
-            return True
-        if not any(c.isupper() for c in text):
+        if _is_noise_text(span_text(span, doc_text)):
             return True
         # a ticker: "(Nasdaq: MSFT)"
-        if span.start >= 2 and span.doc[span.start - 1].text == ":" and span.doc[span.start - 2].lower_ in _EXCHANGES:
-            return True
+        if span.start >= 2:
+            before = span.doc[span.start - 2 : span.start] if words is None else words[span.start - 2 : span.start]
+            if before[1].text == ":" and before[0].lower_ in _EXCHANGES:
+                return True
     return False
 
 
-def fix_label(span: Span, sporty: bool = False, text: str | None = None) -> str:
-    """The label a news editor would give this span, given its words and neighbours."""
+@lru_cache(maxsize=1 << 16)  # names recur within and across articles
+def _is_noise_text(text: str) -> bool:
+    """Whether a name's text is a number or debris: no letter, no capital, a lone mark, '200bn'."""
+    if _NOISE.search(text) or len(text) < 2 or not any(c.isalpha() for c in text):
+        return True
+    return not any(c.isupper() for c in text)
+
+
+def fix_label(span: Span, sporty: bool = False, text: str | None = None, tokens: list[Lex] | None = None) -> str:
+    """The label a news editor would give this span, given its words and neighbours.
+
+    `tokens`: the doc's `lexemes`, if the caller has them."""
     label = span.label_
     if label not in NAME_LABELS:
         return label
     low = span_text(span, text).lower()
     words = low.split()
     doc = span.doc
-    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
-    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+    toks = doc if tokens is None else tokens
+    nxt = toks[span.end].lower_ if span.end < len(doc) else ""
+    prev = toks[span.start - 1].lower_ if span.start > 0 else ""
     if low in PARTIES and label in ("PERSON", "GPE", "LOC", "FAC", "PRODUCT", "NORP"):
         return "ORG"  # a party is an organisation, also as a modifier ("a Tory MP")
     if sporty and low in COUNTRIES and label in ("GPE", "LOC", "NORP", "ORG", "PERSON"):
@@ -303,7 +357,7 @@ def fix_label(span: Span, sporty: bool = False, text: str | None = None) -> str:
         label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
         and len(words) == 2
         and is_common_given_name(words[0])
-        and span[1].is_title
+        and toks[span.start + 1].is_title
         and words[1] not in ORG_HEADS
         and words[1] not in PLACE_HEADS
     ):
@@ -347,7 +401,7 @@ def _propagate_place_labels(spans: list[Span], doc_text: str | None = None) -> l
 _CONTEXT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "ORG"})
 
 
-def context_label(span: Span, text: str | None = None) -> str | None:
+def context_label(span: Span, words: list[Lex], text: str | None = None) -> str | None:
     """'PERSON' or 'ORG' when the words around a span say so, whatever the model said; else None.
 
     A courtesy title before it makes a person ('Mr Roe'); a company noun before it
@@ -356,9 +410,10 @@ def context_label(span: Span, text: str | None = None) -> str | None:
     with a given name.
     """
     doc = span.doc
-    prev = doc[span.start - 1] if span.start > 0 else None
+    prev = words[span.start - 1] if span.start > 0 else None
+    first = words[span.start]
     if (
-        span[0].lower_.rstrip(".") in COURTESY
+        first.lower_.rstrip(".") in COURTESY
         and len(span) > 1
         or prev is not None
         and prev.lower_.rstrip(".") in COURTESY
@@ -366,34 +421,34 @@ def context_label(span: Span, text: str | None = None) -> str | None:
     ):
         return "PERSON"
     if (
-        is_common_given_name(span[0].lower_) or span_text(span, text).lower() in COUNTRIES or span.label_ == "NORP"
+        is_common_given_name(first.lower_) or span_text(span, text).lower() in COUNTRIES or span.label_ == "NORP"
     ):  # "a European consortium": an adjective, not a name
         return None
     if prev is not None and prev.is_lower and prev.lower_ in COMPANY_NOUNS:
         return "ORG"
     if span.end >= len(doc):
         return None
-    nxt = doc[span.end]  # the words after the span are read one at a time, as the tests below need them
+    nxt = words[span.end]  # the words after the span are read one at a time, as the tests below need them
     if nxt.is_lower and nxt.lower_ in ORG_AFTER:
         return "ORG"
     if span.end + 1 >= len(doc):
         return None
-    if nxt.lower_ in ("'s", "\u2019s") and doc[span.end + 1].lower_ in ORG_POSSESSED:
+    if nxt.lower_ in ("'s", "\u2019s") and words[span.end + 1].lower_ in ORG_POSSESSED:
         return "ORG"
-    if nxt.text == "," and doc[span.end + 1].lower_ == "which" and span.label_ == "PERSON":
+    if nxt.text == "," and words[span.end + 1].lower_ == "which" and span.label_ == "PERSON":
         return "ORG"
     return None
 
 
-def _relabel_by_context(spans: list[Span], doc_text: str | None = None) -> list[Span]:
+def _relabel_by_context(spans: list[Span], words: list[Lex], doc_text: str | None = None) -> list[Span]:
     """Relabel every mention of a name one of whose mentions has person or company context."""
     texts = [span_text(s, doc_text) for s in spans]  # each span's text, label and first word made once
     olds = [s.label_ for s in spans]
-    courtesy = [s[0].lower_.rstrip(".") in COURTESY for s in spans]
+    courtesy = [words[s.start].lower_.rstrip(".") in COURTESY for s in spans]
     evidence: dict[str, str] = {}
     for s, text, old, titled in zip(spans, texts, olds, courtesy):
         if old in _CONTEXT_LABELS:
-            label = context_label(s, doc_text)
+            label = context_label(s, words, doc_text)
             if label is not None:
                 key = text if label == "ORG" or not titled else span_text(s[1:], doc_text)
                 if evidence.get(key, label) != label:
@@ -411,7 +466,7 @@ def _relabel_by_context(spans: list[Span], doc_text: str | None = None) -> list[
     return out
 
 
-def _add_missing_parties(doc: Doc, spans: list[Span], lower: list[int] | None = None) -> list[Span]:
+def _add_missing_parties(doc: Doc, spans: list[Span], words: list[Lex], lower: list[int] | None = None) -> list[Span]:
     """Add party names the model missed ('Tories', 'Lib Dems', 'Conservative leader') as ORG where no entity covers them."""
     covered: set[int] = set()
     for s in spans:
@@ -424,14 +479,13 @@ def _add_missing_parties(doc: Doc, spans: list[Span], lower: list[int] | None = 
     for i, w in enumerate(_lower_ids(doc) if lower is None else lower):
         if w not in firsts or i < after:
             continue
-        tok = doc[i]
+        tok = words[i]
         if tok.is_title or tok.is_upper:
             for width in (3, 2, 1):
                 j = i + width
                 if j > n or any(k in covered for k in range(i, j)):
                     continue
-                words = doc[i:j]
-                if all(t.is_title or t.is_upper for t in words) and words.text.lower() in PARTIES:
+                if all(t.is_title or t.is_upper for t in words[i:j]) and doc[i:j].text.lower() in PARTIES:
                     out.append(Span(doc, i, j, label="ORG"))
                     covered.update(range(i, j))
                     after = j

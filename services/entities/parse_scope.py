@@ -56,12 +56,19 @@ of in on at for by with from about into over after before under against without 
 _WORD_BEFORE = re.compile(r"(\w+)\W{1,3}$")
 
 
+# The non-ASCII characters `re.IGNORECASE` matches to ASCII letters (the `re` docs name these four: dotted and
+# dotless i, long s, Kelvin sign); with none of them in a text, a case-blind match of an ASCII word is that word
+# in the lowercased text (only the dotted I lowercases to two characters).
+_ODD_CASES = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 class _Cues:
     """Where a language's speech cues stand in a text: a word of its form set, or a phrase ('according to')."""
 
     def __init__(self, language: str) -> None:
         self.forms = _forms(language)
         phrases = _PHRASES.get(language, ())
+        self.phrase_starts = tuple(p.split()[0] for p in phrases)
         self.phrase = re.compile(
             r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b", re.IGNORECASE
         )
@@ -81,7 +88,15 @@ class _Cues:
         else:
             words = [(m.start(), m.group().lower()) for m in _WORD.finditer(text)]
             words = [(p, w) for p, w in words if w in self.forms]
-        return [p for p, w in words if _is_verb_like(text, p, w)] + [m.start() for m in self.phrase.finditer(text)]
+        return [p for p, w in words if _is_verb_like(text, p, w)] + self._phrase_positions(text, low)
+
+    def _phrase_positions(self, text: str, low: str) -> list[int]:
+        """Start offsets of the phrases in `text` (`low`: its lowercase); the case-blind search only runs where
+        the lowercase text holds a phrase's first word, or a character that `re.IGNORECASE` matches to an ASCII
+        letter without lowercasing to it."""
+        if not any(w in low for w in self.phrase_starts) and not any(c in text for c in _ODD_CASES):
+            return []
+        return [m.start() for m in self.phrase.finditer(text)]
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,20 @@ class _StringTexts:
         return [t if (t := get(k)) is not None else strings[k] for k in keys]
 
 
+# Each lemma mapping (`from_docs`' `lemmas`) by the string hash of its forms, made once per mapping: a token's
+# LOWER hash then gives its stored lemma without the text of the hash ("" where the form is its own lemma). A
+# mapping is read once: the speech lexicon's are constants.
+_LEMMAS_BY_HASH: dict[int, tuple[Mapping[str, str], dict[int, str]]] = {}
+
+
+def _lemmas_by_hash(lemmas: Mapping[str, str], strings: Any) -> dict[int, str]:
+    held = _LEMMAS_BY_HASH.get(id(lemmas))
+    if held is None or held[0] is not lemmas:
+        by_hash = {strings[form]: "" if lemma == form else lemma for form, lemma in lemmas.items()}
+        held = _LEMMAS_BY_HASH[id(lemmas)] = (lemmas, by_hash)
+    return held[1]
+
+
 @dataclass(frozen=True)
 class CompactParse:
     """Dependency parse of the sentences the entities stage parsed; offsets index the event's `text`."""
@@ -131,37 +145,41 @@ class CompactParse:
         """Join parsed spaCy Docs, each `(doc, char_offset)` parsed from `text[char_offset:]`, in text order.
 
         `lemmas` (lowercased form -> lemma, e.g. the speech lexicon's) gives the lemmas instead of the
-        docs' own (a form not in it: none stored). Reads each doc as arrays (`Doc.to_array`), not Tokens.
+        docs' own (a form not in it: none stored). Reads each doc as arrays (`Doc.to_array`), not Tokens;
+        the string hashes of all the docs are turned into texts at once.
         """
         start: list[int] = []
         end: list[int] = []
         head: list[int] = []
-        dep: list[str] = []
-        tag: list[str] = []
-        lemma: list[str] = []
         sents: list[tuple[int, int]] = []
-        text_of: _StringTexts | None = None
+        columns = ["DEP", "TAG", "LOWER"] if lemmas is not None else ["DEP", "TAG", "LOWER", "LEMMA"]
+        hashes: list[list[int]] = [[] for _ in columns]  # of every token of the docs, by column
+        strings = None
         for doc, offset in sorted(chunks, key=lambda c: c[1]):
             base = len(start)
             n = len(doc)
             if n == 0:
                 continue
-            if text_of is None:
-                text_of = _StringTexts(doc.vocab.strings)
+            strings = doc.vocab.strings
             idx, length, rel, sent_start = (
                 doc.to_array(["IDX", "LENGTH", "HEAD", "SENT_START"]).astype("int64").T.tolist()
             )
-            deps, tags, lows, lems = doc.to_array(["DEP", "TAG", "LOWER", "LEMMA"]).T.tolist()
+            for column, values in zip(hashes, doc.to_array(columns).T.tolist()):
+                column.extend(values)
             start.extend([offset + i for i in idx])
             end.extend([offset + i + k for i, k in zip(idx, length)])
             head.extend([base + i + r for i, r in enumerate(rel)])
-            dep.extend(text_of(deps))
-            tag.extend(text_of(tags))
-            lowers = text_of(lows)
-            lem_texts = [lemmas.get(w, "") for w in lowers] if lemmas is not None else text_of(lems)
-            lemma.extend(["" if a == w else a for a, w in zip(lem_texts, lowers)])
             first = [base] + [base + i for i, s in enumerate(sent_start) if i and s == 1]
             sents.extend(zip(first, first[1:] + [base + n]))
+        if strings is None:
+            return cls()
+        text_of = _StringTexts(strings)
+        if lemmas is not None:
+            by_hash = _lemmas_by_hash(lemmas, strings)
+            lemma = [by_hash.get(k, "") for k in hashes[2]]
+        else:
+            lemma = ["" if a == w else a for a, w in zip(text_of(hashes[3]), text_of(hashes[2]))]
+        dep, tag = text_of(hashes[0]), text_of(hashes[1])
         return cls(tuple(start), tuple(end), tuple(head), tuple(dep), tuple(tag), tuple(lemma), tuple(sents))
 
     # --- accessors for the quotes stage ---------------------------------------------------

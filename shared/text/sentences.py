@@ -58,10 +58,9 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
         out.append((lo, len(text)))
     spans = []
     for s, e in out:
-        piece = text[s:e]
-        stripped = piece.lstrip()
-        if stripped.strip():
-            spans.append((s + len(piece) - len(stripped), e))
+        first = _NEXT_CHAR.match(text, s, e)  # the first character that is not space, if any: no slice copied
+        if first is not None:
+            spans.append((first.start(1), e))
     return tuple(spans)
 
 

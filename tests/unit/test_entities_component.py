@@ -172,3 +172,16 @@ def test_one_sports_word_repeated_is_no_sports_report():
     summit = "The G7 nations met. Poorer nations asked the richer nations for more."
     assert not is_sports_text(nlp.make_doc(summit))
     assert is_sports_text(nlp.make_doc(summit + " The match ended it."))
+
+
+def test_lexeme_rows_read_as_the_tokens_do():
+    """The fixes read words from `lexemes` rows instead of Token objects: each row says what its token says."""
+    from services.entities.component import lexemes
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("The BBC's 3 reporters  met Jane ROE, (twice) in new-york.\n")
+    rows = lexemes(doc)
+    assert len(rows) == len(doc)
+    for row, tok in zip(rows, doc):
+        assert row == (tok.text, tok.lower_, tok.is_title, tok.is_upper, tok.is_lower, tok.like_num, tok.is_space)
+    assert lexemes(doc, doc.to_array("ORTH").tolist()) == rows

@@ -104,3 +104,20 @@ def test_speech_verbs_are_found_whether_or_not_lowercasing_keeps_the_text_s_leng
 
 def test_a_form_inside_a_longer_word_is_no_cue():
     assert _chosen("The unsaid rule held. Saidly nothing moved.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, language",
+    [
+        ("Prices rose, ACCORDING  to the bank.", "en"),
+        ("Prices rose, accord\u0131ng to the bank.", "en"),  # dotless i: matched case-blind, lowercases to itself
+        ("Les prix montent, \u017felon la banque.", "fr"),  # long s: the same
+    ],
+)
+def test_a_phrase_cue_is_found_case_blind_as_the_pattern_matches_it(sentence, language):
+    """The phrase search is skipped only where the lowercase text cannot hold a case-blind match."""
+    assert _chosen(f"{PLAIN} {sentence} {PLAIN}", language) == [(sentence, ("speech_verb",))]
+
+
+def test_no_phrase_cue_where_the_text_holds_none():
+    assert _chosen(f"{PLAIN} Prices rose, accordingly. {PLAIN}") == []
