@@ -105,6 +105,19 @@ _CDIST = (1, 3, 6, 12)
 _COUNT = (1, 2, 4, 8)
 _PRON_COUNT = (0, 1, 3)
 
+
+def _bucket_table(edges: tuple[int, ...]) -> tuple[int | str, ...]:
+    """`_bucket(n, edges)` for n = 0 .. edges[-1] + 1, the last standing for every n above the edges: a
+    candidate's counts and distances are read from it (`table[min(n, edges[-1] + 1)]`), no loop per feature."""
+    return tuple(_bucket(n, edges) for n in range(edges[-1] + 2))
+
+
+_SDIST_OF = _bucket_table(_SDIST)
+_PDIST_OF = _bucket_table(_PDIST)
+_CDIST_OF = _bucket_table(_CDIST)
+_COUNT_OF = _bucket_table(_COUNT)
+_PRON_COUNT_OF = _bucket_table(_PRON_COUNT)
+
 # A feature is a key: a name template and its values ('crole={}|prole={}', 'subj', 'poss'); its name is the
 # template filled in. Keys, not names, are built per candidate: a model formats each name once (`key_name`).
 Key = tuple
@@ -139,9 +152,9 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("agree={}|pron={}", agree, m.gender),
         ("agree={}|label={}", agree, c.label),
         ("agree={}|words={}", agree, min(c.name.count(" ") + 1, 3)),
-        ("sdist={}", _bucket(abs(m.sent - last.sent), _SDIST)),
-        ("pdist={}", _bucket(max(0, m.para - last.para), _PDIST)),
-        ("cdist={}", _bucket(abs(m.start - last.end) // 20, _CDIST)),
+        ("sdist={}", _SDIST_OF[min(abs(m.sent - last.sent), _SDIST[-1] + 1)]),
+        ("pdist={}", _PDIST_OF[min(max(0, m.para - last.para), _PDIST[-1] + 1)]),
+        ("cdist={}", _CDIST_OF[min(abs(m.start - last.end) // 20, _CDIST[-1] + 1)]),
         ("rank={}", min(ctx.rank[c.id], 4)),
         ("grank={}", grank),
         ("between={}", min(ctx.between.get(c.id, 0), 3)),
@@ -149,7 +162,7 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("prole={}", prole),
         ("crole={}|prole={}", crole, prole),
         ("crole={}|same={}", crole, same),
-        ("count={}", _bucket(s.count, _COUNT)),
+        ("count={}", _COUNT_OF[min(s.count, _COUNT[-1] + 1)]),
         ("agree={}|grank={}", agree, grank),
         ("prole={}|grank={}", prole, grank),
         ("crole={}|prole={}|same={}", crole, prole, same),
@@ -157,7 +170,7 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         ("srank={}|prole={}", srank, prole),
         ("crank={}", crank),
         ("crank={}|grank={}", crank, grank),
-        ("pron_count={}", _bucket(s.pron_count, _PRON_COUNT)),
+        ("pron_count={}", _PRON_COUNT_OF[min(s.pron_count, _PRON_COUNT[-1] + 1)]),
     ]
     _salience_flags(keys, m, c, s, ctx, cataphor)
     _mention_flags(keys, d, m, c, last, ctx, cataphor)

@@ -285,21 +285,13 @@ def _parsed_names(d: Discourse, entities: Sequence[Entity]) -> None:
     starts = [a for a, _ in taken]
     surname = {c.name.split()[-1]: c.id for c in d.chains if c.label == "PERSON" and c.name.split()}
     own: dict[str, int] = {}
-    i, n = 0, len(p)
-    tag = p.tag
-    while i < n:
-        if tag[i] not in ("NNP", "NNPS"):
-            i += 1
-            continue
-        j = i
-        sent = p.sent_of(i)
-        while j < n and tag[j] in ("NNP", "NNPS") and p.sent_of(j) == sent:
-            j += 1
+    for i, j in _proper_noun_runs(p):
         lo, hi = p.start[i], p.end[j - 1]
         k = bisect.bisect_left(starts, hi) - 1
-        free = k < 0 or taken[k][1] <= lo
+        if k >= 0 and taken[k][1] > lo:
+            continue  # an entity's mention overlaps the run
         words = [w for w in text[lo:hi].split() if w[:1].isupper()]
-        if free and words and all(w.isalpha() and not w.isupper() for w in words):
+        if words and all(w.isalpha() and not w.isupper() for w in words):
             last = words[-1]
             cid = surname.get(last, own.get(text[lo:hi]))
             if cid is None:
@@ -309,7 +301,23 @@ def _parsed_names(d: Discourse, entities: Sequence[Entity]) -> None:
             mention = d.mention(lo, hi, "name")
             mention.chain = cid
             d._add(mention)
-        i = j
+
+
+def _proper_noun_runs(p: CompactParse) -> list[tuple[int, int]]:
+    """The token ranges [i, j) of the runs of proper nouns (NNP, NNPS) within a parsed sentence, in order.
+
+    The proper nouns are picked out in one pass over the tags; only they are looked at token by token."""
+    proper = [i for i, t in enumerate(p.tag) if t == "NNP" or t == "NNPS"]
+    runs = []
+    k, n = 0, len(proper)
+    while k < n:
+        i = proper[k]
+        sent = p.sent_of(i)
+        j, k = i + 1, k + 1
+        while k < n and proper[k] == j and p.sent_of(j) == sent:
+            j, k = j + 1, k + 1
+        runs.append((i, j))
+    return runs
 
 
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from shared.core.errors import InvalidEvent
 
@@ -185,12 +185,13 @@ class CompactParse:
     # --- accessors for the quotes stage ---------------------------------------------------
 
     @cached_property
-    def _children(self) -> tuple[tuple[int, ...], ...]:
+    def _children(self) -> list[list[int]]:
+        # lists, not tuples made of them: made once per article over every token, read only
         kids: list[list[int]] = [[] for _ in self.start]
         for i, h in enumerate(self.head):
             if h != i:
                 kids[h].append(i)
-        return tuple(tuple(k) for k in kids)
+        return kids
 
     @cached_property
     def _sent_starts(self) -> tuple[int, ...]:
@@ -205,8 +206,8 @@ class CompactParse:
         """Whether the sentences follow each other in text order (a parse made here: always)."""
         return all(b <= a2 for (_, b), (a2, _) in zip(self.sents, self.sents[1:]))
 
-    def children(self, i: int) -> tuple[int, ...]:
-        """Token indices whose head is token `i`, in text order."""
+    def children(self, i: int) -> Sequence[int]:
+        """Token indices whose head is token `i`, in text order (the parse's own list: not to be changed)."""
         return self._children[i]
 
     def token_text(self, i: int, text: str) -> str:
