@@ -35,7 +35,7 @@ def _columns(names: str, computed: dict[str, Cell] | None = None) -> tuple[tuple
 
 
 QUOTE_COLUMNS = _columns(
-    "time speaker speaker_label text cue kind outlet title copies outlets article_id story_id speaker_id quote_id",
+    "time speaker speaker_label text cue kind outlet title copies outlets article_id story_id speaker_id quote_id rule confidence",
     {"outlets": lambda q: "; ".join(q.get("outlets") or ())},
 )
 SPEAKER_COLUMNS = _columns("name label quotes by_outlet id", {"by_outlet": lambda s: _outlets(s.get("outlets") or ())})

@@ -338,6 +338,8 @@ class StoreReader:
                 Q.c.speaker_label,
                 Q.c.cue,
                 Q.c.kind,
+                Q.c.rule,
+                Q.c.confidence,
                 A.c.title,
                 A.c.source,
                 A.c.published_at,
@@ -896,6 +898,8 @@ def _quote_group(rows: list) -> dict[str, Any]:
         "speaker_label": first.speaker_label,
         "cue": first.cue,
         "kind": first.kind,
+        "rule": first.rule,  # which source and resolution step chose the speaker; None before schema v3
+        "confidence": first.confidence,
         "article_id": first.article_id,
         "title": first.title,
         "outlet": first.source,

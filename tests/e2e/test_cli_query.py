@@ -118,7 +118,8 @@ def test_pages_by_cursor_and_csv_export(store):
     assert done.returncode == 0
     rows = list(csv.reader(io.StringIO(done.stdout.decode())))
     assert rows[0][:4] == ["time", "speaker", "speaker_label", "text"] and len(rows) == 2
-    assert rows[1][-1] == first["quotes"][0]["quote_id"]
+    got = dict(zip(rows[0], rows[1]))
+    assert got["quote_id"] == first["quotes"][0]["quote_id"] and got["rule"] == (first["quotes"][0]["rule"] or "")
     assert f"--cursor {first['next_cursor']}" in done.stderr.decode()  # stdout is the table alone
 
     bad = newsflow("query", "quotes", "--entity", "Kursk", "--cursor", "not-a-cursor", "--store", str(store))

@@ -58,6 +58,38 @@ class QueriesContract:
         assert budget["title"] == "Harbour budget to balance, minister says"
         assert budget["speaker_id"] == answer["actors"][0]["id"]
 
+    def test_a_quote_says_which_rule_chose_its_speaker_and_how_sure(self, store_url, reader):
+        v3 = event(
+            "s-lanterns",
+            story="s-lanterns",
+            title="Lanterns over the harbour",
+            source="Daily Ledger",
+            published_at="2024-04-01T08:00:00Z",
+            entities=[],
+            quotes=[
+                {
+                    "text": "Lanterns go up at dusk",
+                    "speaker": "Ida Vance",
+                    "speaker_label": "PERSON",
+                    "cue": "said",
+                    "kind": "direct",
+                    "start": 0,
+                    "end": 22,
+                    "speaker_start": 30,
+                    "speaker_end": 39,
+                    "rule": "syntax:speech_verb_subject+name",
+                    "confidence": 0.87,
+                }
+            ],
+        )
+        engine = make_engine(store_url)
+        StoreWriter(engine).write_batch([{**v3, "schema_version": 3}])
+        engine.dispose()
+        got = reader.quotes_by_speaker("Ida Vance")["quotes"][0]
+        assert (got["rule"], got["confidence"]) == ("syntax:speech_verb_subject+name", pytest.approx(0.87))
+        older = reader.quotes_by_speaker("Maria Okafor")["quotes"][0]  # schema v2: no rule was sent
+        assert (older["rule"], older["confidence"]) == (None, None)
+
     def test_speaker_quotes_are_newest_first(self, reader):
         assert texts(reader.quotes_by_speaker("Maria Okafor"))[-1] == BUDGET
         assert len(reader.quotes_by_speaker("Maria Okafor")["quotes"]) == 3

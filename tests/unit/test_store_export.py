@@ -23,6 +23,8 @@ QUOTE = {
     "speaker_label": "PERSON",
     "cue": "said",
     "kind": "direct",
+    "rule": "syntax:speech_verb_subject+name",
+    "confidence": 0.87,
     "article_id": "a1",
     "title": "+44 calls, -3 left, @home",
     "outlet": None,
@@ -55,6 +57,7 @@ def test_a_quotes_list_as_csv_has_a_header_row_and_safe_cells():
     got = dict(zip(header, first))
     assert got["text"] == "'" + QUOTE["text"] and got["title"] == "'+44 calls, -3 left, @home"
     assert (got["outlet"], got["copies"], got["outlets"]) == ("", "2", "Daily Ledger; Wire")
+    assert (got["rule"], got["confidence"]) == ("syntax:speech_verb_subject+name", "0.87")
     assert dict(zip(header, second))["text"] == 'He said "no", twice\nthen left'  # quoted, not split
 
 
