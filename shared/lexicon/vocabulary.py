@@ -72,9 +72,7 @@ technologies trust union university
 
 # Words that make a name a place or a building: the head nouns of the English names of
 # GeoNames' feature codes (geonames.org "feature codes" list, classes S spot/building,
-# R road/railroad, L park/area), written down from that public list and no evaluation data
-# (e.g. PAL palace, PGDA pagoda, PIER pier, PRN prison, PRNJ reformatory, PYR pyramid, QUAY quay,
-# RECR racetrack, REST restaurant, RNCH ranch, RSRT resort, RSTN railroad station).
+# R road/railroad, L park/area), written down from that public list and no evaluation data.
 # Heads that are already ORG_HEADS (bank, centre, university, office) are left to those, and so are
 # institutions that news annotation names as organisations (school, hospital, clinic, museum, library).
 PLACE_HEADS = frozenset(
@@ -83,7 +81,6 @@ airbase airfield airport heliport amphitheater amphitheatre archive barracks bre
 casino castle cemetery convent courthouse dam dairy dock dockyard dike depot estate farm farmstead fort
 ferry gate garden grave hermitage homestead house hotel hut jetty landing lighthouse
 lock mall marina factory brewery market mill mine monument mosque monastery nursery observatory
-palace pagoda pier prison reformatory pyramid quay racetrack restaurant ranch resort station
 shrine storehouse sluice sanatorium spa spillway square stable stadium synagogue theater theatre tomb temple
 tower terminal wall weir wharf waterworks zoo church causeway promenade road street railroad railway tunnel
 trail park bridge
