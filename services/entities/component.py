@@ -59,14 +59,14 @@ def newsflow_entity_fixes(doc: Doc) -> Doc:
         if span is None:
             continue
         for part in (p for piece in split_inner_place(span, words) for p in split_coordination(piece, words)):
-            if is_noise(part, text, words):
+            if is_noise(part, words, text):
                 continue
             part = extend_coordinated_list(part, words)
             part = extend_title_of_place(part, words)
             part = extend_armed_force(part, words)
             part = extend_rank_title(part, words, spans[-1].end if spans else 0)
             part = extend_party(part, words, spans[-1].end if spans else 0)
-            label = fix_label(part, sporty, text, words)
+            label = fix_label(part, words, sporty, text)
             if label != part.label_:
                 part = Span(doc, part.start, part.end, label=label)
             spans.extend(split_people(part, words) if label == "PERSON" else [part])
@@ -304,18 +304,15 @@ def extend_party(span: Span, words: list[Lex], floor: int = 0) -> Span:
     return span
 
 
-def is_noise(span: Span, doc_text: str | None = None, words: list[Lex] | None = None) -> bool:
-    """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark.
-
-    `words`: the doc's `lexemes`, if the caller has them."""
+def is_noise(span: Span, words: list[Lex], doc_text: str | None = None) -> bool:
+    """Scraping debris or numbers the model took for a name: '200bn', a ticker symbol, a lone mark
+    (`words`: the doc's `lexemes`)."""
     if span.label_ in NAME_LABELS:
         if _is_noise_text(span_text(span, doc_text)):
             return True
         # a ticker: "(Nasdaq: MSFT)"
-        if span.start >= 2:
-            before = span.doc[span.start - 2 : span.start] if words is None else words[span.start - 2 : span.start]
-            if before[1].text == ":" and before[0].lower_ in _EXCHANGES:
-                return True
+        if span.start >= 2 and words[span.start - 1].text == ":" and words[span.start - 2].lower_ in _EXCHANGES:
+            return True
     return False
 
 
@@ -327,56 +324,54 @@ def _is_noise_text(text: str) -> bool:
     return not any(c.isupper() for c in text)
 
 
-def fix_label(span: Span, sporty: bool = False, text: str | None = None, tokens: list[Lex] | None = None) -> str:
-    """The label a news editor would give this span, given its words and neighbours.
-
-    `tokens`: the doc's `lexemes`, if the caller has them."""
+def fix_label(span: Span, words: list[Lex], sporty: bool = False, text: str | None = None) -> str:
+    """The label a news editor would give this span, given its words and neighbours (`words`: the doc's
+    `lexemes`)."""
     label = span.label_
     if label not in NAME_LABELS:
         return label
     low = span_text(span, text).lower()
-    words = low.split()
+    parts = low.split()  # the span's own words, lower case
     doc = span.doc
-    toks = doc if tokens is None else tokens
-    nxt = toks[span.end].lower_ if span.end < len(doc) else ""
-    prev = toks[span.start - 1].lower_ if span.start > 0 else ""
+    nxt = words[span.end].lower_ if span.end < len(doc) else ""
+    prev = words[span.start - 1].lower_ if span.start > 0 else ""
     if low in PARTIES and label in ("PERSON", "GPE", "LOC", "FAC", "PRODUCT", "NORP"):
         return "ORG"  # a party is an organisation, also as a modifier ("a Tory MP")
     if sporty and low in COUNTRIES and label in ("GPE", "LOC", "NORP", "ORG", "PERSON"):
         return "GPE" if prev in _LOCATIVE else "ORG"
     if (
         label in ("GPE", "LOC")
-        and len(words) == 1
-        and words[0].endswith(DEMONYM_ENDINGS[:4])
+        and len(parts) == 1
+        and parts[0].endswith(DEMONYM_ENDINGS[:4])
         and nxt.isalpha()
         and nxt.islower()
-        and words[0] not in COUNTRIES
+        and parts[0] not in COUNTRIES
     ):
         return "NORP"
     if (
         label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART")
-        and len(words) == 2
-        and is_common_given_name(words[0])
-        and toks[span.start + 1].is_title
-        and words[1] not in ORG_HEADS
-        and words[1] not in PLACE_HEADS
+        and len(parts) == 2
+        and is_common_given_name(parts[0])
+        and words[span.start + 1].is_title
+        and parts[1] not in ORG_HEADS
+        and parts[1] not in PLACE_HEADS
     ):
         return "PERSON"
     if (
         label in ("PRODUCT", "WORK_OF_ART", "ORG", "PERSON", "NORP", "LOC", "FAC")
         and nxt in REGION_WORDS
-        and len(words) == 1
+        and len(parts) == 1
     ):
         return "GPE"
-    if words[-1] in ORG_HEADS and label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
+    if parts[-1] in ORG_HEADS and label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
         return "ORG"
     if (
-        words[-1] in PLACE_HEADS
+        parts[-1] in PLACE_HEADS
         and label in ("PERSON", "ORG", "GPE", "PRODUCT", "WORK_OF_ART")
-        and not any(w in ORG_HEADS for w in words)
+        and not any(w in ORG_HEADS for w in parts)
     ):
         return "FAC"
-    if label == "PRODUCT" and prev in _LOCATIVE | {"of", "from"} and len(words) == 1:
+    if label == "PRODUCT" and prev in _LOCATIVE | {"of", "from"} and len(parts) == 1:
         return "GPE"
     return label
 

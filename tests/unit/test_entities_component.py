@@ -117,7 +117,7 @@ def test_two_people_joined_by_and_are_two_people():
 
 def test_a_span_text_from_the_doc_text_equals_span_text():
     """The component slices the doc's text once made instead of `Span.text`, which makes a Token per word."""
-    from services.entities.component import fix_label, is_noise
+    from services.entities.component import fix_label, is_noise, lexemes
     from services.entities.logic import span_text
 
     nlp = spacy.blank("en")
@@ -127,8 +127,9 @@ def test_a_span_text_from_the_doc_text_equals_span_text():
         span = doc[start:end]
         assert span_text(span, doc.text) == span.text
     acme = doc.char_span(text.index("Acme"), text.index("Trust") + 5, label="PERSON")
-    assert fix_label(acme, text=text) == fix_label(acme) == "ORG"
-    assert is_noise(acme, text) is is_noise(acme) is False
+    words = lexemes(doc)
+    assert fix_label(acme, words, text=text) == fix_label(acme, words) == "ORG"
+    assert is_noise(acme, words, text) is is_noise(acme, words) is False
 
 
 def test_entities_of_reads_mention_texts_from_the_given_text_as_from_the_spans():
