@@ -2,10 +2,10 @@
 
 For each third-person pronoun of a `Discourse`, in text order, every chain mentioned before it
 (within a window) is a candidate; `pronoun_features` describes the pair by agreement, distance,
-syntactic role and parallelism, salience and who is being quoted, never by its words. A
-logistic regression (services/quotes/coref_model.json, rebuilt by `python -m
+syntactic role and parallelism, salience and who is being quoted, never by its words. Thirty
+gradient-boosted trees of depth 4 (services/quotes/coref_model.json, rebuilt by `python -m
 benchmarks.train_coref`, trained on GAP and on pronoun cases made from named attributions in
-news) scores each pair; the best candidate above the threshold takes the pronoun, which then
+news) score each pair; the best candidate above the threshold takes the pronoun, which then
 counts as a mention of its chain (its salience, and its gender as evidence) for later pronouns.
 """
 
@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import AbstractSet, Callable
 
 from services.quotes.discourse import Chain, Discourse, Mention
 
@@ -178,6 +178,8 @@ def pronoun_keys(d: Discourse, m: Mention, c: Chain, s: ChainState, ctx: "Contex
         keys.append(("cataphor|crole={}|prole={}", crole, prole))
     if c.topic:
         keys += [("topic={}", c.topic), ("topic={}|prole={}", c.topic, prole), ("topic={}|grank={}", c.topic, grank)]
+    if c.id == ctx.after_subject:
+        keys += [("after_subject",), ("after_subject|prole={}", prole)]
     if c.id == ctx.salient:
         keys += [("salient_first",), ("salient_first|prole={}", prole), ("salient_first|grank={}", grank)]
     if same and d.parse is not None and last.token >= 0 and m.token >= 0:
@@ -262,6 +264,7 @@ class Context:
     speaker: int  # the chain of the latest speech verb's subject
     most: int  # the count of the most mentioned chain
     first_person: int  # the article's first person
+    after_subject: int = -1  # the chain whose name, later in the pronoun's sentence, is the subject of a verb above it
 
 
 def _same_clause(d: Discourse, a: Mention, b: Mention) -> bool:
@@ -272,9 +275,14 @@ def _same_clause(d: Discourse, a: Mention, b: Mention) -> bool:
     return a.role == "subj" and p.head[a.token] == p.head[b.token] and a.sent == b.sent
 
 
+# A boosted tree: a leaf is a step of log-odds; a node is (feature name, the tree where it is absent, where present).
+Tree = float | tuple
+
+
 @dataclass(frozen=True)
 class CorefModel:
-    """A linear model over `pronoun_features`: weights by name, an intercept and a threshold."""
+    """A scorer over `pronoun_features`: a linear part (weights by name, an intercept) plus boosted trees over the
+    same features, and a threshold."""
 
     weights: dict[str, float]
     intercept: float
@@ -283,22 +291,39 @@ class CorefModel:
     description_weights: dict[str, float] = field(default_factory=dict)  # services/quotes/description_coref.py
     description_intercept: float = 0.0
     description_threshold: float = 0.0
-    _by_key: dict[Key, float] = field(default_factory=dict, compare=False, repr=False)  # weights by key, filled as met
+    trees: tuple[Tree, ...] = ()  # gradient-boosted trees, their steps added to the linear part's log-odds
+    # per key met: its weight and its feature name (formatted once)
+    _by_key: dict[Key, tuple[float, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _boosted: Callable[[AbstractSet[str]], float] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.trees:
+            object.__setattr__(self, "_boosted", compile_trees(self.trees))
 
     def score_keys(self, keys: list[Key]) -> float:
         """The probability that the pronoun and chain with these feature keys corefer."""
-        known, w = self._by_key, self.weights
+        known = self._by_key
         z = self.intercept
-        for k in keys:
-            v = known.get(k)
-            if v is None:
-                v = known[k] = w.get(key_name(k), 0.0)
-            z += v
+        entries = [known.get(k) or self._learn(k) for k in keys]
+        if self.weights:
+            for weight, _name in entries:
+                z += weight
+        if self._boosted is not None:
+            z += self._boosted({name for _weight, name in entries})
         return _logistic(z)
 
+    def _learn(self, key: Key) -> tuple[float, str]:
+        """A key's weight and feature name, kept for the next time it is met."""
+        name = key_name(key)
+        entry = self._by_key[key] = (self.weights.get(name, 0.0), name)
+        return entry
+
     def score(self, f: dict[str, float]) -> float:
-        """The probability that the pronoun and chain with features `f` corefer."""
-        return _logistic(self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items()))
+        """The probability that the pronoun and chain with features `f` (each 1 when present) corefer."""
+        z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        if self._boosted is not None:
+            z += self._boosted(f.keys())
+        return _logistic(z)
 
     def score_description(self, f: dict[str, float]) -> float:
         """The probability that the description and chain with features `f` corefer."""
@@ -361,6 +386,7 @@ class CorefModel:
             speaker,
             most,
             first_person,
+            _after_subject(d, m),
         )
         out = []
         for c, st in cands:
@@ -382,7 +408,40 @@ class CorefModel:
             dict(desc.get("weights") or {}),
             float(desc.get("intercept", 0.0)),
             float(desc.get("threshold", 0.0)),
+            tuple(_as_tree(t) for t in obj.get("trees") or ()),
         )
+
+
+def compile_trees(trees: tuple[Tree, ...]) -> Callable[[AbstractSet[str]], float]:
+    """The trees as one Python function of the set of present feature names, returning the sum of the leaves
+    it reaches: nested `if name in present` tests, compiled once per model. A tree walked node by node
+    costs twice as much per candidate, and the resolver scores about 20 candidates per article."""
+    lines = ["def boosted(present):", " z = 0.0"]
+
+    def emit(node: Tree, indent: str) -> None:
+        if not isinstance(node, tuple):
+            lines.append(f"{indent}z += {float(node)!r}")
+            return
+        name, absent, present = node
+        lines.append(f"{indent}if {str(name)!r} in present:")
+        emit(present, indent + " ")
+        lines.append(f"{indent}else:")
+        emit(absent, indent + " ")
+
+    for tree in trees:
+        emit(tree, " ")
+    lines.append(" return z")
+    namespace: dict = {}
+    exec(compile("\n".join(lines), "<coref trees>", "exec"), namespace)  # names are repr'd strings, leaves floats
+    return namespace["boosted"]
+
+
+def _as_tree(obj) -> Tree:
+    """A tree from its JSON form: a number (a leaf) or [feature, absent, present]."""
+    if isinstance(obj, (int, float)):
+        return float(obj)
+    name, absent, present = obj
+    return (str(name), _as_tree(absent), _as_tree(present))
 
 
 def _advance(
@@ -435,6 +494,23 @@ def _salient(d: Discourse, m: Mention, agreeing: set[int]) -> int:
             sent, found = n.sent, n.chain
         k -= 1
     return found
+
+
+def _after_subject(d: Discourse, m: Mention) -> int:
+    """The chain of the first name after pronoun `m` in its sentence that is the subject of a verb above the
+    pronoun ('During her first term, Roe ...', 'Although he lost, Roe ...'): the main clause's subject that a
+    preposed phrase's pronoun anticipates; -1: none."""
+    p = d.parse
+    if p is None or m.token < 0:
+        return -1
+    k = d.before(m.end)
+    for n in d.mentions[k : k + MAX_CATAPHORA_MENTIONS]:
+        if n.sent != m.sent:
+            break
+        if n.role == "subj" and n.kind == "name" and n.chain >= 0 and not n.quoted and n.token >= 0:
+            verb = p.head[n.token]
+            return n.chain if verb != n.token and verb in set(p.ancestors(m.token)) else -1
+    return -1
 
 
 def _logistic(z: float) -> float:

@@ -172,3 +172,25 @@ def test_a_title_that_is_a_persons_name_makes_its_surname_a_person_of_that_gende
     d = build_discourse(text, es, None, [], topic="Linda Newton")
     newton = next(c for c in d.chains if c.name == "Newton")
     assert newton.label == "PERSON" and newton.prior == "f" and newton.topic == "surname"
+
+
+def test_a_preposed_pronoun_sees_the_subject_its_sentence_names_after_it():
+    text = "Ann Poe praised Jane Roe. During her first term, Roe said taxes would fall."
+    roe, at = ent(text, "Jane Roe", "PERSON", "Jane Roe"), text.rindex("Roe")
+    es = (
+        ent(text, "Ann Poe", "PERSON", "Ann Poe"),
+        Entity(roe.name, "PERSON", 2, roe.mentions + (Mention("Roe", at, at + 3),)),
+    )
+    seen = []
+    build_discourse(text, es, parsed(text), [], UNTRAINED, observe=lambda m, c: seen.append((m, c)))
+    feats = {c.name: f for c, f in seen[0][1]}
+    assert "after_subject" in feats["Jane Roe"] and "after_subject|prole=poss" in feats["Jane Roe"]
+    assert not any(k.startswith("after_subject") for k in feats["Ann Poe"])
+
+
+def test_a_subject_after_the_pronoun_in_another_clause_is_not_anticipated():
+    text = "Jane Roe met Ann Poe after her speech, and Poe said nothing."
+    es = (ent(text, "Jane Roe", "PERSON", "Jane Roe"), ent(text, "Ann Poe", "PERSON", "Ann Poe"))
+    seen = []
+    build_discourse(text, es, parsed(text), [], UNTRAINED, observe=lambda m, c: seen.append((m, c)))
+    assert not any(k.startswith("after_subject") for _c, f in seen[0][1] for k in f)
