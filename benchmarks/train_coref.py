@@ -23,7 +23,9 @@ model, as the stage runs it); the trees go to the JSON model file, and the runti
 scikit-learn. Descriptions keep a logistic regression, fitted on the candidates and on the
 differences between each right candidate and each wrong one.
 Prints GAP validation (with ../shared/eval/score_gap.py) and the news cases' right share, held-out
-and fitted parts apart, by pronoun.
+and fitted parts apart, by pronoun. `--folds 5` also prints five-fold cross-validation on GAP
+development; `--trees/--depth/--learning-rate` size the trees, and `--linear` fits the logistic
+regression instead (for comparison: `--out` elsewhere, then `python -m benchmarks.resolver_speed`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.attribution_accuracy import owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
-from benchmarks.gap import answer, model_pass, read_gap, scores  # noqa: E402
+from benchmarks.gap import answer, holds, model_pass, pronoun_candidates, read_gap, scores  # noqa: E402
 from benchmarks.train_attribution import _matches  # noqa: E402
 from newsflow.evaluation.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
@@ -87,8 +89,6 @@ def gap_rows(
     rows: list[dict], events: list[EntitiesExtracted], model: CorefModel
 ) -> list[tuple[list[dict], list[int]]]:
     """Per GAP pronoun: its candidates' features and whether each holds the gold name."""
-    from benchmarks.gap import holds, pronoun_candidates
-
     out = []
     for row, e in zip(rows, events):
         d, cands = pronoun_candidates(e, row, model)
@@ -300,13 +300,13 @@ def fit(rows) -> tuple[dict[str, float], float]:
 
 
 # The pronoun resolver's boosted trees: few and shallow, so that scoring a candidate stays a few dozen set
-# lookups (chosen on GAP validation and the fitted news cases' cross-checks; see docs/quality.md).
+# lookups (the sizes tried and why these: docs/quality.md).
 TREES, DEPTH, LEARNING_RATE = 30, 4, 0.3
 
 
-def fit_trees(rows) -> tuple[tuple, float]:
-    """Gradient-boosted trees (scikit-learn, fixed seed) over every candidate labelled right or wrong, as the
-    resolver's JSON trees, and their starting log-odds."""
+def fit_trees(rows, n: int = TREES, depth: int = DEPTH, rate: float = LEARNING_RATE) -> tuple[tuple, float]:
+    """`n` gradient-boosted trees of `depth` (scikit-learn, fixed seed) over every candidate labelled right or
+    wrong, as the resolver's JSON trees, and their starting log-odds."""
     import numpy as np
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.feature_extraction import DictVectorizer
@@ -314,23 +314,71 @@ def fit_trees(rows) -> tuple[tuple, float]:
     vec = DictVectorizer().fit([f for feats, *_ in rows for f in feats])
     x = vec.transform([f for feats, *_ in rows for f in feats])
     y = np.array([lab for _, labels, *_ in rows for lab in labels])
-    gb = GradientBoostingClassifier(
-        n_estimators=TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE, random_state=SEED
-    ).fit(x, y)
+    gb = GradientBoostingClassifier(n_estimators=n, max_depth=depth, learning_rate=rate, random_state=SEED).fit(x, y)
     names = vec.get_feature_names_out()
 
     def tree(t, node: int = 0):
         if t.children_left[node] < 0:
-            return round(float(t.value[node][0][0]) * LEARNING_RATE, 6)
-        assert 0.0 < t.threshold[node] < 1.0  # every feature is 0 or 1: left is 'absent'
+            return round(float(t.value[node][0][0]) * rate, 6)
+        if not 0.0 < t.threshold[node] < 1.0:  # every feature is 0 or 1: left is 'absent'
+            raise SystemExit(f"a split at {t.threshold[node]} is no test of presence")
         return [str(names[t.feature[node]]), tree(t, t.children_left[node]), tree(t, t.children_right[node])]
 
     trees = tuple(tree(e[0].tree_) for e in gb.estimators_)
     intercept = float(np.log(y.mean() / (1.0 - y.mean())))
     check = CorefModel.from_json({"weights": {}, "intercept": intercept, "threshold": 0.0, "trees": trees})
     for feats in (f for fs, *_ in rows[:50] for f in fs):  # the exported trees score as scikit-learn does
-        assert abs(_logit(check.score(feats)) - gb.decision_function(vec.transform([feats]))[0]) < 1e-4
+        if abs(_logit(check.score(feats)) - gb.decision_function(vec.transform([feats]))[0]) > 1e-4:
+            raise SystemExit("the exported trees do not score as scikit-learn's")
     return trees, round(intercept, 6)
+
+
+def fit_pronouns(rows, args) -> CorefModel:
+    """The pronoun resolver fitted on `rows`: boosted trees as `args` size them, or (`--linear`) the logistic
+    regression of `fit`."""
+    if args.linear:
+        weights, intercept = fit(rows)
+        return CorefModel(weights, intercept, 0.0)
+    trees, intercept = fit_trees(rows, args.trees, args.depth, args.learning_rate)
+    return CorefModel.from_json({"weights": {}, "intercept": intercept, "threshold": 0.0, "trees": trees})
+
+
+def cross_validate(gap_dev, news_rows, model: CorefModel, folds: int, args) -> list[float]:
+    """GAP F1 of each of `folds` parts of GAP development, for the resolver `args` describe fitted on the other
+    parts and `news_rows` (features as `model` resolves the chains), the 'neither' threshold chosen on them."""
+    per = []
+    for row, e in zip(*gap_dev):
+        d, cands = pronoun_candidates(e, row, model)
+        ab = {k: [i for i, (c, _) in enumerate(cands) if holds(d, c, row[k], int(row[f"{k}-offset"]))] for k in "AB"}
+        gold = next((k for k in "AB" if row[f"{k}-coref"].upper() == "TRUE"), None)
+        per.append(
+            (row, [f for _, f in cands], ab, [int(gold is not None and i in ab[gold]) for i in range(len(cands))])
+        )
+    out = []
+    for k in range(folds):
+        train = [(feats, labels) for i, (_, feats, _, labels) in enumerate(per) if i % folds != k and feats]
+        fold_model = fit_pronouns(train + news_rows, args)
+        scored = []
+        for i, (row, feats, ab, _) in enumerate(per):
+            s = [fold_model.score(f) for f in feats]
+            pair = tuple(max((s[j] for j in ab[n]), default=None) for n in "AB")
+            scored.append((i % folds == k, row, pair))
+        inside = [(r, p) for test, r, p in scored if not test]
+        t = max(GAP_THRESHOLDS, key=lambda t: _gap_f1(inside, t))
+        out.append(_gap_f1([(r, p) for test, r, p in scored if test], t))
+    return out
+
+
+GAP_THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+
+
+def _gap_f1(pairs, t: float) -> float:
+    """score_gap.py's overall F1 of the answers to GAP rows given the scores of their two names (`pairs`)."""
+    system = {}
+    for r, (a, b) in pairs:
+        top = max((x for x in (a, b) if x is not None), default=None)
+        system[r["ID"]] = (False, False) if top is None or top < t else (a == top, a != top)
+    return gap_scorer().score(gap_gold([r for r, _ in pairs]), system)["overall"]["f1"]
 
 
 def _logit(p: float) -> float:
@@ -379,7 +427,7 @@ def best_gap_threshold(rows: list[dict], events, model: CorefModel) -> float:
     scorer, gold = gap_scorer(), gap_gold(rows)
     pairs = [(r, scores(e, r, model)) for r, e in zip(rows, events)]
     best, best_f = 0.0, -1.0
-    for t in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
+    for t in GAP_THRESHOLDS:
         system = {}
         for r, (a, b) in pairs:
             top = max((x for x in (a, b) if x is not None), default=None)
@@ -415,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--trees", type=int, default=TREES, help="boosted trees for pronouns")
+    ap.add_argument("--depth", type=int, default=DEPTH, help="their depth")
+    ap.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
+    ap.add_argument("--linear", action="store_true", help="a logistic regression for pronouns instead of trees")
+    ap.add_argument("--folds", type=int, default=0, help="also print K-fold cross-validation on GAP development")
     args = ap.parse_args(argv)
     gap_dev, gap_val = gap_events(args.cache, "development"), gap_events(args.cache, "validation")
     events_by_id, parts = build_cases(args.cache)
@@ -425,8 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     model = UNTRAINED
     for _ in range(args.rounds):
         rows = gap_rows(*gap_dev, model) + case_rows(events_by_id, [c for c in fitted if c["natural"]], model)
-        trees, intercept = fit_trees(rows)
-        model = CorefModel.from_json({"weights": {}, "intercept": intercept, "threshold": 0.0, "trees": trees})
+        model = fit_pronouns(rows, args)
     model = dataclasses.replace(model, gap_threshold=best_gap_threshold(*gap_dev, model))
     d_weights, d_intercept = fit(description_rows(events_by_id, d_fitted, model))
     model = dataclasses.replace(model, description_weights=d_weights, description_intercept=d_intercept)
@@ -442,15 +494,25 @@ def main(argv: list[str] | None = None) -> int:
             )
             by[kind].append((feats, labels))
             by["all"].append((feats, labels))
-        scorer_d = dataclasses.replace(model, weights=model.description_weights, intercept=model.description_intercept)
+        scorer_d = CorefModel(model.description_weights, model.description_intercept, 0.0)
         print(
             f"news description cases, {name}: "
             + ", ".join(f"{w} {top_right(r, scorer_d):.3f} of {len(r)}" for w, r in sorted(by.items()))
         )
+    if args.folds > 1:
+        news = case_rows(events_by_id, [c for c in fitted if c["natural"]], model)
+        f1 = cross_validate(gap_dev, [(f, lab) for f, lab, _ in news], model, args.folds, args)
+        print(
+            f"GAP development, {args.folds}-fold (GAP F1 of each part, fitted on the others and the news cases): "
+            + ", ".join(f"{x:.3f}" for x in f1)
+            + f"; mean {sum(f1) / len(f1):.3f}"
+        )
+    kind = "a logistic regression" if args.linear else f"{args.trees} gradient-boosted trees of depth {args.depth}"
     obj = {
-        "format": 1,
-        "note": "logistic regression over services/quotes/coref.py pronoun_features; rebuilt by "
-        "`python -m benchmarks.train_coref` (GAP development and the fitted part of the news cases)",
+        "format": 2,
+        "note": f"{kind} over services/quotes/coref.py pronoun_features (trees: [feature, absent, present] or a "
+        "leaf's log-odds step); rebuilt by `python -m benchmarks.train_coref` (GAP development and the fitted "
+        "part of the news cases)",
         "seed": SEED,
         "trained_on": {"gap_development": len(gap_dev[0]), "news_cases": sum(c["natural"] for c in fitted)},
         "threshold": model.threshold,
@@ -465,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     args.out.write_text(json.dumps(obj, indent=1) + "\n", encoding="utf-8")
-    print(f"model: {args.out.name}: {len(model.trees)} trees of depth {DEPTH}, {len(model.weights)} weights")
+    print(f"model: {args.out.name}: {kind}, {len(model.trees)} trees, {len(model.weights)} weights")
     return 0
 
 

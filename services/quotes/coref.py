@@ -322,7 +322,7 @@ class CorefModel:
         """The probability that the pronoun and chain with features `f` (each 1 when present) corefer."""
         z = self.intercept + sum(self.weights.get(k, 0.0) * v for k, v in f.items())
         if self._boosted is not None:
-            z += self._boosted(f.keys())
+            z += self._boosted({k for k, v in f.items() if v})
         return _logistic(z)
 
     def score_description(self, f: dict[str, float]) -> float:
@@ -408,40 +408,62 @@ class CorefModel:
             dict(desc.get("weights") or {}),
             float(desc.get("intercept", 0.0)),
             float(desc.get("threshold", 0.0)),
-            tuple(_as_tree(t) for t in obj.get("trees") or ()),
+            tuple(as_tree(t) for t in obj.get("trees") or ()),
         )
 
 
-def compile_trees(trees: tuple[Tree, ...]) -> Callable[[AbstractSet[str]], float]:
-    """The trees as one Python function of the set of present feature names, returning the sum of the leaves
-    it reaches: nested `if name in present` tests, compiled once per model. A tree walked node by node
-    costs twice as much per candidate, and the resolver scores about 20 candidates per article."""
+MAX_TREE_DEPTH = 16
+
+
+def compile_trees(trees) -> Callable[[AbstractSet[str]], float]:
+    """The trees (in their JSON form or as `Tree`s) as one Python function of the set of present feature names,
+    returning the sum of the leaves it reaches: nested `if name in present` tests, compiled once per model.
+    Walking the trees node by node costs twice as much (6.4 against 3.4 us per candidate,
+    `python -m benchmarks.resolver_speed`), and the resolver scores about 20 candidates per article. Every
+    tree is checked first (`as_tree`): the source holds only repr'd names and finite floats."""
     lines = ["def boosted(present):", " z = 0.0"]
 
     def emit(node: Tree, indent: str) -> None:
         if not isinstance(node, tuple):
-            lines.append(f"{indent}z += {float(node)!r}")
+            lines.append(f"{indent}z += {node!r}")
             return
         name, absent, present = node
-        lines.append(f"{indent}if {str(name)!r} in present:")
+        lines.append(f"{indent}if {name!r} in present:")
         emit(present, indent + " ")
         lines.append(f"{indent}else:")
         emit(absent, indent + " ")
 
     for tree in trees:
-        emit(tree, " ")
+        emit(as_tree(tree), " ")
     lines.append(" return z")
     namespace: dict = {}
-    exec(compile("\n".join(lines), "<coref trees>", "exec"), namespace)  # names are repr'd strings, leaves floats
+    exec(compile("\n".join(lines), "<coref trees>", "exec"), namespace)
     return namespace["boosted"]
 
 
-def _as_tree(obj) -> Tree:
-    """A tree from its JSON form: a number (a leaf) or [feature, absent, present]."""
-    if isinstance(obj, (int, float)):
+def walk_trees(trees: tuple[Tree, ...], present: AbstractSet[str]) -> float:
+    """The sum of the leaves the trees reach for the features in `present`, node by node: what `compile_trees`'
+    function returns, for tests and benchmarks."""
+    z = 0.0
+    for node in trees:
+        while isinstance(node, tuple):
+            node = node[2] if node[0] in present else node[1]
+        z += node
+    return z
+
+
+def as_tree(obj, depth: int = 0) -> Tree:
+    """A tree from its JSON form, checked: a finite number (a leaf) or [feature name, absent, present], at most
+    MAX_TREE_DEPTH deep; ValueError otherwise."""
+    if isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        if not math.isfinite(obj):
+            raise ValueError(f"a tree's leaf is not a finite number: {obj!r}")
         return float(obj)
-    name, absent, present = obj
-    return (str(name), _as_tree(absent), _as_tree(present))
+    if not isinstance(obj, (list, tuple)) or len(obj) != 3 or not isinstance(obj[0], str):
+        raise ValueError(f"a tree's node is not [feature name, absent, present]: {obj!r:.80}")
+    if depth >= MAX_TREE_DEPTH:
+        raise ValueError(f"a tree is deeper than {MAX_TREE_DEPTH}")
+    return (obj[0], as_tree(obj[1], depth + 1), as_tree(obj[2], depth + 1))
 
 
 def _advance(
@@ -497,9 +519,9 @@ def _salient(d: Discourse, m: Mention, agreeing: set[int]) -> int:
 
 
 def _after_subject(d: Discourse, m: Mention) -> int:
-    """The chain of the first name after pronoun `m` in its sentence that is the subject of a verb above the
-    pronoun ('During her first term, Roe ...', 'Although he lost, Roe ...'): the main clause's subject that a
-    preposed phrase's pronoun anticipates; -1: none."""
+    """The chain of the first named subject after pronoun `m` in its sentence, if its verb is above the pronoun
+    ('During her first term, Roe ...', 'Although he lost, Roe ...'): the main clause's subject that a preposed
+    phrase's pronoun anticipates; -1: none (no parse, no such subject, or the first is another clause's)."""
     p = d.parse
     if p is None or m.token < 0:
         return -1
