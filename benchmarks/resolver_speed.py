@@ -10,7 +10,7 @@ missing), in one process, CPU time, medians of the repeats:
 - for a model with trees, its compiled function against walking the same trees node by node
   (`walk_trees`), us per candidate.
 With no model file, the shipped one. A logistic-regression resolver to compare with comes from
-`python -m benchmarks.train_coref --linear --out OTHER.json`.
+`python -m benchmarks.train_coref --tree-share 0 --out OTHER.json`.
 """
 
 from __future__ import annotations

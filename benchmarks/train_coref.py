@@ -24,8 +24,9 @@ scikit-learn. Descriptions keep a logistic regression, fitted on the candidates 
 differences between each right candidate and each wrong one.
 Prints GAP validation (with ../shared/eval/score_gap.py) and the news cases' right share, held-out
 and fitted parts apart, by pronoun. `--folds 5` also prints five-fold cross-validation on GAP
-development; `--trees/--depth/--learning-rate` size the trees, and `--linear` fits the logistic
-regression instead (for comparison: `--out` elsewhere, then `python -m benchmarks.resolver_speed`).
+development; `--trees/--depth/--learning-rate` size the trees, and `--tree-share` weighs them
+against the logistic regression (0: the regression alone, 1: the trees alone; for comparison, `--out`
+elsewhere, then `python -m benchmarks.resolver_speed`).
 """
 
 from __future__ import annotations
@@ -302,6 +303,7 @@ def fit(rows) -> tuple[dict[str, float], float]:
 # The pronoun resolver's boosted trees: few and shallow, so that scoring a candidate stays a few dozen set
 # lookups (the sizes tried and why these: docs/quality.md).
 TREES, DEPTH, LEARNING_RATE = 30, 4, 0.3
+TREE_SHARE = 1.0  # the trees' share of the resolver's log-odds, the logistic regression's the rest
 
 
 def fit_trees(rows, n: int = TREES, depth: int = DEPTH, rate: float = LEARNING_RATE) -> tuple[tuple, float]:
@@ -334,13 +336,26 @@ def fit_trees(rows, n: int = TREES, depth: int = DEPTH, rate: float = LEARNING_R
 
 
 def fit_pronouns(rows, args) -> CorefModel:
-    """The pronoun resolver fitted on `rows`: boosted trees as `args` size them, or (`--linear`) the logistic
-    regression of `fit`."""
-    if args.linear:
-        weights, intercept = fit(rows)
-        return CorefModel(weights, intercept, 0.0)
-    trees, intercept = fit_trees(rows, args.trees, args.depth, args.learning_rate)
-    return CorefModel.from_json({"weights": {}, "intercept": intercept, "threshold": 0.0, "trees": trees})
+    """The pronoun resolver fitted on `rows`: the logistic regression of `fit` and boosted trees as `args` size
+    them, their log-odds blended (`--tree-share` of the trees': 0 is the regression alone, 1 the trees)."""
+    w = args.tree_share
+    weights, intercept = fit(rows) if w < 1.0 else ({}, 0.0)
+    trees, tree_intercept = fit_trees(rows, args.trees, args.depth, args.learning_rate) if w > 0.0 else ((), 0.0)
+    return CorefModel.from_json(
+        {
+            "weights": {k: round(v * (1.0 - w), 6) for k, v in weights.items()},
+            "intercept": round(intercept * (1.0 - w) + tree_intercept * w, 6),
+            "threshold": 0.0,
+            "trees": [_scaled(t, w) for t in trees],
+        }
+    )
+
+
+def _scaled(tree, w: float):
+    """A JSON tree with every leaf times `w`."""
+    if isinstance(tree, list):
+        return [tree[0], _scaled(tree[1], w), _scaled(tree[2], w)]
+    return round(tree * w, 6)
 
 
 def cross_validate(gap_dev, news_rows, model: CorefModel, folds: int, args) -> list[float]:
@@ -466,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trees", type=int, default=TREES, help="boosted trees for pronouns")
     ap.add_argument("--depth", type=int, default=DEPTH, help="their depth")
     ap.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
-    ap.add_argument("--linear", action="store_true", help="a logistic regression for pronouns instead of trees")
+    ap.add_argument(
+        "--tree-share", type=float, default=TREE_SHARE, help="the trees' share of the blend (0: the regression alone)"
+    )
     ap.add_argument("--folds", type=int, default=0, help="also print K-fold cross-validation on GAP development")
     args = ap.parse_args(argv)
     gap_dev, gap_val = gap_events(args.cache, "development"), gap_events(args.cache, "validation")
@@ -507,7 +524,14 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{x:.3f}" for x in f1)
             + f"; mean {sum(f1) / len(f1):.3f}"
         )
-    kind = "a logistic regression" if args.linear else f"{args.trees} gradient-boosted trees of depth {args.depth}"
+    trees = f"{args.trees} gradient-boosted trees of depth {args.depth}"
+    kind = (
+        trees
+        if args.tree_share >= 1.0
+        else "a logistic regression"
+        if args.tree_share <= 0.0
+        else f"a logistic regression and {trees}, the trees weighing {args.tree_share} of the log-odds"
+    )
     obj = {
         "format": 2,
         "note": f"{kind} over services/quotes/coref.py pronoun_features (trees: [feature, absent, present] or a "
