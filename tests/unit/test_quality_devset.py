@@ -32,11 +32,11 @@ HELDOUT = "PolNeAR held-out part ../shared/corpora"
 BUNDLED_ARTICLES = 24
 
 # Bars per set: (quotes F1, quotes with the right speaker F1, entities strict F1): issue 29's
-# figures (docs/quality.md) less a margin of about 0.01 (BBC dev right speaker 0.926: 0.943 after
-# issue 18, before the trained resolver replaced the last-subject rule that suits these 41 articles).
+# figures (docs/quality.md) less a margin of about 0.01 (BBC dev right speaker 0.935 with the resolver's
+# boosted trees; 0.926 with its logistic regression, 0.943 after issue 18's last-subject rule).
 BARS = {
     BUNDLED: (0.95, 0.90, 0.82),
-    BBC_DEV: (0.97, 0.92, 0.82),
+    BBC_DEV: (0.97, 0.925, 0.82),
     HELDOUT: (0.97, 0.94, None),
 }
 HELDOUT_REPORTED_F1 = 0.78
