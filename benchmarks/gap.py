@@ -109,9 +109,14 @@ def answer(event: EntitiesExtracted, row: dict, resolver=None, threshold: float 
 
     model = resolver or load_resolver()
     a, b = scores(event, row, model)
-    t = model.gap_threshold if threshold is None else threshold
+    return choose(a, b, model.gap_threshold if threshold is None else threshold)
+
+
+def choose(a: float | None, b: float | None, threshold: float) -> tuple[bool, bool]:
+    """(A-coref, B-coref) from the two names' probabilities (None: no candidate): the likelier name if it
+    reaches `threshold`, A on a tie; else neither."""
     best = max((x for x in (a, b) if x is not None), default=None)
-    if best is None or best < t:
+    if best is None or best < threshold:
         return False, False
     return (True, False) if a == best else (False, True)
 

@@ -37,6 +37,7 @@ import importlib.util
 import json
 import sys
 from collections import defaultdict
+from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
 
@@ -47,7 +48,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.attribution_accuracy import owners_scorer  # noqa: E402
 from benchmarks.attribution_data import DEFAULT_CACHE, build, load_events  # noqa: E402
-from benchmarks.gap import answer, holds, model_pass, pronoun_candidates, read_gap, scores  # noqa: E402
+from benchmarks.gap import answer, choose, holds, model_pass, pronoun_candidates, read_gap, scores  # noqa: E402
 from benchmarks.train_attribution import _matches  # noqa: E402
 from newsflow.evaluation.evalsets import part_of  # noqa: E402
 from services.quotes.coref import MODEL_PATH, UNTRAINED, CorefModel  # noqa: E402
@@ -389,10 +390,7 @@ GAP_THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 def _gap_f1(pairs, t: float) -> float:
     """score_gap.py's overall F1 of the answers to GAP rows given the scores of their two names (`pairs`)."""
-    system = {}
-    for r, (a, b) in pairs:
-        top = max((x for x in (a, b) if x is not None), default=None)
-        system[r["ID"]] = (False, False) if top is None or top < t else (a == top, a != top)
+    system = {r["ID"]: choose(a, b, t) for r, (a, b) in pairs}
     return gap_scorer().score(gap_gold([r for r, _ in pairs]), system)["overall"]["f1"]
 
 
@@ -410,8 +408,9 @@ def top_right(rows, model: CorefModel) -> float:
     return right / len(rows)
 
 
+@lru_cache(maxsize=1)
 def gap_scorer():
-    """../shared/eval/score_gap.py, the owners' GAP scorer."""
+    """../shared/eval/score_gap.py, the owners' GAP scorer (loaded once)."""
     spec = importlib.util.spec_from_file_location("score_gap", SHARED / "eval" / "score_gap.py")
     assert spec is not None and spec.loader is not None
     scorer = importlib.util.module_from_spec(spec)
@@ -439,18 +438,8 @@ def score_gap_file(rows: list[dict], events, model: CorefModel) -> dict:
 
 def best_gap_threshold(rows: list[dict], events, model: CorefModel) -> float:
     """The probability below which a GAP question is best answered 'neither' (max F1 on these rows)."""
-    scorer, gold = gap_scorer(), gap_gold(rows)
     pairs = [(r, scores(e, r, model)) for r, e in zip(rows, events)]
-    best, best_f = 0.0, -1.0
-    for t in GAP_THRESHOLDS:
-        system = {}
-        for r, (a, b) in pairs:
-            top = max((x for x in (a, b) if x is not None), default=None)
-            system[r["ID"]] = (False, False) if top is None or top < t else (a == top, a != top)
-        f = scorer.score(gold, system)["overall"]["f1"]
-        if f > best_f:
-            best, best_f = t, f
-    return best
+    return max(GAP_THRESHOLDS, key=lambda t: _gap_f1(pairs, t))  # the first of equals, the lowest
 
 
 def build_cases(cache: Path) -> tuple[dict, dict[str, list[dict]]]:
